@@ -1,0 +1,75 @@
+#include "ticket_rules.h"
+
+#include <string.h>
+
+enum terr ticket_set_status(struct ticket *t, enum ticket_status to, int64_t now,
+                            struct terr_info *ei)
+{
+    if (t->status == to)
+        return TERR_OK;
+    if (t->status == STATUS_CLOSED)
+        return terr_set(ei, TERR_CONFLICT, "status", "ticket %lld is closed",
+                        (long long)t->id);
+    if (to == STATUS_NEW)
+        return terr_set(ei, TERR_INVALID, "status", "a ticket cannot go back to 'new'");
+    if (to == STATUS_RESOLVED || to == STATUS_CLOSED) {
+        if (!t->resolved_at)
+            t->resolved_at = now;
+    } else {
+        t->resolved_at = 0;
+    }
+    t->status = to;
+    t->updated_at = now;
+    return TERR_OK;
+}
+
+enum terr ticket_note_message(struct ticket *t, enum author_kind author, bool internal,
+                              int64_t now, struct terr_info *ei)
+{
+    if (t->status == STATUS_CLOSED)
+        return terr_set(ei, TERR_CONFLICT, NULL, "ticket %lld is closed", (long long)t->id);
+    if (internal && author != AUTHOR_AGENT)
+        return terr_set(ei, TERR_INVALID, "internal", "only agents write internal notes");
+    if (author == AUTHOR_AGENT && !internal) {
+        if (!t->first_response_at)
+            t->first_response_at = now;
+        if (t->status == STATUS_NEW)
+            t->status = STATUS_OPEN;
+    } else if (author == AUTHOR_CUSTOMER) {
+        if (t->status == STATUS_PENDING || t->status == STATUS_RESOLVED) {
+            t->status = STATUS_OPEN;
+            t->resolved_at = 0;
+        }
+    }
+    t->updated_at = now;
+    return TERR_OK;
+}
+
+bool email_plausible(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@'))
+        return false;
+    const char *dot = strrchr(at + 1, '.');
+    if (!dot || dot == at + 1 || dot[1] == '\0')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            return false;
+    return true;
+}
+
+bool label_valid(const char *s, size_t limit)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > limit)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80)
+            continue; /* non-ASCII letters are fine; the caller checked UTF-8 */
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == ':' || *p == '.'))
+            return false;
+    }
+    return true;
+}

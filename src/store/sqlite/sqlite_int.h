@@ -1,0 +1,168 @@
+/*
+ * SQLite backend internals.  Every SQL text the backend runs is listed once
+ * in SQLITE_STMTS; each connection prepares a statement the first time it is
+ * used and keeps it (reset after each use) until the connection closes.
+ */
+#ifndef TRUCE_SQLITE_INT_H
+#define TRUCE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "../store_int.h"
+
+#define TICKET_COLS                                                                            \
+    "id, subject, status, priority, channel, customer_id, assignee_id, created_at, updated_at, " \
+    "first_response_at, resolved_at, risk, level, category, tags"
+#define TICKET_FILTER                                                                          \
+    " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR level = ?2)"                        \
+    " AND (?3 IS NULL OR (?3 = -1 AND assignee_id IS NULL) OR assignee_id = ?3)"               \
+    " AND (?4 IS NULL OR customer_id = ?4)"
+#define AGENT_COLS "id, name, email, role, skills, created_at, password_hash"
+#define MESSAGE_COLS                                                                           \
+    "id, ticket_id, author_kind, author_id, body, internal, channel, created_at, analysis"
+#define EVENT_COLS                                                                             \
+    "id, actor_kind, actor_id, action, target_kind, target_id, ticket_id, before, after, "     \
+    "created_at"
+
+#define SQLITE_STMTS(X)                                                                        \
+    X(BEGIN_READ, "BEGIN")                                                                     \
+    X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
+    X(COMMIT, "COMMIT")                                                                        \
+    X(ROLLBACK, "ROLLBACK")                                                                    \
+    X(SAVEPOINT, "SAVEPOINT job")                                                              \
+    X(RELEASE, "RELEASE job")                                                                  \
+    X(ROLLBACK_TO, "ROLLBACK TO job")                                                          \
+    X(SCHEMA_VERSION, "SELECT coalesce(max(version), 0) FROM schema_version")                 \
+    X(CUSTOMER_INSERT, "INSERT INTO customers (name, email, created_at) VALUES (?, ?, ?)")     \
+    X(CUSTOMER_GET, "SELECT id, name, email, created_at FROM customers WHERE id = ?")          \
+    X(CUSTOMER_FIND_EMAIL, "SELECT id, name, email, created_at FROM customers WHERE email = ?") \
+    X(CUSTOMER_UPDATE, "UPDATE customers SET name = ?, email = ? WHERE id = ?")                \
+    X(HANDLES_OF, "SELECT channel, handle FROM customer_handles WHERE customer_id = ?"        \
+                  " ORDER BY channel, handle")                                                 \
+    X(HANDLE_OWNER, "SELECT customer_id FROM customer_handles WHERE channel = ? AND handle = ?") \
+    X(HANDLE_INSERT, "INSERT INTO customer_handles (customer_id, channel, handle)"             \
+                     " VALUES (?, ?, ?)")                                                      \
+    X(AGENT_INSERT, "INSERT INTO agents (name, email, role, skills, password_hash, created_at)" \
+                    " VALUES (?, ?, ?, ?, ?, ?)")                                              \
+    X(AGENT_GET, "SELECT " AGENT_COLS " FROM agents WHERE id = ?")                             \
+    X(AGENT_FIND_EMAIL, "SELECT " AGENT_COLS " FROM agents WHERE email = ?")                   \
+    X(AGENT_LIST, "SELECT " AGENT_COLS " FROM agents ORDER BY id")                             \
+    X(AGENT_COUNT, "SELECT count(*) FROM agents")                                              \
+    X(TOKEN_INSERT, "INSERT INTO api_tokens (agent_id, token_hash, label, created_at)"         \
+                    " VALUES (?, ?, ?, ?)")                                                    \
+    X(TOKEN_FIND, "SELECT agent_id, token_hash FROM api_tokens"                                \
+                  " WHERE token_hash = ? AND revoked_at IS NULL")                              \
+    X(SESSION_INSERT, "INSERT INTO sessions (id_hash, agent_id, csrf_token, created_at,"       \
+                      " expires_at) VALUES (?, ?, ?, ?, ?)")                                   \
+    X(SESSION_FIND, "SELECT agent_id, csrf_token, expires_at, id_hash FROM sessions"          \
+                    " WHERE id_hash = ?")                                                      \
+    X(SESSION_DELETE, "DELETE FROM sessions WHERE id_hash = ?")                                \
+    X(TICKET_INSERT, "INSERT INTO tickets (subject, status, priority, channel, customer_id,"   \
+                     " assignee_id, created_at, updated_at, first_response_at, resolved_at,"   \
+                     " risk, level, category, tags)"                                           \
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")                     \
+    X(TICKET_GET, "SELECT " TICKET_COLS " FROM tickets WHERE id = ?")                          \
+    X(TICKET_UPDATE, "UPDATE tickets SET subject = ?, status = ?, priority = ?, channel = ?,"  \
+                     " customer_id = ?, assignee_id = ?, created_at = ?, updated_at = ?,"      \
+                     " first_response_at = ?, resolved_at = ?, risk = ?, level = ?,"          \
+                     " category = ?, tags = ? WHERE id = ?")                                   \
+    X(TICKET_LIST_RISK, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                    \
+                        " AND (risk, id) < (?5, ?6) ORDER BY risk DESC, id DESC LIMIT ?7")     \
+    X(TICKET_LIST_UPDATED, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                 \
+                           " AND (updated_at, id) < (?5, ?6)"                                  \
+                           " ORDER BY updated_at DESC, id DESC LIMIT ?7")                      \
+    X(TICKET_LIST_CREATED, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                 \
+                           " AND (id, id) < (?5, ?6) ORDER BY id DESC LIMIT ?7")        \
+    X(MESSAGE_INSERT, "INSERT INTO messages (ticket_id, author_kind, author_id, body,"        \
+                      " internal, channel, created_at, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?)") \
+    X(MESSAGE_LIST, "SELECT " MESSAGE_COLS " FROM messages"                                    \
+                    " WHERE ticket_id = ? AND (? OR internal = 0) ORDER BY id")                \
+    X(EVENT_INSERT, "INSERT INTO events (actor_kind, actor_id, action, target_kind, target_id," \
+                    " ticket_id, before, after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+    X(EVENT_LIST, "SELECT " EVENT_COLS " FROM events WHERE ticket_id = ? ORDER BY id")         \
+    X(IDEM_GET, "SELECT principal, key, request_hash, status, response, created_at"            \
+                " FROM idempotency_keys WHERE principal = ? AND key = ?")                      \
+    X(IDEM_PUT, "INSERT INTO idempotency_keys (principal, key, request_hash, status,"         \
+                " response, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+
+enum sqlite_stmt {
+#define X(name, sql) STMT_##name,
+    SQLITE_STMTS(X)
+#undef X
+        STMT__COUNT
+};
+
+struct sqlite_backend {
+    char *path;
+    int busy_timeout_ms;
+};
+
+struct store_conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[STMT__COUNT];
+};
+
+/* The statement, prepared on first use and reset; NULL (logged) on failure. */
+sqlite3_stmt *sq_stmt(struct store_conn *c, enum sqlite_stmt which);
+/* Maps an SQLite result code to the desk's error, logging the detail. */
+enum terr sq_error(struct store_conn *c, int rc);
+/* Steps a statement that returns no row; resets it. */
+enum terr sq_exec(struct store_conn *c, sqlite3_stmt *s);
+
+/* Bind helpers: 0 binds NULL for optional ids and times. */
+void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
+void sq_bind_id(sqlite3_stmt *s, int i, int64_t v);
+/* Owned copy of a text column, or NULL. */
+char *sq_col_text(sqlite3_stmt *s, int i);
+/* JSON array text <-> string list. */
+char *sq_strlist_json(const struct strlist *l);
+void sq_strlist_parse(const char *json, struct strlist *out);
+
+/* Embedded migrations (generated from data/schema/sqlite by the build). */
+struct sqlite_migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+extern const struct sqlite_migration sqlite_migrations[];
+extern const size_t sqlite_n_migrations;
+
+/* Record operations, in sqlite_records.c and sqlite_tickets.c. */
+enum terr sq_customer_insert(struct store_conn *c, struct customer *cu);
+enum terr sq_customer_get(struct store_conn *c, int64_t id, struct customer *out);
+enum terr sq_customer_find_email(struct store_conn *c, const char *email, struct customer *out);
+enum terr sq_customer_update(struct store_conn *c, const struct customer *cu);
+enum terr sq_customer_handle_add(struct store_conn *c, int64_t customer_id, const char *channel,
+                                 const char *handle);
+enum terr sq_agent_insert(struct store_conn *c, struct agent *a, const char *password_hash);
+enum terr sq_agent_get(struct store_conn *c, int64_t id, struct agent *out);
+enum terr sq_agent_find_email(struct store_conn *c, const char *email, struct agent *out,
+                              char **out_hash);
+enum terr sq_agent_list(struct store_conn *c, struct agent **out, size_t *n_out);
+enum terr sq_agent_count(struct store_conn *c, int64_t *out);
+enum terr sq_token_insert(struct store_conn *c, int64_t agent_id,
+                          const unsigned char hash[STORE_HASH_LEN], const char *label,
+                          int64_t *out_id);
+enum terr sq_token_find(struct store_conn *c, const unsigned char hash[STORE_HASH_LEN],
+                        int64_t *out_agent_id);
+enum terr sq_session_insert(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],
+                            const struct session *s);
+enum terr sq_session_find(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],
+                          struct session *out);
+enum terr sq_session_delete(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN]);
+enum terr sq_ticket_insert(struct store_conn *c, struct ticket *t);
+enum terr sq_ticket_get(struct store_conn *c, int64_t id, struct ticket *out);
+enum terr sq_ticket_update(struct store_conn *c, const struct ticket *t);
+enum terr sq_ticket_list(struct store_conn *c, const struct ticket_query *q, struct ticket **out,
+                         size_t *n_out);
+enum terr sq_message_insert(struct store_conn *c, struct message *m);
+enum terr sq_message_list(struct store_conn *c, int64_t ticket_id, bool with_internal,
+                          struct message **out, size_t *n_out);
+enum terr sq_event_insert(struct store_conn *c, struct event *e);
+enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, struct event **out,
+                        size_t *n_out);
+enum terr sq_idem_get(struct store_conn *c, const char *principal, const char *key,
+                      struct idem_record *out);
+enum terr sq_idem_put(struct store_conn *c, const struct idem_record *r);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * Inside the store: the backend ops table and the shared handle.
+ *
+ * A backend provides connections (struct store_conn, its own type), the
+ * transaction verbs the group-commit writer needs, and one function per record
+ * operation.  store.c owns threads and queues and is backend-neutral.
+ */
+#ifndef TRUCE_STORE_INT_H
+#define TRUCE_STORE_INT_H
+
+#include <pthread.h>
+
+#include "store.h"
+
+struct store_conn;
+
+struct store_ops {
+    const char *name;
+    /* Prepare the database at path (create, migrate); sets st->backend. */
+    enum terr (*open)(struct store *st, const char *path, struct terr_info *ei);
+    void (*close)(struct store *st);
+    enum terr (*conn_open)(struct store *st, struct store_conn **out);
+    void (*conn_close)(struct store_conn *c);
+    enum terr (*begin)(struct store_conn *c, bool write);
+    enum terr (*commit)(struct store_conn *c);
+    void (*rollback)(struct store_conn *c);
+    enum terr (*savepoint)(struct store_conn *c);
+    enum terr (*release)(struct store_conn *c);
+    void (*rollback_to)(struct store_conn *c);
+    int (*schema_version)(struct store_conn *c);
+
+    enum terr (*customer_insert)(struct store_conn *c, struct customer *cu);
+    enum terr (*customer_get)(struct store_conn *c, int64_t id, struct customer *out);
+    enum terr (*customer_find_email)(struct store_conn *c, const char *email, struct customer *out);
+    enum terr (*customer_update)(struct store_conn *c, const struct customer *cu);
+    enum terr (*customer_handle_add)(struct store_conn *c, int64_t customer_id,
+                                     const char *channel, const char *handle);
+    enum terr (*agent_insert)(struct store_conn *c, struct agent *a, const char *password_hash);
+    enum terr (*agent_get)(struct store_conn *c, int64_t id, struct agent *out);
+    enum terr (*agent_find_email)(struct store_conn *c, const char *email, struct agent *out,
+                                  char **out_hash);
+    enum terr (*agent_list)(struct store_conn *c, struct agent **out, size_t *n_out);
+    enum terr (*agent_count)(struct store_conn *c, int64_t *out);
+    enum terr (*token_insert)(struct store_conn *c, int64_t agent_id,
+                              const unsigned char hash[STORE_HASH_LEN], const char *label,
+                              int64_t *out_id);
+    enum terr (*token_find)(struct store_conn *c, const unsigned char hash[STORE_HASH_LEN],
+                            int64_t *out_agent_id);
+    enum terr (*session_insert)(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],
+                                const struct session *s);
+    enum terr (*session_find)(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],
+                              struct session *out);
+    enum terr (*session_delete)(struct store_conn *c,
+                                const unsigned char id_hash[STORE_HASH_LEN]);
+    enum terr (*ticket_insert)(struct store_conn *c, struct ticket *t);
+    enum terr (*ticket_get)(struct store_conn *c, int64_t id, struct ticket *out);
+    enum terr (*ticket_update)(struct store_conn *c, const struct ticket *t);
+    enum terr (*ticket_list)(struct store_conn *c, const struct ticket_query *q,
+                             struct ticket **out, size_t *n_out);
+    enum terr (*message_insert)(struct store_conn *c, struct message *m);
+    enum terr (*message_list)(struct store_conn *c, int64_t ticket_id, bool with_internal,
+                              struct message **out, size_t *n_out);
+    enum terr (*event_insert)(struct store_conn *c, struct event *e);
+    enum terr (*event_list)(struct store_conn *c, int64_t ticket_id, struct event **out,
+                            size_t *n_out);
+    enum terr (*idem_get)(struct store_conn *c, const char *principal, const char *key,
+                          struct idem_record *out);
+    enum terr (*idem_put)(struct store_conn *c, const struct idem_record *r);
+};
+
+struct write_job {
+    store_tx_fn fn;
+    void *fn_arg;
+    store_done_fn done;
+    void *done_arg;
+    enum terr result;
+    struct write_job *next;
+};
+
+/* A connection some thread opened, kept so store_close can close it. */
+struct conn_slot {
+    struct store_conn *conn;
+    struct conn_slot *next;
+};
+
+struct store {
+    const struct store_ops *ops;
+    void *backend;
+    struct store_options opt;
+
+    pthread_key_t conn_key; /* this thread's read connection (a conn_slot) */
+    pthread_mutex_t conns_lock;
+    struct conn_slot *conns;
+
+    pthread_mutex_t queue_lock;
+    pthread_cond_t queue_cond;
+    struct write_job *head, *tail;
+    bool stopping;
+    pthread_t writer;
+    struct store_conn *writer_conn;
+};
+
+struct store_tx {
+    struct store *st;
+    struct store_conn *conn;
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif

@@ -1,0 +1,15 @@
+/* UTF-8 validation (RFC 3629): no overlongs, no surrogates, nothing past U+10FFFF. */
+#ifndef TRUCE_UTF8_H
+#define TRUCE_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when p[0..n) is well-formed UTF-8.  NUL bytes are reported as invalid
+ * too, since no text field of the desk may carry one. */
+bool utf8_valid(const char *p, size_t n);
+
+/* Number of code points in a valid UTF-8 string of n bytes. */
+size_t utf8_length(const char *p, size_t n);
+
+#endif
