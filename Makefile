@@ -35,7 +35,7 @@ LIB_SRC := $(sort $(wildcard src/util/*.c src/text/*.c src/analysis/*.c src/doma
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 GEN_SRC := $(B)/gen/sqlite_migrations.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/sqlite_migrations.o
-CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o) $(B)/gen/demo_data.o
 LIB := $(B)/libtruce.a
 BIN := $(B)/truce
 
@@ -63,7 +63,11 @@ $(GEN_SRC): scripts/embed-sql.sh $(wildcard data/schema/sqlite/*.sql)
 	@mkdir -p $(dir $@)
 	scripts/embed-sql.sh data/schema/sqlite > $@.tmp && mv $@.tmp $@
 
-$(B)/gen/sqlite_migrations.o: $(GEN_SRC)
+$(B)/gen/demo_data.c: scripts/embed-text.sh data/demo/demo.json
+	@mkdir -p $(dir $@)
+	scripts/embed-text.sh demo_json data/demo/demo.json > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/tests/unit/%: tests/unit/%.c $(LIB)

@@ -1,2 +1,80 @@
+/* truce: entry point and subcommand table (git's builtin table). */
+#include <stdarg.h>
 #include <stdio.h>
-int main(void){return 0;}
+#include <string.h>
+
+#include "../util/secret.h"
+#include "cli.h"
+
+#ifndef TRUCE_VERSION
+#define TRUCE_VERSION "0.1.0"
+#endif
+
+static const struct command commands[] = {
+    {"init", cmd_init, "create or migrate a database"},
+    {"agent", cmd_agent, "add agents (agent add)"},
+    {"token", cmd_token, "create API tokens (token create)"},
+    {"serve", cmd_serve, "run the desk's HTTP server"},
+    {"demo", cmd_demo, "load a realistic demo team and tickets"},
+};
+
+int fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("truce: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return code;
+}
+
+int cli_open_store(const char *path, struct store **out)
+{
+    struct terr_info ei = {0};
+    if (store_open(path, NULL, out, &ei))
+        return fail(1, "%s", ei.message[0] ? ei.message : terr_message(ei.code));
+    return 0;
+}
+
+int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: truce <command> [options]\n\n"
+               "truce is a self-hosted customer-service desk that turns conflicts into\n"
+               "resolved, loyal customers.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'truce <command> --help' explains a command; 'truce --version' prints the "
+               "version.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("truce %s\n", TRUCE_VERSION);
+        return 0;
+    }
+    if (secret_init())
+        return fail(1, "libsodium failed to initialise");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    return fail(EXIT_USAGE, "'%s' is not a truce command; see 'truce --help'", argv[1]);
+}

@@ -87,9 +87,10 @@ enum terr store_token_insert(struct store_tx *tx, int64_t agent_id,
 enum terr store_token_find(struct store_tx *tx, const unsigned char hash[STORE_HASH_LEN],
                            int64_t *out_agent_id);
 
+#define STORE_CSRF_MAX 96
 struct session {
     int64_t agent_id;
-    char csrf[64];
+    char csrf[STORE_CSRF_MAX];
     int64_t expires_at;
 };
 enum terr store_session_insert(struct store_tx *tx, const unsigned char id_hash[STORE_HASH_LEN],

@@ -1,0 +1,134 @@
+/* truce agent add: put a person on the team. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/ticket_rules.h"
+#include "../service/agents.h"
+#include "../util/alloc.h"
+#include "../util/secret.h"
+#include "cli.h"
+
+static const char usage[] =
+    "usage: truce agent add [--db PATH] --email E --name N --role agent|lead|admin\n"
+    "                       [--skills a,b,...] [--password-stdin]\n\n"
+    "Adds an agent.  With --password-stdin the first line of standard input is\n"
+    "their password (at least 10 characters), for logging in to the console;\n"
+    "without it the agent works through API tokens only.\n";
+
+struct add_job {
+    struct agent a;
+    const char *hash;
+    struct terr_info ei;
+};
+
+static enum terr add_tx(struct store_tx *tx, void *arg)
+{
+    struct add_job *j = arg;
+    struct actor system = {.kind = ACTOR_SYSTEM};
+    return svc_agent_create(tx, &system, &j->a, j->hash, &j->ei);
+}
+
+static int read_password(char *out, size_t len)
+{
+    if (!fgets(out, (int)len, stdin))
+        return fail(1, "no password on standard input");
+    out[strcspn(out, "\r\n")] = '\0';
+    if (strlen(out) < PASSWORD_MIN)
+        return fail(EXIT_USAGE, "the password needs at least %d characters", PASSWORD_MIN);
+    return 0;
+}
+
+static int agent_add(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"email", required_argument, NULL, 'e'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"role", required_argument, NULL, 'r'},
+                                         {"skills", required_argument, NULL, 's'},
+                                         {"password-stdin", no_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *db = DEFAULT_DB, *email = NULL, *name = NULL, *role = NULL, *skills = NULL;
+    int with_password = 0, c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'e': email = optarg; break;
+        case 'n': name = optarg; break;
+        case 'r': role = optarg; break;
+        case 's': skills = optarg; break;
+        case 'p': with_password = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default:
+            fputs(usage, stderr);
+            return fail(EXIT_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!email || !name || !role)
+        return fail(EXIT_USAGE, "agent add needs --email, --name and --role");
+    struct add_job j;
+    memset(&j, 0, sizeof(j));
+    if (!role_parse(role, &j.a.role))
+        return fail(EXIT_USAGE, "--role must be agent, lead or admin, not '%s'", role);
+    if (!email_plausible(email))
+        return fail(EXIT_USAGE, "'%s' is not an email address", email);
+    for (const char *p = skills; p && *p;) {
+        size_t n = strcspn(p, ",");
+        char *s = xstrndup(p, n);
+        int ok = n == 0 || label_valid(s, LIMIT_SKILL);
+        if (ok && n)
+            strlist_push(&j.a.skills, s);
+        free(s);
+        if (!ok) {
+            agent_release(&j.a);
+            return fail(EXIT_USAGE, "skills must be letters, digits, '-', '_', ':' or '.'");
+        }
+        p += n + (p[n] == ',');
+    }
+    char password[LIMIT_PASSWORD + 2], hash[SECRET_PWHASH_MAX];
+    if (with_password) {
+        int rc = read_password(password, sizeof(password));
+        if (rc) {
+            agent_release(&j.a);
+            return rc;
+        }
+        if (secret_password_hash(password, hash)) {
+            agent_release(&j.a);
+            return fail(1, "cannot hash the password");
+        }
+        j.hash = hash;
+    }
+    j.a.email = xstrdup(email);
+    j.a.name = xstrdup(name);
+    struct store *st;
+    if (cli_open_store(db, &st)) {
+        agent_release(&j.a);
+        return 1;
+    }
+    enum terr e = store_write(st, add_tx, &j);
+    store_close(st);
+    int rc = 0;
+    if (e)
+        rc = fail(e == TERR_CONFLICT || e == TERR_INVALID ? EXIT_USAGE : 1, "%s",
+                  j.ei.message[0] ? j.ei.message : terr_message(e));
+    else
+        printf("agent %lld: %s <%s>, %s\n", (long long)j.a.id, j.a.name, j.a.email,
+               role_name(j.a.role));
+    agent_release(&j.a);
+    return rc;
+}
+
+int cmd_agent(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "add") == 0)
+        return agent_add(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    fputs(usage, stderr);
+    return fail(EXIT_USAGE, "agent needs a subcommand: add");
+}

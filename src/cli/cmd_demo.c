@@ -1,0 +1,212 @@
+/*
+ * truce demo: fills an empty database with the demo desk of data/demo/
+ * (embedded in the binary at build time): a team, and tickets from calm to
+ * hostile with their threads.  Prints how to log in.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../service/agents.h"
+#include "../service/tickets.h"
+#include "../util/alloc.h"
+#include "../util/encode.h"
+#include "../util/secret.h"
+#include "../util/timeutil.h"
+#include "cli.h"
+
+extern const char demo_json[];
+
+static const char usage[] = "usage: truce demo [--db PATH]\n\n"
+                            "Loads the demo team and tickets into an empty database (default\n" DEFAULT_DB
+                            ") and prints the logins and an admin API token.\n";
+
+struct demo {
+    json_t *doc;
+    const char *password_hash;
+    int64_t now;
+    char token[SECRET_TOKEN_MAX];
+    struct terr_info ei;
+};
+
+static int64_t agent_id_by_email(struct store_tx *tx, const char *email)
+{
+    struct agent a;
+    if (!email || store_agent_find_email(tx, email, &a, NULL))
+        return 0;
+    int64_t id = a.id;
+    agent_release(&a);
+    return id;
+}
+
+static enum terr load_agents(struct store_tx *tx, struct demo *d)
+{
+    struct actor system = {.kind = ACTOR_SYSTEM};
+    size_t i;
+    json_t *j;
+    json_array_foreach(json_object_get(d->doc, "agents"), i, j)
+    {
+        struct agent a = {0};
+        a.name = xstrdup(json_string_value(json_object_get(j, "name")));
+        a.email = xstrdup(json_string_value(json_object_get(j, "email")));
+        role_parse(json_string_value(json_object_get(j, "role")), &a.role);
+        size_t k;
+        json_t *s;
+        json_array_foreach(json_object_get(j, "skills"), k, s)
+            strlist_push(&a.skills, json_string_value(s));
+        enum terr e = svc_agent_create(tx, &system, &a, d->password_hash, &d->ei);
+        if (!e && a.role == ROLE_ADMIN && !d->token[0])
+            e = svc_token_create(tx, &system, a.id, "demo", d->token, &d->ei);
+        agent_release(&a);
+        if (e)
+            return e;
+    }
+    return TERR_OK;
+}
+
+static enum terr load_ticket(struct store_tx *tx, struct demo *d, json_t *j)
+{
+    struct actor system = {.kind = ACTOR_SYSTEM};
+    json_t *msgs = json_object_get(j, "messages");
+    json_t *first = json_array_get(msgs, 0);
+    json_t *cust = json_object_get(j, "customer");
+    struct ticket_open in = {
+        .subject = json_string_value(json_object_get(j, "subject")),
+        .customer_email = json_string_value(json_object_get(cust, "email")),
+        .customer_name = json_string_value(json_object_get(cust, "name")),
+        .body = json_string_value(json_object_get(first, "body")),
+        .risk = (int)json_integer_value(json_object_get(j, "risk")),
+        .category = json_string_value(json_object_get(j, "category")),
+        .created_at = d->now - json_integer_value(json_object_get(first, "minutes_ago")) * 60000,
+    };
+    if (!in.subject || !in.customer_email || !in.body)
+        return terr_set(&d->ei, TERR_INVALID, NULL, "a demo ticket lacks subject, customer or body");
+    channel_parse(json_string_value(json_object_get(j, "channel")), &in.channel);
+    priority_parse(json_string_value(json_object_get(j, "priority")), &in.priority);
+    level_parse(json_string_value(json_object_get(j, "level")), &in.level);
+    int64_t id;
+    enum terr e = svc_ticket_open(tx, &system, &in, &id, &d->ei);
+    size_t i;
+    json_t *m;
+    json_array_foreach(msgs, i, m)
+    {
+        if (i == 0 || e)
+            continue;
+        const char *author = json_string_value(json_object_get(m, "author"));
+        struct message_new mn = {
+            .body = json_string_value(json_object_get(m, "body")),
+            .internal = json_is_true(json_object_get(m, "internal")),
+            .created_at = d->now - json_integer_value(json_object_get(m, "minutes_ago")) * 60000,
+        };
+        struct actor who = system;
+        if (!mn.body || !author || !author_parse(author, &mn.author))
+            return terr_set(&d->ei, TERR_INVALID, NULL, "a demo message is malformed");
+        if (mn.author == AUTHOR_AGENT) {
+            who.kind = ACTOR_AGENT;
+            who.id = agent_id_by_email(tx, json_string_value(json_object_get(m, "agent")));
+        }
+        int64_t mid;
+        e = svc_message_add(tx, &who, id, &mn, &mid, &d->ei);
+    }
+    if (e)
+        return e;
+    /* Status, owner and tags as the team left them. */
+    struct ticket_patch p = {.has_status = true, .status = STATUS_NEW};
+    status_parse(json_string_value(json_object_get(j, "status")), &p.status);
+    p.has_status = p.status != STATUS_NEW;
+    p.assignee_id = agent_id_by_email(tx, json_string_value(json_object_get(j, "assignee")));
+    p.has_assignee = p.assignee_id != 0;
+    json_t *t;
+    json_array_foreach(json_object_get(j, "tags"), i, t)
+        strlist_push(&p.tags, json_string_value(t));
+    p.has_tags = p.tags.n > 0;
+    e = svc_ticket_update(tx, &system, id, &p, &d->ei);
+    strlist_release(&p.tags);
+    return e;
+}
+
+static enum terr load(struct store_tx *tx, void *arg)
+{
+    struct demo *d = arg;
+    int64_t n;
+    enum terr e = store_agent_count(tx, &n);
+    if (e)
+        return e;
+    if (n > 0)
+        return terr_set(&d->ei, TERR_CONFLICT, NULL,
+                        "the database already has agents; the demo needs an empty one");
+    if ((e = load_agents(tx, d)))
+        return e;
+    size_t i;
+    json_t *j;
+    json_array_foreach(json_object_get(d->doc, "tickets"), i, j)
+    {
+        if ((e = load_ticket(tx, d, j)))
+            return e;
+    }
+    return TERR_OK;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *db = DEFAULT_DB;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default:
+            fputs(usage, stderr);
+            return fail(EXIT_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    struct demo d;
+    memset(&d, 0, sizeof(d));
+    json_error_t jerr;
+    d.doc = json_loads(demo_json, 0, &jerr);
+    if (!d.doc)
+        return fail(1, "the embedded demo set is malformed: %s", jerr.text);
+
+    /* One password for the whole demo team, random so no two desks share it. */
+    unsigned char raw[12];
+    char password[24], hash[SECRET_PWHASH_MAX];
+    randombytes_buf(raw, sizeof(raw));
+    base64url_encode(raw, sizeof(raw), password);
+    if (secret_password_hash(password, hash)) {
+        json_decref(d.doc);
+        return fail(1, "cannot hash the demo password");
+    }
+    d.password_hash = hash;
+    d.now = time_now_ms();
+
+    struct store *st;
+    if (cli_open_store(db, &st)) {
+        json_decref(d.doc);
+        return 1;
+    }
+    enum terr e = store_write(st, load, &d);
+    store_close(st);
+    if (e) {
+        json_decref(d.doc);
+        return fail(1, "%s", d.ei.message[0] ? d.ei.message : terr_message(e));
+    }
+    printf("demo desk loaded into %s: %zu agents, %zu tickets\n", db,
+           json_array_size(json_object_get(d.doc, "agents")),
+           json_array_size(json_object_get(d.doc, "tickets")));
+    printf("log in as any of them with password %s:\n", password);
+    size_t i;
+    json_t *j;
+    json_array_foreach(json_object_get(d.doc, "agents"), i, j)
+        printf("  %-22s %s\n", json_string_value(json_object_get(j, "email")),
+               json_string_value(json_object_get(j, "role")));
+    printf("admin API token (shown once):\n%s\n", d.token);
+    json_decref(d.doc);
+    return 0;
+}

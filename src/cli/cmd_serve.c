@@ -1,0 +1,106 @@
+/* truce serve: the desk's HTTP server, until SIGTERM or SIGINT. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../http/server.h"
+#include "cli.h"
+
+static const char usage[] =
+    "usage: truce serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]\n\n"
+    "Serves the API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free\n"
+    "one, printed at start).  Logs one line per request on stderr unless\n"
+    "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n";
+
+/* Splits "host:port" or "[v6]:port"; false if malformed. */
+static int parse_listen(const char *s, char *host, size_t hlen, int *port)
+{
+    const char *colon;
+    if (s[0] == '[') {
+        const char *end = strchr(s, ']');
+        if (!end || end[1] != ':')
+            return 0;
+        snprintf(host, hlen, "%.*s", (int)(end - s - 1), s + 1);
+        colon = end + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon)
+            return 0;
+        snprintf(host, hlen, "%.*s", (int)(colon - s), s);
+    }
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (!colon[1] || *end || p < 0 || p > 65535 || !host[0])
+        return 0;
+    *port = (int)p;
+    return 1;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"listen", required_argument, NULL, 'l'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080";
+    struct http_options ho = {0};
+    char host[256];
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'l': listen = optarg; break;
+        case 't': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (!*optarg || *end || n < 1 || n > 1024)
+                return fail(EXIT_USAGE, "--threads must be a number from 1 to 1024");
+            ho.threads = (int)n;
+            break;
+        }
+        case 'q': ho.quiet = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default:
+            fputs(usage, stderr);
+            return fail(EXIT_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return fail(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+    if (!parse_listen(listen, host, sizeof(host), &ho.port))
+        return fail(EXIT_USAGE, "--listen must be HOST:PORT, not '%s'", listen);
+    ho.host = host;
+
+    /* Block the stop signals before any thread starts, so only sigwait sees them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct store *st;
+    if (cli_open_store(db, &st))
+        return 1;
+    struct http_server *srv;
+    struct terr_info ei = {0};
+    if (http_server_start(&ho, st, &srv, &ei)) {
+        store_close(st);
+        return fail(1, "%s", ei.message);
+    }
+    fprintf(stderr, "truce: listening on http://%s%s%s:%d (database %s)\n",
+            strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
+            http_server_port(srv), db);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "truce: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    http_server_stop(srv);
+    store_close(st);
+    fprintf(stderr, "truce: stopped\n");
+    return 0;
+}

@@ -1,0 +1,81 @@
+/* truce token create: an API token for an agent, shown once. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../service/agents.h"
+#include "cli.h"
+
+static const char usage[] =
+    "usage: truce token create [--db PATH] --agent EMAIL [--label TEXT]\n\n"
+    "Creates an API token for the agent and prints it alone on the last line.\n"
+    "Only its hash is stored: keep it, it cannot be shown again.\n";
+
+struct token_job {
+    const char *email;
+    const char *label;
+    char token[SECRET_TOKEN_MAX];
+    struct terr_info ei;
+};
+
+static enum terr token_tx(struct store_tx *tx, void *arg)
+{
+    struct token_job *j = arg;
+    struct agent a;
+    enum terr e = store_agent_find_email(tx, j->email, &a, NULL);
+    if (e)
+        return terr_set(&j->ei, e, "agent",
+                        e == TERR_NOT_FOUND ? "no agent has email '%s'" : "cannot read '%s'",
+                        j->email);
+    struct actor system = {.kind = ACTOR_SYSTEM};
+    e = svc_token_create(tx, &system, a.id, j->label, j->token, &j->ei);
+    agent_release(&a);
+    return e;
+}
+
+static int token_create(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"agent", required_argument, NULL, 'a'},
+                                         {"label", required_argument, NULL, 'l'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *db = DEFAULT_DB;
+    struct token_job j = {.label = "cli"};
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'a': j.email = optarg; break;
+        case 'l': j.label = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default:
+            fputs(usage, stderr);
+            return fail(EXIT_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!j.email)
+        return fail(EXIT_USAGE, "token create needs --agent EMAIL");
+    struct store *st;
+    if (cli_open_store(db, &st))
+        return 1;
+    enum terr e = store_write(st, token_tx, &j);
+    store_close(st);
+    if (e)
+        return fail(1, "%s", j.ei.message[0] ? j.ei.message : terr_message(e));
+    printf("token for %s (shown once):\n%s\n", j.email, j.token);
+    return 0;
+}
+
+int cmd_token(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "create") == 0)
+        return token_create(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    fputs(usage, stderr);
+    return fail(EXIT_USAGE, "token needs a subcommand: create");
+}

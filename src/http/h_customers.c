@@ -1,0 +1,56 @@
+/* /api/v1/customers/{id}: a customer with their tickets, newest first. */
+#include "handlers.h"
+#include "render.h"
+
+#define CUSTOMER_TICKETS_MAX 100
+
+struct one_customer {
+    int64_t id;
+    json_t *body;
+};
+
+static enum terr get_tx(struct store_tx *tx, void *arg)
+{
+    struct one_customer *o = arg;
+    struct customer c;
+    enum terr e = store_customer_get(tx, o->id, &c);
+    if (e)
+        return e;
+    json_t *body = render_customer(&c);
+    customer_release(&c);
+
+    struct ticket_query q = {.customer_id = o->id, .sort = SORT_CREATED,
+                             .limit = CUSTOMER_TICKETS_MAX};
+    struct ticket *v;
+    size_t n;
+    if ((e = store_ticket_list(tx, &q, &v, &n))) {
+        json_decref(body);
+        return e;
+    }
+    json_t *tickets = json_array();
+    for (size_t i = 0; i < n && !e; i++) {
+        json_t *t;
+        if ((e = render_ticket(tx, &v[i], false, &t)) == TERR_OK)
+            json_array_append_new(tickets, t);
+    }
+    tickets_free(v, n);
+    json_object_set_new(body, "tickets", tickets);
+    if (e) {
+        json_decref(body);
+        return e;
+    }
+    o->body = body;
+    return TERR_OK;
+}
+
+void h_customer_get(struct request *req)
+{
+    struct one_customer o = {.id = req->params[0]};
+    enum terr e = store_read(req_store(req), get_tx, &o);
+    if (e == TERR_NOT_FOUND)
+        reply_error(req, e, NULL, "customer %lld not found", (long long)o.id);
+    else if (e)
+        reply_err_info(req, e);
+    else
+        reply_json(req, 200, o.body);
+}

@@ -1,0 +1,20 @@
+/* GET /healthz: the server answers and its database can be read. */
+#include "handlers.h"
+
+static enum terr probe(struct store_tx *tx, void *arg)
+{
+    int64_t *n = arg;
+    return store_agent_count(tx, n);
+}
+
+void h_health(struct request *req)
+{
+    int64_t n = 0;
+    enum terr e = store_read(req_store(req), probe, &n);
+    if (e) {
+        reply_error(req, e, NULL, "the database cannot be read");
+        return;
+    }
+    reply_json(req, 200, json_pack("{s:s, s:i}", "status", "ok", "schema",
+                                   store_schema_version(req_store(req))));
+}

@@ -1,0 +1,98 @@
+/* /api/v1/tickets/{id}/messages: the thread of a ticket, and adding to it. */
+#include <stdlib.h>
+
+#include "../domain/ticket_rules.h"
+#include "../service/tickets.h"
+#include "../util/alloc.h"
+#include "handlers.h"
+#include "json_in.h"
+#include "render.h"
+
+static const struct jfield message_fields[] = {
+    {"author", JT_STRING, false, 0, 16, 0, NULL},
+    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
+    {"internal", JT_BOOL, false, 0, 0, 0, NULL},
+    {NULL},
+};
+
+static enum terr create_tx(struct store_tx *tx, struct request *req)
+{
+    struct message_new *in = req->warg;
+    int64_t id;
+    enum terr e = svc_message_add(tx, &req->actor, req->params[0], in, &id, &req->err);
+    if (e)
+        return e;
+    struct message *v;
+    size_t n;
+    if ((e = store_message_list(tx, req->params[0], true, &v, &n)))
+        return e;
+    /* The new message is the thread's last: ids only grow. */
+    json_t *body = NULL;
+    for (size_t i = n; i-- > 0;) {
+        if (v[i].id == id) {
+            body = render_message(&v[i]);
+            break;
+        }
+    }
+    messages_free(v, n);
+    if (!body)
+        return TERR_INTERNAL;
+    reply_json(req, 201, body);
+    return TERR_OK;
+}
+
+void h_messages_create(struct request *req)
+{
+    enum terr e = json_check(req->json, message_fields, &req->err);
+    if (e) {
+        reply_err_info(req, e);
+        return;
+    }
+    struct message_new in = {.author = AUTHOR_AGENT};
+    const char *author = json_str(req->json, "author", NULL);
+    if (author && (!author_parse(author, &in.author) || in.author == AUTHOR_SYSTEM)) {
+        reply_error(req, TERR_INVALID, "author", "'author' must be 'customer' or 'agent'");
+        return;
+    }
+    in.body = json_str(req->json, "body", "");
+    in.internal = json_bool(req->json, "internal", false);
+    struct message_new *heap = xmalloc(sizeof(*heap));
+    *heap = in;
+    http_write(req, create_tx, heap, free);
+}
+
+struct thread {
+    int64_t id;
+    json_t *items;
+};
+
+static enum terr list_tx(struct store_tx *tx, void *arg)
+{
+    struct thread *t = arg;
+    struct ticket tk;
+    enum terr e = store_ticket_get(tx, t->id, &tk);
+    if (e)
+        return e;
+    ticket_release(&tk);
+    struct message *v;
+    size_t n;
+    if ((e = store_message_list(tx, t->id, true, &v, &n)))
+        return e;
+    t->items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(t->items, render_message(&v[i]));
+    messages_free(v, n);
+    return TERR_OK;
+}
+
+void h_messages_list(struct request *req)
+{
+    struct thread t = {.id = req->params[0]};
+    enum terr e = store_read(req_store(req), list_tx, &t);
+    if (e == TERR_NOT_FOUND)
+        reply_error(req, e, NULL, "ticket %lld not found", (long long)t.id);
+    else if (e)
+        reply_err_info(req, e);
+    else
+        reply_json(req, 200, json_pack("{s:o}", "items", t.items));
+}

@@ -1,0 +1,390 @@
+/* /api/v1/tickets: open, list (filters, keyset paging), read, patch, audit trail. */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/ticket_rules.h"
+#include "../service/tickets.h"
+#include "../util/alloc.h"
+#include "../util/encode.h"
+#include "../util/utf8.h"
+#include "handlers.h"
+#include "json_in.h"
+#include "render.h"
+
+#define PAGE_DEFAULT 25
+#define PAGE_MAX 100
+
+static const struct jfield customer_fields[] = {
+    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
+    {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
+    {NULL},
+};
+static const struct jfield first_message_fields[] = {
+    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
+    {NULL},
+};
+static const struct jfield create_fields[] = {
+    {"subject", JT_STRING, true, 0, LIMIT_SUBJECT, 0, NULL},
+    {"channel", JT_STRING, false, 0, 16, 0, NULL},
+    {"priority", JT_STRING, false, 0, 16, 0, NULL},
+    {"customer", JT_OBJECT, true, 0, 0, 0, customer_fields},
+    {"message", JT_OBJECT, true, 0, 0, 0, first_message_fields},
+    {NULL},
+};
+static const struct jfield patch_fields[] = {
+    {"status", JT_STRING, false, 0, 16, 0, NULL},
+    {"priority", JT_STRING, false, 0, 16, 0, NULL},
+    {"assignee", JT_INT_NULL, false, 1, INT64_MAX, 0, NULL},
+    {"tags", JT_STRINGS, false, 0, LIMIT_TAGS, LIMIT_TAG, NULL},
+    {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
+    {NULL},
+};
+
+/* Parses an optional vocabulary field; replies and returns false when wrong. */
+#define PARSE_VOCAB_OR_REPLY(req, obj, name, parse, out, allowed)                              \
+    do {                                                                                       \
+        const char *v_ = json_str(obj, name, NULL);                                            \
+        if (v_ && !parse(v_, out)) {                                                           \
+            reply_error(req, TERR_INVALID, name, "'%s' must be one of %s", name, allowed);     \
+            return;                                                                            \
+        }                                                                                      \
+    } while (0)
+
+/* ---- create ---- */
+
+static enum terr create_tx(struct store_tx *tx, struct request *req)
+{
+    struct ticket_open *in = req->warg;
+    int64_t id;
+    json_t *body;
+    enum terr e = svc_ticket_open(tx, &req->actor, in, &id, &req->err);
+    if (!e)
+        e = render_ticket_by_id(tx, id, &body);
+    if (e)
+        return e;
+    reply_json(req, 201, body);
+    return TERR_OK;
+}
+
+void h_tickets_create(struct request *req)
+{
+    enum terr e = json_check(req->json, create_fields, &req->err);
+    if (e) {
+        reply_err_info(req, e);
+        return;
+    }
+    json_t *cust = json_object_get(req->json, "customer");
+    json_t *msg = json_object_get(req->json, "message");
+    struct ticket_open *in = xcalloc(1, sizeof(*in));
+    in->subject = json_str(req->json, "subject", "");
+    in->customer_email = json_str(cust, "email", "");
+    in->customer_name = json_str(cust, "name", NULL);
+    in->body = json_str(msg, "body", "");
+    in->channel = CHANNEL_API;
+    in->priority = PRIORITY_NORMAL;
+    in->level = LEVEL_CALM;
+    const char *ch = json_str(req->json, "channel", NULL);
+    const char *pr = json_str(req->json, "priority", NULL);
+    if (ch && !channel_parse(ch, &in->channel)) {
+        free(in);
+        reply_error(req, TERR_INVALID, "channel", "'channel' must be one of api, email, web, chat, phone");
+        return;
+    }
+    if (pr && !priority_parse(pr, &in->priority)) {
+        free(in);
+        reply_error(req, TERR_INVALID, "priority", "'priority' must be one of low, normal, high, urgent");
+        return;
+    }
+    /* The strings borrow from req->json, which outlives the write. */
+    http_write(req, create_tx, in, free);
+}
+
+/* ---- list ---- */
+
+struct list_page {
+    struct ticket_query q;
+    json_t *items;
+    char next[128];
+};
+
+static void encode_cursor(enum ticket_sort sort, int64_t key, int64_t id, char *out, size_t len)
+{
+    char raw[80];
+    int n = snprintf(raw, sizeof(raw), "%d:%lld:%lld", (int)sort, (long long)key, (long long)id);
+    if (n < 0 || base64url_len((size_t)n) >= len) {
+        out[0] = '\0';
+        return;
+    }
+    base64url_encode((const unsigned char *)raw, (size_t)n, out);
+}
+
+static bool decode_cursor(const char *s, enum ticket_sort sort, int64_t *key, int64_t *id)
+{
+    unsigned char raw[96];
+    size_t n;
+    if (strlen(s) > 120 || !base64url_decode(s, strlen(s), raw, sizeof(raw) - 1, &n))
+        return false;
+    raw[n] = '\0';
+    int srt;
+    long long k, i;
+    char tail;
+    if (sscanf((const char *)raw, "%d:%lld:%lld%c", &srt, &k, &i, &tail) != 3)
+        return false;
+    if (srt != (int)sort || i <= 0)
+        return false;
+    *key = k;
+    *id = i;
+    return true;
+}
+
+static enum terr list_tx(struct store_tx *tx, void *arg)
+{
+    struct list_page *p = arg;
+    struct ticket *v;
+    size_t n;
+    struct ticket_query q = p->q;
+    q.limit = p->q.limit + 1; /* one more tells whether another page exists */
+    enum terr e = store_ticket_list(tx, &q, &v, &n);
+    if (e)
+        return e;
+    p->items = json_array();
+    size_t shown = n > p->q.limit ? p->q.limit : n;
+    for (size_t i = 0; i < shown && !e; i++) {
+        json_t *o;
+        if ((e = render_ticket(tx, &v[i], false, &o)) == TERR_OK)
+            json_array_append_new(p->items, o);
+    }
+    if (!e && n > p->q.limit) {
+        const struct ticket *last = &v[shown - 1];
+        encode_cursor(p->q.sort, store_ticket_sort_key(last, p->q.sort), last->id, p->next,
+                      sizeof(p->next));
+    }
+    tickets_free(v, n);
+    return e;
+}
+
+static const char *const list_params[] = {"status", "assignee", "level", "sort", "limit",
+                                          "cursor", NULL};
+
+static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    const char **bad = cls;
+    (void)kind;
+    for (const char *const *p = list_params; *p; p++)
+        if (strcmp(*p, key) == 0)
+            return (value && !utf8_valid(value, strlen(value))) ? (*bad = key, MHD_NO) : MHD_YES;
+    *bad = key;
+    return MHD_NO;
+}
+
+void h_tickets_list(struct request *req)
+{
+    struct list_page p = {.q = {.sort = SORT_RISK, .limit = PAGE_DEFAULT}};
+    const char *bad = NULL;
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_param, &bad);
+    if (bad) {
+        reply_error(req, TERR_UNKNOWN_FIELD, bad, "unknown or invalid query parameter '%s'", bad);
+        return;
+    }
+    const char *v;
+    if ((v = req_query(req, "status"))) {
+        if (!status_parse(v, &p.q.status)) {
+            reply_error(req, TERR_INVALID, "status",
+                        "'status' must be one of new, open, pending, resolved, closed");
+            return;
+        }
+        p.q.has_status = true;
+    }
+    if ((v = req_query(req, "level"))) {
+        if (!level_parse(v, &p.q.level)) {
+            reply_error(req, TERR_INVALID, "level",
+                        "'level' must be one of calm, tense, heated, hostile");
+            return;
+        }
+        p.q.has_level = true;
+    }
+    if ((v = req_query(req, "assignee"))) {
+        char *end;
+        long long id = strtoll(v, &end, 10);
+        if (strcmp(v, "me") == 0)
+            p.q.assignee_id = req->agent.id;
+        else if (strcmp(v, "none") == 0)
+            p.q.assignee_id = -1;
+        else if (*v && *end == '\0' && id > 0)
+            p.q.assignee_id = id;
+        else {
+            reply_error(req, TERR_INVALID, "assignee",
+                        "'assignee' must be an agent id, 'me' or 'none'");
+            return;
+        }
+    }
+    if ((v = req_query(req, "sort"))) {
+        if (strcmp(v, "risk") == 0)
+            p.q.sort = SORT_RISK;
+        else if (strcmp(v, "updated") == 0)
+            p.q.sort = SORT_UPDATED;
+        else if (strcmp(v, "created") == 0)
+            p.q.sort = SORT_CREATED;
+        else {
+            reply_error(req, TERR_INVALID, "sort", "'sort' must be one of risk, updated, created");
+            return;
+        }
+    }
+    if ((v = req_query(req, "limit"))) {
+        char *end;
+        long long n = strtoll(v, &end, 10);
+        if (!*v || *end || n < 1 || n > PAGE_MAX) {
+            reply_error(req, TERR_INVALID, "limit", "'limit' must be between 1 and %d", PAGE_MAX);
+            return;
+        }
+        p.q.limit = (size_t)n;
+    }
+    if ((v = req_query(req, "cursor"))) {
+        if (!decode_cursor(v, p.q.sort, &p.q.after_key, &p.q.after_id)) {
+            reply_error(req, TERR_INVALID, "cursor",
+                        "'cursor' is not one this list gave (was 'sort' changed?)");
+            return;
+        }
+        p.q.has_after = true;
+    }
+    enum terr e = store_read(req_store(req), list_tx, &p);
+    if (e) {
+        json_decref(p.items);
+        reply_err_info(req, e);
+        return;
+    }
+    reply_json(req, 200, json_pack("{s:o, s:o}", "items", p.items, "next_cursor",
+                                   p.next[0] ? json_string(p.next) : json_null()));
+}
+
+/* ---- read ---- */
+
+struct one_ticket {
+    int64_t id;
+    json_t *body;
+};
+
+static enum terr get_tx(struct store_tx *tx, void *arg)
+{
+    struct one_ticket *o = arg;
+    return render_ticket_by_id(tx, o->id, &o->body);
+}
+
+void h_ticket_get(struct request *req)
+{
+    struct one_ticket o = {.id = req->params[0]};
+    enum terr e = store_read(req_store(req), get_tx, &o);
+    if (e == TERR_NOT_FOUND)
+        reply_error(req, e, NULL, "ticket %lld not found", (long long)o.id);
+    else if (e)
+        reply_err_info(req, e);
+    else
+        reply_json(req, 200, o.body);
+}
+
+/* ---- patch ---- */
+
+struct patch_arg {
+    struct ticket_patch p;
+};
+
+static void patch_free(void *arg)
+{
+    struct patch_arg *a = arg;
+    strlist_release(&a->p.tags);
+    free(a);
+}
+
+static enum terr patch_tx(struct store_tx *tx, struct request *req)
+{
+    struct patch_arg *a = req->warg;
+    json_t *body;
+    enum terr e = svc_ticket_update(tx, &req->actor, req->params[0], &a->p, &req->err);
+    if (!e)
+        e = render_ticket_by_id(tx, req->params[0], &body);
+    if (e)
+        return e;
+    reply_json(req, 200, body);
+    return TERR_OK;
+}
+
+void h_ticket_patch(struct request *req)
+{
+    enum terr e = json_check(req->json, patch_fields, &req->err);
+    if (e) {
+        reply_err_info(req, e);
+        return;
+    }
+    struct patch_arg a = {{0}};
+    const json_t *j = req->json;
+    PARSE_VOCAB_OR_REPLY(req, j, "status", status_parse, &a.p.status,
+                         "new, open, pending, resolved, closed");
+    PARSE_VOCAB_OR_REPLY(req, j, "priority", priority_parse, &a.p.priority,
+                         "low, normal, high, urgent");
+    a.p.has_status = json_has(j, "status");
+    a.p.has_priority = json_has(j, "priority");
+    a.p.has_assignee = json_has(j, "assignee");
+    a.p.assignee_id = json_int(j, "assignee", 0);
+    a.p.has_category = json_has(j, "category");
+    a.p.category = json_str(j, "category", NULL);
+    if (json_has(j, "tags")) {
+        size_t i;
+        json_t *t;
+        json_array_foreach(json_object_get(j, "tags"), i, t)
+        {
+            if (!label_valid(json_string_value(t), LIMIT_TAG)) {
+                strlist_release(&a.p.tags);
+                reply_error(req, TERR_INVALID, "tags",
+                            "tag '%s' must be letters, digits, '-', '_', ':' or '.'",
+                            json_string_value(t));
+                return;
+            }
+            strlist_push(&a.p.tags, json_string_value(t));
+        }
+        a.p.has_tags = true;
+    }
+    struct patch_arg *heap = xmalloc(sizeof(*heap));
+    *heap = a;
+    http_write(req, patch_tx, heap, patch_free);
+}
+
+/* ---- events ---- */
+
+struct events_page {
+    int64_t id;
+    json_t *items;
+};
+
+static enum terr events_tx(struct store_tx *tx, void *arg)
+{
+    struct events_page *p = arg;
+    struct ticket t;
+    enum terr e = store_ticket_get(tx, p->id, &t);
+    if (e)
+        return e;
+    ticket_release(&t);
+    struct event *v;
+    size_t n;
+    if ((e = store_event_list(tx, p->id, &v, &n)))
+        return e;
+    p->items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(p->items, render_event(&v[i]));
+    events_free(v, n);
+    return TERR_OK;
+}
+
+void h_ticket_events(struct request *req)
+{
+    struct events_page p = {.id = req->params[0]};
+    enum terr e = store_read(req_store(req), events_tx, &p);
+    if (e == TERR_NOT_FOUND)
+        reply_error(req, e, NULL, "ticket %lld not found", (long long)p.id);
+    else if (e)
+        reply_err_info(req, e);
+    else
+        reply_json(req, 200, json_pack("{s:o}", "items", p.items));
+}

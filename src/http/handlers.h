@@ -1,0 +1,22 @@
+/* Route handlers, one file per resource (h_*.c). */
+#ifndef TRUCE_HANDLERS_H
+#define TRUCE_HANDLERS_H
+
+#include "request.h"
+
+void h_health(struct request *req);
+void h_session_create(struct request *req);
+void h_session_get(struct request *req);
+void h_session_delete(struct request *req);
+void h_tickets_create(struct request *req);
+void h_tickets_list(struct request *req);
+void h_ticket_get(struct request *req);
+void h_ticket_patch(struct request *req);
+void h_ticket_events(struct request *req);
+void h_messages_create(struct request *req);
+void h_messages_list(struct request *req);
+void h_customer_get(struct request *req);
+void h_agents_create(struct request *req);
+void h_agents_list(struct request *req);
+
+#endif

@@ -1,0 +1,169 @@
+#include "json_in.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/utf8.h"
+
+enum terr json_parse_body(const char *data, size_t len, json_t **out, struct terr_info *ei)
+{
+    if (!utf8_valid(data, len))
+        return terr_set(ei, TERR_BAD_UTF8, NULL, "the body is not valid UTF-8");
+    json_error_t jerr;
+    json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!v)
+        return terr_set(ei, TERR_BAD_JSON, NULL, "malformed JSON at line %d column %d: %s",
+                        jerr.line, jerr.column, jerr.text);
+    if (!json_is_object(v)) {
+        json_decref(v);
+        return terr_set(ei, TERR_BAD_JSON, NULL, "the body must be a JSON object");
+    }
+    *out = v;
+    return TERR_OK;
+}
+
+static const char *type_name(enum jtype t)
+{
+    switch (t) {
+    case JT_STRING:
+        return "a string";
+    case JT_STRING_NULL:
+        return "a string or null";
+    case JT_INT:
+        return "an integer";
+    case JT_INT_NULL:
+        return "an integer or null";
+    case JT_BOOL:
+        return "true or false";
+    case JT_STRINGS:
+        return "an array of strings";
+    case JT_OBJECT:
+        return "an object";
+    }
+    return "?";
+}
+
+static enum terr check_obj(const json_t *obj, const struct jfield *fields, const char *prefix,
+                           struct terr_info *ei);
+
+static enum terr check_value(const json_t *v, const struct jfield *f, const char *path,
+                             struct terr_info *ei)
+{
+    bool ok;
+    switch (f->type) {
+    case JT_STRING_NULL:
+        if (json_is_null(v))
+            return TERR_OK;
+        /* fall through */
+    case JT_STRING:
+        if (!json_is_string(v))
+            break;
+        if (f->max && json_string_length(v) > (size_t)f->max)
+            return terr_set(ei, TERR_TOO_LONG, path, "'%s' is over %lld bytes", path, f->max);
+        return TERR_OK;
+    case JT_INT_NULL:
+        if (json_is_null(v))
+            return TERR_OK;
+        /* fall through */
+    case JT_INT:
+        if (!json_is_integer(v))
+            break;
+        if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
+            return terr_set(ei, TERR_INVALID, path, "'%s' must be between %lld and %lld", path,
+                            f->min, f->max);
+        return TERR_OK;
+    case JT_BOOL:
+        if (!json_is_boolean(v))
+            break;
+        return TERR_OK;
+    case JT_STRINGS: {
+        if (!json_is_array(v))
+            break;
+        if (f->max && json_array_size(v) > (size_t)f->max)
+            return terr_set(ei, TERR_TOO_LONG, path, "'%s' has more than %lld items", path,
+                            f->max);
+        size_t i;
+        const json_t *item;
+        ok = true;
+        json_array_foreach(v, i, item)
+        {
+            if (!json_is_string(item)) {
+                ok = false;
+                break;
+            }
+            if (f->item_max && json_string_length(item) > f->item_max)
+                return terr_set(ei, TERR_TOO_LONG, path, "an item of '%s' is over %zu bytes",
+                                path, f->item_max);
+        }
+        if (!ok)
+            break;
+        return TERR_OK;
+    }
+    case JT_OBJECT:
+        if (!json_is_object(v))
+            break;
+        return check_obj(v, f->sub, path, ei);
+    }
+    return terr_set(ei, TERR_WRONG_TYPE, path, "'%s' must be %s", path, type_name(f->type));
+}
+
+static enum terr check_obj(const json_t *obj, const struct jfield *fields, const char *prefix,
+                           struct terr_info *ei)
+{
+    char path[128];
+    const char *key;
+    const json_t *v;
+    /* Undeclared fields first: a typo should not read as "missing". */
+    json_object_foreach((json_t *)(uintptr_t)obj, key, v)
+    {
+        const struct jfield *f = fields;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        if (!f->name) {
+            snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", key);
+            return terr_set(ei, TERR_UNKNOWN_FIELD, path, "unknown field '%s'", path);
+        }
+    }
+    for (const struct jfield *f = fields; f->name; f++) {
+        snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", f->name);
+        v = json_object_get(obj, f->name);
+        if (!v) {
+            if (f->required)
+                return terr_set(ei, TERR_MISSING_FIELD, path, "'%s' is required", path);
+            continue;
+        }
+        enum terr e = check_value(v, f, path, ei);
+        if (e)
+            return e;
+    }
+    return TERR_OK;
+}
+
+enum terr json_check(const json_t *obj, const struct jfield *fields, struct terr_info *ei)
+{
+    return check_obj(obj, fields, "", ei);
+}
+
+const char *json_str(const json_t *obj, const char *name, const char *dflt)
+{
+    const json_t *v = json_object_get(obj, name);
+    return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+long long json_int(const json_t *obj, const char *name, long long dflt)
+{
+    const json_t *v = json_object_get(obj, name);
+    return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+bool json_bool(const json_t *obj, const char *name, bool dflt)
+{
+    const json_t *v = json_object_get(obj, name);
+    return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+bool json_has(const json_t *obj, const char *name)
+{
+    return json_object_get(obj, name) != NULL;
+}

@@ -1,0 +1,49 @@
+/*
+ * Request bodies are described by field tables (name, type, required,
+ * limits).  json_check walks a body against its table and rejects the first
+ * problem with the field's dotted name: an undeclared field, a missing
+ * required one, a wrong type, an over-long value (lwan's JSON_OBJ_DESCR_PRIM,
+ * Kore's validators).
+ */
+#ifndef TRUCE_JSON_IN_H
+#define TRUCE_JSON_IN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../util/err.h"
+
+enum jtype {
+    JT_STRING,      /* max: bytes */
+    JT_STRING_NULL, /* a string or null */
+    JT_INT,         /* min..max */
+    JT_INT_NULL,    /* an integer or null */
+    JT_BOOL,
+    JT_STRINGS, /* array of strings; max: items, item_max: bytes per item */
+    JT_OBJECT,  /* described by sub */
+};
+
+struct jfield {
+    const char *name;
+    enum jtype type;
+    bool required;
+    long long min, max;
+    size_t item_max;
+    const struct jfield *sub; /* for JT_OBJECT; ends with a {NULL} row */
+};
+
+/* Parses a request body into a JSON object: TERR_BAD_UTF8 for invalid UTF-8,
+ * TERR_BAD_JSON for anything else that is not one JSON object. */
+enum terr json_parse_body(const char *data, size_t len, json_t **out, struct terr_info *ei);
+
+/* Checks obj against fields (a table ending with a {NULL} row). */
+enum terr json_check(const json_t *obj, const struct jfield *fields, struct terr_info *ei);
+
+/* Accessors for a checked body: absent (or null, for the _NULL types) gives the default. */
+const char *json_str(const json_t *obj, const char *name, const char *dflt);
+long long json_int(const json_t *obj, const char *name, long long dflt);
+bool json_bool(const json_t *obj, const char *name, bool dflt);
+bool json_has(const json_t *obj, const char *name);
+
+#endif

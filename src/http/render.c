@@ -1,0 +1,126 @@
+#include "render.h"
+
+#include "../util/timeutil.h"
+
+json_t *render_time(int64_t ms)
+{
+    char s[TIME_ISO_LEN];
+    return ms ? json_string(time_format_iso(ms, s)) : json_null();
+}
+
+static json_t *render_strlist(const struct strlist *l)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < l->n; i++)
+        json_array_append_new(a, json_string(l->v[i]));
+    return a;
+}
+
+json_t *render_agent(const struct agent *a)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id, "name", a->name,
+                     "email", a->email, "role", role_name(a->role), "skills",
+                     render_strlist(&a->skills), "created_at", render_time(a->created_at));
+}
+
+json_t *render_customer(const struct customer *c)
+{
+    json_t *handles = json_array();
+    for (size_t i = 0; i < c->n_handles; i++)
+        json_array_append_new(handles, json_pack("{s:s, s:s}", "channel", c->handles[i].channel,
+                                                 "handle", c->handles[i].handle));
+    return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)c->id, "name",
+                     c->name ? c->name : "", "email",
+                     c->email ? json_string(c->email) : json_null(), "handles", handles,
+                     "created_at", render_time(c->created_at));
+}
+
+static json_t *parsed_or_null(const char *text)
+{
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+    return v ? v : json_null();
+}
+
+json_t *render_message(const struct message *m)
+{
+    return json_pack("{s:I, s:I, s:s, s:o, s:s, s:b, s:s, s:o, s:o}", "id", (json_int_t)m->id,
+                     "ticket_id", (json_int_t)m->ticket_id, "author", author_name(m->author_kind),
+                     "author_id", m->author_id ? json_integer(m->author_id) : json_null(), "body",
+                     m->body, "internal", m->internal, "channel", channel_name(m->channel),
+                     "created_at", render_time(m->created_at), "analysis",
+                     parsed_or_null(m->analysis_json));
+}
+
+json_t *render_event(const struct event *e)
+{
+    return json_pack("{s:I, s:{s:s, s:o}, s:s, s:{s:s, s:o}, s:o, s:o, s:o, s:o}", "id",
+                     (json_int_t)e->id, "actor", "kind", e->actor_kind, "id",
+                     e->actor_id ? json_integer(e->actor_id) : json_null(), "action", e->action,
+                     "target", "kind", e->target_kind, "id",
+                     e->target_id ? json_integer(e->target_id) : json_null(), "ticket_id",
+                     e->ticket_id ? json_integer(e->ticket_id) : json_null(), "before",
+                     parsed_or_null(e->before_json), "after", parsed_or_null(e->after_json),
+                     "created_at", render_time(e->created_at));
+}
+
+enum terr render_ticket(struct store_tx *tx, const struct ticket *t, bool with_messages,
+                        json_t **out)
+{
+    struct customer c = {0};
+    enum terr e = store_customer_get(tx, t->customer_id, &c);
+    if (e)
+        return e == TERR_NOT_FOUND ? TERR_STORAGE : e; /* a foreign key guarantees it */
+    json_t *assignee = json_null();
+    if (t->assignee_id) {
+        struct agent a = {0};
+        if ((e = store_agent_get(tx, t->assignee_id, &a)) == TERR_OK) {
+            json_decref(assignee);
+            assignee = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)a.id, "name", a.name,
+                                 "email", a.email);
+        }
+        agent_release(&a);
+        if (e) {
+            customer_release(&c);
+            json_decref(assignee);
+            return e;
+        }
+    }
+    json_t *o = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:I, s:s, s:o}, s:o, s:o, s:o, s:o, "
+        "s:o}",
+        "id", (json_int_t)t->id, "subject", t->subject, "status", status_name(t->status),
+        "priority", priority_name(t->priority), "channel", channel_name(t->channel), "risk",
+        t->risk, "level", level_name(t->level), "category",
+        t->category ? json_string(t->category) : json_null(), "tags", render_strlist(&t->tags),
+        "customer", "id", (json_int_t)c.id, "name", c.name ? c.name : "", "email",
+        c.email ? json_string(c.email) : json_null(), "assignee", assignee, "created_at",
+        render_time(t->created_at), "updated_at", render_time(t->updated_at), "first_response_at",
+        render_time(t->first_response_at), "resolved_at", render_time(t->resolved_at));
+    customer_release(&c);
+    if (with_messages) {
+        struct message *msgs;
+        size_t n;
+        if ((e = store_message_list(tx, t->id, true, &msgs, &n))) {
+            json_decref(o);
+            return e;
+        }
+        json_t *list = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(list, render_message(&msgs[i]));
+        messages_free(msgs, n);
+        json_object_set_new(o, "messages", list);
+    }
+    *out = o;
+    return TERR_OK;
+}
+
+enum terr render_ticket_by_id(struct store_tx *tx, int64_t id, json_t **out)
+{
+    struct ticket t;
+    enum terr e = store_ticket_get(tx, id, &t);
+    if (e)
+        return e;
+    e = render_ticket(tx, &t, true, out);
+    ticket_release(&t);
+    return e;
+}

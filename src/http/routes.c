@@ -1,0 +1,72 @@
+/* The route table: every endpoint, its handler and the least role it needs. */
+#include <stdio.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "server_int.h"
+
+static const struct route routes[] = {
+    {"GET", "/healthz", h_health, ROLE_AGENT, ROUTE_PUBLIC},
+    {"POST", "/api/v1/session", h_session_create, ROLE_AGENT, ROUTE_PUBLIC | ROUTE_BODY},
+    {"GET", "/api/v1/session", h_session_get, ROLE_AGENT, 0},
+    {"DELETE", "/api/v1/session", h_session_delete, ROLE_AGENT, 0},
+    {"POST", "/api/v1/tickets", h_tickets_create, ROLE_AGENT, ROUTE_BODY},
+    {"GET", "/api/v1/tickets", h_tickets_list, ROLE_AGENT, 0},
+    {"GET", "/api/v1/tickets/{id}", h_ticket_get, ROLE_AGENT, 0},
+    {"PATCH", "/api/v1/tickets/{id}", h_ticket_patch, ROLE_AGENT, ROUTE_BODY},
+    {"GET", "/api/v1/tickets/{id}/events", h_ticket_events, ROLE_AGENT, 0},
+    {"POST", "/api/v1/tickets/{id}/messages", h_messages_create, ROLE_AGENT, ROUTE_BODY},
+    {"GET", "/api/v1/tickets/{id}/messages", h_messages_list, ROLE_AGENT, 0},
+    {"GET", "/api/v1/customers/{id}", h_customer_get, ROLE_AGENT, 0},
+    {"POST", "/api/v1/agents", h_agents_create, ROLE_ADMIN, ROUTE_BODY},
+    {"GET", "/api/v1/agents", h_agents_list, ROLE_ADMIN, 0},
+};
+
+/* Matches one path against a pattern, collecting "{id}" segments as numbers. */
+static bool match(const char *pattern, const char *path, int64_t params[HTTP_MAX_PARAMS])
+{
+    int n = 0;
+    while (*pattern && *path) {
+        if (strncmp(pattern, "{id}", 4) == 0) {
+            int64_t v = 0;
+            int digits = 0;
+            while (*path >= '0' && *path <= '9') {
+                if (++digits > 18)
+                    return false;
+                v = v * 10 + (*path++ - '0');
+            }
+            if (digits == 0 || v == 0 || n >= HTTP_MAX_PARAMS)
+                return false;
+            params[n++] = v;
+            pattern += 4;
+            continue;
+        }
+        if (*pattern++ != *path++)
+            return false;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+enum terr route_match(const char *method, const char *path, const struct route **out,
+                      int64_t params[HTTP_MAX_PARAMS], char *allow, size_t allow_len)
+{
+    bool path_known = false;
+    size_t used = 0;
+    allow[0] = '\0';
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        int64_t p[HTTP_MAX_PARAMS] = {0};
+        if (!match(routes[i].pattern, path, p))
+            continue;
+        if (strcmp(routes[i].method, method) == 0) {
+            memcpy(params, p, sizeof(p));
+            *out = &routes[i];
+            return TERR_OK;
+        }
+        path_known = true;
+        int w = snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "",
+                         routes[i].method);
+        if (w > 0 && (size_t)w < allow_len - used)
+            used += (size_t)w;
+    }
+    return path_known ? TERR_METHOD : TERR_NOT_FOUND;
+}

@@ -1,0 +1,451 @@
+/*
+ * The HTTP server: accepts requests with libmicrohttpd's thread pool,
+ * collects bodies under a cap, routes, authenticates, validates and calls the
+ * handlers; suspends connections whose write waits for the group commit.
+ */
+#include "server_int.h"
+
+#include <arpa/inet.h>
+#include <sodium.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../util/alloc.h"
+#include "../util/log.h"
+#include "../util/secret.h"
+#include "../util/timeutil.h"
+#include "json_in.h"
+
+struct store *req_store(struct request *req)
+{
+    return req->srv->store;
+}
+
+const char *req_query(struct request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(struct request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* ---- replies ---- */
+
+static void set_reply(struct request *req, int status, char *body)
+{
+    free(req->resp_body);
+    req->status = status;
+    req->resp_body = body;
+    req->resp_len = strlen(body);
+    if (req->state != REQ_WAITING)
+        req->state = REQ_DONE;
+}
+
+void reply_json(struct request *req, int status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!text)
+        BUG("cannot encode a reply");
+    /* json_dumps allocates with malloc, which libmicrohttpd frees. */
+    set_reply(req, status, text);
+}
+
+static void reply_envelope(struct request *req, enum terr code, const char *field,
+                           const char *message)
+{
+    json_t *err = json_pack("{s:s, s:s}", "code", terr_code(code), "message", message);
+    if (field && *field)
+        json_object_set_new(err, "field", json_string(field));
+    reply_json(req, terr_http_status(code), json_pack("{s:o}", "error", err));
+}
+
+void reply_error(struct request *req, enum terr code, const char *field, const char *fmt, ...)
+{
+    char message[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    reply_envelope(req, code, field, message);
+}
+
+void reply_err_info(struct request *req, enum terr code)
+{
+    if (req->err.code == code && req->err.message[0])
+        reply_envelope(req, code, req->err.field, req->err.message);
+    else
+        reply_envelope(req, code, NULL, terr_message(code));
+}
+
+static enum MHD_Result queue_reply(struct request *req)
+{
+    if (!req->resp_body)
+        reply_error(req, TERR_INTERNAL, NULL, "the handler gave no reply");
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(req->resp_len, req->resp_body, MHD_RESPMEM_MUST_FREE);
+    req->resp_body = NULL; /* libmicrohttpd owns it now */
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (req->set_cookie)
+        MHD_add_response_header(r, "Set-Cookie", req->set_cookie);
+    if (req->allow)
+        MHD_add_response_header(r, "Allow", req->allow);
+    if (req->replayed)
+        MHD_add_response_header(r, "Idempotent-Replayed", "true");
+    if (req->status == 401)
+        MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"truce\"");
+    if (req->retry_after > 0) {
+        char s[16];
+        snprintf(s, sizeof(s), "%d", req->retry_after);
+        MHD_add_response_header(r, "Retry-After", s);
+    }
+    enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)req->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* ---- asynchronous writes ---- */
+
+static void principal_of(const struct request *req, char *out, size_t len)
+{
+    snprintf(out, len, "agent:%lld", (long long)req->agent.id);
+}
+
+static enum terr write_tx(struct store_tx *tx, void *arg)
+{
+    struct request *req = arg;
+    char principal[48];
+    enum terr e;
+    if (req->has_idem) {
+        struct idem_record rec;
+        principal_of(req, principal, sizeof(principal));
+        e = store_idem_get(tx, principal, req->idem_key, &rec);
+        if (!e) {
+            bool same = secret_hash_equal(rec.request_hash, req->idem_hash);
+            if (same) {
+                set_reply(req, rec.status, rec.response);
+                rec.response = NULL;
+                req->replayed = true;
+            }
+            idem_record_release(&rec);
+            return same ? TERR_OK
+                        : terr_set(&req->err, TERR_IDEMPOTENCY, "Idempotency-Key",
+                                   "Idempotency-Key '%s' was used with another request",
+                                   req->idem_key);
+        }
+        if (e != TERR_NOT_FOUND)
+            return e;
+    }
+    e = req->wfn(tx, req);
+    if (e)
+        return e;
+    if (req->has_idem && req->status < 300) {
+        struct idem_record rec = {
+            .principal = principal,
+            .key = req->idem_key,
+            .status = req->status,
+            .response = req->resp_body,
+            .created_at = time_now_ms(),
+        };
+        memcpy(rec.request_hash, req->idem_hash, sizeof(rec.request_hash));
+        e = store_idem_put(tx, &rec); /* rec borrows; not released */
+    }
+    return e;
+}
+
+static void write_done(void *arg, enum terr result)
+{
+    struct request *req = arg;
+    if (result) {
+        free(req->resp_body);
+        req->resp_body = NULL;
+        req->replayed = false;
+        reply_err_info(req, result);
+    }
+    req->state = REQ_DONE;
+    /* After the resume the request may be freed at any moment: read srv first. */
+    struct http_server *srv = req->srv;
+    MHD_resume_connection(req->conn);
+    atomic_fetch_sub(&srv->writes_in_flight, 1);
+}
+
+void http_write(struct request *req, write_fn fn, void *arg, void (*free_arg)(void *))
+{
+    req->wfn = fn;
+    req->warg = arg;
+    req->warg_free = free_arg;
+    if (req->has_idem) {
+        crypto_generichash_state h;
+        crypto_generichash_init(&h, NULL, 0, sizeof(req->idem_hash));
+        crypto_generichash_update(&h, (const unsigned char *)req->method, strlen(req->method) + 1);
+        crypto_generichash_update(&h, (const unsigned char *)req->path, strlen(req->path) + 1);
+        crypto_generichash_update(&h, (const unsigned char *)req->body.data, req->body.len);
+        crypto_generichash_final(&h, req->idem_hash, sizeof(req->idem_hash));
+    }
+    req->state = REQ_WAITING;
+    atomic_fetch_add(&req->srv->writes_in_flight, 1);
+    MHD_suspend_connection(req->conn);
+    store_write_async(req->srv->store, write_tx, write_done, req);
+}
+
+/* ---- dispatch ---- */
+
+static bool is_json_type(const char *ct)
+{
+    static const char json[] = "application/json";
+    if (!ct || strncasecmp(ct, json, sizeof(json) - 1) != 0)
+        return false;
+    ct += sizeof(json) - 1;
+    while (*ct == ' ')
+        ct++;
+    return *ct == '\0' || *ct == ';';
+}
+
+static bool idem_key_valid(const char *k)
+{
+    size_t n = strlen(k);
+    if (n == 0 || n > 255)
+        return false;
+    for (; *k; k++)
+        if (*k < 0x21 || *k > 0x7e)
+            return false;
+    return true;
+}
+
+static void dispatch(struct request *req)
+{
+    char allow[64];
+    enum terr e = route_match(req->method, req->path, &req->route, req->params, allow,
+                              sizeof(allow));
+    if (e == TERR_NOT_FOUND) {
+        reply_error(req, e, NULL, "no route for '%s'", req->path);
+        return;
+    }
+    if (e == TERR_METHOD) {
+        snprintf(req->allow_buf, sizeof(req->allow_buf), "%s", allow);
+        req->allow = req->allow_buf;
+        reply_error(req, e, NULL, "'%s' allows %s", req->path, allow);
+        return;
+    }
+    if (req->too_large) {
+        reply_error(req, TERR_TOO_LARGE, NULL, "the body is over %zu bytes", req->srv->opt.body_max);
+        return;
+    }
+    if (!(req->route->flags & ROUTE_PUBLIC) && auth_request(req))
+        return;
+    if (req->route->flags & ROUTE_BODY) {
+        if (!is_json_type(req_header(req, "Content-Type"))) {
+            reply_error(req, TERR_MEDIA_TYPE, NULL, "the body must be sent as application/json");
+            return;
+        }
+        if ((e = json_parse_body(req->body.data ? req->body.data : "", req->body.len, &req->json,
+                                 &req->err))) {
+            reply_err_info(req, e);
+            return;
+        }
+    }
+    const char *key = req_header(req, "Idempotency-Key");
+    if (key && strcmp(req->method, "POST") == 0) {
+        if (!idem_key_valid(key)) {
+            reply_error(req, TERR_INVALID, "Idempotency-Key",
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters");
+            return;
+        }
+        snprintf(req->idem_key, sizeof(req->idem_key), "%s", key);
+        req->has_idem = true;
+    }
+    req->route->handler(req);
+}
+
+/* ---- request lifecycle ---- */
+
+static struct request *request_new(struct http_server *srv, struct MHD_Connection *conn,
+                                   const char *method, const char *url)
+{
+    struct request *req = xcalloc(1, sizeof(*req));
+    req->srv = srv;
+    req->conn = conn;
+    req->started_ns = time_mono_ns();
+    snprintf(req->method, sizeof(req->method), "%s", method);
+    req->path = xstrdup(url);
+    buf_init(&req->body, srv->opt.body_max);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr ||
+        getnameinfo(ci->client_addr,
+                    ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                           : sizeof(struct sockaddr_in),
+                    req->ip, sizeof(req->ip), NULL, 0, NI_NUMERICHOST) != 0)
+        snprintf(req->ip, sizeof(req->ip), "unknown");
+    return req;
+}
+
+static void request_free(struct request *req)
+{
+    if (!req)
+        return;
+    if (req->warg_free)
+        req->warg_free(req->warg);
+    json_decref(req->json);
+    buf_release(&req->body);
+    agent_release(&req->agent);
+    free(req->resp_body);
+    free(req->set_cookie);
+    free(req->path);
+    free(req);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    struct http_server *srv = cls;
+    struct request *req = *con_cls;
+    (void)version;
+    if (!req) {
+        req = request_new(srv, conn, method, url);
+        *con_cls = req;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl) {
+            char *end;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (*end == '\0' && n > srv->opt.body_max)
+                req->too_large = true;
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!req->too_large && buf_add(&req->body, upload, *upload_size)) {
+            req->too_large = true;
+            buf_release(&req->body);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (req->state == REQ_READING)
+        dispatch(req);
+    if (req->state == REQ_WAITING)
+        return MHD_YES; /* suspended until the write is durable */
+    return queue_reply(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *srv = cls;
+    struct request *req = *con_cls;
+    (void)conn;
+    if (!req)
+        return;
+    if (!srv->opt.quiet) {
+        double ms = (double)(time_mono_ns() - req->started_ns) / 1e6;
+        log_info("%s %s %s %d %.3fms%s", req->ip, req->method, req->path, req->status, ms,
+                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    }
+    request_free(req);
+    *con_cls = NULL;
+}
+
+/* ---- start and stop ---- */
+
+static enum terr bind_listen(const char *host, int port, int *out_fd, int *out_port,
+                             struct terr_info *ei)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *res;
+    char portstr[16];
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    int rc = getaddrinfo(host, portstr, &hints, &res);
+    if (rc != 0)
+        return terr_set(ei, TERR_INVALID, "listen", "cannot resolve '%s': %s", host,
+                        gai_strerror(rc));
+    int fd = -1;
+    for (struct addrinfo *a = res; a; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0)
+            continue;
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, 1024) == 0)
+            break;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        return terr_set(ei, TERR_IO, "listen", "cannot listen on %s:%d: %m", host, port);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    getsockname(fd, (struct sockaddr *)&ss, &len);
+    *out_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                               : ((struct sockaddr_in *)&ss)->sin_port);
+    *out_fd = fd;
+    return TERR_OK;
+}
+
+enum terr http_server_start(const struct http_options *opt, struct store *st,
+                            struct http_server **out, struct terr_info *ei)
+{
+    struct http_server *srv = xcalloc(1, sizeof(*srv));
+    srv->opt = *opt;
+    srv->store = st;
+    if (!srv->opt.body_max)
+        srv->opt.body_max = HTTP_BODY_MAX;
+    if (srv->opt.threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        srv->opt.threads = n > 0 ? (int)n : 2;
+    }
+    srv->login_limit = ratelimit_new(opt->login_per_minute > 0 ? opt->login_per_minute : 10);
+    enum terr e = bind_listen(opt->host, opt->port, &srv->listen_fd, &srv->port, ei);
+    if (e) {
+        ratelimit_free(srv->login_limit);
+        free(srv);
+        return e;
+    }
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    srv->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->opt.threads, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
+    if (!srv->daemon) {
+        close(srv->listen_fd);
+        ratelimit_free(srv->login_limit);
+        free(srv);
+        return terr_set(ei, TERR_IO, "listen", "libmicrohttpd failed to start");
+    }
+    *out = srv;
+    return TERR_OK;
+}
+
+int http_server_port(const struct http_server *srv)
+{
+    return srv->port;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+    if (!srv)
+        return;
+    /* Stop accepting, then let suspended writes finish: libmicrohttpd must
+     * not be stopped with a connection still suspended. */
+    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+    while (atomic_load(&srv->writes_in_flight) > 0)
+        usleep(1000);
+    MHD_stop_daemon(srv->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    ratelimit_free(srv->login_limit);
+    free(srv);
+}

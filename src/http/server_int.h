@@ -1,0 +1,45 @@
+/* Inside the HTTP server: state shared by server.c, auth.c and the handlers. */
+#ifndef TRUCE_SERVER_INT_H
+#define TRUCE_SERVER_INT_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "ratelimit.h"
+#include "request.h"
+#include "server.h"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct store *store;
+    struct http_options opt;
+    int port;
+    int listen_fd;
+    struct ratelimit *login_limit;
+    atomic_int writes_in_flight; /* suspended connections waiting on the writer */
+};
+
+/* Route table (routes.c). */
+#define ROUTE_PUBLIC 1u /* no authentication */
+#define ROUTE_BODY 2u   /* takes a JSON body */
+
+struct route {
+    const char *method;
+    const char *pattern; /* "{id}" matches a positive integer */
+    handler_fn handler;
+    enum role min_role;
+    unsigned flags;
+};
+
+/* Finds the route for method and path: TERR_OK (params filled),
+ * TERR_NOT_FOUND, or TERR_METHOD with *allow listing the methods that fit. */
+enum terr route_match(const char *method, const char *path, const struct route **out,
+                      int64_t params[HTTP_MAX_PARAMS], char *allow, size_t allow_len);
+
+/* Authenticates req for its route (auth.c): TERR_OK, or the error already replied. */
+enum terr auth_request(struct request *req);
+/* The client's session cookie value, or NULL. */
+const char *auth_session_cookie(struct request *req);
+
+#endif

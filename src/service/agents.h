@@ -1,0 +1,32 @@
+/* Use cases on agents and their credentials: accounts, API tokens, sessions. */
+#ifndef TRUCE_SVC_AGENTS_H
+#define TRUCE_SVC_AGENTS_H
+
+#include "../util/secret.h"
+#include "service.h"
+
+#define SESSION_TTL_MS (12LL * 3600 * 1000)
+
+/* Creates an agent; password_hash (an Argon2id string) may be NULL for a
+ * token-only account.  TERR_CONFLICT if the email is taken.  Sets a->id. */
+enum terr svc_agent_create(struct store_tx *tx, const struct actor *who, struct agent *a,
+                           const char *password_hash, struct terr_info *ei);
+
+/* Issues an API token for an agent; the token (shown once) goes to out. */
+enum terr svc_token_create(struct store_tx *tx, const struct actor *who, int64_t agent_id,
+                           const char *label, char out[SECRET_TOKEN_MAX], struct terr_info *ei);
+
+/* Opens a session for an agent who proved their password: fills the cookie
+ * value and the CSRF token the browser must echo on writes. */
+enum terr svc_session_create(struct store_tx *tx, int64_t agent_id, char cookie[SECRET_TOKEN_MAX],
+                             char csrf[SECRET_TOKEN_MAX], struct terr_info *ei);
+enum terr svc_session_delete(struct store_tx *tx, const char *cookie);
+
+/* Who presents this API token (read transaction).  TERR_UNAUTHORIZED if nobody. */
+enum terr svc_auth_token(struct store_tx *tx, const char *token, struct agent *out);
+/* Who holds this session cookie, and its CSRF token.  TERR_UNAUTHORIZED if
+ * unknown or expired. */
+enum terr svc_auth_session(struct store_tx *tx, const char *cookie, struct agent *out,
+                           char csrf[STORE_CSRF_MAX]);
+
+#endif

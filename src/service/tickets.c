@@ -1,0 +1,200 @@
+#include "tickets.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/ticket_rules.h"
+#include "../util/alloc.h"
+#include "../util/timeutil.h"
+
+/* The customer with this email, created if new; a known customer without a
+ * name takes the one given now. */
+static enum terr customer_for(struct store_tx *tx, const char *email, const char *name,
+                              int64_t now, int64_t *out_id)
+{
+    struct customer c = {0};
+    enum terr e = store_customer_find_email(tx, email, &c);
+    if (e == TERR_NOT_FOUND) {
+        c.email = xstrdup(email);
+        c.name = xstrdup(name ? name : "");
+        c.created_at = now;
+        e = store_customer_insert(tx, &c);
+        if (!e)
+            e = store_customer_handle_add(tx, c.id, "email", email);
+    } else if (!e && name && *name && (!c.name || !*c.name)) {
+        free(c.name);
+        c.name = xstrdup(name);
+        e = store_customer_update(tx, &c);
+    }
+    if (!e)
+        *out_id = c.id;
+    customer_release(&c);
+    return e;
+}
+
+enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
+                          const struct ticket_open *in, int64_t *out_id, struct terr_info *ei)
+{
+    int64_t now = in->created_at ? in->created_at : time_now_ms();
+    if (!email_plausible(in->customer_email))
+        return terr_set(ei, TERR_INVALID, "customer.email", "'%s' is not an email address",
+                        in->customer_email);
+    if (!*in->subject)
+        return terr_set(ei, TERR_INVALID, "subject", "the subject is empty");
+    if (!*in->body)
+        return terr_set(ei, TERR_INVALID, "message.body", "the message is empty");
+
+    struct ticket t = {
+        .subject = xstrdup(in->subject),
+        .status = STATUS_NEW,
+        .priority = in->priority,
+        .channel = in->channel,
+        .created_at = now,
+        .updated_at = now,
+        .risk = in->risk,
+        .level = in->level,
+        .category = xstrdup(in->category),
+    };
+    enum terr e = customer_for(tx, in->customer_email, in->customer_name, now, &t.customer_id);
+    if (!e)
+        e = store_ticket_insert(tx, &t);
+    if (!e) {
+        struct message m = {
+            .ticket_id = t.id,
+            .author_kind = AUTHOR_CUSTOMER,
+            .author_id = t.customer_id,
+            .body = xstrdup(in->body),
+            .channel = in->channel,
+            .created_at = now,
+        };
+        e = store_message_insert(tx, &m);
+        message_release(&m);
+    }
+    if (!e) {
+        char *after = svc_ticket_audit_json(&t);
+        e = svc_audit(tx, who, "ticket.create", "ticket", t.id, t.id, NULL, after, now);
+        free(after);
+    }
+    if (!e)
+        *out_id = t.id;
+    ticket_release(&t);
+    return e ? terr_set(ei, e, NULL, NULL) : TERR_OK;
+}
+
+static bool same_tags(const struct strlist *a, const struct strlist *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->v[i], b->v[i]) != 0)
+            return false;
+    return true;
+}
+
+/* Applies p to t; the ticket in memory only. */
+static enum terr apply_patch(struct store_tx *tx, struct ticket *t, const struct ticket_patch *p,
+                             int64_t now, struct terr_info *ei)
+{
+    enum terr e;
+    if (p->has_status && (e = ticket_set_status(t, p->status, now, ei)))
+        return e;
+    if (p->has_priority)
+        t->priority = p->priority;
+    if (p->has_assignee && p->assignee_id != t->assignee_id) {
+        if (p->assignee_id) {
+            struct agent a = {0};
+            e = store_agent_get(tx, p->assignee_id, &a);
+            agent_release(&a);
+            if (e == TERR_NOT_FOUND)
+                return terr_set(ei, TERR_INVALID, "assignee", "no agent has id %lld",
+                                (long long)p->assignee_id);
+            if (e)
+                return terr_set(ei, e, NULL, NULL);
+        }
+        t->assignee_id = p->assignee_id;
+    }
+    if (p->has_tags && !same_tags(&t->tags, &p->tags)) {
+        strlist_release(&t->tags);
+        for (size_t i = 0; i < p->tags.n; i++)
+            if (!strlist_contains(&t->tags, p->tags.v[i]))
+                strlist_push(&t->tags, p->tags.v[i]);
+    }
+    if (p->has_category) {
+        free(t->category);
+        t->category = xstrdup(p->category);
+    }
+    return TERR_OK;
+}
+
+enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_t id,
+                            const struct ticket_patch *p, struct terr_info *ei)
+{
+    int64_t now = time_now_ms();
+    struct ticket t = {0};
+    enum terr e = store_ticket_get(tx, id, &t);
+    if (e)
+        return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "ticket %lld not found" : NULL,
+                        (long long)id);
+    char *before = svc_ticket_audit_json(&t);
+    e = apply_patch(tx, &t, p, now, ei);
+    char *after = e ? NULL : svc_ticket_audit_json(&t);
+    if (!e && strcmp(before, after) != 0) {
+        t.updated_at = now;
+        e = store_ticket_update(tx, &t);
+        if (!e)
+            e = svc_audit(tx, who, "ticket.update", "ticket", id, id, before, after, now);
+        if (e)
+            terr_set(ei, e, NULL, NULL);
+    }
+    free(before);
+    free(after);
+    ticket_release(&t);
+    return e;
+}
+
+enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t ticket_id,
+                          const struct message_new *in, int64_t *out_id, struct terr_info *ei)
+{
+    int64_t now = in->created_at ? in->created_at : time_now_ms();
+    if (!*in->body)
+        return terr_set(ei, TERR_INVALID, "body", "the message is empty");
+    if (in->author == AUTHOR_AGENT && who->kind != ACTOR_AGENT)
+        return terr_set(ei, TERR_INVALID, "author", "only an agent can write as an agent");
+    if (in->author == AUTHOR_SYSTEM)
+        return terr_set(ei, TERR_INVALID, "author", "'system' messages are written by truce");
+
+    struct ticket t = {0};
+    enum terr e = store_ticket_get(tx, ticket_id, &t);
+    if (e)
+        return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "ticket %lld not found" : NULL,
+                        (long long)ticket_id);
+    e = ticket_note_message(&t, in->author, in->internal, now, ei);
+    if (!e) {
+        struct message m = {
+            .ticket_id = ticket_id,
+            .author_kind = in->author,
+            .author_id = in->author == AUTHOR_CUSTOMER ? t.customer_id : who->id,
+            .body = xstrdup(in->body),
+            .internal = in->internal,
+            .channel = t.channel,
+            .created_at = now,
+        };
+        e = store_message_insert(tx, &m);
+        if (!e)
+            e = store_ticket_update(tx, &t);
+        if (!e) {
+            char after[160];
+            snprintf(after, sizeof(after), "{\"message_id\":%lld,\"author\":\"%s\",\"internal\":%s}",
+                     (long long)m.id, author_name(m.author_kind), m.internal ? "true" : "false");
+            e = svc_audit(tx, who, "message.create", "message", m.id, ticket_id, NULL, after, now);
+        }
+        if (!e)
+            *out_id = m.id;
+        else
+            terr_set(ei, e, NULL, NULL);
+        message_release(&m);
+    }
+    ticket_release(&t);
+    return e;
+}

@@ -1,0 +1,55 @@
+/* Use cases on tickets and their messages. */
+#ifndef TRUCE_SVC_TICKETS_H
+#define TRUCE_SVC_TICKETS_H
+
+#include "service.h"
+
+/* A new ticket from a customer's first message. */
+struct ticket_open {
+    const char *subject;
+    enum channel channel;
+    const char *customer_email;
+    const char *customer_name; /* may be NULL */
+    const char *body;
+    enum priority priority;
+    /* Known conflict state, for imports of history (the demo); else calm/0. */
+    int risk;
+    enum level level;
+    const char *category; /* may be NULL */
+    int64_t created_at;   /* 0: now */
+};
+
+/* Finds or creates the customer by email, then writes the ticket, its first
+ * message and the audit event.  Sets *out_id. */
+enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
+                          const struct ticket_open *in, int64_t *out_id, struct terr_info *ei);
+
+/* The fields a PATCH may change; has_* says which are present. */
+struct ticket_patch {
+    bool has_status, has_priority, has_assignee, has_tags, has_category;
+    enum ticket_status status;
+    enum priority priority;
+    int64_t assignee_id; /* 0: unassign */
+    struct strlist tags; /* borrowed */
+    const char *category; /* NULL: clear */
+};
+
+/* Applies the patch by the domain's rules and audits before/after.
+ * TERR_NOT_FOUND for an unknown ticket, TERR_INVALID for an unknown assignee,
+ * TERR_CONFLICT for a closed ticket. */
+enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_t id,
+                            const struct ticket_patch *p, struct terr_info *ei);
+
+struct message_new {
+    enum author_kind author;
+    const char *body;
+    bool internal;
+    int64_t created_at; /* 0: now */
+};
+
+/* Adds a message: the customer's (author_id = the ticket's customer) or the
+ * acting agent's.  Updates the ticket (first response, reopen) and audits. */
+enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t ticket_id,
+                          const struct message_new *in, int64_t *out_id, struct terr_info *ei);
+
+#endif
