@@ -59,7 +59,9 @@ bool ratelimit_take(struct ratelimit *rl, const char *addr, int64_t now_ms, int 
         s->tokens = rl->burst;
         s->last_ms = now_ms;
     }
-    s->tokens += (double)(now_ms - s->last_ms) * rl->per_ms;
+    /* A wall clock stepped back must not drain the bucket (and lock the address out). */
+    if (now_ms > s->last_ms)
+        s->tokens += (double)(now_ms - s->last_ms) * rl->per_ms;
     if (s->tokens > rl->burst)
         s->tokens = rl->burst;
     s->last_ms = now_ms;

@@ -38,6 +38,8 @@ enum terr store_open(const char *path, const struct store_options *opt, struct s
         free(st);
         return terr_set(ei, e, "db", "unable to open '%s'", path);
     }
+    /* Read once, before the writer thread owns writer_conn; it cannot change while open. */
+    st->schema_version = st->ops->schema_version(st->writer_conn);
     pthread_key_create(&st->conn_key, NULL);
     pthread_mutex_init(&st->conns_lock, NULL);
     pthread_mutex_init(&st->queue_lock, NULL);
@@ -74,7 +76,7 @@ void store_close(struct store *st)
 
 int store_schema_version(struct store *st)
 {
-    return st->ops->schema_version(st->writer_conn);
+    return st->schema_version;
 }
 
 /* This thread's read connection, opened on first use. */

@@ -87,6 +87,7 @@ struct store {
     const struct store_ops *ops;
     void *backend;
     struct store_options opt;
+    int schema_version; /* as migrated by open */
 
     pthread_key_t conn_key; /* this thread's read connection (a conn_slot) */
     pthread_mutex_t conns_lock;

@@ -9,6 +9,7 @@
 #include "sqlite_int.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,9 +296,21 @@ static enum terr migrate(sqlite3 *db, const char *path, struct terr_info *ei)
     return TERR_OK;
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_global_setup(void)
+{
+    /* Memory statistics take one process-wide lock on every allocation; the
+     * desk never reads them.  Must precede sqlite3_initialize (else MISUSE,
+     * which leaves the default in place and is harmless). */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 static enum terr backend_open(struct store *st, const char *path, struct terr_info *ei)
 {
     sqlite3 *db;
+    pthread_once(&sqlite_once, sqlite_global_setup);
     if (raw_open(path, st->opt.busy_timeout_ms, &db))
         return terr_set(ei, TERR_STORAGE, "db", "unable to open '%s'", path);
     enum terr e = migrate(db, path, ei);

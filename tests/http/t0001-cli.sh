@@ -1,0 +1,73 @@
+#!/bin/bash
+# The truce command: help, version, exit codes, init/agent/token, serve basics.
+. "$(dirname "$0")/lib.sh"
+
+"$TRUCE" --help >"$T_DIR/out" 2>&1
+check "--help exits 0" [ $? -eq 0 ]
+check "--help lists serve" grep -q "serve" "$T_DIR/out"
+"$TRUCE" --version >"$T_DIR/out" 2>&1
+check "--version prints the version" grep -q "^truce [0-9]" "$T_DIR/out"
+"$TRUCE" frobnicate 2>"$T_DIR/err"
+check "unknown command exits 2" [ $? -eq 2 ]
+check "unknown command says so in one line" [ "$(wc -l <"$T_DIR/err")" -eq 1 ]
+for cmd in init agent token serve demo; do
+    "$TRUCE" $cmd --help >"$T_DIR/out" 2>&1
+    check "'$cmd --help' exits 0" [ $? -eq 0 ]
+    check "'$cmd --help' shows usage" grep -q "usage: truce $cmd" "$T_DIR/out"
+done
+"$TRUCE" init --db "$DB" --bogus 2>/dev/null
+check "unknown option exits 2" [ $? -eq 2 ]
+
+"$TRUCE" init --db "$DB" >"$T_DIR/out"
+check "init creates the database" [ -f "$DB" ]
+check "init reports the schema" grep -q "schema version 1" "$T_DIR/out"
+"$TRUCE" init --db "$DB" >/dev/null
+check "init again is harmless" [ $? -eq 0 ]
+check "migrations are recorded once" [ "$(sql 'select count(*) from schema_version')" = 1 ]
+
+echo "$PASSWORD" | "$TRUCE" agent add --db "$DB" --email a@test.example --name A --role admin \
+    --password-stdin >/dev/null
+check "agent add works" [ $? -eq 0 ]
+check "the password is stored as Argon2id" \
+    [ "$(sql "select substr(password_hash,1,9) from agents where email='a@test.example'")" = '$argon2id' ]
+"$TRUCE" agent add --db "$DB" --email A@TEST.EXAMPLE --name B --role agent 2>"$T_DIR/err"
+check "duplicate agent email (any case) exits 2" [ $? -eq 2 ]
+check "duplicate agent email is explained" grep -q "exists" "$T_DIR/err"
+"$TRUCE" agent add --db "$DB" --email c@test.example --name C --role boss 2>/dev/null
+check "bad role exits 2" [ $? -eq 2 ]
+echo short | "$TRUCE" agent add --db "$DB" --email d@test.example --name D --role agent \
+    --password-stdin 2>/dev/null
+check "short password refused" [ $? -eq 2 ]
+check "refused agents are not written" [ "$(sql 'select count(*) from agents')" = 1 ]
+
+"$TRUCE" token create --db "$DB" --agent a@test.example >"$T_DIR/out"
+tok=$(tail -n 1 "$T_DIR/out")
+check "token is printed alone on the last line" [ "${tok#trc_}" != "$tok" ]
+check "token is not stored in clear" [ "$(sql "select count(*) from api_tokens where token_hash = '$tok'")" = 0 ]
+"$TRUCE" token create --db "$DB" --agent nobody@test.example 2>"$T_DIR/err"
+check "token for unknown agent exits 1" [ $? -eq 1 ]
+
+"$TRUCE" serve --db "$DB" --listen nonsense 2>/dev/null
+check "bad --listen exits 2" [ $? -eq 2 ]
+"$TRUCE" serve --db "$DB" --threads 0 2>/dev/null
+check "bad --threads exits 2" [ $? -eq 2 ]
+
+ADMIN=$tok
+start_server --threads 2
+TOKEN= req GET /healthz
+expect 200 "healthz needs no auth"
+expect_json .status ok "healthz says ok"
+TOKEN= req GET /api/v1/tickets
+check "the server logs one line per request" grep -q 'GET /api/v1/tickets 401' "$T_DIR/server.log"
+stop_server
+check "SIGTERM stops the server with exit 0" [ "$SERVER_EXIT" -eq 0 ]
+check "the server says it stopped" grep -q "stopped" "$T_DIR/server.log"
+
+"$TRUCE" demo --db "$T_DIR/demo.db" >"$T_DIR/out"
+check "demo loads" [ $? -eq 0 ]
+check "demo prints a login" grep -q "maya@truce.example" "$T_DIR/out"
+check "demo has calm to hostile tickets" \
+    [ "$(sqlite3 "$T_DIR/demo.db" 'select count(distinct level) from tickets')" = 4 ]
+"$TRUCE" demo --db "$T_DIR/demo.db" >/dev/null 2>&1
+check "demo refuses a database that has agents" [ $? -eq 1 ]
+finish

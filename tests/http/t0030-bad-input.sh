@@ -1,0 +1,115 @@
+#!/bin/bash
+# Every kind of bad input gets its status and error code, and writes nothing.
+. "$(dirname "$0")/lib.sh"
+setup_db
+start_server
+
+req POST /api/v1/tickets "$(ticket_body 'Existing' old@example.org)"
+t1=$(json .id)
+snapshot() {
+    sql "select (select count(*) from tickets) || '/' || (select count(*) from messages) || '/' ||
+                (select count(*) from customers) || '/' || (select count(*) from events) || '/' ||
+                (select count(*) from agents) || '/' || (select count(*) from idempotency_keys) || '/' ||
+                (select group_concat(status || priority || coalesce(category,'') || tags) from tickets)"
+}
+base=$(snapshot)
+unchanged() { check "$1: nothing written" [ "$(snapshot)" = "$base" ]; }
+
+# bad STATUS CODE FIELD DESCRIPTION METHOD PATH BODY [curl args]
+bad() {
+    want=$1 code=$2 field=$3 desc=$4
+    shift 4
+    req "$@"
+    expect "$want" "$code" "$desc"
+    if [ -n "$field" ]; then expect_json .error.field "$field" "$desc names the field"; fi
+    check "$desc has a message" [ -n "$(json '.error.message // empty')" ]
+    unchanged "$desc"
+}
+
+long=$(head -c 600 /dev/zero | tr '\0' 'x')
+bad 400 malformed_json "" "truncated JSON" POST /api/v1/tickets '{"subject":"x",'
+bad 400 malformed_json "" "a JSON array" POST /api/v1/tickets '[1,2]'
+bad 400 malformed_json "" "trailing garbage" POST /api/v1/tickets '{"subject":"x"} extra'
+bad 400 malformed_json "" "duplicate keys" POST /api/v1/tickets \
+    '{"subject":"a","subject":"b","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 malformed_json "" "a NUL escape" POST /api/v1/tickets \
+    '{"subject":"a\u0000b","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 malformed_json "" "an empty body" POST /api/v1/tickets "" -H 'Content-Type: application/json'
+bad 400 wrong_type subject "a number for a string" POST /api/v1/tickets \
+    '{"subject":42,"customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 wrong_type customer "a string for an object" POST /api/v1/tickets \
+    '{"subject":"s","customer":"a@b.co","message":{"body":"x"}}'
+bad 400 wrong_type internal "a string for a boolean" POST "/api/v1/tickets/$t1/messages" \
+    '{"body":"x","internal":"yes"}'
+bad 400 wrong_type tags "a string for a list" PATCH "/api/v1/tickets/$t1" '{"tags":"vip"}'
+bad 400 wrong_type tags "a number in a list of strings" PATCH "/api/v1/tickets/$t1" '{"tags":["a",1]}'
+bad 400 wrong_type assignee "a string for an id" PATCH "/api/v1/tickets/$t1" '{"assignee":"1"}'
+bad 400 missing_field subject "no subject" POST /api/v1/tickets \
+    '{"customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 missing_field customer.email "no customer email" POST /api/v1/tickets \
+    '{"subject":"s","customer":{"name":"A"},"message":{"body":"x"}}'
+bad 400 missing_field message "no message" POST /api/v1/tickets '{"subject":"s","customer":{"email":"a@b.co"}}'
+bad 400 missing_field body "a message without body" POST "/api/v1/tickets/$t1/messages" '{"author":"agent"}'
+bad 400 unknown_field colour "an unknown field" POST /api/v1/tickets \
+    '{"subject":"s","colour":"red","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 unknown_field customer.phone "an unknown nested field" POST /api/v1/tickets \
+    '{"subject":"s","customer":{"email":"a@b.co","phone":"1"},"message":{"body":"x"}}'
+bad 400 unknown_field risk "a field PATCH cannot change" PATCH "/api/v1/tickets/$t1" '{"risk":0}'
+bad 400 too_long subject "a subject over 500 bytes" POST /api/v1/tickets \
+    "{\"subject\":\"$long\",\"customer\":{\"email\":\"a@b.co\"},\"message\":{\"body\":\"x\"}}"
+bad 400 too_long tags "a tag over 64 bytes" PATCH "/api/v1/tickets/$t1" "{\"tags\":[\"$long\"]}"
+bad 400 invalid_value customer.email "an address without @" POST /api/v1/tickets \
+    '{"subject":"s","customer":{"email":"not-an-address"},"message":{"body":"x"}}'
+bad 400 invalid_value channel "an unknown channel" POST /api/v1/tickets \
+    '{"subject":"s","channel":"pigeon","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 invalid_value status "an unknown status" PATCH "/api/v1/tickets/$t1" '{"status":"done"}'
+bad 400 invalid_value subject "an empty subject" POST /api/v1/tickets \
+    '{"subject":"","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 invalid_value tags "a tag with spaces" PATCH "/api/v1/tickets/$t1" '{"tags":["two words"]}'
+
+# Invalid UTF-8, raw and in a query.
+printf '{"subject":"caf\xe9","customer":{"email":"a@b.co"},"message":{"body":"x"}}' >"$T_DIR/latin1"
+STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
+    -H 'Content-Type: application/json' --data-binary @"$T_DIR/latin1" "$BASE/api/v1/tickets")
+expect 400 invalid_utf8 "a Latin-1 body"
+unchanged "a Latin-1 body"
+printf '{"subject":"\xed\xa0\x80","customer":{"email":"a@b.co"},"message":{"body":"x"}}' >"$T_DIR/surrogate"
+STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
+    -H 'Content-Type: application/json' --data-binary @"$T_DIR/surrogate" "$BASE/api/v1/tickets")
+expect 400 invalid_utf8 "an encoded surrogate"
+bad 400 unknown_field "" "invalid UTF-8 in a query" GET "/api/v1/tickets?status=%ff"
+
+bad 415 unsupported_media_type "" "a form body" POST /api/v1/tickets "subject=x" \
+    -H 'Content-Type: application/x-www-form-urlencoded'
+STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
+    -H 'Content-Type: text/plain' -d '{}' "$BASE/api/v1/tickets")
+expect 415 unsupported_media_type "text/plain"
+
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$T_DIR/big"
+STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
+    -H 'Content-Type: application/json' --data-binary @"$T_DIR/big" "$BASE/api/v1/tickets")
+expect 413 payload_too_large "a body over 1 MiB"
+unchanged "a body over 1 MiB"
+STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
+    -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary @"$T_DIR/big" \
+    "$BASE/api/v1/tickets")
+expect 413 payload_too_large "a chunked body over 1 MiB"
+unchanged "a chunked body over 1 MiB"
+
+bad 404 not_found "" "an unknown route" GET /api/v1/nothing
+bad 404 not_found "" "an unknown ticket" PATCH /api/v1/tickets/999999 '{"status":"open"}'
+bad 405 method_not_allowed "" "DELETE on tickets" DELETE "/api/v1/tickets/$t1"
+check "405 says what is allowed" sh -c "curl -s -i -X DELETE -H 'Authorization: Bearer $ADMIN' \
+    '$BASE/api/v1/tickets/$t1' | grep -qi '^Allow: GET, PATCH'"
+bad 409 conflict email "a duplicate agent" POST /api/v1/agents \
+    '{"email":"agent@test.example","name":"Again","role":"agent"}'
+
+# Text that looks like SQL or HTML is stored exactly as given.
+nasty="Robert'); DROP TABLE tickets;-- <script>alert(1)</script> <img src=x onerror=alert(2)>"
+req POST /api/v1/tickets "$(jq -n --arg s "$nasty" '{subject:$s,customer:{email:"b@example.org"},message:{body:$s}}')"
+expect 201 "SQL and HTML in text fields are accepted"
+expect_json .subject "$nasty" "and stored as given"
+check "the tickets table is still there" [ "$(sql 'select count(*) from tickets')" -ge 2 ]
+check "the server never answered 500" sh -c "! grep -q ' 50[0-9] ' '$T_DIR/server.log'"
+check "the server is still up" curl -sf "$BASE/healthz" -o /dev/null
+finish
