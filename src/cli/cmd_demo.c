@@ -87,8 +87,12 @@ static enum terr load_ticket(struct store_tx *tx, struct demo *d, json_t *j)
     channel_parse(json_string_value(json_object_get(j, "channel")), &in.channel);
     priority_parse(json_string_value(json_object_get(j, "priority")), &in.priority);
     level_parse(json_string_value(json_object_get(j, "level")), &in.level);
-    int64_t id;
-    enum terr e = svc_ticket_open(tx, &system, &in, &id, &d->ei);
+    struct ticket_opened opened;
+    enum terr e = svc_ticket_open(tx, &system, &in, &opened, &d->ei);
+    if (e)
+        return e;
+    int64_t id = opened.ticket.id;
+    ticket_opened_release(&opened);
     size_t i;
     json_t *m;
     json_array_foreach(msgs, i, m)

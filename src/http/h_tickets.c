@@ -56,15 +56,13 @@ static const struct jfield patch_fields[] = {
 
 static enum terr create_tx(struct store_tx *tx, struct request *req)
 {
-    struct ticket_open *in = req->warg;
-    int64_t id;
-    json_t *body;
-    enum terr e = svc_ticket_open(tx, &req->actor, in, &id, &req->err);
-    if (!e)
-        e = render_ticket_by_id(tx, id, &body);
+    struct ticket_opened o;
+    enum terr e = svc_ticket_open(tx, &req->actor, req->warg, &o, &req->err);
     if (e)
         return e;
-    reply_json(req, 201, body);
+    /* Shown from what was just written: the writer thread reads nothing back. */
+    reply_json(req, 201, render_ticket_from(&o.ticket, &o.customer, NULL, true, &o.message, 1));
+    ticket_opened_release(&o);
     return TERR_OK;
 }
 

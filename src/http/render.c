@@ -1,5 +1,6 @@
 #include "render.h"
 
+#include "../util/alloc.h"
 #include "../util/timeutil.h"
 
 json_t *render_time(int64_t ms)
@@ -63,28 +64,13 @@ json_t *render_event(const struct event *e)
                      "created_at", render_time(e->created_at));
 }
 
-enum terr render_ticket(struct store_tx *tx, const struct ticket *t, bool with_messages,
-                        json_t **out)
+json_t *render_ticket_from(const struct ticket *t, const struct customer *c,
+                           const struct agent *assignee, bool with_messages,
+                           const struct message *messages, size_t n_messages)
 {
-    struct customer c = {0};
-    enum terr e = store_customer_get(tx, t->customer_id, &c);
-    if (e)
-        return e == TERR_NOT_FOUND ? TERR_STORAGE : e; /* a foreign key guarantees it */
-    json_t *assignee = json_null();
-    if (t->assignee_id) {
-        struct agent a = {0};
-        if ((e = store_agent_get(tx, t->assignee_id, &a)) == TERR_OK) {
-            json_decref(assignee);
-            assignee = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)a.id, "name", a.name,
-                                 "email", a.email);
-        }
-        agent_release(&a);
-        if (e) {
-            customer_release(&c);
-            json_decref(assignee);
-            return e;
-        }
-    }
+    json_t *who = assignee ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)assignee->id, "name",
+                                       assignee->name, "email", assignee->email)
+                           : json_null();
     json_t *o = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:I, s:s, s:o}, s:o, s:o, s:o, s:o, "
         "s:o}",
@@ -92,26 +78,41 @@ enum terr render_ticket(struct store_tx *tx, const struct ticket *t, bool with_m
         "priority", priority_name(t->priority), "channel", channel_name(t->channel), "risk",
         t->risk, "level", level_name(t->level), "category",
         t->category ? json_string(t->category) : json_null(), "tags", render_strlist(&t->tags),
-        "customer", "id", (json_int_t)c.id, "name", c.name ? c.name : "", "email",
-        c.email ? json_string(c.email) : json_null(), "assignee", assignee, "created_at",
+        "customer", "id", (json_int_t)c->id, "name", c->name ? c->name : "", "email",
+        c->email ? json_string(c->email) : json_null(), "assignee", who, "created_at",
         render_time(t->created_at), "updated_at", render_time(t->updated_at), "first_response_at",
         render_time(t->first_response_at), "resolved_at", render_time(t->resolved_at));
-    customer_release(&c);
+    if (!o)
+        BUG("cannot render ticket %lld", (long long)t->id);
     if (with_messages) {
-        struct message *msgs;
-        size_t n;
-        if ((e = store_message_list(tx, t->id, true, &msgs, &n))) {
-            json_decref(o);
-            return e;
-        }
         json_t *list = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(list, render_message(&msgs[i]));
-        messages_free(msgs, n);
+        for (size_t i = 0; i < n_messages; i++)
+            json_array_append_new(list, render_message(&messages[i]));
         json_object_set_new(o, "messages", list);
     }
-    *out = o;
-    return TERR_OK;
+    return o;
+}
+
+enum terr render_ticket(struct store_tx *tx, const struct ticket *t, bool with_messages,
+                        json_t **out)
+{
+    struct customer c = {0};
+    struct agent a = {0};
+    struct message *msgs = NULL;
+    size_t n = 0;
+    enum terr e = store_customer_get(tx, t->customer_id, &c);
+    if (e == TERR_NOT_FOUND)
+        e = TERR_STORAGE; /* a foreign key guarantees it */
+    if (!e && t->assignee_id)
+        e = store_agent_get(tx, t->assignee_id, &a);
+    if (!e && with_messages)
+        e = store_message_list(tx, t->id, true, &msgs, &n);
+    if (!e)
+        *out = render_ticket_from(t, &c, t->assignee_id ? &a : NULL, with_messages, msgs, n);
+    customer_release(&c);
+    agent_release(&a);
+    messages_free(msgs, n);
+    return e;
 }
 
 enum terr render_ticket_by_id(struct store_tx *tx, int64_t id, json_t **out)

@@ -13,6 +13,11 @@ json_t *render_agent(const struct agent *a);
 json_t *render_customer(const struct customer *c);
 json_t *render_message(const struct message *m);
 json_t *render_event(const struct event *e);
+/* The ticket from records in hand: customer, assignee (NULL: none) and,
+ * when with_messages, its thread. */
+json_t *render_ticket_from(const struct ticket *t, const struct customer *c,
+                           const struct agent *assignee, bool with_messages,
+                           const struct message *messages, size_t n_messages);
 /* The ticket with its customer and assignee (and messages, when asked),
  * read in the caller's transaction. */
 enum terr render_ticket(struct store_tx *tx, const struct ticket *t, bool with_messages,

@@ -408,9 +408,11 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
         srv->opt.threads = n > 0 ? (int)n : 2;
     }
     srv->login_limit = ratelimit_new(opt->login_per_minute > 0 ? opt->login_per_minute : 10);
+    srv->tokens = token_cache_new();
     enum terr e = bind_listen(opt->host, opt->port, &srv->listen_fd, &srv->port, ei);
     if (e) {
         ratelimit_free(srv->login_limit);
+        token_cache_free(srv->tokens);
         free(srv);
         return e;
     }
@@ -422,6 +424,7 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
     if (!srv->daemon) {
         close(srv->listen_fd);
         ratelimit_free(srv->login_limit);
+        token_cache_free(srv->tokens);
         free(srv);
         return terr_set(ei, TERR_IO, "listen", "libmicrohttpd failed to start");
     }
@@ -447,5 +450,6 @@ void http_server_stop(struct http_server *srv)
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     ratelimit_free(srv->login_limit);
+    token_cache_free(srv->tokens);
     free(srv);
 }

@@ -8,6 +8,7 @@
 
 #include "ratelimit.h"
 #include "request.h"
+#include "token_cache.h"
 #include "server.h"
 
 struct http_server {
@@ -17,6 +18,7 @@ struct http_server {
     int port;
     int listen_fd;
     struct ratelimit *login_limit;
+    struct token_cache *tokens;
     atomic_int writes_in_flight; /* suspended connections waiting on the writer */
 };
 

@@ -8,10 +8,19 @@
 #include "../util/alloc.h"
 #include "../util/timeutil.h"
 
+void ticket_opened_release(struct ticket_opened *o)
+{
+    if (!o)
+        return;
+    ticket_release(&o->ticket);
+    customer_release(&o->customer);
+    message_release(&o->message);
+}
+
 /* The customer with this email, created if new; a known customer without a
- * name takes the one given now. */
+ * name takes the one given now.  Fills *out on success. */
 static enum terr customer_for(struct store_tx *tx, const char *email, const char *name,
-                              int64_t now, int64_t *out_id)
+                              int64_t now, struct customer *out)
 {
     struct customer c = {0};
     enum terr e = store_customer_find_email(tx, email, &c);
@@ -27,14 +36,23 @@ static enum terr customer_for(struct store_tx *tx, const char *email, const char
         c.name = xstrdup(name);
         e = store_customer_update(tx, &c);
     }
-    if (!e)
-        *out_id = c.id;
-    customer_release(&c);
+    if (!e) {
+        if (!c.n_handles && c.email) { /* just linked above; mirror it without a read */
+            c.handles = xcalloc(1, sizeof(*c.handles));
+            c.handles[0].channel = xstrdup("email");
+            c.handles[0].handle = xstrdup(c.email);
+            c.n_handles = 1;
+        }
+        *out = c;
+    } else {
+        customer_release(&c);
+    }
     return e;
 }
 
 enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
-                          const struct ticket_open *in, int64_t *out_id, struct terr_info *ei)
+                          const struct ticket_open *in, struct ticket_opened *out,
+                          struct terr_info *ei)
 {
     int64_t now = in->created_at ? in->created_at : time_now_ms();
     if (!email_plausible(in->customer_email))
@@ -56,11 +74,14 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
         .level = in->level,
         .category = xstrdup(in->category),
     };
-    enum terr e = customer_for(tx, in->customer_email, in->customer_name, now, &t.customer_id);
+    struct customer c = {0};
+    struct message m = {0};
+    enum terr e = customer_for(tx, in->customer_email, in->customer_name, now, &c);
+    t.customer_id = c.id;
     if (!e)
         e = store_ticket_insert(tx, &t);
     if (!e) {
-        struct message m = {
+        m = (struct message){
             .ticket_id = t.id,
             .author_kind = AUTHOR_CUSTOMER,
             .author_id = t.customer_id,
@@ -69,17 +90,20 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
             .created_at = now,
         };
         e = store_message_insert(tx, &m);
-        message_release(&m);
     }
     if (!e) {
         char *after = svc_ticket_audit_json(&t);
         e = svc_audit(tx, who, "ticket.create", "ticket", t.id, t.id, NULL, after, now);
         free(after);
     }
-    if (!e)
-        *out_id = t.id;
-    ticket_release(&t);
-    return e ? terr_set(ei, e, NULL, NULL) : TERR_OK;
+    if (e) {
+        ticket_release(&t);
+        customer_release(&c);
+        message_release(&m);
+        return terr_set(ei, e, NULL, NULL);
+    }
+    *out = (struct ticket_opened){.ticket = t, .customer = c, .message = m};
+    return TERR_OK;
 }
 
 static bool same_tags(const struct strlist *a, const struct strlist *b)

@@ -19,10 +19,20 @@ struct ticket_open {
     int64_t created_at;   /* 0: now */
 };
 
+/* What opening a ticket wrote, so callers can show it without reading it back. */
+struct ticket_opened {
+    struct ticket ticket;
+    struct customer customer;
+    struct message message;
+};
+void ticket_opened_release(struct ticket_opened *o);
+
 /* Finds or creates the customer by email, then writes the ticket, its first
- * message and the audit event.  Sets *out_id. */
+ * message and the audit event.  On success *out holds the records (release
+ * with ticket_opened_release); on failure it is untouched. */
 enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
-                          const struct ticket_open *in, int64_t *out_id, struct terr_info *ei);
+                          const struct ticket_open *in, struct ticket_opened *out,
+                          struct terr_info *ei);
 
 /* The fields a PATCH may change; has_* says which are present. */
 struct ticket_patch {

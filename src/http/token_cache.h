@@ -1,0 +1,31 @@
+/*
+ * A short-lived cache of who holds which API token, so that a busy
+ * integration does not pay a database read for its credentials on every
+ * request.  Keyed by the token's hash (never the token); entries live
+ * TOKEN_CACHE_TTL_MS, which bounds how long a changed agent keeps their old
+ * role.  Anything that revokes tokens or changes roles must call
+ * token_cache_clear.  Thread-safe.
+ */
+#ifndef TRUCE_TOKEN_CACHE_H
+#define TRUCE_TOKEN_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../domain/model.h"
+#include "../util/secret.h"
+
+#define TOKEN_CACHE_TTL_MS 10000
+
+struct token_cache;
+
+struct token_cache *token_cache_new(void);
+void token_cache_free(struct token_cache *tc);
+/* Copies the cached agent for this hash into *out (release with agent_release). */
+bool token_cache_get(struct token_cache *tc, const unsigned char hash[SECRET_HASH_LEN],
+                     int64_t now_ms, struct agent *out);
+void token_cache_put(struct token_cache *tc, const unsigned char hash[SECRET_HASH_LEN],
+                     const struct agent *a, int64_t now_ms);
+void token_cache_clear(struct token_cache *tc);
+
+#endif
