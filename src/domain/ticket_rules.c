@@ -73,3 +73,11 @@ bool label_valid(const char *s, size_t limit)
     }
     return true;
 }
+
+bool text_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    return true;
+}

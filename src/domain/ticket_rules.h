@@ -42,6 +42,9 @@ enum terr ticket_note_message(struct ticket *t, enum author_kind author, bool in
  * no spaces or control characters. */
 bool email_plausible(const char *s);
 
+/* True when s has nothing but spaces, tabs and line breaks. */
+bool text_blank(const char *s);
+
 /* Tags and skills: 1..limit bytes of letters, digits, '-', '_', ':' or '.'. */
 bool label_valid(const char *s, size_t limit);
 

@@ -101,7 +101,7 @@ void h_session_get(struct request *req)
 static enum terr close_session(struct store_tx *tx, struct request *req)
 {
     const char *cookie = auth_session_cookie(req);
-    enum terr e = cookie ? svc_session_delete(tx, cookie) : TERR_OK;
+    enum terr e = cookie ? svc_session_delete(tx, &req->actor, cookie) : TERR_OK;
     if (e)
         return e;
     req->set_cookie = xstrdup("truce_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");

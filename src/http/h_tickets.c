@@ -328,6 +328,8 @@ void h_ticket_patch(struct request *req)
     a.p.assignee_id = json_int(j, "assignee", 0);
     a.p.has_category = json_has(j, "category");
     a.p.category = json_str(j, "category", NULL);
+    if (a.p.category && text_blank(a.p.category))
+        a.p.category = NULL; /* "" clears, like null */
     if (json_has(j, "tags")) {
         size_t i;
         json_t *t;

@@ -67,6 +67,7 @@ struct request {
     const char *allow; /* for 405: points into allow_buf */
     char allow_buf[64];
     int retry_after;   /* for 429, seconds */
+    bool queued;       /* the reply has been handed to libmicrohttpd */
     struct terr_info err;
 
     /* An asynchronous write in flight. */

@@ -89,6 +89,9 @@ void reply_err_info(struct request *req, enum terr code)
 
 static enum MHD_Result queue_reply(struct request *req)
 {
+    if (req->queued)
+        return MHD_YES; /* answered early (413); the rest of the upload is discarded */
+    req->queued = true;
     if (!req->resp_body)
         reply_error(req, TERR_INTERNAL, NULL, "the handler gave no reply");
     struct MHD_Response *r =
@@ -320,8 +323,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (cl) {
             char *end;
             unsigned long long n = strtoull(cl, &end, 10);
-            if (*end == '\0' && n > srv->opt.body_max)
+            if (*end == '\0' && n > srv->opt.body_max) {
+                /* Answer before reading the body, so a client that sent
+                 * "Expect: 100-continue" does not upload it at all. */
                 req->too_large = true;
+                dispatch(req);
+                return queue_reply(req);
+            }
         }
         return MHD_YES;
     }

@@ -77,11 +77,14 @@ enum terr svc_session_create(struct store_tx *tx, int64_t agent_id, char cookie[
     return TERR_OK;
 }
 
-enum terr svc_session_delete(struct store_tx *tx, const char *cookie)
+enum terr svc_session_delete(struct store_tx *tx, const struct actor *who, const char *cookie)
 {
     unsigned char hash[SECRET_HASH_LEN];
     secret_hash(cookie, strlen(cookie), hash);
-    return store_session_delete(tx, hash);
+    enum terr e = store_session_delete(tx, hash);
+    if (!e)
+        e = svc_audit(tx, who, "session.delete", "agent", who->id, 0, NULL, NULL, time_now_ms());
+    return e;
 }
 
 enum terr svc_auth_token(struct store_tx *tx, const char *token, struct agent *out)

@@ -20,7 +20,8 @@ enum terr svc_token_create(struct store_tx *tx, const struct actor *who, int64_t
  * value and the CSRF token the browser must echo on writes. */
 enum terr svc_session_create(struct store_tx *tx, int64_t agent_id, char cookie[SECRET_TOKEN_MAX],
                              char csrf[SECRET_TOKEN_MAX], struct terr_info *ei);
-enum terr svc_session_delete(struct store_tx *tx, const char *cookie);
+/* Ends the session behind a cookie, audited as the agent's. */
+enum terr svc_session_delete(struct store_tx *tx, const struct actor *who, const char *cookie);
 
 /* Who presents this API token (read transaction).  TERR_UNAUTHORIZED if nobody. */
 enum terr svc_auth_token(struct store_tx *tx, const char *token, struct agent *out);

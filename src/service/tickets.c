@@ -35,6 +35,15 @@ static enum terr customer_for(struct store_tx *tx, const char *email, const char
         free(c.name);
         c.name = xstrdup(name);
         e = store_customer_update(tx, &c);
+        if (!e) {
+            json_t *after = json_pack("{s:s}", "name", name);
+            char *text = json_dumps(after, JSON_COMPACT);
+            json_decref(after);
+            struct actor system = {.kind = ACTOR_SYSTEM};
+            e = svc_audit(tx, &system, "customer.update", "customer", c.id, 0, "{\"name\":\"\"}",
+                          text, now);
+            free(text);
+        }
     }
     if (!e) {
         if (!c.n_handles && c.email) { /* just linked above; mirror it without a read */
@@ -58,9 +67,9 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
     if (!email_plausible(in->customer_email))
         return terr_set(ei, TERR_INVALID, "customer.email", "'%s' is not an email address",
                         in->customer_email);
-    if (!*in->subject)
+    if (text_blank(in->subject))
         return terr_set(ei, TERR_INVALID, "subject", "the subject is empty");
-    if (!*in->body)
+    if (text_blank(in->body))
         return terr_set(ei, TERR_INVALID, "message.body", "the message is empty");
 
     struct ticket t = {
@@ -161,8 +170,11 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
         return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "ticket %lld not found" : NULL,
                         (long long)id);
     char *before = svc_ticket_audit_json(&t);
+    bool was_closed = t.status == STATUS_CLOSED;
     e = apply_patch(tx, &t, p, now, ei);
     char *after = e ? NULL : svc_ticket_audit_json(&t);
+    if (!e && was_closed && strcmp(before, after) != 0)
+        e = terr_set(ei, TERR_CONFLICT, NULL, "ticket %lld is closed", (long long)id);
     if (!e && strcmp(before, after) != 0) {
         t.updated_at = now;
         e = store_ticket_update(tx, &t);
@@ -181,7 +193,7 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
                           const struct message_new *in, int64_t *out_id, struct terr_info *ei)
 {
     int64_t now = in->created_at ? in->created_at : time_now_ms();
-    if (!*in->body)
+    if (text_blank(in->body))
         return terr_set(ei, TERR_INVALID, "body", "the message is empty");
     if (in->author == AUTHOR_AGENT && who->kind != ACTOR_AGENT)
         return terr_set(ei, TERR_INVALID, "author", "only an agent can write as an agent");

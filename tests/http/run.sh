@@ -9,7 +9,7 @@ for t in ${@:-t[0-9][0-9][0-9][0-9]-*.sh}; do
     out=$(bash "./$(basename "$t")" 2>&1)
     rc=$?
     printf '%s\n' "$out"
-    line=$(printf '%s\n' "$out" | tail -n 1)
+    line=$(printf '%s\n' "$out" | grep -E '^t[0-9]{4}-[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
     p=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
     f=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
     if [ -z "$p" ]; then

@@ -71,6 +71,8 @@ TOKEN= req DELETE /api/v1/session "" -H "Cookie: $cookie" -H "X-CSRF-Token: $csr
 expect 200 "logout"
 TOKEN= req GET /api/v1/session "" -H "Cookie: $cookie"
 expect 401 unauthorized "the cookie is dead after logout"
+check "login and logout are audited" \
+    [ "$(sql "select group_concat(action) from events where action like 'session.%'")" = "session.create,session.delete" ]
 
 # Login is rate-limited per address: 10 a minute; some were used above.
 limited=0

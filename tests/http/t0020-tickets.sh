@@ -131,6 +131,10 @@ req PATCH "/api/v1/tickets/$t1" '{"status":"open"}'
 expect 409 conflict "a closed ticket is final"
 req POST "/api/v1/tickets/$t1/messages" '{"body":"late"}'
 expect 409 conflict "a closed ticket takes no message"
+req PATCH "/api/v1/tickets/$t1" '{"priority":"urgent","tags":["late"]}'
+expect 409 conflict "a closed ticket cannot be edited"
+req PATCH "/api/v1/tickets/$t1" '{"status":"closed"}'
+expect 200 "closing a closed ticket again changes nothing and is fine"
 
 # Customers.
 req GET "/api/v1/customers/$c1"

@@ -65,6 +65,9 @@ bad 400 invalid_value channel "an unknown channel" POST /api/v1/tickets \
 bad 400 invalid_value status "an unknown status" PATCH "/api/v1/tickets/$t1" '{"status":"done"}'
 bad 400 invalid_value subject "an empty subject" POST /api/v1/tickets \
     '{"subject":"","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 invalid_value subject "a blank subject" POST /api/v1/tickets \
+    '{"subject":"  \t ","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 invalid_value body "a blank message" POST "/api/v1/tickets/$t1/messages" '{"body":"\n \n"}'
 bad 400 invalid_value tags "a tag with spaces" PATCH "/api/v1/tickets/$t1" '{"tags":["two words"]}'
 
 # Invalid UTF-8, raw and in a query.
@@ -90,6 +93,10 @@ STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $A
     -H 'Content-Type: application/json' --data-binary @"$T_DIR/big" "$BASE/api/v1/tickets")
 expect 413 payload_too_large "a body over 1 MiB"
 unchanged "a body over 1 MiB"
+curl -s -v -o "$T_DIR/body" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+    -H 'Expect: 100-continue' --data-binary @"$T_DIR/big" "$BASE/api/v1/tickets" 2>"$T_DIR/verbose"
+check "an oversized upload is refused before it is sent" sh -c "! grep -q '100 Continue' '$T_DIR/verbose'"
+check "with 413" grep -q '^< HTTP/1.1 413' "$T_DIR/verbose"
 STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
     -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary @"$T_DIR/big" \
     "$BASE/api/v1/tickets")

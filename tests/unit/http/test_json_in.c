@@ -1,0 +1,360 @@
+/* src/http/json_in.c: request body parsing and field-table checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http/json_in.h"
+
+/* ---- json_parse_body ---- */
+
+/* Parses a literal body; on failure *out must stay as it was. */
+static enum terr parse(const char *body, size_t len, struct terr_info *ei)
+{
+    json_t *v = NULL;
+    enum terr e = json_parse_body(body, len, &v, ei);
+    if (e)
+        assert_null(v);
+    else
+        assert_true(json_is_object(v));
+    json_decref(v);
+    return e;
+}
+#define PARSE(lit, ei) parse(lit, sizeof(lit) - 1, ei)
+
+static void parse_accepts_an_object(void **state)
+{
+    (void)state;
+    static const char body[] = "{\"subject\": \"caf\xc3\xa9 \xf0\x9f\x98\x80\", \"n\": 2}";
+    json_t *v = NULL;
+    assert_int_equal(json_parse_body(body, sizeof(body) - 1, &v, NULL), TERR_OK);
+    assert_string_equal(json_string_value(json_object_get(v, "subject")),
+                        "caf\xc3\xa9 \xf0\x9f\x98\x80");
+    assert_int_equal(json_integer_value(json_object_get(v, "n")), 2);
+    json_decref(v);
+}
+
+static void parse_reads_only_len_bytes(void **state)
+{
+    (void)state;
+    struct terr_info ei = {0};
+    assert_int_equal(parse("{}garbage", 2, &ei), TERR_OK);
+}
+
+static void parse_rejects_invalid_utf8(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "{\"a\": \"\xff\"}",
+        "{\"a\": \"\xc0\xaf\"}",         /* overlong */
+        "{\"a\": \"\xed\xa0\x80\"}",     /* raw surrogate */
+        "{\"\xc3\": 1}",                 /* truncated, in a key */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct terr_info ei = {0};
+        assert_int_equal(parse(bad[i], strlen(bad[i]), &ei), TERR_BAD_UTF8);
+        assert_int_equal(ei.code, TERR_BAD_UTF8);
+    }
+}
+
+static void parse_rejects_raw_nul_byte(void **state)
+{
+    (void)state;
+    struct terr_info ei = {0};
+    assert_int_equal(PARSE("{\"a\": \"x\0y\"}", &ei), TERR_BAD_UTF8);
+}
+
+static void parse_rejects_malformed_json(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "", " ", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\": 1,}", "{'a': 1}", "{a: 1}",
+        "{\"a\": tru}", "{\"a\": 01}", "{\"a\": \"unterminated}", "{} {}", "{}x",
+        "{\"a\": NaN}", "{\"a\": \"\\x41\"}",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct terr_info ei = {0};
+        enum terr e = parse(bad[i], strlen(bad[i]), &ei);
+        if (e != TERR_BAD_JSON)
+            fail_msg("'%s' gave %s", bad[i], terr_code(e));
+        assert_int_equal(ei.code, TERR_BAD_JSON);
+        assert_true(strlen(ei.message) > 0);
+    }
+}
+
+static void parse_rejects_non_object(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"[]", "[{\"a\": 1}]", "1", "\"text\"", "null", "true"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct terr_info ei = {0};
+        enum terr e = parse(bad[i], strlen(bad[i]), &ei);
+        if (e != TERR_BAD_JSON)
+            fail_msg("'%s' gave %s", bad[i], terr_code(e));
+    }
+}
+
+static void parse_rejects_duplicate_keys(void **state)
+{
+    (void)state;
+    struct terr_info ei = {0};
+    assert_int_equal(PARSE("{\"status\": \"open\", \"status\": \"closed\"}", &ei), TERR_BAD_JSON);
+    assert_int_equal(PARSE("{\"c\": {\"n\": 1, \"n\": 1}}", &ei), TERR_BAD_JSON);
+}
+
+static void parse_rejects_escaped_nul(void **state)
+{
+    (void)state;
+    struct terr_info ei = {0};
+    assert_int_equal(PARSE("{\"a\": \"x\\u0000y\"}", &ei), TERR_BAD_JSON);
+    assert_int_equal(PARSE("{\"a\\u0000\": 1}", &ei), TERR_BAD_JSON);
+    /* Other escapes are fine. */
+    assert_int_equal(PARSE("{\"a\": \"\\u00e9\\n\\\"\"}", &ei), TERR_OK);
+}
+
+/* ---- json_check ---- */
+
+static const struct jfield customer_fields[] = {
+    {"name", JT_STRING, true, 0, 20, 0, NULL},
+    {"email", JT_STRING_NULL, false, 0, 30, 0, NULL},
+    {NULL, JT_STRING, false, 0, 0, 0, NULL},
+};
+
+static const struct jfield ticket_fields[] = {
+    {"subject", JT_STRING, true, 0, 10, 0, NULL},
+    {"note", JT_STRING_NULL, false, 0, 10, 0, NULL},
+    {"priority", JT_INT, false, 1, 5, 0, NULL},
+    {"assignee", JT_INT_NULL, false, 1, 1000, 0, NULL},
+    {"urgent", JT_BOOL, false, 0, 0, 0, NULL},
+    {"tags", JT_STRINGS, false, 0, 3, 4, NULL},
+    {"customer", JT_OBJECT, false, 0, 0, 0, customer_fields},
+    {NULL, JT_STRING, false, 0, 0, 0, NULL},
+};
+
+/* Checks a JSON text against ticket_fields. */
+static enum terr check(const char *text, struct terr_info *ei)
+{
+    json_error_t jerr;
+    json_t *v = json_loads(text, 0, &jerr);
+    if (!v)
+        fail_msg("test JSON does not parse: %s: %s", text, jerr.text);
+    memset(ei, 0, sizeof(*ei));
+    enum terr e = json_check(v, ticket_fields, ei);
+    json_decref(v);
+    return e;
+}
+
+/* Expects text to fail with code on field. */
+static void expect(const char *text, enum terr code, const char *field)
+{
+    struct terr_info ei;
+    enum terr e = check(text, &ei);
+    if (e != code || ei.code != code || strcmp(ei.field, field) != 0)
+        fail_msg("%s: got %s on '%s', want %s on '%s'", text, terr_code(e), ei.field,
+                 terr_code(code), field);
+    assert_true(strlen(ei.message) > 0);
+}
+
+static void check_accepts_a_full_body(void **state)
+{
+    (void)state;
+    struct terr_info ei;
+    assert_int_equal(check("{\"subject\": \"refund\", \"note\": \"n\", \"priority\": 3,"
+                           " \"assignee\": 12, \"urgent\": true, \"tags\": [\"a\", \"bb\"],"
+                           " \"customer\": {\"name\": \"Ada\", \"email\": \"a@b.co\"}}",
+                           &ei),
+                     TERR_OK);
+}
+
+static void check_accepts_only_required_fields(void **state)
+{
+    (void)state;
+    struct terr_info ei;
+    assert_int_equal(check("{\"subject\": \"hi\"}", &ei), TERR_OK);
+    assert_int_equal(check("{\"subject\": \"hi\", \"customer\": {\"name\": \"x\"}}", &ei),
+                     TERR_OK);
+}
+
+static void check_names_unknown_field(void **state)
+{
+    (void)state;
+    expect("{\"subject\": \"hi\", \"colour\": \"red\"}", TERR_UNKNOWN_FIELD, "colour");
+}
+
+static void check_names_unknown_nested_field_by_path(void **state)
+{
+    (void)state;
+    expect("{\"subject\": \"hi\", \"customer\": {\"name\": \"x\", \"phone\": \"1\"}}",
+           TERR_UNKNOWN_FIELD, "customer.phone");
+}
+
+static void check_reports_typo_as_unknown_not_missing(void **state)
+{
+    (void)state;
+    expect("{\"subjet\": \"hi\"}", TERR_UNKNOWN_FIELD, "subjet");
+}
+
+static void check_names_missing_required_field(void **state)
+{
+    (void)state;
+    expect("{}", TERR_MISSING_FIELD, "subject");
+    expect("{\"subject\": \"hi\", \"customer\": {}}", TERR_MISSING_FIELD, "customer.name");
+}
+
+static void check_rejects_wrong_type_for_each_type(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        const char *field;
+    } cases[] = {
+        {"{\"subject\": 1}", "subject"},
+        {"{\"subject\": null}", "subject"}, /* JT_STRING does not take null */
+        {"{\"subject\": [\"a\"]}", "subject"},
+        {"{\"subject\": \"s\", \"note\": 5}", "note"},
+        {"{\"subject\": \"s\", \"note\": false}", "note"},
+        {"{\"subject\": \"s\", \"priority\": \"3\"}", "priority"},
+        {"{\"subject\": \"s\", \"priority\": 2.0}", "priority"},
+        {"{\"subject\": \"s\", \"priority\": null}", "priority"},
+        {"{\"subject\": \"s\", \"assignee\": \"12\"}", "assignee"},
+        {"{\"subject\": \"s\", \"assignee\": 1.5}", "assignee"},
+        {"{\"subject\": \"s\", \"urgent\": \"true\"}", "urgent"},
+        {"{\"subject\": \"s\", \"urgent\": 1}", "urgent"},
+        {"{\"subject\": \"s\", \"urgent\": null}", "urgent"},
+        {"{\"subject\": \"s\", \"tags\": \"a\"}", "tags"},
+        {"{\"subject\": \"s\", \"tags\": {}}", "tags"},
+        {"{\"subject\": \"s\", \"customer\": \"Ada\"}", "customer"},
+        {"{\"subject\": \"s\", \"customer\": null}", "customer"},
+        {"{\"subject\": \"s\", \"customer\": [1]}", "customer"},
+        {"{\"subject\": \"s\", \"customer\": {\"name\": 5}}", "customer.name"},
+        {"{\"subject\": \"s\", \"customer\": {\"name\": \"x\", \"email\": 1}}", "customer.email"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        expect(cases[i].text, TERR_WRONG_TYPE, cases[i].field);
+}
+
+static void check_rejects_over_long_string(void **state)
+{
+    (void)state;
+    struct terr_info ei;
+    assert_int_equal(check("{\"subject\": \"0123456789\"}", &ei), TERR_OK);
+    expect("{\"subject\": \"0123456789a\"}", TERR_TOO_LONG, "subject");
+    expect("{\"subject\": \"s\", \"note\": \"0123456789a\"}", TERR_TOO_LONG, "note");
+    expect("{\"subject\": \"s\", \"customer\": {\"name\": \"012345678901234567890\"}}",
+           TERR_TOO_LONG, "customer.name");
+}
+
+static void check_counts_string_length_in_bytes(void **state)
+{
+    (void)state;
+    struct terr_info ei;
+    /* Five "é" are 10 bytes (fits); six are 12 (too long) though only 6 characters. */
+    assert_int_equal(check("{\"subject\": \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}", &ei),
+                     TERR_OK);
+    expect("{\"subject\": \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}", TERR_TOO_LONG,
+           "subject");
+}
+
+static void check_enforces_int_range(void **state)
+{
+    (void)state;
+    struct terr_info ei;
+    assert_int_equal(check("{\"subject\": \"s\", \"priority\": 1}", &ei), TERR_OK);
+    assert_int_equal(check("{\"subject\": \"s\", \"priority\": 5}", &ei), TERR_OK);
+    expect("{\"subject\": \"s\", \"priority\": 0}", TERR_INVALID, "priority");
+    expect("{\"subject\": \"s\", \"priority\": 6}", TERR_INVALID, "priority");
+    expect("{\"subject\": \"s\", \"priority\": -9223372036854775807}", TERR_INVALID, "priority");
+    expect("{\"subject\": \"s\", \"assignee\": 0}", TERR_INVALID, "assignee");
+    expect("{\"subject\": \"s\", \"assignee\": 1001}", TERR_INVALID, "assignee");
+}
+
+static void check_limits_string_array_items(void **state)
+{
+    (void)state;
+    struct terr_info ei;
+    assert_int_equal(check("{\"subject\": \"s\", \"tags\": []}", &ei), TERR_OK);
+    assert_int_equal(check("{\"subject\": \"s\", \"tags\": [\"aaaa\", \"b\", \"c\"]}", &ei),
+                     TERR_OK);
+    expect("{\"subject\": \"s\", \"tags\": [\"a\", \"b\", \"c\", \"d\"]}", TERR_TOO_LONG, "tags");
+    expect("{\"subject\": \"s\", \"tags\": [\"a\", \"bbbbb\"]}", TERR_TOO_LONG, "tags");
+}
+
+static void check_rejects_non_string_array_items(void **state)
+{
+    (void)state;
+    expect("{\"subject\": \"s\", \"tags\": [\"a\", 1]}", TERR_WRONG_TYPE, "tags");
+    expect("{\"subject\": \"s\", \"tags\": [null]}", TERR_WRONG_TYPE, "tags");
+    expect("{\"subject\": \"s\", \"tags\": [[\"a\"]]}", TERR_WRONG_TYPE, "tags");
+}
+
+static void check_null_types_accept_null(void **state)
+{
+    (void)state;
+    struct terr_info ei;
+    assert_int_equal(check("{\"subject\": \"s\", \"note\": null, \"assignee\": null,"
+                           " \"customer\": {\"name\": \"x\", \"email\": null}}",
+                           &ei),
+                     TERR_OK);
+}
+
+static void check_works_without_error_info(void **state)
+{
+    (void)state;
+    json_t *v = json_loads("{\"bogus\": 1}", 0, NULL);
+    assert_non_null(v);
+    assert_int_equal(json_check(v, ticket_fields, NULL), TERR_UNKNOWN_FIELD);
+    json_decref(v);
+}
+
+/* ---- accessors ---- */
+
+static void accessors_give_values_or_defaults(void **state)
+{
+    (void)state;
+    json_t *v = json_loads("{\"s\": \"x\", \"i\": 7, \"b\": false, \"n\": null}", 0, NULL);
+    assert_non_null(v);
+    assert_string_equal(json_str(v, "s", "d"), "x");
+    assert_string_equal(json_str(v, "absent", "d"), "d");
+    assert_string_equal(json_str(v, "n", "d"), "d");
+    assert_int_equal(json_int(v, "i", -1), 7);
+    assert_int_equal(json_int(v, "s", -1), -1);
+    assert_int_equal(json_int(v, "n", 5), 5);
+    assert_false(json_bool(v, "b", true));
+    assert_true(json_bool(v, "absent", true));
+    assert_true(json_has(v, "n"));
+    assert_false(json_has(v, "absent"));
+    json_decref(v);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parse_accepts_an_object),
+        cmocka_unit_test(parse_reads_only_len_bytes),
+        cmocka_unit_test(parse_rejects_invalid_utf8),
+        cmocka_unit_test(parse_rejects_raw_nul_byte),
+        cmocka_unit_test(parse_rejects_malformed_json),
+        cmocka_unit_test(parse_rejects_non_object),
+        cmocka_unit_test(parse_rejects_duplicate_keys),
+        cmocka_unit_test(parse_rejects_escaped_nul),
+        cmocka_unit_test(check_accepts_a_full_body),
+        cmocka_unit_test(check_accepts_only_required_fields),
+        cmocka_unit_test(check_names_unknown_field),
+        cmocka_unit_test(check_names_unknown_nested_field_by_path),
+        cmocka_unit_test(check_reports_typo_as_unknown_not_missing),
+        cmocka_unit_test(check_names_missing_required_field),
+        cmocka_unit_test(check_rejects_wrong_type_for_each_type),
+        cmocka_unit_test(check_rejects_over_long_string),
+        cmocka_unit_test(check_counts_string_length_in_bytes),
+        cmocka_unit_test(check_enforces_int_range),
+        cmocka_unit_test(check_limits_string_array_items),
+        cmocka_unit_test(check_rejects_non_string_array_items),
+        cmocka_unit_test(check_null_types_accept_null),
+        cmocka_unit_test(check_works_without_error_info),
+        cmocka_unit_test(accessors_give_values_or_defaults),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
