@@ -1,4 +1,4 @@
-/* GET /healthz: the server answers and its database can be read. */
+/* GET /: what this server is; GET /healthz: it answers and its database can be read. */
 #include "handlers.h"
 
 static enum terr probe(struct store_tx *tx, void *arg)
@@ -17,4 +17,13 @@ void h_health(struct request *req)
     }
     reply_json(req, 200, json_pack("{s:s, s:i}", "status", "ok", "schema",
                                    store_schema_version(req_store(req))));
+}
+
+void h_root(struct request *req)
+{
+    reply_json(req, 200,
+               json_pack("{s:s, s:s, s:s, s:s}", "name", "truce", "about",
+                         "a customer-service desk that turns conflicts into resolved, loyal "
+                         "customers",
+                         "api", "/api/v1", "health", "/healthz"));
 }

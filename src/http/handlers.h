@@ -4,6 +4,7 @@
 
 #include "request.h"
 
+void h_root(struct request *req);
 void h_health(struct request *req);
 void h_session_create(struct request *req);
 void h_session_get(struct request *req);

@@ -6,6 +6,7 @@
 #include "server_int.h"
 
 static const struct route routes[] = {
+    {"GET", "/", h_root, ROLE_AGENT, ROUTE_PUBLIC},
     {"GET", "/healthz", h_health, ROLE_AGENT, ROUTE_PUBLIC},
     {"POST", "/api/v1/session", h_session_create, ROLE_AGENT, ROUTE_PUBLIC | ROUTE_BODY},
     {"GET", "/api/v1/session", h_session_get, ROLE_AGENT, 0},

@@ -130,7 +130,7 @@ static void unknown_paths_are_not_found(void **state)
 {
     (void)state;
     static const char *const paths[] = {
-        "", "/", "/api", "/api/v1", "/api/v1/", "/api/v2/tickets", "/api/v1/ticket",
+        "", "//", "/api", "/api/v1", "/api/v1/", "/api/v2/tickets", "/api/v1/ticket",
         "/api/v1/ticketsx", "/API/v1/tickets", "/api/v1/tickets/5/notes",
         "/api/v1/customers",
     };
