@@ -196,8 +196,21 @@ static void run_batch(struct store *st, struct write_job *batch)
         if (j->result)
             ops->rollback_to(tx.conn);
         se = ops->release(tx.conn);
-        if (se && !j->result)
-            j->result = se;
+        if (se) {
+            /* The savepoint is gone with the whole transaction (SQLite rolls
+             * all of it back after an I/O error or a full disk mid-statement):
+             * the writes kept so far are lost, and the rest of the batch gets
+             * a fresh transaction rather than running in autocommit. */
+            if (!j->result)
+                j->result = se;
+            for (struct write_job *k = batch; k != j; k = k->next)
+                if (!k->result)
+                    k->result = se;
+            ops->rollback(tx.conn);
+            any_kept = false;
+            e = ops->begin(tx.conn, true);
+            continue;
+        }
         if (!j->result)
             any_kept = true;
     }
