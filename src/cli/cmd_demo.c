@@ -112,8 +112,10 @@ static enum terr load_ticket(struct store_tx *tx, struct demo *d, json_t *j)
             who.kind = ACTOR_AGENT;
             who.id = agent_id_by_email(tx, json_string_value(json_object_get(m, "agent")));
         }
-        int64_t mid;
-        e = svc_message_add(tx, &who, id, &mn, &mid, &d->ei);
+        struct message added;
+        e = svc_message_add(tx, &who, id, &mn, &added, &d->ei);
+        if (!e)
+            message_release(&added);
     }
     if (e)
         return e;

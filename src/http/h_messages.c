@@ -15,30 +15,30 @@ static const struct jfield message_fields[] = {
     {NULL},
 };
 
+struct create_job {
+    struct message_new in; /* the body is borrowed from req->json */
+    struct message out;
+};
+
+static void create_job_free(void *arg)
+{
+    struct create_job *j = arg;
+    message_release(&j->out);
+    free(j);
+}
+
+static void render_created(struct request *req)
+{
+    reply_json(req, 201, render_message(&((struct create_job *)req->warg)->out));
+}
+
 static enum terr create_tx(struct store_tx *tx, struct request *req)
 {
-    struct message_new *in = req->warg;
-    int64_t id;
-    enum terr e = svc_message_add(tx, &req->actor, req->params[0], in, &id, &req->err);
-    if (e)
-        return e;
-    struct message *v;
-    size_t n;
-    if ((e = store_message_list(tx, req->params[0], true, &v, &n)))
-        return e;
-    /* The new message is the thread's last: ids only grow. */
-    json_t *body = NULL;
-    for (size_t i = n; i-- > 0;) {
-        if (v[i].id == id) {
-            body = render_message(&v[i]);
-            break;
-        }
-    }
-    messages_free(v, n);
-    if (!body)
-        return TERR_INTERNAL;
-    reply_json(req, 201, body);
-    return TERR_OK;
+    struct create_job *j = req->warg;
+    enum terr e = svc_message_add(tx, &req->actor, req->params[0], &j->in, &j->out, &req->err);
+    if (!e)
+        reply_later(req, render_created);
+    return e;
 }
 
 void h_messages_create(struct request *req)
@@ -56,9 +56,9 @@ void h_messages_create(struct request *req)
     }
     in.body = json_str(req->json, "body", "");
     in.internal = json_bool(req->json, "internal", false);
-    struct message_new *heap = xmalloc(sizeof(*heap));
-    *heap = in;
-    http_write(req, create_tx, heap, free);
+    struct create_job *job = xcalloc(1, sizeof(*job));
+    job->in = in;
+    http_write(req, create_tx, job, create_job_free);
 }
 
 struct thread {

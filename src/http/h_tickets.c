@@ -54,16 +54,32 @@ static const struct jfield patch_fields[] = {
 
 /* ---- create ---- */
 
+struct create_job {
+    struct ticket_open in; /* strings borrowed from req->json */
+    struct ticket_opened out;
+};
+
+static void create_job_free(void *arg)
+{
+    struct create_job *j = arg;
+    ticket_opened_release(&j->out);
+    free(j);
+}
+
+/* Shown from what was just written: nothing is read back. */
+static void render_created(struct request *req)
+{
+    struct ticket_opened *o = &((struct create_job *)req->warg)->out;
+    reply_json(req, 201, render_ticket_from(&o->ticket, &o->customer, NULL, true, &o->message, 1));
+}
+
 static enum terr create_tx(struct store_tx *tx, struct request *req)
 {
-    struct ticket_opened o;
-    enum terr e = svc_ticket_open(tx, &req->actor, req->warg, &o, &req->err);
-    if (e)
-        return e;
-    /* Shown from what was just written: the writer thread reads nothing back. */
-    reply_json(req, 201, render_ticket_from(&o.ticket, &o.customer, NULL, true, &o.message, 1));
-    ticket_opened_release(&o);
-    return TERR_OK;
+    struct create_job *j = req->warg;
+    enum terr e = svc_ticket_open(tx, &req->actor, &j->in, &j->out, &req->err);
+    if (!e)
+        reply_later(req, render_created);
+    return e;
 }
 
 void h_tickets_create(struct request *req)
@@ -75,7 +91,8 @@ void h_tickets_create(struct request *req)
     }
     json_t *cust = json_object_get(req->json, "customer");
     json_t *msg = json_object_get(req->json, "message");
-    struct ticket_open *in = xcalloc(1, sizeof(*in));
+    struct create_job *job = xcalloc(1, sizeof(*job));
+    struct ticket_open *in = &job->in;
     in->subject = json_str(req->json, "subject", "");
     in->customer_email = json_str(cust, "email", "");
     in->customer_name = json_str(cust, "name", NULL);
@@ -86,17 +103,17 @@ void h_tickets_create(struct request *req)
     const char *ch = json_str(req->json, "channel", NULL);
     const char *pr = json_str(req->json, "priority", NULL);
     if (ch && !channel_parse(ch, &in->channel)) {
-        free(in);
+        free(job);
         reply_error(req, TERR_INVALID, "channel", "'channel' must be one of api, email, web, chat, phone");
         return;
     }
     if (pr && !priority_parse(pr, &in->priority)) {
-        free(in);
+        free(job);
         reply_error(req, TERR_INVALID, "priority", "'priority' must be one of low, normal, high, urgent");
         return;
     }
     /* The strings borrow from req->json, which outlives the write. */
-    http_write(req, create_tx, in, free);
+    http_write(req, create_tx, job, create_job_free);
 }
 
 /* ---- list ---- */

@@ -70,6 +70,10 @@ struct request {
     bool queued;       /* the reply has been handed to libmicrohttpd */
     struct terr_info err;
 
+    /* A reply rendered after the write is durable, on the worker thread
+     * (reply_later), so the single writer thread only writes. */
+    void (*render)(struct request *req);
+
     /* An asynchronous write in flight. */
     write_fn wfn;
     void *warg;
@@ -89,6 +93,11 @@ void reply_error(struct request *req, enum terr code, const char *field, const c
     __attribute__((format(printf, 4, 5)));
 /* Replies with req->err (falling back on code's default message). */
 void reply_err_info(struct request *req, enum terr code);
+/* From a write_fn: the reply is render(req), called once the write is
+ * durable, on the worker thread (or inside the transaction when an
+ * Idempotency-Key needs the body stored).  render must call reply_json and
+ * read only what the request holds (req->warg), not the store. */
+void reply_later(struct request *req, void (*render)(struct request *req));
 
 /* Runs fn on the store's writer (see write_fn), honouring Idempotency-Key.
  * arg is kept in req->warg and freed with free_arg (may be NULL) at the end. */

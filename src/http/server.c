@@ -87,11 +87,26 @@ void reply_err_info(struct request *req, enum terr code)
         reply_envelope(req, code, NULL, terr_message(code));
 }
 
+void reply_later(struct request *req, void (*render)(struct request *req))
+{
+    req->render = render;
+}
+
+/* Renders a deferred reply now. */
+static void render_now(struct request *req)
+{
+    void (*render)(struct request *) = req->render;
+    req->render = NULL;
+    if (render)
+        render(req);
+}
+
 static enum MHD_Result queue_reply(struct request *req)
 {
     if (req->queued)
         return MHD_YES; /* answered early (413); the rest of the upload is discarded */
     req->queued = true;
+    render_now(req);
     if (!req->resp_body)
         reply_error(req, TERR_INTERNAL, NULL, "the handler gave no reply");
     struct MHD_Response *r =
@@ -153,6 +168,8 @@ static enum terr write_tx(struct store_tx *tx, void *arg)
     e = req->wfn(tx, req);
     if (e)
         return e;
+    if (req->has_idem)
+        render_now(req); /* the record keeps the exact body */
     if (req->has_idem && req->status < 300) {
         struct idem_record rec = {
             .principal = principal,
@@ -173,6 +190,7 @@ static void write_done(void *arg, enum terr result)
     if (result) {
         free(req->resp_body);
         req->resp_body = NULL;
+        req->render = NULL;
         req->replayed = false;
         reply_err_info(req, result);
     }

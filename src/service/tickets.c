@@ -190,7 +190,8 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
 }
 
 enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t ticket_id,
-                          const struct message_new *in, int64_t *out_id, struct terr_info *ei)
+                          const struct message_new *in, struct message *out,
+                          struct terr_info *ei)
 {
     int64_t now = in->created_at ? in->created_at : time_now_ms();
     if (text_blank(in->body))
@@ -226,10 +227,11 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
             e = svc_audit(tx, who, "message.create", "message", m.id, ticket_id, NULL, after, now);
         }
         if (!e)
-            *out_id = m.id;
-        else
+            *out = m;
+        else {
             terr_set(ei, e, NULL, NULL);
-        message_release(&m);
+            message_release(&m);
+        }
     }
     ticket_release(&t);
     return e;

@@ -58,8 +58,10 @@ struct message_new {
 };
 
 /* Adds a message: the customer's (author_id = the ticket's customer) or the
- * acting agent's.  Updates the ticket (first response, reopen) and audits. */
+ * acting agent's.  Updates the ticket (first response, reopen) and audits.
+ * On success *out is the stored message (release with message_release). */
 enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t ticket_id,
-                          const struct message_new *in, int64_t *out_id, struct terr_info *ei);
+                          const struct message_new *in, struct message *out,
+                          struct terr_info *ei);
 
 #endif

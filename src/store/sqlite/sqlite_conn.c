@@ -97,6 +97,8 @@ char *sq_col_text(sqlite3_stmt *s, int i)
 
 char *sq_strlist_json(const struct strlist *l)
 {
+    if (l->n == 0)
+        return xstrdup("[]");
     json_t *a = json_array();
     for (size_t i = 0; i < l->n; i++)
         json_array_append_new(a, json_string(l->v[i]));
