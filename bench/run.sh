@@ -178,6 +178,13 @@ got=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" 
 run_wrk truce-get "$base/api/v1/tickets/$ticket" "$here/get.lua"
 run_wrk truce-create "$base/api/v1/tickets" "$here/post.lua"
 stop_last "truce serve"
+
+# The same GET with the read cache off: every request reads SQLite and renders.
+"$truce" "${serve_args[@]}" --no-read-cache 2>"$tmp/truce-uncached.log" &
+pids+=($!)
+port=$(wait_port "$tmp/truce-uncached.log" "${pids[-1]}" "truce serve --no-read-cache") || exit 1
+run_wrk truce-get-uncached "http://127.0.0.1:$port/api/v1/tickets/$ticket" "$here/get.lua"
+stop_last "truce serve"
 # With --quiet truce logs only trouble: show it.
 if grep -v -e '^truce: listening on' -e '^truce: SIG.* received, stopping' -e '^truce: stopped' \
     "$tmp/truce.log" >"$tmp/truce.trouble"; then
@@ -201,9 +208,10 @@ insert_rate=$(sed -n 's/.*: \([0-9.]*\) commits\/s.*/\1/p' "$tmp/insert.out")
 
 # ---- the table ----
 get_rate=$(wrk_rate truce-get)
+uncached_rate=$(wrk_rate truce-get-uncached)
 create_rate=$(wrk_rate truce-create)
 hello_rate=$(wrk_rate hello)
-for v in get_rate create_rate hello_rate insert_rate; do
+for v in get_rate uncached_rate create_rate hello_rate insert_rate; do
     [ -n "${!v}" ] || die "no figure for $v (see the output above)"
 done
 
@@ -231,11 +239,13 @@ echo "== results (${duration}s each, wrk -t$wrk_threads -c$conns, $ncpu CPUs)"
 printf '  %-44s %10s %-9s %8s %8s\n' "what" "rate" "" "non-2xx" "sock-err"
 row "hello-world (libmicrohttpd, bench/hello.c)" "$hello_rate" "req/s" hello
 row "truce GET /api/v1/tickets/$ticket" "$get_rate" "req/s" truce-get
+row "truce GET, --no-read-cache (SQLite every time)" "$uncached_rate" "req/s" truce-get-uncached
 row "truce POST /api/v1/tickets (durable)" "$create_rate" "req/s" truce-create
 row "bare SQLite insert, one commit per row" "$insert_rate" "commits/s" ""
 echo
 printf '  %-44s %8s   %s\n' "ratio" "value" "target"
 ratio "truce-GET / hello-world" "$get_rate" "$hello_rate" 0.5
+ratio "truce-GET uncached / hello-world" "$uncached_rate" "$hello_rate" ""
 ratio "truce-create / hello-world" "$create_rate" "$hello_rate" 0.3
 ratio "truce-create / bare-insert" "$create_rate" "$insert_rate" ""
 echo "  (truce-create / bare-insert above 1 means truce's group commit puts many"

@@ -9,10 +9,13 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: truce serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]\n\n"
+    "usage: truce serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]\n"
+    "                   [--no-read-cache]\n\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free\n"
     "one, printed at start).  Logs one line per request on stderr unless\n"
-    "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n";
+    "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n"
+    "Ticket reads are served from memory while nothing has been written since;\n"
+    "--no-read-cache renders every read afresh.\n";
 
 /* Splits "host:port" or "[v6]:port"; false if malformed. */
 static int parse_listen(const char *s, char *host, size_t hlen, int *port)
@@ -44,6 +47,7 @@ int cmd_serve(int argc, char **argv)
                                          {"listen", required_argument, NULL, 'l'},
                                          {"threads", required_argument, NULL, 't'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"no-read-cache", no_argument, NULL, 'n'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080";
@@ -64,6 +68,7 @@ int cmd_serve(int argc, char **argv)
             break;
         }
         case 'q': ho.quiet = 1; break;
+        case 'n': ho.no_read_cache = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default:
             fputs(usage, stderr);

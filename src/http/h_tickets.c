@@ -12,6 +12,7 @@
 #include "handlers.h"
 #include "json_in.h"
 #include "render.h"
+#include "server_int.h"
 
 #define PAGE_DEFAULT 25
 #define PAGE_MAX 100
@@ -291,13 +292,31 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 void h_ticket_get(struct request *req)
 {
     struct one_ticket o = {.id = req->params[0]};
+    struct read_cache *rc = req->srv->read_cache;
+    /* The generation is read before the snapshot: see read_cache.h. */
+    uint64_t gen = store_generation(req_store(req));
+    size_t len;
+    char *text = rc ? read_cache_get(rc, o.id, gen, &len) : NULL;
+    if (text) {
+        reply_raw(req, 200, text);
+        return;
+    }
     enum terr e = store_read(req_store(req), get_tx, &o);
-    if (e == TERR_NOT_FOUND)
+    if (e == TERR_NOT_FOUND) {
         reply_error(req, e, NULL, "ticket %lld not found", (long long)o.id);
-    else if (e)
+        return;
+    }
+    if (e) {
         reply_err_info(req, e);
-    else
-        reply_json(req, 200, o.body);
+        return;
+    }
+    text = json_dumps(o.body, JSON_COMPACT);
+    json_decref(o.body);
+    if (!text)
+        BUG("cannot encode ticket %lld", (long long)o.id);
+    if (rc)
+        read_cache_put(rc, o.id, gen, text, strlen(text));
+    reply_raw(req, 200, text);
 }
 
 /* ---- patch ---- */

@@ -88,6 +88,8 @@ struct store *req_store(struct request *req);
 
 /* Replies with a JSON value (stolen) and the status. */
 void reply_json(struct request *req, int status, json_t *body);
+/* Replies with JSON text already encoded (malloc'd; the request takes it). */
+void reply_raw(struct request *req, int status, char *body);
 /* Replies with the error envelope {"error":{"code","message","field"}}. */
 void reply_error(struct request *req, enum terr code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

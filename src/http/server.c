@@ -50,6 +50,11 @@ static void set_reply(struct request *req, int status, char *body)
         req->state = REQ_DONE;
 }
 
+void reply_raw(struct request *req, int status, char *body)
+{
+    set_reply(req, status, body);
+}
+
 void reply_json(struct request *req, int status, json_t *body)
 {
     char *text = json_dumps(body, JSON_COMPACT);
@@ -435,10 +440,12 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
     }
     srv->login_limit = ratelimit_new(opt->login_per_minute > 0 ? opt->login_per_minute : 10);
     srv->tokens = token_cache_new();
+    srv->read_cache = opt->no_read_cache ? NULL : read_cache_new();
     enum terr e = bind_listen(opt->host, opt->port, &srv->listen_fd, &srv->port, ei);
     if (e) {
         ratelimit_free(srv->login_limit);
         token_cache_free(srv->tokens);
+        read_cache_free(srv->read_cache);
         free(srv);
         return e;
     }
@@ -451,6 +458,7 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
         close(srv->listen_fd);
         ratelimit_free(srv->login_limit);
         token_cache_free(srv->tokens);
+        read_cache_free(srv->read_cache);
         free(srv);
         return terr_set(ei, TERR_IO, "listen", "libmicrohttpd failed to start");
     }
@@ -477,5 +485,6 @@ void http_server_stop(struct http_server *srv)
         close(fd);
     ratelimit_free(srv->login_limit);
     token_cache_free(srv->tokens);
+    read_cache_free(srv->read_cache);
     free(srv);
 }

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 
 #include "ratelimit.h"
+#include "read_cache.h"
 #include "request.h"
 #include "token_cache.h"
 #include "server.h"
@@ -19,6 +20,7 @@ struct http_server {
     int listen_fd;
     struct ratelimit *login_limit;
     struct token_cache *tokens;
+    struct read_cache *read_cache; /* NULL when disabled */
     atomic_int writes_in_flight; /* suspended connections waiting on the writer */
 };
 

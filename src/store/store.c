@@ -79,6 +79,11 @@ int store_schema_version(struct store *st)
     return st->schema_version;
 }
 
+uint64_t store_generation(struct store *st)
+{
+    return atomic_load(&st->generation);
+}
+
 /* This thread's read connection, opened on first use. */
 static enum terr thread_conn(struct store *st, struct store_conn **out)
 {
@@ -227,6 +232,9 @@ static void run_batch(struct store *st, struct write_job *batch)
                     j->result = ce;
         }
     }
+    /* Before anyone hears "done": a reader who then reads sees the new generation.
+     * Counted for every batch, committed or not, which errs on the safe side. */
+    atomic_fetch_add(&st->generation, 1);
     for (struct write_job *j = batch, *next; j; j = next) {
         next = j->next;
         if (j->done)

@@ -44,6 +44,12 @@ int store_schema_version(struct store *st);
 /* The highest migration this build knows. */
 int store_schema_latest(void);
 
+/* A number that grows with every write batch this store runs, raised before
+ * the batch's writers hear back.  Equal readings mean this process wrote
+ * nothing in between, so a view computed at the first is still current:
+ * the basis for read caches.  Writes by other processes are not counted. */
+uint64_t store_generation(struct store *st);
+
 /* A unit of work.  It returns TERR_OK to keep its writes or any error to
  * roll them back; it may fill its own error detail through `arg`. */
 typedef enum terr (*store_tx_fn)(struct store_tx *tx, void *arg);

@@ -9,6 +9,7 @@
 #define TRUCE_STORE_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "store.h"
 
@@ -88,6 +89,7 @@ struct store {
     void *backend;
     struct store_options opt;
     int schema_version; /* as migrated by open */
+    _Atomic uint64_t generation; /* write batches run so far (store_generation) */
 
     pthread_key_t conn_key; /* this thread's read connection (a conn_slot) */
     pthread_mutex_t conns_lock;

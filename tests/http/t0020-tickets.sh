@@ -21,6 +21,7 @@ c1=$(json .customer.id)
 
 req POST /api/v1/tickets "$(ticket_body 'Second issue' ANA@example.org)"
 expect 201 "a second ticket by the same customer"
+t2=$(json .id)
 expect_json .customer.id "$c1" "the same email (any case) reuses the customer"
 check "one customer row" [ "$(sql "select count(*) from customers")" = 1 ]
 
@@ -31,6 +32,18 @@ req GET /api/v1/tickets/999999
 expect 404 not_found "an unknown ticket"
 req GET /api/v1/tickets/abc
 expect 404 not_found "a non-numeric id"
+
+# Reads are cached while nothing is written: a write must show at once.
+req GET "/api/v1/tickets/$t2"
+req GET "/api/v1/tickets/$t2"
+expect_json .priority normal "a repeated read"
+req PATCH "/api/v1/tickets/$t2" '{"priority":"low"}'
+req GET "/api/v1/tickets/$t2"
+expect_json .priority low "a read right after a write sees it"
+req POST "/api/v1/tickets/$t2/messages" '{"author":"customer","body":"Any news?"}'
+req GET "/api/v1/tickets/$t2"
+expect_json '.messages | length' 2 "a read right after a new message shows it"
+req PATCH "/api/v1/tickets/$t2" '{"priority":"normal"}'
 
 # Paging: 23 tickets in all, pages of 5 in creation order.
 for i in $(seq 1 21); do
