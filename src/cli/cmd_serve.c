@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "../http/server.h"
+#include "../service/maintenance.h"
+#include "../util/timeutil.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -16,6 +18,30 @@ static const char usage[] =
     "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n"
     "Ticket reads are served from memory while nothing has been written since;\n"
     "--no-read-cache renders every read afresh.\n";
+
+#define HOUSEKEEPING_EVERY_S 600
+
+struct purge_job {
+    struct purge_counts counts;
+};
+
+static enum terr purge_tx(struct store_tx *tx, void *arg)
+{
+    struct purge_job *j = arg;
+    return svc_purge_expired(tx, time_now_ms(), &j->counts);
+}
+
+/* Forgets expired sessions and old idempotency records; logs what went. */
+static void housekeeping(struct store *st)
+{
+    struct purge_job j = {{0, 0}};
+    enum terr e = store_write(st, purge_tx, &j);
+    if (e)
+        fprintf(stderr, "truce: housekeeping failed: %s\n", terr_message(e));
+    else if (j.counts.sessions || j.counts.idempotency_keys)
+        fprintf(stderr, "truce: housekeeping removed %lld expired sessions, %lld old idempotency keys\n",
+                (long long)j.counts.sessions, (long long)j.counts.idempotency_keys);
+}
 
 /* Splits "host:port" or "[v6]:port"; false if malformed. */
 static int parse_listen(const char *s, char *host, size_t hlen, int *port)
@@ -101,8 +127,17 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "truce: listening on http://%s%s%s:%d (database %s)\n",
             strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
             http_server_port(srv), db);
-    int sig = 0;
-    sigwait(&stop, &sig);
+    /* The main thread has nothing else to do: wait for a stop signal, and
+     * keep house while waiting. */
+    int sig;
+    housekeeping(st);
+    for (;;) {
+        struct timespec every = {HOUSEKEEPING_EVERY_S, 0};
+        sig = sigtimedwait(&stop, NULL, &every);
+        if (sig == SIGINT || sig == SIGTERM)
+            break;
+        housekeeping(st);
+    }
     fprintf(stderr, "truce: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_server_stop(srv);
     store_close(st);

@@ -339,6 +339,14 @@ enum terr store_session_delete(struct store_tx *tx, const unsigned char id_hash[
 {
     return tx->st->ops->session_delete(tx->conn, id_hash);
 }
+enum terr store_session_purge(struct store_tx *tx, int64_t now, int64_t *n_out)
+{
+    return tx->st->ops->session_purge(tx->conn, now, n_out);
+}
+enum terr store_idem_purge(struct store_tx *tx, int64_t before, int64_t *n_out)
+{
+    return tx->st->ops->idem_purge(tx->conn, before, n_out);
+}
 enum terr store_ticket_insert(struct store_tx *tx, struct ticket *t)
 {
     return tx->st->ops->ticket_insert(tx->conn, t);

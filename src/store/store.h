@@ -104,6 +104,8 @@ enum terr store_session_insert(struct store_tx *tx, const unsigned char id_hash[
 enum terr store_session_find(struct store_tx *tx, const unsigned char id_hash[STORE_HASH_LEN],
                              struct session *out);
 enum terr store_session_delete(struct store_tx *tx, const unsigned char id_hash[STORE_HASH_LEN]);
+/* Deletes sessions that expired before `now`; *n_out (may be NULL) counts them. */
+enum terr store_session_purge(struct store_tx *tx, int64_t now, int64_t *n_out);
 
 enum ticket_sort { SORT_RISK, SORT_UPDATED, SORT_CREATED };
 
@@ -154,5 +156,7 @@ void idem_record_release(struct idem_record *r);
 enum terr store_idem_get(struct store_tx *tx, const char *principal, const char *key,
                          struct idem_record *out);
 enum terr store_idem_put(struct store_tx *tx, const struct idem_record *r);
+/* Forgets idempotency records created before `before`; *n_out (may be NULL) counts them. */
+enum terr store_idem_purge(struct store_tx *tx, int64_t before, int64_t *n_out);
 
 #endif

@@ -53,6 +53,8 @@ struct store_ops {
                               struct session *out);
     enum terr (*session_delete)(struct store_conn *c,
                                 const unsigned char id_hash[STORE_HASH_LEN]);
+    enum terr (*session_purge)(struct store_conn *c, int64_t now, int64_t *n_out);
+    enum terr (*idem_purge)(struct store_conn *c, int64_t before, int64_t *n_out);
     enum terr (*ticket_insert)(struct store_conn *c, struct ticket *t);
     enum terr (*ticket_get)(struct store_conn *c, int64_t id, struct ticket *out);
     enum terr (*ticket_update)(struct store_conn *c, const struct ticket *t);

@@ -20,10 +20,10 @@ check "unknown option exits 2" [ $? -eq 2 ]
 
 "$TRUCE" init --db "$DB" >"$T_DIR/out"
 check "init creates the database" [ -f "$DB" ]
-check "init reports the schema" grep -q "schema version 1" "$T_DIR/out"
+check "init reports the schema" grep -q "schema version 2" "$T_DIR/out"
 "$TRUCE" init --db "$DB" >/dev/null
 check "init again is harmless" [ $? -eq 0 ]
-check "migrations are recorded once" [ "$(sql 'select count(*) from schema_version')" = 1 ]
+check "migrations are recorded once" [ "$(sql 'select count(*) from schema_version')" = 2 ]
 
 echo "$PASSWORD" | "$TRUCE" agent add --db "$DB" --email a@test.example --name A --role admin \
     --password-stdin >/dev/null

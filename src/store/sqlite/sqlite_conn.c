@@ -73,6 +73,19 @@ enum terr sq_exec(struct store_conn *c, sqlite3_stmt *s)
     return e;
 }
 
+enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t,
+                           int64_t *n_out)
+{
+    sqlite3_stmt *s = sq_stmt(c, which);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, t);
+    enum terr e = sq_exec(c, s);
+    if (!e && n_out)
+        *n_out = sqlite3_changes(c->db);
+    return e;
+}
+
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
@@ -364,6 +377,8 @@ const struct store_ops store_sqlite_ops = {
     .session_insert = sq_session_insert,
     .session_find = sq_session_find,
     .session_delete = sq_session_delete,
+    .session_purge = sq_session_purge,
+    .idem_purge = sq_idem_purge,
     .ticket_insert = sq_ticket_insert,
     .ticket_get = sq_ticket_get,
     .ticket_update = sq_ticket_update,

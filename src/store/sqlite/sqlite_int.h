@@ -54,9 +54,11 @@
                   " WHERE token_hash = ? AND revoked_at IS NULL")                              \
     X(SESSION_INSERT, "INSERT INTO sessions (id_hash, agent_id, csrf_token, created_at,"       \
                       " expires_at) VALUES (?, ?, ?, ?, ?)")                                   \
-    X(SESSION_FIND, "SELECT agent_id, csrf_token, expires_at, id_hash FROM sessions"          \
+    X(SESSION_FIND, "SELECT agent_id, csrf_token, expires_at FROM sessions"                   \
                     " WHERE id_hash = ?")                                                      \
     X(SESSION_DELETE, "DELETE FROM sessions WHERE id_hash = ?")                                \
+    X(SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?")                             \
+    X(IDEM_PURGE, "DELETE FROM idempotency_keys WHERE created_at < ?")                         \
     X(TICKET_INSERT, "INSERT INTO tickets (subject, status, priority, channel, customer_id,"   \
                      " assignee_id, created_at, updated_at, first_response_at, resolved_at,"   \
                      " risk, level, category, tags)"                                           \
@@ -109,6 +111,10 @@ enum terr sq_error(struct store_conn *c, int rc);
 /* Steps a statement that returns no row; resets it. */
 enum terr sq_exec(struct store_conn *c, sqlite3_stmt *s);
 
+/* Runs a "DELETE ... WHERE time < ?1" statement; *n_out (may be NULL) counts rows. */
+enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t,
+                           int64_t *n_out);
+
 /* Bind helpers: 0 binds NULL for optional ids and times. */
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
 void sq_bind_id(sqlite3_stmt *s, int i, int64_t v);
@@ -150,6 +156,8 @@ enum terr sq_session_insert(struct store_conn *c, const unsigned char id_hash[ST
 enum terr sq_session_find(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],
                           struct session *out);
 enum terr sq_session_delete(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN]);
+enum terr sq_session_purge(struct store_conn *c, int64_t now, int64_t *n_out);
+enum terr sq_idem_purge(struct store_conn *c, int64_t before, int64_t *n_out);
 enum terr sq_ticket_insert(struct store_conn *c, struct ticket *t);
 enum terr sq_ticket_get(struct store_conn *c, int64_t id, struct ticket *out);
 enum terr sq_ticket_update(struct store_conn *c, const struct ticket *t);

@@ -302,3 +302,8 @@ enum terr sq_session_delete(struct store_conn *c, const unsigned char id_hash[ST
     sqlite3_bind_blob(s, 1, id_hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
     return sq_exec(c, s);
 }
+
+enum terr sq_session_purge(struct store_conn *c, int64_t now, int64_t *n_out)
+{
+    return sq_delete_before(c, STMT_SESSION_PURGE, now, n_out);
+}

@@ -268,3 +268,8 @@ enum terr sq_idem_put(struct store_conn *c, const struct idem_record *r)
     sqlite3_bind_int64(s, 6, r->created_at);
     return sq_exec(c, s);
 }
+
+enum terr sq_idem_purge(struct store_conn *c, int64_t before, int64_t *n_out)
+{
+    return sq_delete_before(c, STMT_IDEM_PURGE, before, n_out);
+}
