@@ -8,6 +8,7 @@
 #include "../service/agents.h"
 #include "../util/alloc.h"
 #include "../util/secret.h"
+#include "../util/utf8.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -73,7 +74,12 @@ static int agent_add(int argc, char **argv)
     memset(&j, 0, sizeof(j));
     if (!role_parse(role, &j.a.role))
         return fail(EXIT_USAGE, "--role must be agent, lead or admin, not '%s'", role);
-    if (!email_plausible(email))
+    if (!utf8_valid(name, strlen(name)) || !utf8_valid(email, strlen(email)) ||
+        (skills && !utf8_valid(skills, strlen(skills))))
+        return fail(EXIT_USAGE, "--name, --email and --skills must be UTF-8 text");
+    if (strlen(name) > LIMIT_NAME || text_blank(name))
+        return fail(EXIT_USAGE, "--name must be 1 to %d bytes", LIMIT_NAME);
+    if (strlen(email) > LIMIT_EMAIL || !email_plausible(email))
         return fail(EXIT_USAGE, "'%s' is not an email address", email);
     for (const char *p = skills; p && *p;) {
         size_t n = strcspn(p, ",");

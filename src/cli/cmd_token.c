@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../service/agents.h"
+#include "../util/utf8.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -57,6 +58,8 @@ static int token_create(int argc, char **argv)
     }
     if (!j.email)
         return fail(EXIT_USAGE, "token create needs --agent EMAIL");
+    if (!utf8_valid(j.label, strlen(j.label)) || strlen(j.label) > 200)
+        return fail(EXIT_USAGE, "--label must be UTF-8 text of at most 200 bytes");
     struct store *st;
     if (cli_open_store(db, &st))
         return 1;

@@ -32,14 +32,18 @@ static void new_agent_free(void *arg)
     free(n);
 }
 
+static void render_created(struct request *req)
+{
+    reply_json(req, 201, render_agent(&((struct new_agent *)req->warg)->a));
+}
+
 static enum terr create_tx(struct store_tx *tx, struct request *req)
 {
     struct new_agent *n = req->warg;
     enum terr e = svc_agent_create(tx, &req->actor, &n->a, n->has_hash ? n->hash : NULL, &req->err);
-    if (e)
-        return e;
-    reply_json(req, 201, render_agent(&n->a));
-    return TERR_OK;
+    if (!e)
+        reply_later(req, render_created);
+    return e;
 }
 
 void h_agents_create(struct request *req)

@@ -33,6 +33,12 @@ static enum terr find_agent(struct store_tx *tx, void *arg)
     return store_agent_find_email(tx, l->email, &l->agent, &l->hash);
 }
 
+static void render_session(struct request *req)
+{
+    reply_json(req, 200, json_pack("{s:o, s:s}", "agent", render_agent(&req->agent), "csrf_token",
+                                   req->csrf));
+}
+
 static enum terr open_session(struct store_tx *tx, struct request *req)
 {
     char cookie[SECRET_TOKEN_MAX], csrf[SECRET_TOKEN_MAX];
@@ -43,8 +49,8 @@ static enum terr open_session(struct store_tx *tx, struct request *req)
     snprintf(header, sizeof(header), "truce_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld",
              cookie, SESSION_TTL_MS / 1000);
     req->set_cookie = xstrdup(header);
-    reply_json(req, 200, json_pack("{s:o, s:s}", "agent", render_agent(&req->agent), "csrf_token",
-                                   csrf));
+    snprintf(req->csrf, sizeof(req->csrf), "%s", csrf);
+    reply_later(req, render_session);
     return TERR_OK;
 }
 
@@ -100,7 +106,7 @@ void h_session_get(struct request *req)
 
 static enum terr close_session(struct store_tx *tx, struct request *req)
 {
-    const char *cookie = auth_session_cookie(req);
+    const char *cookie = req->warg; /* read by the worker: the writer leaves the connection alone */
     enum terr e = cookie ? svc_session_delete(tx, &req->actor, cookie) : TERR_OK;
     if (e)
         return e;
@@ -111,5 +117,6 @@ static enum terr close_session(struct store_tx *tx, struct request *req)
 
 void h_session_delete(struct request *req)
 {
-    http_write(req, close_session, NULL, NULL);
+    const char *cookie = auth_session_cookie(req);
+    http_write(req, close_session, cookie ? xstrdup(cookie) : NULL, free);
 }

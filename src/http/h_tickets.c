@@ -1,4 +1,5 @@
 /* /api/v1/tickets: open, list (filters, keyset paging), read, patch, audit trail. */
+#include <errno.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,19 @@ static void encode_cursor(enum ticket_sort sort, int64_t key, int64_t id, char *
     base64url_encode((const unsigned char *)raw, (size_t)n, out);
 }
 
+/* One decimal integer of the cursor, ending at `stop`; false if malformed or out of range. */
+static bool cursor_number(const char **p, char stop, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(*p, &end, 10);
+    if (end == *p || *end != stop || errno == ERANGE)
+        return false;
+    *out = v;
+    *p = end + (stop != '\0');
+    return true;
+}
+
 static bool decode_cursor(const char *s, enum ticket_sort sort, int64_t *key, int64_t *id)
 {
     unsigned char raw[96];
@@ -143,12 +157,12 @@ static bool decode_cursor(const char *s, enum ticket_sort sort, int64_t *key, in
     if (strlen(s) > 120 || !base64url_decode(s, strlen(s), raw, sizeof(raw) - 1, &n))
         return false;
     raw[n] = '\0';
-    int srt;
-    long long k, i;
-    char tail;
-    if (sscanf((const char *)raw, "%d:%lld:%lld%c", &srt, &k, &i, &tail) != 3)
+    const char *p = (const char *)raw;
+    long long srt, k, i;
+    if (!cursor_number(&p, ':', &srt) || !cursor_number(&p, ':', &k) ||
+        !cursor_number(&p, '\0', &i))
         return false;
-    if (srt != (int)sort || i <= 0)
+    if (srt != (long long)sort || i <= 0)
         return false;
     *key = k;
     *id = i;
@@ -332,17 +346,25 @@ static void patch_free(void *arg)
     free(a);
 }
 
+/* The ticket as it stands once the patch is durable (PATCH is never replayed
+ * by Idempotency-Key, so its reply may be read after the commit). */
+static void render_patched(struct request *req)
+{
+    struct one_ticket o = {.id = req->params[0]};
+    enum terr e = store_read(req_store(req), get_tx, &o);
+    if (e)
+        reply_err_info(req, e);
+    else
+        reply_json(req, 200, o.body);
+}
+
 static enum terr patch_tx(struct store_tx *tx, struct request *req)
 {
     struct patch_arg *a = req->warg;
-    json_t *body;
     enum terr e = svc_ticket_update(tx, &req->actor, req->params[0], &a->p, &req->err);
     if (!e)
-        e = render_ticket_by_id(tx, req->params[0], &body);
-    if (e)
-        return e;
-    reply_json(req, 200, body);
-    return TERR_OK;
+        reply_later(req, render_patched);
+    return e;
 }
 
 void h_ticket_patch(struct request *req)

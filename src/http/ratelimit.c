@@ -1,16 +1,27 @@
 #include "ratelimit.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/alloc.h"
 
-#define RL_SLOTS 4096
+/*
+ * Buckets live in a table of RL_SETS sets of RL_WAYS.  The set comes from a
+ * keyed hash (SipHash with a key drawn at start), so nobody can aim an
+ * address at another's set; within a set, an address never shares a bucket:
+ * a newcomer takes a free way, else the one used longest ago (whose owner
+ * starts afresh if it returns: that errs towards letting people in, never
+ * towards locking a stranger out).
+ */
+#define RL_SETS 1024
+#define RL_WAYS 4
 
-struct slot {
-    char addr[64];
+struct bucket {
+    char key[64]; /* "" when free */
     double tokens;
     int64_t last_ms;
 };
@@ -19,7 +30,8 @@ struct ratelimit {
     pthread_mutex_t lock;
     double per_ms;
     double burst;
-    struct slot slots[RL_SLOTS];
+    unsigned char hash_key[crypto_shorthash_KEYBYTES];
+    struct bucket sets[RL_SETS][RL_WAYS];
 };
 
 struct ratelimit *ratelimit_new(int per_minute)
@@ -28,6 +40,7 @@ struct ratelimit *ratelimit_new(int per_minute)
     pthread_mutex_init(&rl->lock, NULL);
     rl->burst = per_minute;
     rl->per_ms = per_minute / 60000.0;
+    randombytes_buf(rl->hash_key, sizeof(rl->hash_key));
     return rl;
 }
 
@@ -39,37 +52,56 @@ void ratelimit_free(struct ratelimit *rl)
     free(rl);
 }
 
-static uint32_t hash_addr(const char *s)
+/* The identity limited: an IPv4 address, or an IPv6 address's /64, since one
+ * client usually holds a whole /64. */
+static void limit_key(const char *addr, char out[64])
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    struct in6_addr a6;
+    if (strchr(addr, ':') && inet_pton(AF_INET6, addr, &a6) == 1) {
+        memset(a6.s6_addr + 8, 0, 8);
+        char text[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &a6, text, sizeof(text));
+        snprintf(out, 64, "%s/64", text);
+    } else {
+        snprintf(out, 64, "%s", addr);
+    }
 }
 
 bool ratelimit_take(struct ratelimit *rl, const char *addr, int64_t now_ms, int *retry_after_s)
 {
-    struct slot *s = &rl->slots[hash_addr(addr) % RL_SLOTS];
-    bool ok;
+    char key[64];
+    unsigned char h[crypto_shorthash_BYTES];
+    limit_key(addr, key);
+    crypto_shorthash(h, (const unsigned char *)key, strlen(key), rl->hash_key);
+    uint64_t set_index;
+    memcpy(&set_index, h, sizeof(set_index));
+
     pthread_mutex_lock(&rl->lock);
-    if (strcmp(s->addr, addr) != 0 && (s->addr[0] == '\0' || s->tokens >= rl->burst - 1e-9 ||
-                                       now_ms - s->last_ms > 60000)) {
-        /* A free or fully recovered slot changes hands. */
-        snprintf(s->addr, sizeof(s->addr), "%s", addr);
-        s->tokens = rl->burst;
-        s->last_ms = now_ms;
+    struct bucket *set = rl->sets[set_index % RL_SETS], *b = NULL;
+    for (int i = 0; i < RL_WAYS && !b; i++)
+        if (strcmp(set[i].key, key) == 0)
+            b = &set[i];
+    if (!b) {
+        /* A free way, else the one used longest ago. */
+        b = &set[0];
+        for (int i = 0; i < RL_WAYS && b->key[0]; i++)
+            if (!set[i].key[0] || set[i].last_ms < b->last_ms)
+                b = &set[i];
+        snprintf(b->key, sizeof(b->key), "%s", key);
+        b->tokens = rl->burst;
+        b->last_ms = now_ms;
     }
     /* A wall clock stepped back must not drain the bucket (and lock the address out). */
-    if (now_ms > s->last_ms)
-        s->tokens += (double)(now_ms - s->last_ms) * rl->per_ms;
-    if (s->tokens > rl->burst)
-        s->tokens = rl->burst;
-    s->last_ms = now_ms;
-    ok = s->tokens >= 1.0;
+    if (now_ms > b->last_ms)
+        b->tokens += (double)(now_ms - b->last_ms) * rl->per_ms;
+    if (b->tokens > rl->burst)
+        b->tokens = rl->burst;
+    b->last_ms = now_ms;
+    bool ok = b->tokens >= 1.0;
     if (ok)
-        s->tokens -= 1.0;
+        b->tokens -= 1.0;
     else if (retry_after_s)
-        *retry_after_s = (int)((1.0 - s->tokens) / rl->per_ms / 1000.0) + 1;
+        *retry_after_s = (int)((1.0 - b->tokens) / rl->per_ms / 1000.0) + 1;
     pthread_mutex_unlock(&rl->lock);
     return ok;
 }

@@ -1,7 +1,7 @@
 /*
- * Per-address rate limits: a token bucket for each address, in a fixed
- * table (an address that collides with another shares its bucket, which
- * errs on the side of limiting).  Thread-safe.
+ * Per-address rate limits: a token bucket for each IPv4 address or IPv6 /64,
+ * in a fixed table that never makes two clients share a bucket (see
+ * ratelimit.c).  Thread-safe.
  */
 #ifndef TRUCE_RATELIMIT_H
 #define TRUCE_RATELIMIT_H

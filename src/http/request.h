@@ -68,10 +68,10 @@ struct request {
     char allow_buf[64];
     int retry_after;   /* for 429, seconds */
     bool queued;       /* the reply has been handed to libmicrohttpd */
+    bool handed_off;   /* given to the writer (set by the worker only) */
     struct terr_info err;
 
-    /* A reply rendered after the write is durable, on the worker thread
-     * (reply_later), so the single writer thread only writes. */
+    /* A reply rendered after the write is durable (reply_later). */
     void (*render)(struct request *req);
 
     /* An asynchronous write in flight. */
@@ -96,9 +96,11 @@ void reply_error(struct request *req, enum terr code, const char *field, const c
 /* Replies with req->err (falling back on code's default message). */
 void reply_err_info(struct request *req, enum terr code);
 /* From a write_fn: the reply is render(req), called once the write is
- * durable, on the worker thread (or inside the transaction when an
- * Idempotency-Key needs the body stored).  render must call reply_json and
- * read only what the request holds (req->warg), not the store. */
+ * durable, on the worker thread, so the single writer thread spends its time
+ * writing.  render calls reply_json (or reply_error).  A POST's render may
+ * run inside the transaction instead, on the writer, when an Idempotency-Key
+ * needs the body stored with the write: POST renders therefore use only what
+ * the request holds (req->warg, req->agent); other methods' may store_read. */
 void reply_later(struct request *req, void (*render)(struct request *req));
 
 /* Runs fn on the store's writer (see write_fn), honouring Idempotency-Key.

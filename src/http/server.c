@@ -21,6 +21,7 @@
 #include "../util/log.h"
 #include "../util/secret.h"
 #include "../util/timeutil.h"
+#include "../util/utf8.h"
 #include "json_in.h"
 
 struct store *req_store(struct request *req)
@@ -57,10 +58,14 @@ void reply_raw(struct request *req, int status, char *body)
 
 void reply_json(struct request *req, int status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
-    if (!text)
-        BUG("cannot encode a reply");
+    if (!text) {
+        /* Only text that is not UTF-8 gets here; the client still gets an answer. */
+        log_error("cannot encode the reply to %s %s", req->method, req->path);
+        status = 500;
+        text = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"the reply could not be encoded\"}}");
+    }
     /* json_dumps allocates with malloc, which libmicrohttpd frees. */
     set_reply(req, status, text);
 }
@@ -68,10 +73,15 @@ void reply_json(struct request *req, int status, json_t *body)
 static void reply_envelope(struct request *req, enum terr code, const char *field,
                            const char *message)
 {
-    json_t *err = json_pack("{s:s, s:s}", "code", terr_code(code), "message", message);
-    if (field && *field)
-        json_object_set_new(err, "field", json_string(field));
-    reply_json(req, terr_http_status(code), json_pack("{s:o}", "error", err));
+    /* Messages quote what the client sent and may have been cut mid-character:
+     * make them valid UTF-8 before they become JSON. */
+    char safe_message[sizeof(req->err.message)], safe_field[sizeof(req->err.field)];
+    utf8_sanitize(message, safe_message, sizeof(safe_message));
+    utf8_sanitize(field ? field : "", safe_field, sizeof(safe_field));
+    json_t *err = json_pack("{s:s, s:s}", "code", terr_code(code), "message", safe_message);
+    if (err && safe_field[0])
+        json_object_set_new(err, "field", json_string(safe_field));
+    reply_json(req, terr_http_status(code), json_pack("{s:o*}", "error", err));
 }
 
 void reply_error(struct request *req, enum terr code, const char *field, const char *fmt, ...)
@@ -195,6 +205,8 @@ static void write_done(void *arg, enum terr result)
     if (result) {
         free(req->resp_body);
         req->resp_body = NULL;
+        free(req->set_cookie); /* a login that did not commit sets no cookie */
+        req->set_cookie = NULL;
         req->render = NULL;
         req->replayed = false;
         reply_err_info(req, result);
@@ -219,10 +231,20 @@ void http_write(struct request *req, write_fn fn, void *arg, void (*free_arg)(vo
         crypto_generichash_update(&h, (const unsigned char *)req->body.data, req->body.len);
         crypto_generichash_final(&h, req->idem_hash, sizeof(req->idem_hash));
     }
+    /* Counted before the check, so http_server_stop either sees this write
+     * in flight or this write sees it stopping (both are sequentially consistent). */
+    struct http_server *srv = req->srv;
+    atomic_fetch_add(&srv->writes_in_flight, 1);
+    if (atomic_load(&srv->stopping)) {
+        atomic_fetch_sub(&srv->writes_in_flight, 1);
+        reply_error(req, TERR_BUSY, NULL, "the server is stopping; try again shortly");
+        return;
+    }
     req->state = REQ_WAITING;
-    atomic_fetch_add(&req->srv->writes_in_flight, 1);
+    req->handed_off = true;
     MHD_suspend_connection(req->conn);
-    store_write_async(req->srv->store, write_tx, write_done, req);
+    /* From here the writer owns req until it resumes the connection. */
+    store_write_async(srv->store, write_tx, write_done, req);
 }
 
 /* ---- dispatch ---- */
@@ -364,10 +386,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    if (req->state == REQ_READING)
+    if (req->state == REQ_READING) {
         dispatch(req);
-    if (req->state == REQ_WAITING)
-        return MHD_YES; /* suspended until the write is durable */
+        /* Suspended until the write is durable; the writer may be filling in
+         * the reply right now, so nothing of req is read here. */
+        if (req->handed_off)
+            return MHD_YES;
+    }
     return queue_reply(req);
 }
 
@@ -381,7 +406,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     if (!srv->opt.quiet) {
         double ms = (double)(time_mono_ns() - req->started_ns) / 1e6;
-        log_info("%s %s %s %d %.3fms%s", req->ip, req->method, req->path, req->status, ms,
+        char path[256];
+        log_printable(req->path, path, sizeof(path)); /* no forged log lines from "%0A" */
+        log_info("%s %s %s %d %.3fms%s", req->ip, req->method, path, req->status, ms,
                  toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     }
     request_free(req);
@@ -477,6 +504,7 @@ void http_server_stop(struct http_server *srv)
         return;
     /* Stop accepting, then let suspended writes finish: libmicrohttpd must
      * not be stopped with a connection still suspended. */
+    atomic_store(&srv->stopping, true);
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
     while (atomic_load(&srv->writes_in_flight) > 0)
         usleep(1000);

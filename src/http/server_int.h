@@ -22,6 +22,7 @@ struct http_server {
     struct token_cache *tokens;
     struct read_cache *read_cache; /* NULL when disabled */
     atomic_int writes_in_flight; /* suspended connections waiting on the writer */
+    atomic_bool stopping;        /* set by http_server_stop: writes get 503 */
 };
 
 /* Route table (routes.c). */

@@ -36,3 +36,13 @@ void log_error(const char *fmt, ...)
     vlog("error", fmt, ap);
     va_end(ap);
 }
+
+void log_printable(const char *s, char *out, size_t outlen)
+{
+    size_t o = 0;
+    if (outlen == 0)
+        return;
+    for (; *s && o + 1 < outlen; s++)
+        out[o++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+    out[o] = '\0';
+}

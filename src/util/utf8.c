@@ -1,38 +1,66 @@
 #include "utf8.h"
 
+#include <string.h>
+
+/* Length of the well-formed sequence at s (at most n bytes), or 0. */
+static size_t seq_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c == 0)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    unsigned min, cp;
+    if ((c & 0xE0) == 0xC0)
+        len = 2, min = 0x80, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+        len = 3, min = 0x800, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+        len = 4, min = 0x10000, cp = c & 0x07;
+    else
+        return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+void utf8_sanitize(const char *in, char *out, size_t outlen)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t n = strlen(in), o = 0;
+    if (outlen == 0)
+        return;
+    while (*s) {
+        size_t len = seq_len(s, n);
+        const unsigned char *src = len ? s : (const unsigned char *)"?";
+        size_t take = len ? len : 1;
+        if (o + take >= outlen)
+            break;
+        memcpy(out + o, src, take);
+        o += take;
+        s += take;
+        n -= take;
+    }
+    out[o] = '\0';
+}
+
 bool utf8_valid(const char *p, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)p, *end = s + n;
-    while (s < end) {
-        unsigned c = *s;
-        if (c == 0)
-            return false;
-        if (c < 0x80) {
-            s++;
-            continue;
-        }
-        size_t len;
-        unsigned min;
-        unsigned cp;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2, min = 0x80, cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3, min = 0x800, cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4, min = 0x10000, cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if ((size_t)(end - s) < len)
-            return false;
-        for (size_t i = 1; i < len; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    const unsigned char *s = (const unsigned char *)p;
+    while (n > 0) {
+        size_t len = seq_len(s, n);
+        if (!len)
             return false;
         s += len;
+        n -= len;
     }
     return true;
 }

@@ -9,6 +9,11 @@
  * too, since no text field of the desk may carry one. */
 bool utf8_valid(const char *p, size_t n);
 
+/* Copies s into out (outlen bytes, NUL-terminated), replacing each byte that
+ * does not start a well-formed sequence with '?' and never cutting a
+ * character in two.  The result is always valid UTF-8. */
+void utf8_sanitize(const char *s, char *out, size_t outlen);
+
 /* Number of code points in a valid UTF-8 string of n bytes. */
 size_t utf8_length(const char *p, size_t n);
 

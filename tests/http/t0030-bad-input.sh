@@ -82,6 +82,24 @@ STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $A
 expect 400 invalid_utf8 "an encoded surrogate"
 bad 400 unknown_field "" "invalid UTF-8 in a query" GET "/api/v1/tickets?status=%ff"
 
+# Text from the client quoted back in an error, cut at the message limit or not
+# UTF-8 at all, still makes a valid JSON answer (and never stops the server).
+quoted() { # DESCRIPTION STATUS METHOD PATH [BODY]
+    desc=$1 want=$2
+    shift 2
+    req "$@"
+    expect "$want" "$desc"
+    check "$desc: the answer is valid JSON" sh -c "jq -e .error.code '$T_DIR/body' >/dev/null"
+}
+quoted "invalid UTF-8 in the path" 404 GET '/%FF'
+quoted "a long path cut mid-character" 404 GET "/a$(printf '%%C3%%A9%.0s' $(seq 1 200))"
+quoted "invalid UTF-8 in a query name" 400 GET '/api/v1/tickets?%FF=1'
+quoted "a long JSON key cut mid-character" 400 POST /api/v1/tickets \
+    "{\"$(printf 'é%.0s' $(seq 1 100))\":1}"
+quoted "a control character in the path" 404 GET '/x%0Afake%20log%20line'
+check "the log keeps one line per request" sh -c "! grep -q '^fake log line' '$T_DIR/server.log'"
+unchanged "quoted bad text"
+
 bad 415 unsupported_media_type "" "a form body" POST /api/v1/tickets "subject=x" \
     -H 'Content-Type: application/x-www-form-urlencoded'
 STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \

@@ -73,6 +73,19 @@ enum terr sq_exec(struct store_conn *c, sqlite3_stmt *s)
     return e;
 }
 
+enum terr sq_insert_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id)
+{
+    if (!s)
+        return TERR_STORAGE;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return sq_error(c, rc);
+    if (out_id)
+        *out_id = sqlite3_last_insert_rowid(c->db);
+    return TERR_OK;
+}
+
 enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t,
                            int64_t *n_out)
 {

@@ -1,7 +1,9 @@
 /*
- * SQLite backend internals.  Every SQL text the backend runs is listed once
- * in SQLITE_STMTS; each connection prepares a statement the first time it is
- * used and keeps it (reset after each use) until the connection closes.
+ * SQLite backend internals.  Every statement the record operations and
+ * transactions run is listed once in SQLITE_STMTS; each connection prepares
+ * a statement the first time it is used and keeps it (reset after each use)
+ * until the connection closes.  Only opening a database (migrations, which
+ * run once) executes SQL text directly.
  */
 #ifndef TRUCE_SQLITE_INT_H
 #define TRUCE_SQLITE_INT_H
@@ -110,6 +112,29 @@ sqlite3_stmt *sq_stmt(struct store_conn *c, enum sqlite_stmt which);
 enum terr sq_error(struct store_conn *c, int rc);
 /* Steps a statement that returns no row; resets it. */
 enum terr sq_exec(struct store_conn *c, sqlite3_stmt *s);
+/* Steps an INSERT and reports the new rowid in *out_id (may be NULL). */
+enum terr sq_insert_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id);
+
+/* Reads every row of s with `one`, growing *out; the array is returned whole or not at all. */
+#define COLLECT_ROWS(c, s, type, from_row, freefn, out, n_out)                                 \
+    do {                                                                                       \
+        struct type *v_ = NULL;                                                                \
+        size_t n_ = 0;                                                                         \
+        int rc_;                                                                               \
+        while ((rc_ = sqlite3_step(s)) == SQLITE_ROW) {                                        \
+            v_ = xrealloc(v_, (n_ + 1) * sizeof(*v_));                                         \
+            from_row(s, &v_[n_++]);                                                            \
+        }                                                                                      \
+        sqlite3_reset(s);                                                                      \
+        if (rc_ != SQLITE_DONE) {                                                              \
+            freefn(v_, n_);                                                                    \
+            return sq_error(c, rc_);                                                           \
+        }                                                                                      \
+        *(out) = v_;                                                                           \
+        *(n_out) = n_;                                                                         \
+        return TERR_OK;                                                                        \
+    } while (0)
+
 
 /* Runs a "DELETE ... WHERE time < ?1" statement; *n_out (may be NULL) counts rows. */
 enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t,

@@ -8,20 +8,6 @@
 #include "../../util/alloc.h"
 #include "../../util/timeutil.h"
 
-/* Steps an INSERT and reports the new rowid. */
-static enum terr insert_returning_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id)
-{
-    if (!s)
-        return TERR_STORAGE;
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return sq_error(c, rc);
-    if (out_id)
-        *out_id = sqlite3_last_insert_rowid(c->db);
-    return TERR_OK;
-}
-
 /* ---- customers ---- */
 
 static enum terr load_handles(struct store_conn *c, struct customer *cu)
@@ -73,7 +59,7 @@ enum terr sq_customer_insert(struct store_conn *c, struct customer *cu)
     sq_bind_text(s, 1, cu->name ? cu->name : "");
     sq_bind_text(s, 2, cu->email);
     sqlite3_bind_int64(s, 3, cu->created_at);
-    return insert_returning_id(c, s, &cu->id);
+    return sq_insert_id(c, s, &cu->id);
 }
 
 enum terr sq_customer_get(struct store_conn *c, int64_t id, struct customer *out)
@@ -175,7 +161,7 @@ enum terr sq_agent_insert(struct store_conn *c, struct agent *a, const char *pas
     sq_bind_text(s, 5, password_hash);
     sqlite3_bind_int64(s, 6, a->created_at);
     free(skills);
-    return insert_returning_id(c, s, &a->id);
+    return sq_insert_id(c, s, &a->id);
 }
 
 enum terr sq_agent_get(struct store_conn *c, int64_t id, struct agent *out)
@@ -200,21 +186,7 @@ enum terr sq_agent_list(struct store_conn *c, struct agent **out, size_t *n_out)
     sqlite3_stmt *s = sq_stmt(c, STMT_AGENT_LIST);
     if (!s)
         return TERR_STORAGE;
-    struct agent *v = NULL;
-    size_t n = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        v = xrealloc(v, (n + 1) * sizeof(*v));
-        agent_from_row(s, &v[n++]);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        agents_free(v, n);
-        return sq_error(c, rc);
-    }
-    *out = v;
-    *n_out = n;
-    return TERR_OK;
+    COLLECT_ROWS(c, s, agent, agent_from_row, agents_free, out, n_out);
 }
 
 enum terr sq_agent_count(struct store_conn *c, int64_t *out)
@@ -242,7 +214,7 @@ enum terr sq_token_insert(struct store_conn *c, int64_t agent_id,
     sqlite3_bind_blob(s, 2, hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
     sq_bind_text(s, 3, label ? label : "");
     sqlite3_bind_int64(s, 4, time_now_ms());
-    return insert_returning_id(c, s, out_id);
+    return sq_insert_id(c, s, out_id);
 }
 
 enum terr sq_token_find(struct store_conn *c, const unsigned char hash[STORE_HASH_LEN],

@@ -6,39 +6,6 @@
 
 #include "../../util/alloc.h"
 
-/* Steps an INSERT and reports the new rowid. */
-static enum terr insert_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id)
-{
-    if (!s)
-        return TERR_STORAGE;
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return sq_error(c, rc);
-    *out_id = sqlite3_last_insert_rowid(c->db);
-    return TERR_OK;
-}
-
-/* Reads every row of s with `one`, growing *out; the array is returned whole or not at all. */
-#define COLLECT_ROWS(c, s, type, from_row, freefn, out, n_out)                                 \
-    do {                                                                                       \
-        struct type *v_ = NULL;                                                                \
-        size_t n_ = 0;                                                                         \
-        int rc_;                                                                               \
-        while ((rc_ = sqlite3_step(s)) == SQLITE_ROW) {                                        \
-            v_ = xrealloc(v_, (n_ + 1) * sizeof(*v_));                                         \
-            from_row(s, &v_[n_++]);                                                            \
-        }                                                                                      \
-        sqlite3_reset(s);                                                                      \
-        if (rc_ != SQLITE_DONE) {                                                              \
-            freefn(v_, n_);                                                                    \
-            return sq_error(c, rc_);                                                           \
-        }                                                                                      \
-        *(out) = v_;                                                                           \
-        *(n_out) = n_;                                                                         \
-        return TERR_OK;                                                                        \
-    } while (0)
-
 /* ---- tickets ---- */
 
 static void ticket_from_row(sqlite3_stmt *s, struct ticket *t)
@@ -88,7 +55,7 @@ enum terr sq_ticket_insert(struct store_conn *c, struct ticket *t)
     if (!s)
         return TERR_STORAGE;
     char *tags = bind_ticket(s, t);
-    enum terr e = insert_id(c, s, &t->id);
+    enum terr e = sq_insert_id(c, s, &t->id);
     free(tags);
     return e;
 }
@@ -171,7 +138,7 @@ enum terr sq_message_insert(struct store_conn *c, struct message *m)
     sq_bind_text(s, 6, channel_name(m->channel));
     sqlite3_bind_int64(s, 7, m->created_at);
     sq_bind_text(s, 8, m->analysis_json);
-    return insert_id(c, s, &m->id);
+    return sq_insert_id(c, s, &m->id);
 }
 
 enum terr sq_message_list(struct store_conn *c, int64_t ticket_id, bool with_internal,
@@ -216,7 +183,7 @@ enum terr sq_event_insert(struct store_conn *c, struct event *e)
     sq_bind_text(s, 7, e->before_json);
     sq_bind_text(s, 8, e->after_json);
     sqlite3_bind_int64(s, 9, e->created_at);
-    return insert_id(c, s, &e->id);
+    return sq_insert_id(c, s, &e->id);
 }
 
 enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, struct event **out,

@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <cmocka.h>
@@ -105,6 +106,39 @@ static void addresses_are_independent(void **state)
     ratelimit_free(rl);
 }
 
+/* However many clients are throttled, a stranger's first attempt is never refused. */
+static void no_client_is_locked_out_by_others(void **state)
+{
+    (void)state;
+    struct ratelimit *rl = ratelimit_new(2);
+    char addr[64];
+    int retry = 0;
+    for (int i = 0; i < 20000; i++) {
+        snprintf(addr, sizeof(addr), "10.%d.%d.%d", i >> 16 & 255, i >> 8 & 255, i & 255);
+        take_n(rl, addr, 2, T0);
+        assert_false(ratelimit_take(rl, addr, T0, &retry));
+    }
+    for (int i = 0; i < 2000; i++) {
+        snprintf(addr, sizeof(addr), "172.16.%d.%d", i >> 8 & 255, i & 255);
+        if (!ratelimit_take(rl, addr, T0, &retry))
+            fail_msg("'%s' was refused on its first attempt", addr);
+    }
+    ratelimit_free(rl);
+}
+
+/* One IPv6 client usually holds a /64: addresses within it share a limit. */
+static void ipv6_is_limited_per_64(void **state)
+{
+    (void)state;
+    struct ratelimit *rl = ratelimit_new(2);
+    int retry = 0;
+    assert_true(ratelimit_take(rl, "2001:db8:1:2::1", T0, &retry));
+    assert_true(ratelimit_take(rl, "2001:db8:1:2:ffff::9", T0, &retry));
+    assert_false(ratelimit_take(rl, "2001:db8:1:2::abcd", T0, &retry));
+    assert_true(ratelimit_take(rl, "2001:db8:1:3::1", T0, &retry)); /* another /64 */
+    ratelimit_free(rl);
+}
+
 static void limiters_are_independent(void **state)
 {
     (void)state;
@@ -136,6 +170,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(burst_is_allowed_then_refused),
+        cmocka_unit_test(no_client_is_locked_out_by_others),
+        cmocka_unit_test(ipv6_is_limited_per_64),
         cmocka_unit_test(waiting_retry_after_is_enough),
         cmocka_unit_test(tokens_refill_at_the_per_minute_rate),
         cmocka_unit_test(refill_stops_at_the_burst_size),
