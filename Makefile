@@ -1,7 +1,7 @@
 # truce: one Makefile.
 #   make                      build ./truce (optimised, with debug info)
 #   make DEBUG=1              unoptimised build in build/debug
-#   make SANITIZE=address,undefined test   build and test under ASan+UBSan
+#   make SANITIZE=address,undefined test   build and test under ASan+UBSan (build/san-…)
 #   make test                 every test: cmocka units, then HTTP scenarios
 #   make bench                throughput figures against the baselines (bench/)
 #   make deps                 install the Debian packages build and tests need
@@ -9,8 +9,9 @@
 PKGS := libmicrohttpd jansson libsodium sqlite3
 CC ?= cc
 
+comma := ,
 ifdef SANITIZE
-VARIANT := san
+VARIANT := san-$(subst $(comma),-,$(SANITIZE))
 OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 LDOPT := -fsanitize=$(SANITIZE)
 else ifdef DEBUG
@@ -22,6 +23,8 @@ OPT := -O2 -g
 endif
 
 B := build/$(VARIANT)
+# A data race stops the process (as ASan and UBSan errors do), so a test sees it.
+export TSAN_OPTIONS ?= halt_on_error=1
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wcast-qual -fstack-protector-strong
 CFLAGS := $(WARN) $(OPT) -D_DEFAULT_SOURCE -Isrc -I$(B)/gen \
