@@ -45,7 +45,7 @@ BIN := $(B)/truce
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 
-.PHONY: all test unit http-test bench deps clean demo fuzz format
+.PHONY: all test unit http-test bench deps clean demo format
 all: $(BIN) $(if $(filter release,$(VARIANT)),truce)
 
 truce: $(BIN)

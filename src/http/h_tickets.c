@@ -1,5 +1,4 @@
 /* /api/v1/tickets: open, list (filters, keyset paging), read, patch, audit trail. */
-#include <errno.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include "../util/alloc.h"
 #include "../util/encode.h"
 #include "../util/utf8.h"
+#include "cursor.h"
 #include "handlers.h"
 #include "json_in.h"
 #include "render.h"
@@ -126,49 +126,6 @@ struct list_page {
     char next[128];
 };
 
-static void encode_cursor(enum ticket_sort sort, int64_t key, int64_t id, char *out, size_t len)
-{
-    char raw[80];
-    int n = snprintf(raw, sizeof(raw), "%d:%lld:%lld", (int)sort, (long long)key, (long long)id);
-    if (n < 0 || base64url_len((size_t)n) >= len) {
-        out[0] = '\0';
-        return;
-    }
-    base64url_encode((const unsigned char *)raw, (size_t)n, out);
-}
-
-/* One decimal integer of the cursor, ending at `stop`; false if malformed or out of range. */
-static bool cursor_number(const char **p, char stop, long long *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(*p, &end, 10);
-    if (end == *p || *end != stop || errno == ERANGE)
-        return false;
-    *out = v;
-    *p = end + (stop != '\0');
-    return true;
-}
-
-static bool decode_cursor(const char *s, enum ticket_sort sort, int64_t *key, int64_t *id)
-{
-    unsigned char raw[96];
-    size_t n;
-    if (strlen(s) > 120 || !base64url_decode(s, strlen(s), raw, sizeof(raw) - 1, &n))
-        return false;
-    raw[n] = '\0';
-    const char *p = (const char *)raw;
-    long long srt, k, i;
-    if (!cursor_number(&p, ':', &srt) || !cursor_number(&p, ':', &k) ||
-        !cursor_number(&p, '\0', &i))
-        return false;
-    if (srt != (long long)sort || i <= 0)
-        return false;
-    *key = k;
-    *id = i;
-    return true;
-}
-
 static enum terr list_tx(struct store_tx *tx, void *arg)
 {
     struct list_page *p = arg;
@@ -188,7 +145,7 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
     }
     if (!e && n > p->q.limit) {
         const struct ticket *last = &v[shown - 1];
-        encode_cursor(p->q.sort, store_ticket_sort_key(last, p->q.sort), last->id, p->next,
+        cursor_encode(p->q.sort, store_ticket_sort_key(last, p->q.sort), last->id, p->next,
                       sizeof(p->next));
     }
     tickets_free(v, n);
@@ -273,7 +230,7 @@ void h_tickets_list(struct request *req)
         p.q.limit = (size_t)n;
     }
     if ((v = req_query(req, "cursor"))) {
-        if (!decode_cursor(v, p.q.sort, &p.q.after_key, &p.q.after_id)) {
+        if (!cursor_decode(v, p.q.sort, &p.q.after_key, &p.q.after_id)) {
             reply_error(req, TERR_INVALID, "cursor",
                         "'cursor' is not one this list gave (was 'sort' changed?)");
             return;

@@ -4,8 +4,11 @@
  * Each entry is tagged with the store generation read before its snapshot
  * was taken (store_generation); it is served only while the generation is
  * unchanged, so any write by this server makes every entry stale at once and
- * a cached reply is never older than the data.  Direct-mapped by ticket id
- * and capped per entry, so memory stays bounded.  Thread-safe.
+ * a cached reply is never older than what this server wrote.  Writes by
+ * another process (the CLI; later, other nodes sharing a PostgreSQL) are not
+ * seen by the generation: such setups run with --no-read-cache, or accept
+ * that those changes show at this server's next write.  Direct-mapped by
+ * ticket id and capped per entry, so memory stays bounded.  Thread-safe.
  */
 #ifndef TRUCE_READ_CACHE_H
 #define TRUCE_READ_CACHE_H

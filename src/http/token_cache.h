@@ -3,8 +3,9 @@
  * integration does not pay a database read for its credentials on every
  * request.  Keyed by the token's hash (never the token); entries live
  * TOKEN_CACHE_TTL_MS, which bounds how long a changed agent keeps their old
- * role.  Anything that revokes tokens or changes roles must call
- * token_cache_clear.  Thread-safe.
+ * role.  Anything in this server that revokes tokens or changes roles must
+ * call token_cache_clear; changes made by another process (the CLI) show
+ * within TOKEN_CACHE_TTL_MS.  Thread-safe.
  */
 #ifndef TRUCE_TOKEN_CACHE_H
 #define TRUCE_TOKEN_CACHE_H
