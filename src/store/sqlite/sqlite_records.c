@@ -95,7 +95,18 @@ enum terr sq_customer_update(struct store_conn *c, const struct customer *cu)
 enum terr sq_customer_handle_add(struct store_conn *c, int64_t customer_id, const char *channel,
                                  const char *handle)
 {
-    sqlite3_stmt *s = sq_stmt(c, STMT_HANDLE_OWNER);
+    /* Insert first: a new handle (the common case) costs one statement. */
+    sqlite3_stmt *s = sq_stmt(c, STMT_HANDLE_INSERT);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, customer_id);
+    sq_bind_text(s, 2, channel);
+    sq_bind_text(s, 3, handle);
+    enum terr e = sq_exec(c, s);
+    if (e != TERR_CONFLICT)
+        return e;
+    /* Taken: fine if by this customer already. */
+    s = sq_stmt(c, STMT_HANDLE_OWNER);
     if (!s)
         return TERR_STORAGE;
     sq_bind_text(s, 1, channel);
@@ -105,15 +116,7 @@ enum terr sq_customer_handle_add(struct store_conn *c, int64_t customer_id, cons
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return sq_error(c, rc);
-    if (owner)
-        return owner == customer_id ? TERR_OK : TERR_CONFLICT;
-    s = sq_stmt(c, STMT_HANDLE_INSERT);
-    if (!s)
-        return TERR_STORAGE;
-    sqlite3_bind_int64(s, 1, customer_id);
-    sq_bind_text(s, 2, channel);
-    sq_bind_text(s, 3, handle);
-    return sq_exec(c, s);
+    return owner == customer_id ? TERR_OK : TERR_CONFLICT;
 }
 
 /* ---- agents ---- */
