@@ -26,8 +26,9 @@ int cmd_demo(int argc, char **argv);
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Opens (creating and migrating) the database, or prints why not. */
 int cli_open_store(const char *path, struct store **out);
-/* True when argv holds -h or --help. */
-int wants_help(int argc, char **argv);
+/* The usage error for the option getopt_long just refused, in one line
+ * naming the command's --help; returns EXIT_USAGE. */
+int bad_option(const char *command, char **argv);
 
 #define DEFAULT_DB "truce.db"
 

@@ -64,8 +64,7 @@ static int agent_add(int argc, char **argv)
         case 'p': with_password = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default:
-            fputs(usage, stderr);
-            return fail(EXIT_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return bad_option("agent add", argv);
         }
     }
     if (!email || !name || !role)
@@ -135,6 +134,5 @@ int cmd_agent(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
-    fputs(usage, stderr);
-    return fail(EXIT_USAGE, "agent needs a subcommand: add");
+    return fail(EXIT_USAGE, "agent needs a subcommand: add (see 'truce agent --help')");
 }

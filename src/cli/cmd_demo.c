@@ -169,8 +169,7 @@ int cmd_demo(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default:
-            fputs(usage, stderr);
-            return fail(EXIT_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return bad_option("demo", argv);
         }
     }
     struct demo d;

@@ -25,8 +25,7 @@ int cmd_init(int argc, char **argv)
             fputs(usage, stdout);
             return 0;
         default:
-            fputs(usage, stderr);
-            return fail(EXIT_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return bad_option("init", argv);
         }
     }
     if (optind < argc)

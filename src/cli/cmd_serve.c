@@ -97,8 +97,7 @@ int cmd_serve(int argc, char **argv)
         case 'n': ho.no_read_cache = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default:
-            fputs(usage, stderr);
-            return fail(EXIT_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return bad_option("serve", argv);
         }
     }
     if (optind < argc)

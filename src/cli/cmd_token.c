@@ -52,8 +52,7 @@ static int token_create(int argc, char **argv)
         case 'l': j.label = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default:
-            fputs(usage, stderr);
-            return fail(EXIT_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return bad_option("token create", argv);
         }
     }
     if (!j.email)
@@ -79,6 +78,5 @@ int cmd_token(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
-    fputs(usage, stderr);
-    return fail(EXIT_USAGE, "token needs a subcommand: create");
+    return fail(EXIT_USAGE, "token needs a subcommand: create (see 'truce token --help')");
 }

@@ -1,4 +1,5 @@
 /* truce: entry point and subcommand table (git's builtin table). */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,12 +38,10 @@ int cli_open_store(const char *path, struct store **out)
     return 0;
 }
 
-int wants_help(int argc, char **argv)
+int bad_option(const char *command, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-            return 1;
-    return 0;
+    return fail(EXIT_USAGE, "unknown or incomplete option '%s'; see 'truce %s --help'",
+                argv[optind - 1], command);
 }
 
 static void usage(FILE *f)

@@ -15,8 +15,9 @@ for cmd in init agent token serve demo; do
     check "'$cmd --help' exits 0" [ $? -eq 0 ]
     check "'$cmd --help' shows usage" grep -q "usage: truce $cmd" "$T_DIR/out"
 done
-"$TRUCE" init --db "$DB" --bogus 2>/dev/null
+"$TRUCE" init --db "$DB" --bogus 2>"$T_DIR/err"
 check "unknown option exits 2" [ $? -eq 2 ]
+check "a usage error is one line on stderr" [ "$(wc -l <"$T_DIR/err")" -eq 1 ]
 
 "$TRUCE" init --db "$DB" >"$T_DIR/out"
 check "init creates the database" [ -f "$DB" ]

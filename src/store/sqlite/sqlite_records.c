@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../util/alloc.h"
+#include "../../util/secret.h"
 #include "../../util/timeutil.h"
 
 /* ---- customers ---- */
@@ -229,8 +230,15 @@ enum terr sq_token_find(struct store_conn *c, const unsigned char hash[STORE_HAS
     sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
     int rc = sqlite3_step(s);
     enum terr e = rc == SQLITE_DONE ? TERR_NOT_FOUND : rc == SQLITE_ROW ? TERR_OK : sq_error(c, rc);
-    if (!e)
-        *out_agent_id = sqlite3_column_int64(s, 0);
+    if (!e) {
+        /* The index found the row; the hashes are still compared in constant
+         * time, so no answer depends on how much of a guess matched. */
+        const void *stored = sqlite3_column_blob(s, 1);
+        if (sqlite3_column_bytes(s, 1) != STORE_HASH_LEN || !secret_hash_equal(stored, hash))
+            e = TERR_NOT_FOUND;
+        else
+            *out_agent_id = sqlite3_column_int64(s, 0);
+    }
     sqlite3_reset(s);
     return e;
 }
