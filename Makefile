@@ -4,6 +4,7 @@
 #   make SANITIZE=address,undefined test   build and test under ASan+UBSan (build/san-…)
 #   make test                 every test: cmocka units, then HTTP scenarios
 #   make bench                throughput figures against the baselines (bench/)
+#   make fuzz                 libFuzzer on every parser, FUZZ_SECONDS each (fuzz/; clang)
 #   make deps                 install the Debian packages build and tests need
 
 PKGS := libmicrohttpd jansson libsodium sqlite3
@@ -45,7 +46,7 @@ BIN := $(B)/truce
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 
-.PHONY: all test unit http-test bench deps clean demo format
+.PHONY: all test unit http-test bench deps clean demo format fuzz
 all: $(BIN) $(if $(filter release,$(VARIANT)),truce)
 
 truce: $(BIN)
@@ -93,6 +94,58 @@ bench: all
 demo: all
 	./truce init --db truce.db && ./truce demo --db truce.db && \
 	./truce serve --db truce.db --listen 127.0.0.1:8080
+
+# fuzz/fuzz_*.c, each built with clang against the sources it needs and run for
+# FUZZ_SECONDS on a copy of fuzz/corpus/<target>/, so runs do not grow the committed
+# corpus.  Every target links only what it references from FUZZ_SRC (an archive), so
+# a target that needs no route table does not need the handlers.  Crashing inputs
+# and the logs are kept in build/fuzz/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_B := build/fuzz
+FUZZ_TARGETS := $(sort $(basename $(notdir $(wildcard fuzz/fuzz_*.c))))
+FUZZ_SRC := src/util/err.c src/util/utf8.c src/util/encode.c src/util/timeutil.c \
+            src/http/json_in.c src/http/cursor.c src/http/routes.c
+FUZZ_CFLAGS := $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all -D_DEFAULT_SOURCE -Isrc \
+               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+
+fuzz:
+	@mkdir -p $(FUZZ_B)
+	@printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }\n' \
+	  > $(FUZZ_B)/probe.c
+	@$(FUZZ_CC) -fsanitize=fuzzer -o $(FUZZ_B)/probe $(FUZZ_B)/probe.c >/dev/null 2>&1 || { \
+	  echo "make fuzz needs clang and libclang-rt-14-dev (apt-get install clang libclang-rt-14-dev)"; \
+	  exit 2; }
+	@set -e; for s in $(FUZZ_SRC); do \
+	  mkdir -p $(FUZZ_B)/$$(dirname $$s); \
+	  echo "$(FUZZ_CC) -c $$s"; $(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $(FUZZ_B)/$${s%.c}.o $$s; \
+	done; \
+	rm -f $(FUZZ_B)/libfuzz.a; \
+	ar rcs $(FUZZ_B)/libfuzz.a $(patsubst %.c,$(FUZZ_B)/%.o,$(FUZZ_SRC)); \
+	for t in $(FUZZ_TARGETS); do \
+	  echo "$(FUZZ_CC) -o $(FUZZ_B)/$$t fuzz/$$t.c"; \
+	  $(FUZZ_CC) $(FUZZ_CFLAGS) -o $(FUZZ_B)/$$t fuzz/$$t.c $(FUZZ_B)/libfuzz.a $(LDLIBS); \
+	done
+	@failed=; for t in $(FUZZ_TARGETS); do \
+	  rm -rf $(FUZZ_B)/corpus/$$t; mkdir -p $(FUZZ_B)/corpus $(FUZZ_B)/crashes; \
+	  cp -r fuzz/corpus/$$t $(FUZZ_B)/corpus/$$t; \
+	  echo "fuzz $$t: $(FUZZ_SECONDS)s"; \
+	  if $(FUZZ_B)/$$t -max_len=4096 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	       -artifact_prefix=$(FUZZ_B)/crashes/$$t- $(FUZZ_B)/corpus/$$t \
+	       > $(FUZZ_B)/$$t.log 2>&1; then \
+	    echo "  ok: $$(grep -o 'stat::number_of_executed_units: *[0-9]*' $(FUZZ_B)/$$t.log \
+	      | grep -o '[0-9]*$$') runs, corpus $$(ls $(FUZZ_B)/corpus/$$t | wc -l) inputs"; \
+	  else \
+	    failed="$$failed $$t"; \
+	    echo "  CRASH (log: $(FUZZ_B)/$$t.log)"; \
+	    awk '/==ERROR|runtime error|invariant failed/ && !d { p = 1 } \
+	         p && n++ < 40 { print "    " $$0 } /^SUMMARY/ && p { p = 0; d = 1 }' \
+	      $(FUZZ_B)/$$t.log; \
+	    grep -m1 'Test unit written' $(FUZZ_B)/$$t.log | sed 's/^/    /'; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make fuzz: crashes in$$failed"; exit 1; fi
 
 deps:
 	scripts/deps

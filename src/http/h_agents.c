@@ -16,7 +16,7 @@ static const struct jfield agent_fields[] = {
     {"role", JT_STRING, true, 0, 16, 0, NULL},
     {"password", JT_STRING, false, 0, LIMIT_PASSWORD, 0, NULL},
     {"skills", JT_STRINGS, false, 0, LIMIT_SKILLS, LIMIT_SKILL, NULL},
-    {NULL},
+    {0}, /* end */
 };
 
 struct new_agent {

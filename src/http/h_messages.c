@@ -12,7 +12,7 @@ static const struct jfield message_fields[] = {
     {"author", JT_STRING, false, 0, 16, 0, NULL},
     {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
     {"internal", JT_BOOL, false, 0, 0, 0, NULL},
-    {NULL},
+    {0}, /* end */
 };
 
 struct create_job {

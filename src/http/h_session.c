@@ -18,7 +18,7 @@
 static const struct jfield login_fields[] = {
     {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
     {"password", JT_STRING, true, 0, LIMIT_PASSWORD, 0, NULL},
-    {NULL},
+    {0}, /* end */
 };
 
 struct login {

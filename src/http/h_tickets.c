@@ -21,11 +21,11 @@
 static const struct jfield customer_fields[] = {
     {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
     {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
-    {NULL},
+    {0}, /* end */
 };
 static const struct jfield first_message_fields[] = {
     {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
-    {NULL},
+    {0}, /* end */
 };
 static const struct jfield create_fields[] = {
     {"subject", JT_STRING, true, 0, LIMIT_SUBJECT, 0, NULL},
@@ -33,7 +33,7 @@ static const struct jfield create_fields[] = {
     {"priority", JT_STRING, false, 0, 16, 0, NULL},
     {"customer", JT_OBJECT, true, 0, 0, 0, customer_fields},
     {"message", JT_OBJECT, true, 0, 0, 0, first_message_fields},
-    {NULL},
+    {0}, /* end */
 };
 static const struct jfield patch_fields[] = {
     {"status", JT_STRING, false, 0, 16, 0, NULL},
@@ -41,7 +41,7 @@ static const struct jfield patch_fields[] = {
     {"assignee", JT_INT_NULL, false, 1, INT64_MAX, 0, NULL},
     {"tags", JT_STRINGS, false, 0, LIMIT_TAGS, LIMIT_TAG, NULL},
     {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
-    {NULL},
+    {0}, /* end */
 };
 
 /* Parses an optional vocabulary field; replies and returns false when wrong. */

@@ -77,8 +77,9 @@ bool time_parse_iso(const char *s, int64_t *out_ms)
     }
     if (*p == 'Z')
         p++;
+    /* No leap seconds: the desk never writes one, and ":60" would name the next minute. */
     if (*p || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
-        se > 60)
+        se > 59)
         return false;
     int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
     *out_ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + ms;

@@ -1,0 +1,226 @@
+/*
+ * libFuzzer target for request bodies (src/http/json_in.c).
+ *
+ * The input is a request body.  When json_parse_body takes it, it is checked
+ * against copies of the field tables of the handlers that read the most
+ * (ticket create and patch in h_tickets.c, message create in h_messages.c),
+ * and the accessors are run on it.  Invariants: a parsed body is an object
+ * whose strings are valid NUL-free UTF-8; TERR_OK from json_check means every
+ * required field is there with its declared type and limits and no other
+ * field is; any other code comes with its field named and a message.
+ */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/ticket_rules.h"
+#include "http/json_in.h"
+#include "util/utf8.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A broken invariant is a bug in the code under test: say where, then abort. */
+#define FUZZ_ASSERT(cond)                                                                      \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);       \
+            abort();                                                                           \
+        }                                                                                      \
+    } while (0)
+
+/* The tables as h_tickets.c and h_messages.c declare them. */
+static const struct jfield customer_fields[] = {
+    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
+    {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
+    {0}, /* the {NULL} row; clang -Wextra wants every member or {0} */
+};
+static const struct jfield first_message_fields[] = {
+    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
+    {0}, /* the {NULL} row; clang -Wextra wants every member or {0} */
+};
+static const struct jfield create_fields[] = {
+    {"subject", JT_STRING, true, 0, LIMIT_SUBJECT, 0, NULL},
+    {"channel", JT_STRING, false, 0, 16, 0, NULL},
+    {"priority", JT_STRING, false, 0, 16, 0, NULL},
+    {"customer", JT_OBJECT, true, 0, 0, 0, customer_fields},
+    {"message", JT_OBJECT, true, 0, 0, 0, first_message_fields},
+    {0}, /* the {NULL} row; clang -Wextra wants every member or {0} */
+};
+static const struct jfield patch_fields[] = {
+    {"status", JT_STRING, false, 0, 16, 0, NULL},
+    {"priority", JT_STRING, false, 0, 16, 0, NULL},
+    {"assignee", JT_INT_NULL, false, 1, INT64_MAX, 0, NULL},
+    {"tags", JT_STRINGS, false, 0, LIMIT_TAGS, LIMIT_TAG, NULL},
+    {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
+    {0}, /* the {NULL} row; clang -Wextra wants every member or {0} */
+};
+static const struct jfield message_fields[] = {
+    {"author", JT_STRING, false, 0, 16, 0, NULL},
+    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
+    {"internal", JT_BOOL, false, 0, 0, 0, NULL},
+    {0}, /* the {NULL} row; clang -Wextra wants every member or {0} */
+};
+
+/* Every string in v, at any depth, is valid UTF-8 without NUL bytes. */
+static void assert_clean_strings(const json_t *v)
+{
+    if (json_is_string(v)) {
+        FUZZ_ASSERT(utf8_valid(json_string_value(v), json_string_length(v)));
+        FUZZ_ASSERT(strlen(json_string_value(v)) == json_string_length(v));
+    } else if (json_is_array(v)) {
+        size_t i;
+        const json_t *item;
+        json_array_foreach(v, i, item) assert_clean_strings(item);
+    } else if (json_is_object(v)) {
+        const char *key;
+        const json_t *item;
+        json_object_foreach((json_t *)(uintptr_t)v, key, item)
+        {
+            FUZZ_ASSERT(utf8_valid(key, strlen(key)));
+            assert_clean_strings(item);
+        }
+    }
+}
+
+/* The checked object obj matches fields exactly: no undeclared key, every
+ * required one present, every present one of its type and within limits. */
+static void assert_conforms(const json_t *obj, const struct jfield *fields)
+{
+    FUZZ_ASSERT(json_is_object(obj));
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)(uintptr_t)obj, key, v)
+    {
+        const struct jfield *f = fields;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        FUZZ_ASSERT(f->name != NULL);
+    }
+    for (const struct jfield *f = fields; f->name; f++) {
+        v = json_object_get(obj, f->name);
+        FUZZ_ASSERT(v || !f->required);
+        FUZZ_ASSERT(json_has(obj, f->name) == (v != NULL));
+        if (!v)
+            continue;
+        switch (f->type) {
+        case JT_STRING_NULL:
+            if (json_is_null(v)) {
+                FUZZ_ASSERT(json_str(obj, f->name, "dflt")[0] == 'd');
+                break;
+            }
+            /* fall through */
+        case JT_STRING:
+            FUZZ_ASSERT(json_is_string(v));
+            FUZZ_ASSERT(!f->max || json_string_length(v) <= (size_t)f->max);
+            FUZZ_ASSERT(json_str(obj, f->name, NULL) == json_string_value(v));
+            break;
+        case JT_INT_NULL:
+            if (json_is_null(v)) {
+                FUZZ_ASSERT(json_int(obj, f->name, -7) == -7);
+                break;
+            }
+            /* fall through */
+        case JT_INT:
+            FUZZ_ASSERT(json_is_integer(v));
+            FUZZ_ASSERT(json_integer_value(v) >= f->min && json_integer_value(v) <= f->max);
+            FUZZ_ASSERT(json_int(obj, f->name, 0) == json_integer_value(v));
+            break;
+        case JT_BOOL:
+            FUZZ_ASSERT(json_is_boolean(v));
+            FUZZ_ASSERT(json_bool(obj, f->name, false) == json_is_true(v));
+            FUZZ_ASSERT(json_bool(obj, f->name, true) == json_is_true(v));
+            break;
+        case JT_STRINGS: {
+            FUZZ_ASSERT(json_is_array(v));
+            FUZZ_ASSERT(!f->max || json_array_size(v) <= (size_t)f->max);
+            size_t i;
+            const json_t *item;
+            json_array_foreach(v, i, item)
+            {
+                FUZZ_ASSERT(json_is_string(item));
+                FUZZ_ASSERT(!f->item_max || json_string_length(item) <= f->item_max);
+            }
+            break;
+        }
+        case JT_OBJECT:
+            assert_conforms(v, f->sub);
+            break;
+        }
+    }
+}
+
+static void check_against(const json_t *obj, const struct jfield *fields)
+{
+    struct terr_info ei;
+    memset(&ei, 0x55, sizeof(ei)); /* stale bytes must not leak into the answer */
+    enum terr e = json_check(obj, fields, &ei);
+    if (e == TERR_OK) {
+        assert_conforms(obj, fields);
+        return;
+    }
+    FUZZ_ASSERT(e == TERR_UNKNOWN_FIELD || e == TERR_MISSING_FIELD || e == TERR_WRONG_TYPE ||
+                e == TERR_TOO_LONG || e == TERR_INVALID);
+    FUZZ_ASSERT(ei.code == e);
+    FUZZ_ASSERT(memchr(ei.field, '\0', sizeof(ei.field)) != NULL);
+    FUZZ_ASSERT(memchr(ei.message, '\0', sizeof(ei.message)) != NULL);
+    FUZZ_ASSERT(ei.message[0] != '\0');
+    /* Only an undeclared key can be the empty name. */
+    FUZZ_ASSERT(ei.field[0] != '\0' || e == TERR_UNKNOWN_FIELD);
+    /* Without an error buffer the answer is the same. */
+    FUZZ_ASSERT(json_check(obj, fields, NULL) == e);
+}
+
+/* The accessors agree with jansson on every key, present or not. */
+static void run_accessors(const json_t *obj)
+{
+    static const char *const names[] = {"subject", "customer", "assignee", "internal",
+                                        "tags",    "category", "",         "nope"};
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)(uintptr_t)obj, key, v)
+    {
+        const char *s = json_str(obj, key, NULL);
+        FUZZ_ASSERT(json_is_string(v) ? s == json_string_value(v) : s == NULL);
+        FUZZ_ASSERT(json_int(obj, key, 42) == (json_is_integer(v) ? json_integer_value(v) : 42));
+        FUZZ_ASSERT(json_bool(obj, key, true) == (json_is_boolean(v) ? json_is_true(v) : true));
+        FUZZ_ASSERT(json_has(obj, key));
+    }
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        bool has = json_has(obj, names[i]);
+        FUZZ_ASSERT(has == (json_object_get(obj, names[i]) != NULL));
+        if (!has) {
+            FUZZ_ASSERT(json_str(obj, names[i], NULL) == NULL);
+            FUZZ_ASSERT(json_int(obj, names[i], -1) == -1);
+            FUZZ_ASSERT(json_bool(obj, names[i], false) == false);
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    json_t *obj = NULL;
+    struct terr_info ei;
+    enum terr e = json_parse_body((const char *)data, size, &obj, &ei);
+    if (e != TERR_OK) {
+        FUZZ_ASSERT(e == TERR_BAD_UTF8 || e == TERR_BAD_JSON);
+        FUZZ_ASSERT(obj == NULL); /* the output is untouched on failure */
+        FUZZ_ASSERT(e != TERR_BAD_UTF8 || !utf8_valid((const char *)data, size));
+        return 0;
+    }
+    FUZZ_ASSERT(obj != NULL && json_is_object(obj));
+    FUZZ_ASSERT(utf8_valid((const char *)data, size));
+    assert_clean_strings(obj);
+
+    check_against(obj, create_fields);
+    check_against(obj, patch_fields);
+    check_against(obj, message_fields);
+    run_accessors(obj);
+    json_t *customer = json_object_get(obj, "customer");
+    if (json_is_object(customer))
+        run_accessors(customer);
+
+    json_decref(obj);
+    return 0;
+}

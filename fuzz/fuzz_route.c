@@ -1,0 +1,135 @@
+/*
+ * libFuzzer target for the route table (src/http/routes.c).
+ *
+ * The input is "METHOD\nPATH" (no newline: GET and the whole input as the
+ * path); the method is cut to 15 bytes as server.c does.  The allow buffer
+ * and the params array are heap blocks of exactly the size the server passes,
+ * so a write past them is caught by ASan.  Invariants: TERR_OK gives the
+ * route for that method with one positive id per "{id}" of its pattern;
+ * TERR_METHOD gives a non-empty Allow list of other methods; TERR_NOT_FOUND
+ * an empty one.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/handlers.h"
+#include "http/server_int.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FUZZ_ASSERT(cond)                                                                      \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);       \
+            abort();                                                                           \
+        }                                                                                      \
+    } while (0)
+
+/* routes.c only takes the handlers' addresses; these stand in for them. */
+void h_root(struct request *req) { (void)req; }
+void h_health(struct request *req) { (void)req; }
+void h_session_create(struct request *req) { (void)req; }
+void h_session_get(struct request *req) { (void)req; }
+void h_session_delete(struct request *req) { (void)req; }
+void h_tickets_create(struct request *req) { (void)req; }
+void h_tickets_list(struct request *req) { (void)req; }
+void h_ticket_get(struct request *req) { (void)req; }
+void h_ticket_patch(struct request *req) { (void)req; }
+void h_ticket_events(struct request *req) { (void)req; }
+void h_messages_create(struct request *req) { (void)req; }
+void h_messages_list(struct request *req) { (void)req; }
+void h_customer_get(struct request *req) { (void)req; }
+void h_agents_create(struct request *req) { (void)req; }
+void h_agents_list(struct request *req) { (void)req; }
+
+#define ALLOW_LEN 64 /* as dispatch() in server.c */
+
+static int count_ids(const char *pattern)
+{
+    int n = 0;
+    for (const char *p = strstr(pattern, "{id}"); p; p = strstr(p + 4, "{id}"))
+        n++;
+    return n;
+}
+
+/* Each ", "-separated entry of allow is a method of the table other than method. */
+static void assert_allow_list(const char *allow, const char *method)
+{
+    static const char *const known[] = {"GET", "POST", "PATCH", "DELETE"};
+    char copy[ALLOW_LEN];
+    snprintf(copy, sizeof(copy), "%s", allow);
+    for (char *item = copy, *next; item; item = next) {
+        next = strstr(item, ", ");
+        if (next) {
+            *next = '\0';
+            next += 2;
+        }
+        FUZZ_ASSERT(*item != '\0');
+        FUZZ_ASSERT(strcmp(item, method) != 0);
+        bool ok = false;
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+            ok = ok || strcmp(item, known[i]) == 0;
+        FUZZ_ASSERT(ok);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *in = (const char *)data;
+    const char *nl = memchr(in, '\n', size);
+    char method[16];
+    size_t path_off = 0;
+    if (nl) {
+        snprintf(method, sizeof(method), "%.*s", (int)(nl - in), in);
+        path_off = (size_t)(nl - in) + 1;
+    } else {
+        snprintf(method, sizeof(method), "GET");
+    }
+    char *path = malloc(size - path_off + 1);
+    memcpy(path, in + path_off, size - path_off);
+    path[size - path_off] = '\0';
+
+    char *allow = malloc(ALLOW_LEN);
+    int64_t *params = malloc(sizeof(int64_t) * HTTP_MAX_PARAMS);
+    memset(allow, '#', ALLOW_LEN);
+    for (int i = 0; i < HTTP_MAX_PARAMS; i++)
+        params[i] = -1;
+    const struct route *route = NULL;
+
+    enum terr e = route_match(method, path, &route, params, allow, ALLOW_LEN);
+    FUZZ_ASSERT(memchr(allow, '\0', ALLOW_LEN) != NULL);
+    switch (e) {
+    case TERR_OK: {
+        FUZZ_ASSERT(route != NULL && route->handler != NULL);
+        FUZZ_ASSERT(strcmp(route->method, method) == 0);
+        int ids = count_ids(route->pattern);
+        FUZZ_ASSERT(ids <= HTTP_MAX_PARAMS);
+        for (int i = 0; i < HTTP_MAX_PARAMS; i++)
+            FUZZ_ASSERT(i < ids ? params[i] > 0 : params[i] == 0);
+        /* A route without ids matches its pattern exactly. */
+        if (ids == 0)
+            FUZZ_ASSERT(strcmp(route->pattern, path) == 0);
+        break;
+    }
+    case TERR_METHOD:
+        FUZZ_ASSERT(allow[0] != '\0');
+        assert_allow_list(allow, method);
+        for (int i = 0; i < HTTP_MAX_PARAMS; i++)
+            FUZZ_ASSERT(params[i] == -1); /* untouched when no route is taken */
+        break;
+    case TERR_NOT_FOUND:
+        FUZZ_ASSERT(allow[0] == '\0');
+        for (int i = 0; i < HTTP_MAX_PARAMS; i++)
+            FUZZ_ASSERT(params[i] == -1);
+        break;
+    default:
+        FUZZ_ASSERT(!"route_match returned an unexpected code");
+    }
+
+    free(params);
+    free(allow);
+    free(path);
+    return 0;
+}
