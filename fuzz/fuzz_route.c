@@ -19,30 +19,75 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_ASSERT(cond)                                                                      \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);       \
-            abort();                                                                           \
-        }                                                                                      \
+#define FUZZ_ASSERT(cond)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);           \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 /* routes.c only takes the handlers' addresses; these stand in for them. */
-void h_root(struct request *req) { (void)req; }
-void h_health(struct request *req) { (void)req; }
-void h_session_create(struct request *req) { (void)req; }
-void h_session_get(struct request *req) { (void)req; }
-void h_session_delete(struct request *req) { (void)req; }
-void h_tickets_create(struct request *req) { (void)req; }
-void h_tickets_list(struct request *req) { (void)req; }
-void h_ticket_get(struct request *req) { (void)req; }
-void h_ticket_patch(struct request *req) { (void)req; }
-void h_ticket_events(struct request *req) { (void)req; }
-void h_messages_create(struct request *req) { (void)req; }
-void h_messages_list(struct request *req) { (void)req; }
-void h_customer_get(struct request *req) { (void)req; }
-void h_agents_create(struct request *req) { (void)req; }
-void h_agents_list(struct request *req) { (void)req; }
+void h_root(struct request *req)
+{
+    (void)req;
+}
+void h_health(struct request *req)
+{
+    (void)req;
+}
+void h_session_create(struct request *req)
+{
+    (void)req;
+}
+void h_session_get(struct request *req)
+{
+    (void)req;
+}
+void h_session_delete(struct request *req)
+{
+    (void)req;
+}
+void h_tickets_create(struct request *req)
+{
+    (void)req;
+}
+void h_tickets_list(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_get(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_patch(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_events(struct request *req)
+{
+    (void)req;
+}
+void h_messages_create(struct request *req)
+{
+    (void)req;
+}
+void h_messages_list(struct request *req)
+{
+    (void)req;
+}
+void h_customer_get(struct request *req)
+{
+    (void)req;
+}
+void h_agents_create(struct request *req)
+{
+    (void)req;
+}
+void h_agents_list(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 

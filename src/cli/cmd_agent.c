@@ -43,26 +43,38 @@ static int read_password(char *out, size_t len)
 
 static int agent_add(int argc, char **argv)
 {
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"email", required_argument, NULL, 'e'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"role", required_argument, NULL, 'r'},
-                                         {"skills", required_argument, NULL, 's'},
-                                         {"password-stdin", no_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},     {"email", required_argument, NULL, 'e'},
+        {"name", required_argument, NULL, 'n'},   {"role", required_argument, NULL, 'r'},
+        {"skills", required_argument, NULL, 's'}, {"password-stdin", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
     const char *db = DEFAULT_DB, *email = NULL, *name = NULL, *role = NULL, *skills = NULL;
     int with_password = 0, c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'e': email = optarg; break;
-        case 'n': name = optarg; break;
-        case 'r': role = optarg; break;
-        case 's': skills = optarg; break;
-        case 'p': with_password = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'd':
+            db = optarg;
+            break;
+        case 'e':
+            email = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
+        case 'r':
+            role = optarg;
+            break;
+        case 's':
+            skills = optarg;
+            break;
+        case 'p':
+            with_password = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
         default:
             return bad_option("agent add", argv);
         }

@@ -20,9 +20,10 @@
 
 extern const char demo_json[];
 
-static const char usage[] = "usage: truce demo [--db PATH]\n\n"
-                            "Loads the demo team and tickets into an empty database (default\n" DEFAULT_DB
-                            ") and prints the logins and an admin API token.\n";
+static const char usage[] =
+    "usage: truce demo [--db PATH]\n\n"
+    "Loads the demo team and tickets into an empty database (default\n" DEFAULT_DB
+    ") and prints the logins and an admin API token.\n";
 
 struct demo {
     json_t *doc;
@@ -83,7 +84,8 @@ static enum terr load_ticket(struct store_tx *tx, struct demo *d, json_t *j)
         .created_at = d->now - json_integer_value(json_object_get(first, "minutes_ago")) * 60000,
     };
     if (!in.subject || !in.customer_email || !in.body)
-        return terr_set(&d->ei, TERR_INVALID, NULL, "a demo ticket lacks subject, customer or body");
+        return terr_set(&d->ei, TERR_INVALID, NULL,
+                        "a demo ticket lacks subject, customer or body");
     channel_parse(json_string_value(json_object_get(j, "channel")), &in.channel);
     priority_parse(json_string_value(json_object_get(j, "priority")), &in.priority);
     level_parse(json_string_value(json_object_get(j, "level")), &in.level);
@@ -158,16 +160,22 @@ static enum terr load(struct store_tx *tx, void *arg)
 
 int cmd_demo(int argc, char **argv)
 {
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     const char *db = DEFAULT_DB;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'd':
+            db = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
         default:
             return bad_option("demo", argv);
         }

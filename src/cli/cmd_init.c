@@ -10,9 +10,11 @@ static const char usage[] = "usage: truce init [--db PATH]\n\n"
 
 int cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     const char *db = DEFAULT_DB;
     int c;
     opterr = 0;

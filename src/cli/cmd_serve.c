@@ -39,7 +39,8 @@ static void housekeeping(struct store *st)
     if (e)
         fprintf(stderr, "truce: housekeeping failed: %s\n", terr_message(e));
     else if (j.counts.sessions || j.counts.idempotency_keys)
-        fprintf(stderr, "truce: housekeeping removed %lld expired sessions, %lld old idempotency keys\n",
+        fprintf(stderr,
+                "truce: housekeeping removed %lld expired sessions, %lld old idempotency keys\n",
                 (long long)j.counts.sessions, (long long)j.counts.idempotency_keys);
 }
 
@@ -69,13 +70,15 @@ static int parse_listen(const char *s, char *host, size_t hlen, int *port)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"listen", required_argument, NULL, 'l'},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"no-read-cache", no_argument, NULL, 'n'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"no-read-cache", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080";
     struct http_options ho = {0};
     char host[256];
@@ -83,8 +86,12 @@ int cmd_serve(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'l': listen = optarg; break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'l':
+            listen = optarg;
+            break;
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -93,9 +100,15 @@ int cmd_serve(int argc, char **argv)
             ho.threads = (int)n;
             break;
         }
-        case 'q': ho.quiet = 1; break;
-        case 'n': ho.no_read_cache = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'q':
+            ho.quiet = 1;
+            break;
+        case 'n':
+            ho.no_read_cache = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
         default:
             return bad_option("serve", argv);
         }
@@ -124,8 +137,8 @@ int cmd_serve(int argc, char **argv)
         return fail(1, "%s", ei.message);
     }
     fprintf(stderr, "truce: listening on http://%s%s%s:%d (database %s)\n",
-            strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
-            http_server_port(srv), db);
+            strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", http_server_port(srv),
+            db);
     /* The main thread has nothing else to do: wait for a stop signal, and
      * keep house while waiting. */
     int sig;

@@ -36,21 +36,31 @@ static enum terr token_tx(struct store_tx *tx, void *arg)
 
 static int token_create(int argc, char **argv)
 {
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"agent", required_argument, NULL, 'a'},
-                                         {"label", required_argument, NULL, 'l'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"agent", required_argument, NULL, 'a'},
+        {"label", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     const char *db = DEFAULT_DB;
     struct token_job j = {.label = "cli"};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'a': j.email = optarg; break;
-        case 'l': j.label = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'd':
+            db = optarg;
+            break;
+        case 'a':
+            j.email = optarg;
+            break;
+        case 'l':
+            j.label = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
         default:
             return bad_option("token create", argv);
         }

@@ -5,6 +5,7 @@
 
 #include "../util/alloc.h"
 
+/* clang-format off */
 #define DEFINE_VOCAB(type, prefix, map, fname, pname)                          \
     static const char *const prefix##_names[] = {map(NAME_STR)};              \
     const char *fname(enum type v)                                             \
@@ -32,6 +33,7 @@ DEFINE_VOCAB(channel, channel, CHANNEL_MAP, channel_name, channel_parse)
 DEFINE_VOCAB(role, role, ROLE_MAP, role_name, role_parse)
 DEFINE_VOCAB(author_kind, author, AUTHOR_MAP, author_name, author_parse)
 #undef NAME_STR
+/* clang-format on */
 
 void strlist_push(struct strlist *l, const char *s)
 {
@@ -113,6 +115,7 @@ void event_release(struct event *e)
     memset(e, 0, sizeof(*e));
 }
 
+/* clang-format off */
 #define DEFINE_FREE_ARRAY(fname, type, release)                                \
     void fname(struct type *v, size_t n)                                       \
     {                                                                          \
@@ -125,3 +128,4 @@ DEFINE_FREE_ARRAY(agents_free, agent, agent_release)
 DEFINE_FREE_ARRAY(tickets_free, ticket, ticket_release)
 DEFINE_FREE_ARRAY(messages_free, message, message_release)
 DEFINE_FREE_ARRAY(events_free, event, event_release)
+/* clang-format on */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 /* Each vocabulary is an X-macro so the enum and its wire names stay in step. */
+/* clang-format off */
 #define TICKET_STATUS_MAP(X) X(NEW, "new") X(OPEN, "open") X(PENDING, "pending") \
     X(RESOLVED, "resolved") X(CLOSED, "closed")
 #define PRIORITY_MAP(X) X(LOW, "low") X(NORMAL, "normal") X(HIGH, "high") X(URGENT, "urgent")
@@ -22,6 +23,7 @@
     X(PHONE, "phone")
 #define ROLE_MAP(X) X(AGENT, "agent") X(LEAD, "lead") X(ADMIN, "admin")
 #define AUTHOR_MAP(X) X(CUSTOMER, "customer") X(AGENT, "agent") X(SYSTEM, "system")
+/* clang-format on */
 
 enum ticket_status {
 #define X(name, str) STATUS_##name,

@@ -8,8 +8,7 @@ enum terr ticket_set_status(struct ticket *t, enum ticket_status to, int64_t now
     if (t->status == to)
         return TERR_OK;
     if (t->status == STATUS_CLOSED)
-        return terr_set(ei, TERR_CONFLICT, "status", "ticket %lld is closed",
-                        (long long)t->id);
+        return terr_set(ei, TERR_CONFLICT, "status", "ticket %lld is closed", (long long)t->id);
     if (to == STATUS_NEW)
         return terr_set(ei, TERR_INVALID, "status", "a ticket cannot go back to 'new'");
     if (to == STATUS_RESOLVED || to == STATUS_CLOSED) {
@@ -23,8 +22,8 @@ enum terr ticket_set_status(struct ticket *t, enum ticket_status to, int64_t now
     return TERR_OK;
 }
 
-enum terr ticket_note_message(struct ticket *t, enum author_kind author, bool internal,
-                              int64_t now, struct terr_info *ei)
+enum terr ticket_note_message(struct ticket *t, enum author_kind author, bool internal, int64_t now,
+                              struct terr_info *ei)
 {
     if (t->status == STATUS_CLOSED)
         return terr_set(ei, TERR_CONFLICT, NULL, "ticket %lld is closed", (long long)t->id);

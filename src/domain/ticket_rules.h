@@ -13,17 +13,17 @@
 #include "model.h"
 
 /* Limits on fields, in bytes of UTF-8. */
-#define LIMIT_SUBJECT 500
-#define LIMIT_BODY (256 * 1024)
-#define LIMIT_NAME 200
-#define LIMIT_EMAIL 254
-#define LIMIT_TAG 64
-#define LIMIT_TAGS 32
+#define LIMIT_SUBJECT  500
+#define LIMIT_BODY     (256 * 1024)
+#define LIMIT_NAME     200
+#define LIMIT_EMAIL    254
+#define LIMIT_TAG      64
+#define LIMIT_TAGS     32
 #define LIMIT_CATEGORY 100
 #define LIMIT_PASSWORD 1024
-#define LIMIT_SKILL 64
-#define LIMIT_SKILLS 32
-#define PASSWORD_MIN 10
+#define LIMIT_SKILL    64
+#define LIMIT_SKILLS   32
+#define PASSWORD_MIN   10
 
 /* Moves t to status `to`.  A closed ticket is final (TERR_CONFLICT); reaching
  * resolved stamps resolved_at, leaving it clears the stamp.  On error t is
@@ -35,8 +35,8 @@ enum terr ticket_set_status(struct ticket *t, enum ticket_status to, int64_t now
  * first_response_at and opens a new ticket; a customer writing on a pending or
  * resolved ticket reopens it.  A closed ticket takes no message (TERR_CONFLICT);
  * a customer cannot write an internal note (TERR_INVALID). */
-enum terr ticket_note_message(struct ticket *t, enum author_kind author, bool internal,
-                              int64_t now, struct terr_info *ei);
+enum terr ticket_note_message(struct ticket *t, enum author_kind author, bool internal, int64_t now,
+                              struct terr_info *ei);
 
 /* A plausible address: one '@', something on each side, a dot in the domain,
  * no spaces or control characters. */

@@ -85,8 +85,7 @@ enum terr auth_request(struct request *req)
         req->via_cookie = true;
         memcpy(req->csrf, look.csrf, sizeof(req->csrf));
     } else {
-        reply_error(req, TERR_UNAUTHORIZED, NULL,
-                    "send 'Authorization: Bearer <token>' or log in");
+        reply_error(req, TERR_UNAUTHORIZED, NULL, "send 'Authorization: Bearer <token>' or log in");
         return TERR_UNAUTHORIZED;
     }
     if (e) {

@@ -19,8 +19,8 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
     json_t *body = render_customer(&c);
     customer_release(&c);
 
-    struct ticket_query q = {.customer_id = o->id, .sort = SORT_CREATED,
-                             .limit = CUSTOMER_TICKETS_MAX};
+    struct ticket_query q = {
+        .customer_id = o->id, .sort = SORT_CREATED, .limit = CUSTOMER_TICKETS_MAX};
     struct ticket *v;
     size_t n;
     if ((e = store_ticket_list(tx, &q, &v, &n))) {

@@ -15,8 +15,9 @@ void h_health(struct request *req)
         reply_error(req, e, NULL, "the database cannot be read");
         return;
     }
-    reply_json(req, 200, json_pack("{s:s, s:i}", "status", "ok", "schema",
-                                   store_schema_version(req_store(req))));
+    reply_json(
+        req, 200,
+        json_pack("{s:s, s:i}", "status", "ok", "schema", store_schema_version(req_store(req))));
 }
 
 void h_root(struct request *req)

@@ -35,8 +35,9 @@ static enum terr find_agent(struct store_tx *tx, void *arg)
 
 static void render_session(struct request *req)
 {
-    reply_json(req, 200, json_pack("{s:o, s:s}", "agent", render_agent(&req->agent), "csrf_token",
-                                   req->csrf));
+    reply_json(
+        req, 200,
+        json_pack("{s:o, s:s}", "agent", render_agent(&req->agent), "csrf_token", req->csrf));
 }
 
 static enum terr open_session(struct store_tx *tx, struct request *req)
@@ -46,8 +47,9 @@ static enum terr open_session(struct store_tx *tx, struct request *req)
     if (e)
         return e;
     char header[256];
-    snprintf(header, sizeof(header), "truce_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld",
-             cookie, SESSION_TTL_MS / 1000);
+    snprintf(header, sizeof(header),
+             "truce_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld", cookie,
+             SESSION_TTL_MS / 1000);
     req->set_cookie = xstrdup(header);
     snprintf(req->csrf, sizeof(req->csrf), "%s", csrf);
     reply_later(req, render_session);

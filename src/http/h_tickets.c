@@ -16,7 +16,7 @@
 #include "server_int.h"
 
 #define PAGE_DEFAULT 25
-#define PAGE_MAX 100
+#define PAGE_MAX     100
 
 static const struct jfield customer_fields[] = {
     {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
@@ -24,8 +24,7 @@ static const struct jfield customer_fields[] = {
     {0}, /* end */
 };
 static const struct jfield first_message_fields[] = {
-    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
-    {0}, /* end */
+    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL}, {0}, /* end */
 };
 static const struct jfield create_fields[] = {
     {"subject", JT_STRING, true, 0, LIMIT_SUBJECT, 0, NULL},
@@ -45,13 +44,13 @@ static const struct jfield patch_fields[] = {
 };
 
 /* Parses an optional vocabulary field; replies and returns false when wrong. */
-#define PARSE_VOCAB_OR_REPLY(req, obj, name, parse, out, allowed)                              \
-    do {                                                                                       \
-        const char *v_ = json_str(obj, name, NULL);                                            \
-        if (v_ && !parse(v_, out)) {                                                           \
-            reply_error(req, TERR_INVALID, name, "'%s' must be one of %s", name, allowed);     \
-            return;                                                                            \
-        }                                                                                      \
+#define PARSE_VOCAB_OR_REPLY(req, obj, name, parse, out, allowed)                                  \
+    do {                                                                                           \
+        const char *v_ = json_str(obj, name, NULL);                                                \
+        if (v_ && !parse(v_, out)) {                                                               \
+            reply_error(req, TERR_INVALID, name, "'%s' must be one of %s", name, allowed);         \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* ---- create ---- */
@@ -106,12 +105,14 @@ void h_tickets_create(struct request *req)
     const char *pr = json_str(req->json, "priority", NULL);
     if (ch && !channel_parse(ch, &in->channel)) {
         free(job);
-        reply_error(req, TERR_INVALID, "channel", "'channel' must be one of api, email, web, chat, phone");
+        reply_error(req, TERR_INVALID, "channel",
+                    "'channel' must be one of api, email, web, chat, phone");
         return;
     }
     if (pr && !priority_parse(pr, &in->priority)) {
         free(job);
-        reply_error(req, TERR_INVALID, "priority", "'priority' must be one of low, normal, high, urgent");
+        reply_error(req, TERR_INVALID, "priority",
+                    "'priority' must be one of low, normal, high, urgent");
         return;
     }
     /* The strings borrow from req->json, which outlives the write. */
@@ -152,8 +153,8 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
     return e;
 }
 
-static const char *const list_params[] = {"status", "assignee", "level", "sort", "limit",
-                                          "cursor", NULL};
+static const char *const list_params[] = {"status", "assignee", "level", "sort",
+                                          "limit",  "cursor",   NULL};
 
 static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
                                    const char *value)
@@ -243,8 +244,9 @@ void h_tickets_list(struct request *req)
         reply_err_info(req, e);
         return;
     }
-    reply_json(req, 200, json_pack("{s:o, s:o}", "items", p.items, "next_cursor",
-                                   p.next[0] ? json_string(p.next) : json_null()));
+    reply_json(req, 200,
+               json_pack("{s:o, s:o}", "items", p.items, "next_cursor",
+                         p.next[0] ? json_string(p.next) : json_null()));
 }
 
 /* ---- read ---- */

@@ -81,8 +81,7 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
         if (!json_is_array(v))
             break;
         if (f->max && json_array_size(v) > (size_t)f->max)
-            return terr_set(ei, TERR_TOO_LONG, path, "'%s' has more than %lld items", path,
-                            f->max);
+            return terr_set(ei, TERR_TOO_LONG, path, "'%s' has more than %lld items", path, f->max);
         size_t i;
         const json_t *item;
         ok = true;
@@ -93,8 +92,8 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
                 break;
             }
             if (f->item_max && json_string_length(item) > f->item_max)
-                return terr_set(ei, TERR_TOO_LONG, path, "an item of '%s' is over %zu bytes",
-                                path, f->item_max);
+                return terr_set(ei, TERR_TOO_LONG, path, "an item of '%s' is over %zu bytes", path,
+                                f->item_max);
         }
         if (!ok)
             break;

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define READ_CACHE_SLOTS 1024
+#define READ_CACHE_SLOTS     1024
 #define READ_CACHE_ENTRY_MAX (64 * 1024) /* larger replies are not kept */
 
 struct read_cache;

@@ -22,7 +22,7 @@
 #include "../util/buf.h"
 #include "../util/err.h"
 
-#define HTTP_BODY_MAX (1024 * 1024) /* default request body cap */
+#define HTTP_BODY_MAX   (1024 * 1024) /* default request body cap */
 #define HTTP_MAX_PARAMS 2
 
 struct http_server;
@@ -66,9 +66,9 @@ struct request {
     char *set_cookie;
     const char *allow; /* for 405: points into allow_buf */
     char allow_buf[64];
-    int retry_after;   /* for 429, seconds */
-    bool queued;       /* the reply has been handed to libmicrohttpd */
-    bool handed_off;   /* given to the writer (set by the worker only) */
+    int retry_after; /* for 429, seconds */
+    bool queued;     /* the reply has been handed to libmicrohttpd */
+    bool handed_off; /* given to the writer (set by the worker only) */
     struct terr_info err;
 
     /* A reply rendered after the write is durable (reply_later). */

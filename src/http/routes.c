@@ -64,8 +64,8 @@ enum terr route_match(const char *method, const char *path, const struct route *
             return TERR_OK;
         }
         path_known = true;
-        int w = snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "",
-                         routes[i].method);
+        int w =
+            snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", routes[i].method);
         if (w > 0 && (size_t)w < allow_len - used)
             used += (size_t)w;
     }

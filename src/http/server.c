@@ -64,7 +64,8 @@ void reply_json(struct request *req, int status, json_t *body)
         /* Only text that is not UTF-8 gets here; the client still gets an answer. */
         log_error("cannot encode the reply to %s %s", req->method, req->path);
         status = 500;
-        text = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"the reply could not be encoded\"}}");
+        text = xstrdup(
+            "{\"error\":{\"code\":\"internal\",\"message\":\"the reply could not be encoded\"}}");
     }
     /* json_dumps allocates with malloc, which libmicrohttpd frees. */
     set_reply(req, status, text);
@@ -274,8 +275,8 @@ static bool idem_key_valid(const char *k)
 static void dispatch(struct request *req)
 {
     char allow[64];
-    enum terr e = route_match(req->method, req->path, &req->route, req->params, allow,
-                              sizeof(allow));
+    enum terr e =
+        route_match(req->method, req->path, &req->route, req->params, allow, sizeof(allow));
     if (e == TERR_NOT_FOUND) {
         reply_error(req, e, NULL, "no route for '%s'", req->path);
         return;
@@ -287,7 +288,8 @@ static void dispatch(struct request *req)
         return;
     }
     if (req->too_large) {
-        reply_error(req, TERR_TOO_LARGE, NULL, "the body is over %zu bytes", req->srv->opt.body_max);
+        reply_error(req, TERR_TOO_LARGE, NULL, "the body is over %zu bytes",
+                    req->srv->opt.body_max);
         return;
     }
     if (!(req->route->flags & ROUTE_PUBLIC) && auth_request(req))
@@ -420,7 +422,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static enum terr bind_listen(const char *host, int port, int *out_fd, int *out_port,
                              struct terr_info *ei)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
     struct addrinfo *res;
     char portstr[16];

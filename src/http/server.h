@@ -11,11 +11,11 @@
 struct http_server;
 
 struct http_options {
-    const char *host;    /* "127.0.0.1", "::1", "0.0.0.0" */
-    int port;            /* 0: any free port */
-    int threads;         /* worker threads; 0: the number of CPUs */
-    size_t body_max;     /* request body cap; 0: HTTP_BODY_MAX */
-    bool quiet;          /* no per-request log line */
+    const char *host;     /* "127.0.0.1", "::1", "0.0.0.0" */
+    int port;             /* 0: any free port */
+    int threads;          /* worker threads; 0: the number of CPUs */
+    size_t body_max;      /* request body cap; 0: HTTP_BODY_MAX */
+    bool quiet;           /* no per-request log line */
     int login_per_minute; /* login attempts per address; 0: 10 */
     bool no_read_cache;   /* render every ticket read afresh (see read_cache.h) */
 };

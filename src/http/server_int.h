@@ -21,13 +21,13 @@ struct http_server {
     struct ratelimit *login_limit;
     struct token_cache *tokens;
     struct read_cache *read_cache; /* NULL when disabled */
-    atomic_int writes_in_flight; /* suspended connections waiting on the writer */
-    atomic_bool stopping;        /* set by http_server_stop: writes get 503 */
+    atomic_int writes_in_flight;   /* suspended connections waiting on the writer */
+    atomic_bool stopping;          /* set by http_server_stop: writes get 503 */
 };
 
 /* Route table (routes.c). */
 #define ROUTE_PUBLIC 1u /* no authentication */
-#define ROUTE_BODY 2u   /* takes a JSON body */
+#define ROUTE_BODY   2u /* takes a JSON body */
 
 struct route {
     const char *method;

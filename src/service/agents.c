@@ -67,8 +67,7 @@ enum terr svc_session_create(struct store_tx *tx, int64_t agent_id, char cookie[
     enum terr e = store_session_insert(tx, hash, &s);
     if (!e) {
         struct actor who = {.kind = ACTOR_AGENT, .id = agent_id};
-        e = svc_audit(tx, &who, "session.create", "agent", agent_id, 0, NULL, NULL,
-                      time_now_ms());
+        e = svc_audit(tx, &who, "session.create", "agent", agent_id, 0, NULL, NULL, time_now_ms());
     }
     if (e)
         return terr_set(ei, e, NULL, NULL);

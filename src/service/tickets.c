@@ -19,8 +19,8 @@ void ticket_opened_release(struct ticket_opened *o)
 
 /* The customer with this email, created if new; a known customer without a
  * name takes the one given now.  Fills *out on success. */
-static enum terr customer_for(struct store_tx *tx, const char *email, const char *name,
-                              int64_t now, struct customer *out)
+static enum terr customer_for(struct store_tx *tx, const char *email, const char *name, int64_t now,
+                              struct customer *out)
 {
     struct customer c = {0};
     enum terr e = store_customer_find_email(tx, email, &c);
@@ -190,8 +190,7 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
 }
 
 enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t ticket_id,
-                          const struct message_new *in, struct message *out,
-                          struct terr_info *ei)
+                          const struct message_new *in, struct message *out, struct terr_info *ei)
 {
     int64_t now = in->created_at ? in->created_at : time_now_ms();
     if (text_blank(in->body))
@@ -222,8 +221,9 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
             e = store_ticket_update(tx, &t);
         if (!e) {
             char after[160];
-            snprintf(after, sizeof(after), "{\"message_id\":%lld,\"author\":\"%s\",\"internal\":%s}",
-                     (long long)m.id, author_name(m.author_kind), m.internal ? "true" : "false");
+            snprintf(after, sizeof(after),
+                     "{\"message_id\":%lld,\"author\":\"%s\",\"internal\":%s}", (long long)m.id,
+                     author_name(m.author_kind), m.internal ? "true" : "false");
             e = svc_audit(tx, who, "message.create", "message", m.id, ticket_id, NULL, after, now);
         }
         if (!e)

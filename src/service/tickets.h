@@ -39,8 +39,8 @@ struct ticket_patch {
     bool has_status, has_priority, has_assignee, has_tags, has_category;
     enum ticket_status status;
     enum priority priority;
-    int64_t assignee_id; /* 0: unassign */
-    struct strlist tags; /* borrowed */
+    int64_t assignee_id;  /* 0: unassign */
+    struct strlist tags;  /* borrowed */
     const char *category; /* NULL: clear */
 };
 
@@ -61,7 +61,6 @@ struct message_new {
  * acting agent's.  Updates the ticket (first response, reopen) and audits.
  * On success *out is the stored message (release with message_release). */
 enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t ticket_id,
-                          const struct message_new *in, struct message *out,
-                          struct terr_info *ei);
+                          const struct message_new *in, struct message *out, struct terr_info *ei);
 
 #endif

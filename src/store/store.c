@@ -359,8 +359,8 @@ enum terr store_ticket_update(struct store_tx *tx, const struct ticket *t)
 {
     return tx->st->ops->ticket_update(tx->conn, t);
 }
-enum terr store_ticket_list(struct store_tx *tx, const struct ticket_query *q,
-                            struct ticket **out, size_t *n_out)
+enum terr store_ticket_list(struct store_tx *tx, const struct ticket_query *q, struct ticket **out,
+                            size_t *n_out)
 {
     return tx->st->ops->ticket_list(tx->conn, q, out, n_out);
 }

@@ -128,8 +128,8 @@ enum terr store_ticket_insert(struct store_tx *tx, struct ticket *t); /* sets t-
 enum terr store_ticket_get(struct store_tx *tx, int64_t id, struct ticket *out);
 enum terr store_ticket_update(struct store_tx *tx, const struct ticket *t);
 /* Up to q->limit tickets; caller frees with tickets_free(). */
-enum terr store_ticket_list(struct store_tx *tx, const struct ticket_query *q,
-                            struct ticket **out, size_t *n_out);
+enum terr store_ticket_list(struct store_tx *tx, const struct ticket_query *q, struct ticket **out,
+                            size_t *n_out);
 /* The sort key of t under `sort` (what a cursor carries). */
 int64_t store_ticket_sort_key(const struct ticket *t, enum ticket_sort sort);
 

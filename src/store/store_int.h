@@ -34,8 +34,8 @@ struct store_ops {
     enum terr (*customer_get)(struct store_conn *c, int64_t id, struct customer *out);
     enum terr (*customer_find_email)(struct store_conn *c, const char *email, struct customer *out);
     enum terr (*customer_update)(struct store_conn *c, const struct customer *cu);
-    enum terr (*customer_handle_add)(struct store_conn *c, int64_t customer_id,
-                                     const char *channel, const char *handle);
+    enum terr (*customer_handle_add)(struct store_conn *c, int64_t customer_id, const char *channel,
+                                     const char *handle);
     enum terr (*agent_insert)(struct store_conn *c, struct agent *a, const char *password_hash);
     enum terr (*agent_get)(struct store_conn *c, int64_t id, struct agent *out);
     enum terr (*agent_find_email)(struct store_conn *c, const char *email, struct agent *out,
@@ -51,8 +51,7 @@ struct store_ops {
                                 const struct session *s);
     enum terr (*session_find)(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],
                               struct session *out);
-    enum terr (*session_delete)(struct store_conn *c,
-                                const unsigned char id_hash[STORE_HASH_LEN]);
+    enum terr (*session_delete)(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN]);
     enum terr (*session_purge)(struct store_conn *c, int64_t now, int64_t *n_out);
     enum terr (*idem_purge)(struct store_conn *c, int64_t before, int64_t *n_out);
     enum terr (*ticket_insert)(struct store_conn *c, struct ticket *t);
@@ -90,7 +89,7 @@ struct store {
     const struct store_ops *ops;
     void *backend;
     struct store_options opt;
-    int schema_version; /* as migrated by open */
+    int schema_version;          /* as migrated by open */
     _Atomic uint64_t generation; /* write batches run so far (store_generation) */
 
     pthread_key_t conn_key; /* this thread's read connection (a conn_slot) */

@@ -7,6 +7,7 @@
 #ifndef TRUCE_ERR_H
 #define TRUCE_ERR_H
 
+/* clang-format off */
 #define TERR_MAP(X)                                                                      \
     X(OK, "ok", 200, "ok")                                                               \
     X(BAD_JSON, "malformed_json", 400, "the body is not valid JSON")                     \
@@ -33,6 +34,7 @@
     X(DISK_FULL, "disk_full", 507, "the disk is full")                                   \
     X(INTERNAL, "internal", 500, "internal error")                                       \
     X(IO, "io_error", 500, "an input/output error occurred")
+/* clang-format on */
 
 enum terr {
 #define X(name, code, status, msg) TERR_##name,

@@ -11,8 +11,8 @@
 
 #include "err.h"
 
-#define SECRET_HASH_LEN 32
-#define SECRET_TOKEN_MAX 96   /* "prefix_" + base64url of 32 bytes, with NUL */
+#define SECRET_HASH_LEN   32
+#define SECRET_TOKEN_MAX  96  /* "prefix_" + base64url of 32 bytes, with NUL */
 #define SECRET_PWHASH_MAX 128 /* crypto_pwhash_STRBYTES */
 
 /* Initialises libsodium; call once before any other function here. */

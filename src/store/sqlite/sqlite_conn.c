@@ -86,8 +86,7 @@ enum terr sq_insert_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id)
     return TERR_OK;
 }
 
-enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t,
-                           int64_t *n_out)
+enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t, int64_t *n_out)
 {
     sqlite3_stmt *s = sq_stmt(c, which);
     if (!s)

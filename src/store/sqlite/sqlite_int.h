@@ -12,6 +12,7 @@
 
 #include "../store_int.h"
 
+/* clang-format off */
 #define TICKET_COLS                                                                            \
     "id, subject, status, priority, channel, customer_id, assignee_id, created_at, updated_at, " \
     "first_response_at, resolved_at, risk, level, category, tags"
@@ -88,6 +89,7 @@
                 " FROM idempotency_keys WHERE principal = ? AND key = ?")                      \
     X(IDEM_PUT, "INSERT INTO idempotency_keys (principal, key, request_hash, status,"         \
                 " response, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+/* clang-format on */
 
 enum sqlite_stmt {
 #define X(name, sql) STMT_##name,
@@ -116,29 +118,27 @@ enum terr sq_exec(struct store_conn *c, sqlite3_stmt *s);
 enum terr sq_insert_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id);
 
 /* Reads every row of s with `one`, growing *out; the array is returned whole or not at all. */
-#define COLLECT_ROWS(c, s, type, from_row, freefn, out, n_out)                                 \
-    do {                                                                                       \
-        struct type *v_ = NULL;                                                                \
-        size_t n_ = 0;                                                                         \
-        int rc_;                                                                               \
-        while ((rc_ = sqlite3_step(s)) == SQLITE_ROW) {                                        \
-            v_ = xrealloc(v_, (n_ + 1) * sizeof(*v_));                                         \
-            from_row(s, &v_[n_++]);                                                            \
-        }                                                                                      \
-        sqlite3_reset(s);                                                                      \
-        if (rc_ != SQLITE_DONE) {                                                              \
-            freefn(v_, n_);                                                                    \
-            return sq_error(c, rc_);                                                           \
-        }                                                                                      \
-        *(out) = v_;                                                                           \
-        *(n_out) = n_;                                                                         \
-        return TERR_OK;                                                                        \
+#define COLLECT_ROWS(c, s, type, from_row, freefn, out, n_out)                                     \
+    do {                                                                                           \
+        struct type *v_ = NULL;                                                                    \
+        size_t n_ = 0;                                                                             \
+        int rc_;                                                                                   \
+        while ((rc_ = sqlite3_step(s)) == SQLITE_ROW) {                                            \
+            v_ = xrealloc(v_, (n_ + 1) * sizeof(*v_));                                             \
+            from_row(s, &v_[n_++]);                                                                \
+        }                                                                                          \
+        sqlite3_reset(s);                                                                          \
+        if (rc_ != SQLITE_DONE) {                                                                  \
+            freefn(v_, n_);                                                                        \
+            return sq_error(c, rc_);                                                               \
+        }                                                                                          \
+        *(out) = v_;                                                                               \
+        *(n_out) = n_;                                                                             \
+        return TERR_OK;                                                                            \
     } while (0)
 
-
 /* Runs a "DELETE ... WHERE time < ?1" statement; *n_out (may be NULL) counts rows. */
-enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t,
-                           int64_t *n_out);
+enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t, int64_t *n_out);
 
 /* Bind helpers: 0 binds NULL for optional ids and times. */
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
@@ -192,8 +192,7 @@ enum terr sq_message_insert(struct store_conn *c, struct message *m);
 enum terr sq_message_list(struct store_conn *c, int64_t ticket_id, bool with_internal,
                           struct message **out, size_t *n_out);
 enum terr sq_event_insert(struct store_conn *c, struct event *e);
-enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, struct event **out,
-                        size_t *n_out);
+enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, struct event **out, size_t *n_out);
 enum terr sq_idem_get(struct store_conn *c, const char *principal, const char *key,
                       struct idem_record *out);
 enum terr sq_idem_put(struct store_conn *c, const struct idem_record *r);

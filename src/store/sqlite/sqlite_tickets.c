@@ -28,7 +28,8 @@ static void ticket_from_row(sqlite3_stmt *s, struct ticket *t)
     sq_strlist_parse((const char *)sqlite3_column_text(s, 14), &t->tags);
 }
 
-/* Binds the 14 ticket columns in TICKET_INSERT/TICKET_UPDATE order; returns the tags JSON to free. */
+/* Binds the 14 ticket columns in TICKET_INSERT/TICKET_UPDATE order; returns the tags JSON to free.
+ */
 static char *bind_ticket(sqlite3_stmt *s, const struct ticket *t)
 {
     char *tags = sq_strlist_json(&t->tags);
@@ -186,8 +187,7 @@ enum terr sq_event_insert(struct store_conn *c, struct event *e)
     return sq_insert_id(c, s, &e->id);
 }
 
-enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, struct event **out,
-                        size_t *n_out)
+enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, struct event **out, size_t *n_out)
 {
     sqlite3_stmt *s = sq_stmt(c, STMT_EVENT_LIST);
     if (!s)

@@ -25,32 +25,32 @@ static const char *const author_names[] = {"customer", "agent", "system"};
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Names never accepted by any vocabulary. */
-static const char *const unknown[] = {"", "unknown", "NEW", "Open", " low", "calm ", "emails",
-                                      "administrator", "cust"};
+static const char *const unknown[] = {"",      "unknown", "NEW",           "Open", " low",
+                                      "calm ", "emails",  "administrator", "cust"};
 
 /*
  * One round trip per vocabulary: value -> name -> value, the name as expected,
  * unknown names rejected with *out left untouched, an out-of-range value named
  * "unknown".  A macro, because each vocabulary has its own enum type.
  */
-#define CHECK_VOCAB(type, names, name_fn, parse_fn)                                          \
-    do {                                                                                     \
-        for (size_t i = 0; i < COUNT(names); i++) {                                          \
-            enum type v = (enum type)99;                                                     \
-            assert_string_equal(name_fn((enum type)i), names[i]);                            \
-            assert_true(parse_fn(names[i], &v));                                             \
-            assert_int_equal(v, i);                                                          \
-        }                                                                                    \
-        for (size_t i = 0; i < COUNT(unknown); i++) {                                        \
-            enum type v = (enum type)1;                                                      \
-            if (parse_fn(unknown[i], &v))                                                    \
-                fail_msg(#parse_fn " accepted '%s'", unknown[i]);                            \
-            assert_int_equal(v, 1);                                                          \
-        }                                                                                    \
-        enum type untouched = (enum type)1;                                                  \
-        assert_false(parse_fn(NULL, &untouched));                                            \
-        assert_int_equal(untouched, 1);                                                      \
-        assert_string_equal(name_fn((enum type)COUNT(names)), "unknown");                    \
+#define CHECK_VOCAB(type, names, name_fn, parse_fn)                                                \
+    do {                                                                                           \
+        for (size_t i = 0; i < COUNT(names); i++) {                                                \
+            enum type v = (enum type)99;                                                           \
+            assert_string_equal(name_fn((enum type)i), names[i]);                                  \
+            assert_true(parse_fn(names[i], &v));                                                   \
+            assert_int_equal(v, i);                                                                \
+        }                                                                                          \
+        for (size_t i = 0; i < COUNT(unknown); i++) {                                              \
+            enum type v = (enum type)1;                                                            \
+            if (parse_fn(unknown[i], &v))                                                          \
+                fail_msg(#parse_fn " accepted '%s'", unknown[i]);                                  \
+            assert_int_equal(v, 1);                                                                \
+        }                                                                                          \
+        enum type untouched = (enum type)1;                                                        \
+        assert_false(parse_fn(NULL, &untouched));                                                  \
+        assert_int_equal(untouched, 1);                                                            \
+        assert_string_equal(name_fn((enum type)COUNT(names)), "unknown");                          \
     } while (0)
 
 static void status_names_round_trip(void **state)
@@ -144,7 +144,7 @@ static void strlist_release_empties_and_allows_reuse(void **state)
     strlist_push(&l, "again");
     assert_int_equal(l.n, 1);
     strlist_release(&l);
-    strlist_release(&l);  /* releasing an empty list is harmless */
+    strlist_release(&l); /* releasing an empty list is harmless */
     strlist_release(NULL);
 }
 

@@ -9,7 +9,7 @@
 
 #include "domain/ticket_rules.h"
 
-#define T0 1700000000000LL /* when the test ticket was created */
+#define T0  1700000000000LL /* when the test ticket was created */
 #define NOW 1700000500000LL
 
 static struct ticket make_ticket(enum ticket_status status)
@@ -42,8 +42,8 @@ static void assert_same_ticket(const struct ticket *a, const struct ticket *b)
 static void open_ticket_moves_through_working_statuses(void **state)
 {
     (void)state;
-    static const enum ticket_status path[] = {STATUS_OPEN, STATUS_PENDING, STATUS_OPEN,
-                                              STATUS_RESOLVED, STATUS_OPEN, STATUS_CLOSED};
+    static const enum ticket_status path[] = {STATUS_OPEN,     STATUS_PENDING, STATUS_OPEN,
+                                              STATUS_RESOLVED, STATUS_OPEN,    STATUS_CLOSED};
     struct ticket t = make_ticket(STATUS_NEW);
     int64_t now = NOW;
     for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++, now += 1000) {
@@ -255,7 +255,10 @@ static void plausible_emails_pass(void **state)
 {
     (void)state;
     static const char *const ok[] = {
-        "a@b.co", "first.last+tag@example.org", "x@mail.sub.example.com", "o'neil@ex-ample.ie",
+        "a@b.co",
+        "first.last+tag@example.org",
+        "x@mail.sub.example.com",
+        "o'neil@ex-ample.ie",
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
         if (!email_plausible(ok[i]))
@@ -266,10 +269,9 @@ static void implausible_emails_fail(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "",          "plain",       "@b.co",       "a@",         "a@b",
-        "a@.co",     "a@b.",        "a@@b.co",     "a@b@c.co",   "a b@c.co",
-        "a@b.co ",   " a@b.co",     "a\t@b.co",    "a@b.co\n",   "a@b.c\x7f",
-        "a@b\r.co",
+        "",         "plain",    "@b.co",     "a@",       "a@b",     "a@.co",
+        "a@b.",     "a@@b.co",  "a@b@c.co",  "a b@c.co", "a@b.co ", " a@b.co",
+        "a\t@b.co", "a@b.co\n", "a@b.c\x7f", "a@b\r.co",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (email_plausible(bad[i]))

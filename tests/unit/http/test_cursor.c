@@ -51,11 +51,11 @@ static void forged_cursors_are_refused(void **state)
     (void)state;
     int64_t key, id;
     assert_true(decodes_raw("0:50:7"));
-    assert_false(decodes_raw("0:50:0"));                    /* ids are positive */
+    assert_false(decodes_raw("0:50:0")); /* ids are positive */
     assert_false(decodes_raw("0:50:-7"));
-    assert_false(decodes_raw("0:50"));                      /* a part missing */
-    assert_false(decodes_raw("0:50:7:9"));                  /* one too many */
-    assert_false(decodes_raw("0:50:7x"));                   /* trailing junk */
+    assert_false(decodes_raw("0:50"));     /* a part missing */
+    assert_false(decodes_raw("0:50:7:9")); /* one too many */
+    assert_false(decodes_raw("0:50:7x"));  /* trailing junk */
     assert_false(decodes_raw("0::7"));
     assert_false(decodes_raw("0:99999999999999999999:7")); /* out of range */
     assert_false(decodes_raw("x:50:7"));

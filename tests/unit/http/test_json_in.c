@@ -48,10 +48,9 @@ static void parse_rejects_invalid_utf8(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "{\"a\": \"\xff\"}",
-        "{\"a\": \"\xc0\xaf\"}",         /* overlong */
-        "{\"a\": \"\xed\xa0\x80\"}",     /* raw surrogate */
-        "{\"\xc3\": 1}",                 /* truncated, in a key */
+        "{\"a\": \"\xff\"}", "{\"a\": \"\xc0\xaf\"}", /* overlong */
+        "{\"a\": \"\xed\xa0\x80\"}",                  /* raw surrogate */
+        "{\"\xc3\": 1}",                              /* truncated, in a key */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct terr_info ei = {0};
@@ -71,9 +70,22 @@ static void parse_rejects_malformed_json(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "", " ", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\": 1,}", "{'a': 1}", "{a: 1}",
-        "{\"a\": tru}", "{\"a\": 01}", "{\"a\": \"unterminated}", "{} {}", "{}x",
-        "{\"a\": NaN}", "{\"a\": \"\\x41\"}",
+        "",
+        " ",
+        "{",
+        "}",
+        "{\"a\"}",
+        "{\"a\":}",
+        "{\"a\": 1,}",
+        "{'a': 1}",
+        "{a: 1}",
+        "{\"a\": tru}",
+        "{\"a\": 01}",
+        "{\"a\": \"unterminated}",
+        "{} {}",
+        "{}x",
+        "{\"a\": NaN}",
+        "{\"a\": \"\\x41\"}",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct terr_info ei = {0};
@@ -174,8 +186,7 @@ static void check_accepts_only_required_fields(void **state)
     (void)state;
     struct terr_info ei;
     assert_int_equal(check("{\"subject\": \"hi\"}", &ei), TERR_OK);
-    assert_int_equal(check("{\"subject\": \"hi\", \"customer\": {\"name\": \"x\"}}", &ei),
-                     TERR_OK);
+    assert_int_equal(check("{\"subject\": \"hi\", \"customer\": {\"name\": \"x\"}}", &ei), TERR_OK);
 }
 
 static void check_names_unknown_field(void **state)

@@ -130,8 +130,16 @@ static void unknown_paths_are_not_found(void **state)
 {
     (void)state;
     static const char *const paths[] = {
-        "", "//", "/api", "/api/v1", "/api/v1/", "/api/v2/tickets", "/api/v1/ticket",
-        "/api/v1/ticketsx", "/API/v1/tickets", "/api/v1/tickets/5/notes",
+        "",
+        "//",
+        "/api",
+        "/api/v1",
+        "/api/v1/",
+        "/api/v2/tickets",
+        "/api/v1/ticket",
+        "/api/v1/ticketsx",
+        "/API/v1/tickets",
+        "/api/v1/tickets/5/notes",
         "/api/v1/customers",
     };
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -146,7 +154,7 @@ static void trailing_slash_is_not_matched(void **state)
 {
     (void)state;
     static const char *const paths[] = {
-        "/healthz/", "/api/v1/tickets/", "/api/v1/tickets/5/", "/api/v1/tickets/5/messages/",
+        "/healthz/",        "/api/v1/tickets/", "/api/v1/tickets/5/", "/api/v1/tickets/5/messages/",
         "/api/v1/session/",
     };
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -166,12 +174,18 @@ static void only_health_and_login_are_public(void **state)
     static const struct {
         const char *method, *path;
     } closed[] = {
-        {"GET", "/api/v1/session"},         {"DELETE", "/api/v1/session"},
-        {"POST", "/api/v1/tickets"},        {"GET", "/api/v1/tickets"},
-        {"GET", "/api/v1/tickets/1"},       {"PATCH", "/api/v1/tickets/1"},
-        {"GET", "/api/v1/tickets/1/events"}, {"POST", "/api/v1/tickets/1/messages"},
-        {"GET", "/api/v1/tickets/1/messages"}, {"GET", "/api/v1/customers/1"},
-        {"POST", "/api/v1/agents"},         {"GET", "/api/v1/agents"},
+        {"GET", "/api/v1/session"},
+        {"DELETE", "/api/v1/session"},
+        {"POST", "/api/v1/tickets"},
+        {"GET", "/api/v1/tickets"},
+        {"GET", "/api/v1/tickets/1"},
+        {"PATCH", "/api/v1/tickets/1"},
+        {"GET", "/api/v1/tickets/1/events"},
+        {"POST", "/api/v1/tickets/1/messages"},
+        {"GET", "/api/v1/tickets/1/messages"},
+        {"GET", "/api/v1/customers/1"},
+        {"POST", "/api/v1/agents"},
+        {"GET", "/api/v1/agents"},
     };
     for (size_t i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
         m = run(closed[i].method, closed[i].path);

@@ -38,8 +38,11 @@ static enum terr seed_tx(struct store_tx *tx, void *arg)
     for (int i = 0; i < 2 && !e; i++) {
         char key[16];
         snprintf(key, sizeof(key), "k%d", i);
-        struct idem_record r = {.principal = "agent:1", .key = key, .status = 201,
-                                .response = "{}", .created_at = NOW - ages[i]};
+        struct idem_record r = {.principal = "agent:1",
+                                .key = key,
+                                .status = 201,
+                                .response = "{}",
+                                .created_at = NOW - ages[i]};
         e = store_idem_put(tx, &r);
     }
     return e;

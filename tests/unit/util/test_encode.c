@@ -40,7 +40,7 @@ static const struct {
     const char *raw;
     const char *text;
 } rfc_vectors[] = {
-    {"", ""},         {"f", "Zg"},          {"fo", "Zm8"},        {"foo", "Zm9v"},
+    {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
     {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
 };
 
@@ -107,9 +107,8 @@ static void base64url_round_trips_lengths_0_to_40(void **state)
         base64url_encode(in, n, text);
         assert_int_equal(strlen(text), base64url_len(n));
         for (size_t i = 0; text[i]; i++)
-            assert_non_null(
-                strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-                       text[i]));
+            assert_non_null(strchr(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", text[i]));
 
         unsigned char back[40];
         size_t len = 999;
@@ -124,13 +123,9 @@ static void base64url_rejects_bad_characters(void **state)
     (void)state;
     /* Each has a possible length, so only the character can be the reason. */
     static const char *const bad[] = {
-        "Zm9v+A", /* standard alphabet */
-        "Zm9v/A",
-        "Zg==",   /* padding */
-        "Zm 9",
-        "Zm9\n",
-        "Zm\xc3\xa9",
-        "Zm.v",
+        "Zm9v+A",         /* standard alphabet */
+        "Zm9v/A", "Zg==", /* padding */
+        "Zm 9",   "Zm9\n", "Zm\xc3\xa9", "Zm.v",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         unsigned char out[16];

@@ -67,7 +67,7 @@ static void out_of_range_code_is_internal(void **state)
 {
     (void)state;
     assert_string_equal(terr_code(TERR__COUNT), "internal");
-    assert_string_equal(terr_code((enum terr)-1), "internal");
+    assert_string_equal(terr_code((enum terr) - 1), "internal");
     assert_int_equal(terr_http_status(TERR__COUNT), 500);
     assert_non_null(terr_message(TERR__COUNT));
     assert_true(strlen(terr_message((enum terr)1000)) > 0);

@@ -161,8 +161,8 @@ static void now_is_a_plausible_wall_clock(void **state)
 {
     (void)state;
     int64_t now = time_now_ms();
-    assert_true(now > 1704067200000LL);   /* after 2024-01-01 */
-    assert_true(now < 4102444800000LL);   /* before 2100-01-01 */
+    assert_true(now > 1704067200000LL); /* after 2024-01-01 */
+    assert_true(now < 4102444800000LL); /* before 2100-01-01 */
 }
 
 static void mono_clock_does_not_go_backwards(void **state)

@@ -14,7 +14,10 @@ struct sample {
     const char *s;
     size_t n;
 };
-#define S(lit) {lit, sizeof(lit) - 1}
+#define S(lit)                                                                                     \
+    {                                                                                              \
+        lit, sizeof(lit) - 1                                                                       \
+    }
 
 static void check_all(const struct sample *v, size_t count, bool want)
 {
@@ -28,9 +31,7 @@ static void accepts_empty_and_ascii(void **state)
 {
     (void)state;
     static const struct sample v[] = {
-        S(""),
-        S("a"),
-        S("Hello, world! {\"json\": [1, 2]}"),
+        S(""), S("a"), S("Hello, world! {\"json\": [1, 2]}"),
         S("\x01\x1f\x7f"), /* control characters are valid UTF-8 */
     };
     check_all(v, sizeof(v) / sizeof(v[0]), true);
@@ -40,14 +41,14 @@ static void accepts_multibyte(void **state)
 {
     (void)state;
     static const struct sample v[] = {
-        S("caf\xc3\xa9"),            /* é, 2 bytes */
-        S("\xc2\x80"),               /* U+0080, smallest 2-byte */
-        S("\xdf\xbf"),               /* U+07FF, largest 2-byte */
-        S("\xe0\xa0\x80"),           /* U+0800, smallest 3-byte */
-        S("\xe2\x82\xac"),           /* € */
-        S("\xed\x9f\xbf"),           /* U+D7FF, just below the surrogates */
-        S("\xee\x80\x80"),           /* U+E000, just above them */
-        S("\xef\xbf\xbf"),           /* U+FFFF */
+        S("caf\xc3\xa9"),              /* é, 2 bytes */
+        S("\xc2\x80"),                 /* U+0080, smallest 2-byte */
+        S("\xdf\xbf"),                 /* U+07FF, largest 2-byte */
+        S("\xe0\xa0\x80"),             /* U+0800, smallest 3-byte */
+        S("\xe2\x82\xac"),             /* € */
+        S("\xed\x9f\xbf"),             /* U+D7FF, just below the surrogates */
+        S("\xee\x80\x80"),             /* U+E000, just above them */
+        S("\xef\xbf\xbf"),             /* U+FFFF */
         S("\xe6\x97\xa5\xe6\x9c\xac"), /* 日本 */
     };
     check_all(v, sizeof(v) / sizeof(v[0]), true);
@@ -57,10 +58,10 @@ static void accepts_emoji_and_last_code_point(void **state)
 {
     (void)state;
     static const struct sample v[] = {
-        S("\xf0\x9f\x98\x80"),                 /* 😀 U+1F600 */
-        S("ok \xf0\x9f\x91\x8d thanks"),       /* 👍 inside text */
-        S("\xf0\x90\x80\x80"),                 /* U+10000 */
-        S("\xf4\x8f\xbf\xbf"),                 /* U+10FFFF */
+        S("\xf0\x9f\x98\x80"),           /* 😀 U+1F600 */
+        S("ok \xf0\x9f\x91\x8d thanks"), /* 👍 inside text */
+        S("\xf0\x90\x80\x80"),           /* U+10000 */
+        S("\xf4\x8f\xbf\xbf"),           /* U+10FFFF */
     };
     check_all(v, sizeof(v) / sizeof(v[0]), true);
 }
@@ -84,11 +85,11 @@ static void rejects_surrogates(void **state)
 {
     (void)state;
     static const struct sample v[] = {
-        S("\xed\xa0\x80"),                 /* U+D800 */
-        S("\xed\xaf\xbf"),                 /* U+DBFF */
-        S("\xed\xb0\x80"),                 /* U+DC00 */
-        S("\xed\xbf\xbf"),                 /* U+DFFF */
-        S("\xed\xa0\xbd\xed\xb8\x80"),     /* CESU-8 pair for U+1F600 */
+        S("\xed\xa0\x80"),             /* U+D800 */
+        S("\xed\xaf\xbf"),             /* U+DBFF */
+        S("\xed\xb0\x80"),             /* U+DC00 */
+        S("\xed\xbf\xbf"),             /* U+DFFF */
+        S("\xed\xa0\xbd\xed\xb8\x80"), /* CESU-8 pair for U+1F600 */
         S("a\xed\xa0\x80z"),
     };
     check_all(v, sizeof(v) / sizeof(v[0]), false);
@@ -98,7 +99,7 @@ static void rejects_past_last_code_point(void **state)
 {
     (void)state;
     static const struct sample v[] = {
-        S("\xf4\x90\x80\x80"),         /* U+110000 */
+        S("\xf4\x90\x80\x80"), /* U+110000 */
         S("\xf5\x80\x80\x80"),
         S("\xf7\xbf\xbf\xbf"),
         S("\xf8\x88\x80\x80\x80"),     /* old 5-byte form */
@@ -117,9 +118,11 @@ static void rejects_truncated_sequences(void **state)
         S("caf\xc3"),
         S("\xe2\x82"),
         S("\xf0\x9f\x98"),
-        S("\xe2\x82" "A"),     /* cut short by an ASCII byte */
-        S("\xf0\x9f" "ab"),
-        S("\xc3\xc3\xa9"),     /* a lead byte where a continuation belongs */
+        S("\xe2\x82"
+          "A"), /* cut short by an ASCII byte */
+        S("\xf0\x9f"
+          "ab"),
+        S("\xc3\xc3\xa9"), /* a lead byte where a continuation belongs */
     };
     check_all(v, sizeof(v) / sizeof(v[0]), false);
 }
@@ -140,7 +143,8 @@ static void rejects_stray_continuation_bytes(void **state)
     static const struct sample v[] = {
         S("\x80"),
         S("\xbf"),
-        S("a\x80" "b"),
+        S("a\x80"
+          "b"),
         S("\xc3\xa9\xa9"), /* one continuation too many */
         S("\xe2\x82\xac\x80"),
     };
