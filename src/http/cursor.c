@@ -50,3 +50,32 @@ bool cursor_decode(const char *s, enum ticket_sort sort, int64_t *key, int64_t *
     *id = i;
     return true;
 }
+
+void cursor_encode_id(int64_t id, char *out, size_t len)
+{
+    char raw[40];
+    int n = snprintf(raw, sizeof(raw), "id:%lld", (long long)id);
+    if (n < 0 || base64url_len((size_t)n) >= len) {
+        out[0] = '\0';
+        return;
+    }
+    base64url_encode((const unsigned char *)raw, (size_t)n, out);
+}
+
+bool cursor_decode_id(const char *s, int64_t *id)
+{
+    unsigned char raw[64];
+    size_t n;
+    if (strlen(s) > 80 || !base64url_decode(s, strlen(s), raw, sizeof(raw) - 1, &n))
+        return false;
+    raw[n] = '\0';
+    const char *p = (const char *)raw;
+    long long v;
+    if (strncmp(p, "id:", 3) != 0)
+        return false;
+    p += 3;
+    if (!cursor_number(&p, '\0', &v) || v <= 0)
+        return false;
+    *id = v;
+    return true;
+}

@@ -19,4 +19,8 @@ void cursor_encode(enum ticket_sort sort, int64_t key, int64_t id, char *out, si
  * another sort order, numbers out of range). */
 bool cursor_decode(const char *s, enum ticket_sort sort, int64_t *key, int64_t *id);
 
+/* Cursors for lists in id order (a thread, an audit trail): the last id shown. */
+void cursor_encode_id(int64_t id, char *out, size_t len);
+bool cursor_decode_id(const char *s, int64_t *id);
+
 #endif

@@ -1,4 +1,6 @@
-/* /api/v1/customers/{id}: a customer with their tickets, newest first. */
+/* /api/v1/customers/{id}: a customer with their latest tickets, newest first; the
+ * rest page on at GET /api/v1/tickets?customer=ID&sort=created&cursor=... */
+#include "cursor.h"
 #include "handlers.h"
 #include "render.h"
 
@@ -19,22 +21,29 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
     json_t *body = render_customer(&c);
     customer_release(&c);
 
+    /* One more than shown tells whether the list goes on. */
     struct ticket_query q = {
-        .customer_id = o->id, .sort = SORT_CREATED, .limit = CUSTOMER_TICKETS_MAX};
+        .customer_id = o->id, .sort = SORT_CREATED, .limit = CUSTOMER_TICKETS_MAX + 1};
     struct ticket *v;
     size_t n;
     if ((e = store_ticket_list(tx, &q, &v, &n))) {
         json_decref(body);
         return e;
     }
+    size_t shown = n > CUSTOMER_TICKETS_MAX ? CUSTOMER_TICKETS_MAX : n;
     json_t *tickets = json_array();
-    for (size_t i = 0; i < n && !e; i++) {
+    for (size_t i = 0; i < shown && !e; i++) {
         json_t *t;
         if ((e = render_ticket(tx, &v[i], false, &t)) == TERR_OK)
             json_array_append_new(tickets, t);
     }
+    /* The rest continue at GET /api/v1/tickets?customer=ID&sort=created&cursor=... */
+    char next[128] = "";
+    if (n > shown)
+        cursor_encode(SORT_CREATED, v[shown - 1].id, v[shown - 1].id, next, sizeof(next));
     tickets_free(v, n);
     json_object_set_new(body, "tickets", tickets);
+    json_object_set_new(body, "tickets_next_cursor", next[0] ? json_string(next) : json_null());
     if (e) {
         json_decref(body);
         return e;

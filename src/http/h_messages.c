@@ -6,6 +6,7 @@
 #include "../util/alloc.h"
 #include "handlers.h"
 #include "json_in.h"
+#include "paging.h"
 #include "render.h"
 
 static const struct jfield message_fields[] = {
@@ -63,7 +64,10 @@ void h_messages_create(struct request *req)
 
 struct thread {
     int64_t id;
+    int64_t after_id;
+    size_t limit;
     json_t *items;
+    json_t *next;
 };
 
 static enum terr list_tx(struct store_tx *tx, void *arg)
@@ -76,23 +80,30 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
     ticket_release(&tk);
     struct message *v;
     size_t n;
-    if ((e = store_message_list(tx, t->id, true, &v, &n)))
+    /* One more than shown tells whether another page follows. */
+    if ((e = store_message_page(tx, t->id, true, t->after_id, t->limit + 1, &v, &n)))
         return e;
+    size_t shown = n > t->limit ? t->limit : n;
     t->items = json_array();
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < shown; i++)
         json_array_append_new(t->items, render_message(&v[i]));
+    t->next = page_next_id(n > shown, shown ? v[shown - 1].id : 0);
     messages_free(v, n);
     return TERR_OK;
 }
 
 void h_messages_list(struct request *req)
 {
+    static const char *const params[] = {"limit", "cursor", NULL};
     struct thread t = {.id = req->params[0]};
+    if (!query_only(req, params) || !query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &t.limit) ||
+        !query_id_cursor(req, &t.after_id))
+        return;
     enum terr e = store_read(req_store(req), list_tx, &t);
     if (e == TERR_NOT_FOUND)
         reply_error(req, e, NULL, "ticket %lld not found", (long long)t.id);
     else if (e)
         reply_err_info(req, e);
     else
-        reply_json(req, 200, json_pack("{s:o}", "items", t.items));
+        reply_json(req, 200, json_pack("{s:o, s:o}", "items", t.items, "next_cursor", t.next));
 }

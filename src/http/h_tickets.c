@@ -12,6 +12,7 @@
 #include "cursor.h"
 #include "handlers.h"
 #include "json_in.h"
+#include "paging.h"
 #include "render.h"
 #include "server_int.h"
 
@@ -153,30 +154,14 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
     return e;
 }
 
-static const char *const list_params[] = {"status", "assignee", "level", "sort",
-                                          "limit",  "cursor",   NULL};
-
-static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    const char **bad = cls;
-    (void)kind;
-    for (const char *const *p = list_params; *p; p++)
-        if (strcmp(*p, key) == 0)
-            return (value && !utf8_valid(value, strlen(value))) ? (*bad = key, MHD_NO) : MHD_YES;
-    *bad = key;
-    return MHD_NO;
-}
+static const char *const list_params[] = {"status", "assignee", "customer", "level",
+                                          "sort",   "limit",    "cursor",   NULL};
 
 void h_tickets_list(struct request *req)
 {
     struct list_page p = {.q = {.sort = SORT_RISK, .limit = PAGE_DEFAULT}};
-    const char *bad = NULL;
-    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_param, &bad);
-    if (bad) {
-        reply_error(req, TERR_UNKNOWN_FIELD, bad, "unknown or invalid query parameter '%s'", bad);
+    if (!query_only(req, list_params) || !query_limit(req, PAGE_DEFAULT, PAGE_MAX, &p.q.limit))
         return;
-    }
     const char *v;
     if ((v = req_query(req, "status"))) {
         if (!status_parse(v, &p.q.status)) {
@@ -209,6 +194,15 @@ void h_tickets_list(struct request *req)
             return;
         }
     }
+    if ((v = req_query(req, "customer"))) {
+        char *end;
+        long long id = strtoll(v, &end, 10);
+        if (!*v || *end || id <= 0) {
+            reply_error(req, TERR_INVALID, "customer", "'customer' must be a customer id");
+            return;
+        }
+        p.q.customer_id = id;
+    }
     if ((v = req_query(req, "sort"))) {
         if (strcmp(v, "risk") == 0)
             p.q.sort = SORT_RISK;
@@ -220,15 +214,6 @@ void h_tickets_list(struct request *req)
             reply_error(req, TERR_INVALID, "sort", "'sort' must be one of risk, updated, created");
             return;
         }
-    }
-    if ((v = req_query(req, "limit"))) {
-        char *end;
-        long long n = strtoll(v, &end, 10);
-        if (!*v || *end || n < 1 || n > PAGE_MAX) {
-            reply_error(req, TERR_INVALID, "limit", "'limit' must be between 1 and %d", PAGE_MAX);
-            return;
-        }
-        p.q.limit = (size_t)n;
     }
     if ((v = req_query(req, "cursor"))) {
         if (!cursor_decode(v, p.q.sort, &p.q.after_key, &p.q.after_id)) {
@@ -372,7 +357,10 @@ void h_ticket_patch(struct request *req)
 
 struct events_page {
     int64_t id;
+    int64_t after_id;
+    size_t limit;
     json_t *items;
+    json_t *next;
 };
 
 static enum terr events_tx(struct store_tx *tx, void *arg)
@@ -385,23 +373,30 @@ static enum terr events_tx(struct store_tx *tx, void *arg)
     ticket_release(&t);
     struct event *v;
     size_t n;
-    if ((e = store_event_list(tx, p->id, &v, &n)))
+    /* One more than shown tells whether another page follows. */
+    if ((e = store_event_page(tx, p->id, p->after_id, p->limit + 1, &v, &n)))
         return e;
+    size_t shown = n > p->limit ? p->limit : n;
     p->items = json_array();
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < shown; i++)
         json_array_append_new(p->items, render_event(&v[i]));
+    p->next = page_next_id(n > shown, shown ? v[shown - 1].id : 0);
     events_free(v, n);
     return TERR_OK;
 }
 
 void h_ticket_events(struct request *req)
 {
+    static const char *const params[] = {"limit", "cursor", NULL};
     struct events_page p = {.id = req->params[0]};
+    if (!query_only(req, params) || !query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
+        !query_id_cursor(req, &p.after_id))
+        return;
     enum terr e = store_read(req_store(req), events_tx, &p);
     if (e == TERR_NOT_FOUND)
         reply_error(req, e, NULL, "ticket %lld not found", (long long)p.id);
     else if (e)
         reply_err_info(req, e);
     else
-        reply_json(req, 200, json_pack("{s:o}", "items", p.items));
+        reply_json(req, 200, json_pack("{s:o, s:o}", "items", p.items, "next_cursor", p.next));
 }

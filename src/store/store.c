@@ -371,7 +371,13 @@ enum terr store_message_insert(struct store_tx *tx, struct message *m)
 enum terr store_message_list(struct store_tx *tx, int64_t ticket_id, bool with_internal,
                              struct message **out, size_t *n_out)
 {
-    return tx->st->ops->message_list(tx->conn, ticket_id, with_internal, out, n_out);
+    return tx->st->ops->message_list(tx->conn, ticket_id, with_internal, 0, 0, out, n_out);
+}
+enum terr store_message_page(struct store_tx *tx, int64_t ticket_id, bool with_internal,
+                             int64_t after_id, size_t limit, struct message **out, size_t *n_out)
+{
+    return tx->st->ops->message_list(tx->conn, ticket_id, with_internal, after_id, limit, out,
+                                     n_out);
 }
 enum terr store_event_insert(struct store_tx *tx, struct event *e)
 {
@@ -380,7 +386,12 @@ enum terr store_event_insert(struct store_tx *tx, struct event *e)
 enum terr store_event_list(struct store_tx *tx, int64_t ticket_id, struct event **out,
                            size_t *n_out)
 {
-    return tx->st->ops->event_list(tx->conn, ticket_id, out, n_out);
+    return tx->st->ops->event_list(tx->conn, ticket_id, 0, 0, out, n_out);
+}
+enum terr store_event_page(struct store_tx *tx, int64_t ticket_id, int64_t after_id, size_t limit,
+                           struct event **out, size_t *n_out)
+{
+    return tx->st->ops->event_list(tx->conn, ticket_id, after_id, limit, out, n_out);
 }
 enum terr store_idem_get(struct store_tx *tx, const char *principal, const char *key,
                          struct idem_record *out)

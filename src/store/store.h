@@ -137,11 +137,17 @@ enum terr store_message_insert(struct store_tx *tx, struct message *m); /* sets 
 /* Messages of a ticket, oldest first; internal notes only if with_internal. */
 enum terr store_message_list(struct store_tx *tx, int64_t ticket_id, bool with_internal,
                              struct message **out, size_t *n_out);
+/* At most limit of them (0: no limit) with ids above after_id, oldest first. */
+enum terr store_message_page(struct store_tx *tx, int64_t ticket_id, bool with_internal,
+                             int64_t after_id, size_t limit, struct message **out, size_t *n_out);
 
 enum terr store_event_insert(struct store_tx *tx, struct event *e); /* sets e->id */
 /* Events of a ticket, oldest first. */
 enum terr store_event_list(struct store_tx *tx, int64_t ticket_id, struct event **out,
                            size_t *n_out);
+/* At most limit of them (0: no limit) with ids above after_id, oldest first. */
+enum terr store_event_page(struct store_tx *tx, int64_t ticket_id, int64_t after_id, size_t limit,
+                           struct event **out, size_t *n_out);
 
 /* The first answer given to a POST with an Idempotency-Key. */
 struct idem_record {

@@ -138,6 +138,33 @@ expect 200 "read the thread"
 expect_json '[.items[].author] | join(",")' "customer,agent,agent,customer" "the thread in order"
 expect_json '[.items[].internal] | join(",")' "false,true,false,false" "with the internal flag"
 
+# A thread and an audit trail page by cursor, oldest first.
+req POST /api/v1/tickets "$(ticket_body 'Long thread' long@example.org 'm1')"
+tl=$(json .id)
+for i in 2 3 4 5; do req POST "/api/v1/tickets/$tl/messages" "{\"author\":\"customer\",\"body\":\"m$i\"}"; done
+bodies="" cursor="" pages=0
+while :; do
+    req GET "/api/v1/tickets/$tl/messages?limit=2${cursor:+&cursor=$cursor}"
+    [ "$STATUS" = 200 ] || { not_ok "thread page $pages"; break; }
+    bodies="$bodies$(json '[.items[].body] | join(",")'),"
+    pages=$((pages + 1))
+    cursor=$(json '.next_cursor // empty')
+    [ -z "$cursor" ] || [ $pages -gt 5 ] && break
+done
+check "a thread of 5 in pages of 2 ($bodies)" [ "$bodies" = "m1,m2,m3,m4,m5," ] && [ "$pages" = 3 ]
+req GET "/api/v1/tickets/$tl/events?limit=1"
+expect_json '.items[0].action' ticket.create "the audit trail pages too"
+check "with a next cursor" [ "$(json .next_cursor)" != null ]
+req GET "/api/v1/tickets/$tl/events?cursor=$(json .next_cursor)&limit=500"
+expect_json '.items | length' 4 "the rest of the trail"
+expect_json .next_cursor null "and no more"
+req GET "/api/v1/tickets/$tl/messages?limit=501"
+expect 400 invalid_value "a thread page over 500"
+req GET "/api/v1/tickets/$tl/messages?cursor=nope"
+expect 400 invalid_value "a forged thread cursor"
+req GET "/api/v1/tickets/$tl/events?sort=risk"
+expect 400 unknown_field "an unknown parameter on the audit trail"
+
 req PATCH "/api/v1/tickets/$t1" '{"status":"closed"}'
 expect 200 "close the ticket"
 req PATCH "/api/v1/tickets/$t1" '{"status":"open"}'
@@ -155,6 +182,22 @@ expect 200 "read a customer"
 expect_json .email ana@example.org "the customer's email"
 expect_json '.tickets | length' 2 "with their tickets"
 expect_json '.handles[0].channel' email "and their email handle"
+expect_json .tickets_next_cursor null "all of them fit on the first page"
+req GET "/api/v1/tickets?customer=$c1&sort=created"
+expect_json '[.items[].id] | join(",")' "$t2,$t1" "the tickets list filters by customer"
+req GET "/api/v1/tickets?customer=abc"
+expect 400 invalid_value "a customer filter that is not an id"
+first_many=""
+for i in $(seq 1 101); do
+    req POST /api/v1/tickets "$(ticket_body "Many $i" many@example.org)"
+    [ -z "$first_many" ] && first_many=$(json .id) && cm=$(json .customer.id)
+done
+req GET "/api/v1/customers/$cm"
+expect_json '.tickets | length' 100 "a customer shows their latest 100 tickets"
+next=$(json .tickets_next_cursor)
+check "and a cursor for the rest" [ "$next" != null ]
+req GET "/api/v1/tickets?customer=$cm&sort=created&cursor=$next"
+expect_json '[.items[].id] | join(",")' "$first_many" "which continues on the tickets list"
 req GET /api/v1/customers/999999
 expect 404 not_found "an unknown customer"
 

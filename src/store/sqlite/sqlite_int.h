@@ -81,10 +81,12 @@
     X(MESSAGE_INSERT, "INSERT INTO messages (ticket_id, author_kind, author_id, body,"        \
                       " internal, channel, created_at, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?)") \
     X(MESSAGE_LIST, "SELECT " MESSAGE_COLS " FROM messages"                                    \
-                    " WHERE ticket_id = ? AND (? OR internal = 0) ORDER BY id")                \
+                    " WHERE ticket_id = ?1 AND (?2 OR internal = 0) AND id > ?3"               \
+                    " ORDER BY id LIMIT ?4")                                                   \
     X(EVENT_INSERT, "INSERT INTO events (actor_kind, actor_id, action, target_kind, target_id," \
                     " ticket_id, before, after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") \
-    X(EVENT_LIST, "SELECT " EVENT_COLS " FROM events WHERE ticket_id = ? ORDER BY id")         \
+    X(EVENT_LIST, "SELECT " EVENT_COLS " FROM events WHERE ticket_id = ?1 AND id > ?2"         \
+                  " ORDER BY id LIMIT ?3")                                                     \
     X(IDEM_GET, "SELECT principal, key, request_hash, status, response, created_at"            \
                 " FROM idempotency_keys WHERE principal = ? AND key = ?")                      \
     X(IDEM_PUT, "INSERT INTO idempotency_keys (principal, key, request_hash, status,"         \
@@ -190,9 +192,10 @@ enum terr sq_ticket_list(struct store_conn *c, const struct ticket_query *q, str
                          size_t *n_out);
 enum terr sq_message_insert(struct store_conn *c, struct message *m);
 enum terr sq_message_list(struct store_conn *c, int64_t ticket_id, bool with_internal,
-                          struct message **out, size_t *n_out);
+                          int64_t after_id, size_t limit, struct message **out, size_t *n_out);
 enum terr sq_event_insert(struct store_conn *c, struct event *e);
-enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, struct event **out, size_t *n_out);
+enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, int64_t after_id, size_t limit,
+                        struct event **out, size_t *n_out);
 enum terr sq_idem_get(struct store_conn *c, const char *principal, const char *key,
                       struct idem_record *out);
 enum terr sq_idem_put(struct store_conn *c, const struct idem_record *r);

@@ -142,14 +142,22 @@ enum terr sq_message_insert(struct store_conn *c, struct message *m)
     return sq_insert_id(c, s, &m->id);
 }
 
+/* SQLite reads a negative LIMIT as "no limit". */
+static sqlite3_int64 sql_limit(size_t limit)
+{
+    return limit ? (sqlite3_int64)limit : -1;
+}
+
 enum terr sq_message_list(struct store_conn *c, int64_t ticket_id, bool with_internal,
-                          struct message **out, size_t *n_out)
+                          int64_t after_id, size_t limit, struct message **out, size_t *n_out)
 {
     sqlite3_stmt *s = sq_stmt(c, STMT_MESSAGE_LIST);
     if (!s)
         return TERR_STORAGE;
     sqlite3_bind_int64(s, 1, ticket_id);
     sqlite3_bind_int(s, 2, with_internal ? 1 : 0);
+    sqlite3_bind_int64(s, 3, after_id);
+    sqlite3_bind_int64(s, 4, sql_limit(limit));
     COLLECT_ROWS(c, s, message, message_from_row, messages_free, out, n_out);
 }
 
@@ -187,12 +195,15 @@ enum terr sq_event_insert(struct store_conn *c, struct event *e)
     return sq_insert_id(c, s, &e->id);
 }
 
-enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, struct event **out, size_t *n_out)
+enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, int64_t after_id, size_t limit,
+                        struct event **out, size_t *n_out)
 {
     sqlite3_stmt *s = sq_stmt(c, STMT_EVENT_LIST);
     if (!s)
         return TERR_STORAGE;
     sqlite3_bind_int64(s, 1, ticket_id);
+    sqlite3_bind_int64(s, 2, after_id);
+    sqlite3_bind_int64(s, 3, sql_limit(limit));
     COLLECT_ROWS(c, s, event, event_from_row, events_free, out, n_out);
 }
 
