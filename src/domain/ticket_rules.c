@@ -58,17 +58,39 @@ bool email_plausible(const char *s)
     return true;
 }
 
+/* Code points that look like nothing or reorder text: spaces that are not
+ * spaces, zero-width marks, bidirectional overrides, C1 controls.  A label
+ * holding one would look like another label, or like none. */
+static bool invisible(unsigned cp)
+{
+    return (cp >= 0x80 && cp <= 0xA0) || cp == 0xAD || cp == 0x180E ||
+           (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+           (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF ||
+           (cp >= 0xFFF0 && cp <= 0xFFFF);
+}
+
 bool label_valid(const char *s, size_t limit)
 {
     size_t n = strlen(s);
     if (n == 0 || n > limit)
         return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p >= 0x80)
-            continue; /* non-ASCII letters are fine; the caller checked UTF-8 */
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (*p >= 0x80) {
+            /* Letters of other scripts are welcome; the caller checked UTF-8. */
+            size_t len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+            unsigned cp = *p & (0x7F >> len);
+            for (size_t i = 1; i < len && p[i]; i++)
+                cp = cp << 6 | (p[i] & 0x3F);
+            if (invisible(cp))
+                return false;
+            for (size_t i = 0; i < len && *p; i++)
+                p++;
+            continue;
+        }
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
               *p == '-' || *p == '_' || *p == ':' || *p == '.'))
             return false;
+        p++;
     }
     return true;
 }

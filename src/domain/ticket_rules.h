@@ -45,7 +45,9 @@ bool email_plausible(const char *s);
 /* True when s has nothing but spaces, tabs and line breaks. */
 bool text_blank(const char *s);
 
-/* Tags and skills: 1..limit bytes of letters, digits, '-', '_', ':' or '.'. */
+/* Tags and skills: 1..limit bytes of letters, digits, '-', '_', ':' or '.';
+ * letters of any script, but no invisible or direction-changing characters.
+ * s must be valid UTF-8. */
 bool label_valid(const char *s, size_t limit);
 
 #endif
