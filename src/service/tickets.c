@@ -31,6 +31,12 @@ static enum terr customer_for(struct store_tx *tx, const char *email, const char
         e = store_customer_insert(tx, &c);
         if (!e)
             e = store_customer_handle_add(tx, c.id, "email", email);
+        if (!e) { /* what was just linked, without reading it back */
+            c.handles = xcalloc(1, sizeof(*c.handles));
+            c.handles[0].channel = xstrdup("email");
+            c.handles[0].handle = xstrdup(email);
+            c.n_handles = 1;
+        }
     } else if (!e && name && *name && (!c.name || !*c.name)) {
         free(c.name);
         c.name = xstrdup(name);
@@ -45,17 +51,10 @@ static enum terr customer_for(struct store_tx *tx, const char *email, const char
             free(text);
         }
     }
-    if (!e) {
-        if (!c.n_handles && c.email) { /* just linked above; mirror it without a read */
-            c.handles = xcalloc(1, sizeof(*c.handles));
-            c.handles[0].channel = xstrdup("email");
-            c.handles[0].handle = xstrdup(c.email);
-            c.n_handles = 1;
-        }
+    if (!e)
         *out = c;
-    } else {
+    else
         customer_release(&c);
-    }
     return e;
 }
 
