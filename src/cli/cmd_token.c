@@ -8,9 +8,12 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: truce token create [--db PATH] --agent EMAIL [--label TEXT]\n\n"
-    "Creates an API token for the agent and prints it alone on the last line.\n"
-    "Only its hash is stored: keep it, it cannot be shown again.\n";
+    "usage: truce token create [--db PATH] --agent EMAIL [--label TEXT]\n"
+    "       truce token revoke [--db PATH] (--token-stdin | --agent EMAIL)\n\n"
+    "create makes an API token for the agent and prints it alone on the last\n"
+    "line.  Only its hash is stored: keep it, it cannot be shown again.\n"
+    "revoke ends the token read from standard input, or every token of the\n"
+    "agent; a running server stops accepting it within 10 seconds.\n";
 
 struct token_job {
     const char *email;
@@ -80,13 +83,92 @@ static int token_create(int argc, char **argv)
     return 0;
 }
 
+struct revoke_job {
+    const char *email; /* NULL: revoke `token` */
+    const char *token;
+    int64_t revoked;
+    struct terr_info ei;
+};
+
+static enum terr revoke_tx(struct store_tx *tx, void *arg)
+{
+    struct revoke_job *j = arg;
+    struct actor system = {.kind = ACTOR_SYSTEM};
+    int64_t agent_id = 0;
+    if (j->email) {
+        struct agent a;
+        enum terr e = store_agent_find_email(tx, j->email, &a, NULL);
+        if (e)
+            return terr_set(&j->ei, e, "agent",
+                            e == TERR_NOT_FOUND ? "no agent has email '%s'" : "cannot read '%s'",
+                            j->email);
+        agent_id = a.id;
+        agent_release(&a);
+    }
+    return svc_token_revoke(tx, &system, j->email ? NULL : j->token, agent_id, &j->revoked,
+                            &j->ei);
+}
+
+static int token_revoke(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"agent", required_argument, NULL, 'a'},
+        {"token-stdin", no_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = DEFAULT_DB;
+    struct revoke_job j = {0};
+    int from_stdin = 0, c;
+    char token[SECRET_TOKEN_MAX + 2];
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 'a':
+            j.email = optarg;
+            break;
+        case 't':
+            from_stdin = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            return bad_option("token revoke", argv);
+        }
+    }
+    if (!!j.email == from_stdin)
+        return fail(EXIT_USAGE, "token revoke needs one of --token-stdin or --agent EMAIL");
+    if (from_stdin) {
+        if (!fgets(token, (int)sizeof(token), stdin))
+            return fail(1, "no token on standard input");
+        token[strcspn(token, "\r\n")] = '\0';
+        j.token = token;
+    }
+    struct store *st;
+    if (cli_open_store(db, &st))
+        return 1;
+    enum terr e = store_write(st, revoke_tx, &j);
+    store_close(st);
+    if (e)
+        return fail(1, "%s", j.ei.message[0] ? j.ei.message : terr_message(e));
+    printf("revoked %lld token%s\n", (long long)j.revoked, j.revoked == 1 ? "" : "s");
+    return 0;
+}
+
 int cmd_token(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "create") == 0)
         return token_create(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
+        return token_revoke(argc - 1, argv + 1);
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage, stdout);
         return 0;
     }
-    return fail(EXIT_USAGE, "token needs a subcommand: create (see 'truce token --help')");
+    return fail(EXIT_USAGE, "token needs a subcommand: create or revoke (see 'truce token --help')");
 }

@@ -14,7 +14,7 @@
 static const struct command commands[] = {
     {"init", cmd_init, "create or migrate a database"},
     {"agent", cmd_agent, "add agents (agent add)"},
-    {"token", cmd_token, "create API tokens (token create)"},
+    {"token", cmd_token, "create and revoke API tokens (token create|revoke)"},
     {"serve", cmd_serve, "run the desk's HTTP server"},
     {"demo", cmd_demo, "load a realistic demo team and tickets"},
 };

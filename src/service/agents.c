@@ -53,6 +53,29 @@ enum terr svc_token_create(struct store_tx *tx, const struct actor *who, int64_t
     return TERR_OK;
 }
 
+enum terr svc_token_revoke(struct store_tx *tx, const struct actor *who, const char *token,
+                           int64_t agent_id, int64_t *n_out, struct terr_info *ei)
+{
+    int64_t now = time_now_ms(), n = 0;
+    enum terr e;
+    if (token) {
+        unsigned char hash[SECRET_HASH_LEN];
+        secret_hash(token, strlen(token), hash);
+        e = store_token_revoke(tx, hash, now, &n);
+    } else {
+        e = store_token_revoke_agent(tx, agent_id, now, &n);
+    }
+    if (!e && n > 0) {
+        char after[96];
+        snprintf(after, sizeof(after), "{\"revoked\":%lld}", (long long)n);
+        e = svc_audit(tx, who, "token.revoke", "agent", token ? 0 : agent_id, 0, NULL, after, now);
+    }
+    if (e)
+        return terr_set(ei, e, NULL, NULL);
+    *n_out = n;
+    return TERR_OK;
+}
+
 enum terr svc_session_create(struct store_tx *tx, int64_t agent_id, char cookie[SECRET_TOKEN_MAX],
                              char csrf[SECRET_TOKEN_MAX], struct terr_info *ei)
 {

@@ -320,6 +320,16 @@ enum terr store_token_insert(struct store_tx *tx, int64_t agent_id,
 {
     return tx->st->ops->token_insert(tx->conn, agent_id, hash, label, out_id);
 }
+enum terr store_token_revoke(struct store_tx *tx, const unsigned char hash[STORE_HASH_LEN],
+                             int64_t now, int64_t *n_out)
+{
+    return tx->st->ops->token_revoke(tx->conn, hash, now, n_out);
+}
+enum terr store_token_revoke_agent(struct store_tx *tx, int64_t agent_id, int64_t now,
+                                   int64_t *n_out)
+{
+    return tx->st->ops->token_revoke_agent(tx->conn, agent_id, now, n_out);
+}
 enum terr store_token_find(struct store_tx *tx, const unsigned char hash[STORE_HASH_LEN],
                            int64_t *out_agent_id)
 {

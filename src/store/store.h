@@ -89,6 +89,12 @@ enum terr store_agent_count(struct store_tx *tx, int64_t *out);
 enum terr store_token_insert(struct store_tx *tx, int64_t agent_id,
                              const unsigned char hash[STORE_HASH_LEN], const char *label,
                              int64_t *out_id);
+/* Revokes the token with this hash (or, with store_token_revoke_agent, every
+ * token of an agent); *n_out (may be NULL) counts the tokens newly revoked. */
+enum terr store_token_revoke(struct store_tx *tx, const unsigned char hash[STORE_HASH_LEN],
+                             int64_t now, int64_t *n_out);
+enum terr store_token_revoke_agent(struct store_tx *tx, int64_t agent_id, int64_t now,
+                                   int64_t *n_out);
 /* The agent owning an unrevoked token with this hash. */
 enum terr store_token_find(struct store_tx *tx, const unsigned char hash[STORE_HASH_LEN],
                            int64_t *out_agent_id);

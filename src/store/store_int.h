@@ -45,6 +45,10 @@ struct store_ops {
     enum terr (*token_insert)(struct store_conn *c, int64_t agent_id,
                               const unsigned char hash[STORE_HASH_LEN], const char *label,
                               int64_t *out_id);
+    enum terr (*token_revoke)(struct store_conn *c, const unsigned char hash[STORE_HASH_LEN],
+                              int64_t now, int64_t *n_out);
+    enum terr (*token_revoke_agent)(struct store_conn *c, int64_t agent_id, int64_t now,
+                                    int64_t *n_out);
     enum terr (*token_find)(struct store_conn *c, const unsigned char hash[STORE_HASH_LEN],
                             int64_t *out_agent_id);
     enum terr (*session_insert)(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],

@@ -74,6 +74,22 @@ expect 401 unauthorized "the cookie is dead after logout"
 check "login and logout are audited" \
     [ "$(sql "select group_concat(action) from events where action like 'session.%'")" = "session.create,session.delete" ]
 
+# Revoking tokens from the CLI (tokens not yet used, so not in the server's cache).
+t1=$("$TRUCE" token create --db "$DB" --agent agent@test.example | tail -n 1)
+t2=$("$TRUCE" token create --db "$DB" --agent lead@test.example | tail -n 1)
+t3=$("$TRUCE" token create --db "$DB" --agent lead@test.example | tail -n 1)
+echo "$t1" | "$TRUCE" token revoke --db "$DB" --token-stdin >"$T_DIR/out"
+check "revoking one token says so" grep -q "revoked 1 token$" "$T_DIR/out"
+TOKEN=$t1 req GET /api/v1/tickets
+expect 401 unauthorized "a revoked token"
+"$TRUCE" token revoke --db "$DB" --agent lead@test.example >"$T_DIR/out"
+check "revoking an agent's tokens counts them" grep -q "revoked 3 tokens" "$T_DIR/out"
+TOKEN=$t3 req GET /api/v1/tickets
+expect 401 unauthorized "every token of the agent is revoked"
+check "revocations are audited" [ "$(sql "select count(*) from events where action = 'token.revoke'")" = 2 ]
+"$TRUCE" token revoke --db "$DB" 2>/dev/null
+check "revoke needs a token or an agent" [ $? -eq 2 ]
+
 # Login is rate-limited per address: 10 a minute; some were used above.
 limited=0
 for i in $(seq 1 12); do

@@ -55,6 +55,10 @@
                     " VALUES (?, ?, ?, ?)")                                                    \
     X(TOKEN_FIND, "SELECT agent_id, token_hash FROM api_tokens"                                \
                   " WHERE token_hash = ? AND revoked_at IS NULL")                              \
+    X(TOKEN_REVOKE, "UPDATE api_tokens SET revoked_at = ?2"                                    \
+                    " WHERE token_hash = ?1 AND revoked_at IS NULL")                           \
+    X(TOKEN_REVOKE_AGENT, "UPDATE api_tokens SET revoked_at = ?2"                              \
+                          " WHERE agent_id = ?1 AND revoked_at IS NULL")                       \
     X(SESSION_INSERT, "INSERT INTO sessions (id_hash, agent_id, csrf_token, created_at,"       \
                       " expires_at) VALUES (?, ?, ?, ?, ?)")                                   \
     X(SESSION_FIND, "SELECT agent_id, csrf_token, expires_at FROM sessions"                   \
@@ -176,6 +180,10 @@ enum terr sq_agent_count(struct store_conn *c, int64_t *out);
 enum terr sq_token_insert(struct store_conn *c, int64_t agent_id,
                           const unsigned char hash[STORE_HASH_LEN], const char *label,
                           int64_t *out_id);
+enum terr sq_token_revoke(struct store_conn *c, const unsigned char hash[STORE_HASH_LEN],
+                          int64_t now, int64_t *n_out);
+enum terr sq_token_revoke_agent(struct store_conn *c, int64_t agent_id, int64_t now,
+                                int64_t *n_out);
 enum terr sq_token_find(struct store_conn *c, const unsigned char hash[STORE_HASH_LEN],
                         int64_t *out_agent_id);
 enum terr sq_session_insert(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],

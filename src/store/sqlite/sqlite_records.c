@@ -221,6 +221,36 @@ enum terr sq_token_insert(struct store_conn *c, int64_t agent_id,
     return sq_insert_id(c, s, out_id);
 }
 
+/* Runs an UPDATE whose ?1 is bound by the caller and ?2 is now; counts rows. */
+static enum terr revoke(struct store_conn *c, sqlite3_stmt *s, int64_t now, int64_t *n_out)
+{
+    sqlite3_bind_int64(s, 2, now);
+    enum terr e = sq_exec(c, s);
+    if (!e && n_out)
+        *n_out = sqlite3_changes(c->db);
+    return e;
+}
+
+enum terr sq_token_revoke(struct store_conn *c, const unsigned char hash[STORE_HASH_LEN],
+                          int64_t now, int64_t *n_out)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_TOKEN_REVOKE);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
+    return revoke(c, s, now, n_out);
+}
+
+enum terr sq_token_revoke_agent(struct store_conn *c, int64_t agent_id, int64_t now,
+                                int64_t *n_out)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_TOKEN_REVOKE_AGENT);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, agent_id);
+    return revoke(c, s, now, n_out);
+}
+
 enum terr sq_token_find(struct store_conn *c, const unsigned char hash[STORE_HASH_LEN],
                         int64_t *out_agent_id)
 {
