@@ -12,12 +12,13 @@
 
 static const char usage[] =
     "usage: truce serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]\n"
-    "                   [--no-read-cache]\n\n"
+    "                   [--no-read-cache] [--secure-cookies]\n\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free\n"
     "one, printed at start).  Logs one line per request on stderr unless\n"
     "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n"
     "Ticket reads are served from memory while nothing has been written since;\n"
-    "--no-read-cache renders every read afresh.\n";
+    "--no-read-cache renders every read afresh.  Behind an HTTPS proxy,\n"
+    "--secure-cookies marks the session cookie Secure.\n";
 
 #define HOUSEKEEPING_EVERY_S 600
 
@@ -76,6 +77,7 @@ int cmd_serve(int argc, char **argv)
         {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},
         {"no-read-cache", no_argument, NULL, 'n'},
+        {"secure-cookies", no_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -105,6 +107,9 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'n':
             ho.no_read_cache = 1;
+            break;
+        case 's':
+            ho.secure_cookies = 1;
             break;
         case 'h':
             fputs(usage, stdout);

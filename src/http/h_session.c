@@ -48,8 +48,8 @@ static enum terr open_session(struct store_tx *tx, struct request *req)
         return e;
     char header[256];
     snprintf(header, sizeof(header),
-             "truce_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld", cookie,
-             SESSION_TTL_MS / 1000);
+             "truce_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld%s", cookie,
+             SESSION_TTL_MS / 1000, req->srv->opt.secure_cookies ? "; Secure" : "");
     req->set_cookie = xstrdup(header);
     snprintf(req->csrf, sizeof(req->csrf), "%s", csrf);
     reply_later(req, render_session);
@@ -112,7 +112,9 @@ static enum terr close_session(struct store_tx *tx, struct request *req)
     enum terr e = cookie ? svc_session_delete(tx, &req->actor, cookie) : TERR_OK;
     if (e)
         return e;
-    req->set_cookie = xstrdup("truce_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    req->set_cookie = xstrdup(req->srv->opt.secure_cookies
+                                  ? "truce_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+                                  : "truce_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     reply_json(req, 200, json_pack("{s:b}", "logged_out", 1));
     return TERR_OK;
 }

@@ -54,6 +54,9 @@ enum terr route_match(const char *method, const char *path, const struct route *
     bool path_known = false;
     size_t used = 0;
     allow[0] = '\0';
+    /* HEAD is GET without the body, which libmicrohttpd leaves out itself. */
+    if (strcmp(method, "HEAD") == 0)
+        method = "GET";
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         int64_t p[HTTP_MAX_PARAMS] = {0};
         if (!match(routes[i].pattern, path, p))

@@ -18,6 +18,7 @@ struct http_options {
     bool quiet;           /* no per-request log line */
     int login_per_minute; /* login attempts per address; 0: 10 */
     bool no_read_cache;   /* render every ticket read afresh (see read_cache.h) */
+    bool secure_cookies;  /* mark the session cookie Secure (served over HTTPS by a proxy) */
 };
 
 /* Binds, listens and starts serving; *out is the running server. */

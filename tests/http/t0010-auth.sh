@@ -102,4 +102,13 @@ check "429 carries Retry-After" sh -c "curl -s -i -H 'Content-Type: application/
     -d '{\"email\":\"a@b.co\",\"password\":\"x\"}' '$BASE/api/v1/session' | grep -qi '^Retry-After: [1-9]'"
 TOKEN=$AGENT req GET /api/v1/tickets
 expect 200 "token requests are not affected by the login limit"
+check "HEAD answers like GET, without a body" \
+    sh -c "curl -s -I -H 'Authorization: Bearer $AGENT' '$BASE/api/v1/tickets' | grep -q '^HTTP/1.1 200'"
+check "the session cookie is not Secure on plain HTTP" sh -c "! grep -qi '^Set-Cookie:.*Secure' '$T_DIR/headers'"
+
+stop_server
+start_server --secure-cookies
+curl -s -D "$T_DIR/headers" -o "$T_DIR/body" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"agent@test.example\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/session"
+check "--secure-cookies marks the session cookie Secure" grep -qi '^Set-Cookie:.*; Secure' "$T_DIR/headers"
 finish
