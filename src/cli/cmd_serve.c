@@ -72,14 +72,10 @@ static int parse_listen(const char *s, char *host, size_t hlen, int *port)
 int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"listen", required_argument, NULL, 'l'},
-        {"threads", required_argument, NULL, 't'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"no-read-cache", no_argument, NULL, 'n'},
-        {"secure-cookies", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
+        {"no-read-cache", no_argument, NULL, 'n'}, {"secure-cookies", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080";
     struct http_options ho = {0};

@@ -105,8 +105,7 @@ static enum terr revoke_tx(struct store_tx *tx, void *arg)
         agent_id = a.id;
         agent_release(&a);
     }
-    return svc_token_revoke(tx, &system, j->email ? NULL : j->token, agent_id, &j->revoked,
-                            &j->ei);
+    return svc_token_revoke(tx, &system, j->email ? NULL : j->token, agent_id, &j->revoked, &j->ei);
 }
 
 static int token_revoke(int argc, char **argv)
@@ -170,5 +169,6 @@ int cmd_token(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
-    return fail(EXIT_USAGE, "token needs a subcommand: create or revoke (see 'truce token --help')");
+    return fail(EXIT_USAGE,
+                "token needs a subcommand: create or revoke (see 'truce token --help')");
 }

@@ -62,7 +62,8 @@ enum terr auth_request(struct request *req)
         }
         look.credential = header + 7;
         unsigned char hash[SECRET_HASH_LEN];
-        int64_t now = time_now_ms();
+        int64_t now =
+            time_mono_ns() / 1000000; /* a wall clock stepped back must not extend entries */
         secret_hash(look.credential, strlen(look.credential), hash);
         if (token_cache_get(req->srv->tokens, hash, now, &look.agent)) {
             e = TERR_OK;

@@ -112,9 +112,10 @@ static enum terr close_session(struct store_tx *tx, struct request *req)
     enum terr e = cookie ? svc_session_delete(tx, &req->actor, cookie) : TERR_OK;
     if (e)
         return e;
-    req->set_cookie = xstrdup(req->srv->opt.secure_cookies
-                                  ? "truce_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
-                                  : "truce_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    req->set_cookie =
+        xstrdup(req->srv->opt.secure_cookies
+                    ? "truce_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+                    : "truce_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     reply_json(req, 200, json_pack("{s:b}", "logged_out", 1));
     return TERR_OK;
 }

@@ -389,7 +389,8 @@ void h_ticket_events(struct request *req)
 {
     static const char *const params[] = {"limit", "cursor", NULL};
     struct events_page p = {.id = req->params[0]};
-    if (!query_only(req, params) || !query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
+    if (!query_only(req, params) ||
+        !query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
         !query_id_cursor(req, &p.after_id))
         return;
     enum terr e = store_read(req_store(req), events_tx, &p);

@@ -11,7 +11,7 @@
 
 /* Threads and audit trails: a page's default and largest size. */
 #define THREAD_PAGE_DEFAULT 100
-#define THREAD_PAGE_MAX 500
+#define THREAD_PAGE_MAX     500
 
 /* True when every query parameter is one of `allowed` (NULL-ended) and is
  * UTF-8; otherwise replies 400 unknown_field naming it and returns false. */

@@ -1,6 +1,7 @@
 #include "ratelimit.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -58,6 +59,13 @@ static void limit_key(const char *addr, char out[64])
 {
     struct in6_addr a6;
     if (strchr(addr, ':') && inet_pton(AF_INET6, addr, &a6) == 1) {
+        if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+            /* An IPv4 client on a dual-stack socket: limit it as IPv4. */
+            char v4[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, a6.s6_addr + 12, v4, sizeof(v4));
+            snprintf(out, 64, "%s", v4);
+            return;
+        }
         memset(a6.s6_addr + 8, 0, 8);
         char text[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, &a6, text, sizeof(text));

@@ -1,7 +1,15 @@
 #include "render.h"
 
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/timeutil.h"
+
+/*
+ * Every text that came from a person goes through json_text, so a stored
+ * string that is not UTF-8 (written before input was checked) shows with '?'
+ * instead of failing the reply.  The formats below use only "o" for such
+ * text; "s" is kept for the desk's own vocabulary.
+ */
 
 json_t *render_time(int64_t ms)
 {
@@ -9,31 +17,53 @@ json_t *render_time(int64_t ms)
     return ms ? json_string(time_format_iso(ms, s)) : json_null();
 }
 
+static json_t *text_or_null(const char *s)
+{
+    return s ? json_text(s) : json_null();
+}
+
+static json_t *id_or_null(int64_t id)
+{
+    return id ? json_integer(id) : json_null();
+}
+
 static json_t *render_strlist(const struct strlist *l)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < l->n; i++)
-        json_array_append_new(a, json_string(l->v[i]));
+        json_array_append_new(a, json_text(l->v[i]));
     return a;
+}
+
+/* json_pack fails only on a programming error once every text is json_text. */
+static json_t *packed(json_t *v, const char *what)
+{
+    if (!v)
+        BUG("cannot render %s", what);
+    return v;
 }
 
 json_t *render_agent(const struct agent *a)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id, "name", a->name,
-                     "email", a->email, "role", role_name(a->role), "skills",
-                     render_strlist(&a->skills), "created_at", render_time(a->created_at));
+    return packed(json_pack("{s:I, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)a->id, "name",
+                            json_text(a->name), "email", json_text(a->email), "role",
+                            role_name(a->role), "skills", render_strlist(&a->skills), "created_at",
+                            render_time(a->created_at)),
+                  "an agent");
 }
 
 json_t *render_customer(const struct customer *c)
 {
     json_t *handles = json_array();
     for (size_t i = 0; i < c->n_handles; i++)
-        json_array_append_new(handles, json_pack("{s:s, s:s}", "channel", c->handles[i].channel,
-                                                 "handle", c->handles[i].handle));
-    return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)c->id, "name",
-                     c->name ? c->name : "", "email",
-                     c->email ? json_string(c->email) : json_null(), "handles", handles,
-                     "created_at", render_time(c->created_at));
+        json_array_append_new(
+            handles, packed(json_pack("{s:o, s:o}", "channel", json_text(c->handles[i].channel),
+                                      "handle", json_text(c->handles[i].handle)),
+                            "a handle"));
+    return packed(json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)c->id, "name",
+                            json_text(c->name), "email", text_or_null(c->email), "handles", handles,
+                            "created_at", render_time(c->created_at)),
+                  "a customer");
 }
 
 static json_t *parsed_or_null(const char *text)
@@ -44,46 +74,48 @@ static json_t *parsed_or_null(const char *text)
 
 json_t *render_message(const struct message *m)
 {
-    return json_pack("{s:I, s:I, s:s, s:o, s:s, s:b, s:s, s:o, s:o}", "id", (json_int_t)m->id,
-                     "ticket_id", (json_int_t)m->ticket_id, "author", author_name(m->author_kind),
-                     "author_id", m->author_id ? json_integer(m->author_id) : json_null(), "body",
-                     m->body, "internal", m->internal, "channel", channel_name(m->channel),
-                     "created_at", render_time(m->created_at), "analysis",
-                     parsed_or_null(m->analysis_json));
+    return packed(json_pack("{s:I, s:I, s:s, s:o, s:o, s:b, s:s, s:o, s:o}", "id",
+                            (json_int_t)m->id, "ticket_id", (json_int_t)m->ticket_id, "author",
+                            author_name(m->author_kind), "author_id", id_or_null(m->author_id),
+                            "body", json_text(m->body), "internal", m->internal, "channel",
+                            channel_name(m->channel), "created_at", render_time(m->created_at),
+                            "analysis", parsed_or_null(m->analysis_json)),
+                  "a message");
 }
 
 json_t *render_event(const struct event *e)
 {
-    return json_pack("{s:I, s:{s:s, s:o}, s:s, s:{s:s, s:o}, s:o, s:o, s:o, s:o}", "id",
-                     (json_int_t)e->id, "actor", "kind", e->actor_kind, "id",
-                     e->actor_id ? json_integer(e->actor_id) : json_null(), "action", e->action,
-                     "target", "kind", e->target_kind, "id",
-                     e->target_id ? json_integer(e->target_id) : json_null(), "ticket_id",
-                     e->ticket_id ? json_integer(e->ticket_id) : json_null(), "before",
-                     parsed_or_null(e->before_json), "after", parsed_or_null(e->after_json),
-                     "created_at", render_time(e->created_at));
+    return packed(json_pack("{s:I, s:{s:o, s:o}, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o}", "id",
+                            (json_int_t)e->id, "actor", "kind", json_text(e->actor_kind), "id",
+                            id_or_null(e->actor_id), "action", json_text(e->action), "target",
+                            "kind", json_text(e->target_kind), "id", id_or_null(e->target_id),
+                            "ticket_id", id_or_null(e->ticket_id), "before",
+                            parsed_or_null(e->before_json), "after", parsed_or_null(e->after_json),
+                            "created_at", render_time(e->created_at)),
+                  "an event");
 }
 
 json_t *render_ticket_from(const struct ticket *t, const struct customer *c,
                            const struct agent *assignee, bool with_messages,
                            const struct message *messages, size_t n_messages)
 {
-    json_t *who = assignee ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)assignee->id, "name",
-                                       assignee->name, "email", assignee->email)
-                           : json_null();
-    json_t *o = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:I, s:s, s:o}, s:o, s:o, s:o, s:o, "
-        "s:o}",
-        "id", (json_int_t)t->id, "subject", t->subject, "status", status_name(t->status),
-        "priority", priority_name(t->priority), "channel", channel_name(t->channel), "risk",
-        t->risk, "level", level_name(t->level), "category",
-        t->category ? json_string(t->category) : json_null(), "tags", render_strlist(&t->tags),
-        "customer", "id", (json_int_t)c->id, "name", c->name ? c->name : "", "email",
-        c->email ? json_string(c->email) : json_null(), "assignee", who, "created_at",
-        render_time(t->created_at), "updated_at", render_time(t->updated_at), "first_response_at",
-        render_time(t->first_response_at), "resolved_at", render_time(t->resolved_at));
-    if (!o)
-        BUG("cannot render ticket %lld", (long long)t->id);
+    json_t *who =
+        assignee ? packed(json_pack("{s:I, s:o, s:o}", "id", (json_int_t)assignee->id, "name",
+                                    json_text(assignee->name), "email", json_text(assignee->email)),
+                          "an assignee")
+                 : json_null();
+    json_t *o = packed(
+        json_pack("{s:I, s:o, s:s, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:I, s:o, s:o}, s:o, s:o, "
+                  "s:o, s:o, s:o}",
+                  "id", (json_int_t)t->id, "subject", json_text(t->subject), "status",
+                  status_name(t->status), "priority", priority_name(t->priority), "channel",
+                  channel_name(t->channel), "risk", t->risk, "level", level_name(t->level),
+                  "category", text_or_null(t->category), "tags", render_strlist(&t->tags),
+                  "customer", "id", (json_int_t)c->id, "name", json_text(c->name), "email",
+                  text_or_null(c->email), "assignee", who, "created_at", render_time(t->created_at),
+                  "updated_at", render_time(t->updated_at), "first_response_at",
+                  render_time(t->first_response_at), "resolved_at", render_time(t->resolved_at)),
+        "a ticket");
     if (with_messages) {
         json_t *list = json_array();
         for (size_t i = 0; i < n_messages; i++)

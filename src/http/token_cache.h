@@ -22,7 +22,8 @@ struct token_cache;
 
 struct token_cache *token_cache_new(void);
 void token_cache_free(struct token_cache *tc);
-/* Copies the cached agent for this hash into *out (release with agent_release). */
+/* Times are milliseconds of a monotonic clock.
+ * Copies the cached agent for this hash into *out (release with agent_release). */
 bool token_cache_get(struct token_cache *tc, const unsigned char hash[SECRET_HASH_LEN],
                      int64_t now_ms, struct agent *out);
 void token_cache_put(struct token_cache *tc, const unsigned char hash[SECRET_HASH_LEN],

@@ -7,6 +7,7 @@
 
 #include "../domain/ticket_rules.h"
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/timeutil.h"
 
 enum terr svc_agent_create(struct store_tx *tx, const struct actor *who, struct agent *a,
@@ -22,8 +23,8 @@ enum terr svc_agent_create(struct store_tx *tx, const struct actor *who, struct 
         return terr_set(ei, e, "email", "an agent with email '%s' exists", a->email);
     if (e)
         return terr_set(ei, e, NULL, NULL);
-    json_t *o = json_pack("{s:s, s:s, s:s}", "email", a->email, "name", a->name, "role",
-                          role_name(a->role));
+    json_t *o = json_pack("{s:o, s:o, s:s}", "email", json_text(a->email), "name",
+                          json_text(a->name), "role", role_name(a->role));
     char *after = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     e = svc_audit(tx, who, "agent.create", "agent", a->id, 0, NULL, after, a->created_at);
@@ -56,19 +57,29 @@ enum terr svc_token_create(struct store_tx *tx, const struct actor *who, int64_t
 enum terr svc_token_revoke(struct store_tx *tx, const struct actor *who, const char *token,
                            int64_t agent_id, int64_t *n_out, struct terr_info *ei)
 {
-    int64_t now = time_now_ms(), n = 0;
+    int64_t now = time_now_ms(), n = 0, sessions = 0;
     enum terr e;
     if (token) {
         unsigned char hash[SECRET_HASH_LEN];
         secret_hash(token, strlen(token), hash);
-        e = store_token_revoke(tx, hash, now, &n);
+        e = store_token_find(tx, hash, &agent_id); /* whose it is, for the audit trail */
+        if (e == TERR_NOT_FOUND) {
+            *n_out = 0;
+            return TERR_OK;
+        }
+        if (!e)
+            e = store_token_revoke(tx, hash, now, &n);
     } else {
+        /* Everything that speaks for the agent: tokens and browser sessions. */
         e = store_token_revoke_agent(tx, agent_id, now, &n);
+        if (!e)
+            e = store_session_delete_agent(tx, agent_id, &sessions);
     }
-    if (!e && n > 0) {
+    if (!e && (n > 0 || sessions > 0)) {
         char after[96];
-        snprintf(after, sizeof(after), "{\"revoked\":%lld}", (long long)n);
-        e = svc_audit(tx, who, "token.revoke", "agent", token ? 0 : agent_id, 0, NULL, after, now);
+        snprintf(after, sizeof(after), "{\"tokens\":%lld,\"sessions\":%lld}", (long long)n,
+                 (long long)sessions);
+        e = svc_audit(tx, who, "token.revoke", "agent", agent_id, 0, NULL, after, now);
     }
     if (e)
         return terr_set(ei, e, NULL, NULL);

@@ -16,8 +16,8 @@ enum terr svc_agent_create(struct store_tx *tx, const struct actor *who, struct 
 enum terr svc_token_create(struct store_tx *tx, const struct actor *who, int64_t agent_id,
                            const char *label, char out[SECRET_TOKEN_MAX], struct terr_info *ei);
 
-/* Revokes one token (token != NULL) or every token of agent_id; audits
- * each call; *n_out counts the tokens revoked now.  A running server may
+/* Revokes one token (token != NULL), or every token and session of
+ * agent_id; audits it against the agent; *n_out counts the tokens revoked.  A running server may
  * still accept a revoked token for TOKEN_CACHE_TTL_MS (its cache). */
 enum terr svc_token_revoke(struct store_tx *tx, const struct actor *who, const char *token,
                            int64_t agent_id, int64_t *n_out, struct terr_info *ei);

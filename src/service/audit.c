@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 
 static const char *actor_kind_name(enum actor_kind k)
 {
@@ -43,13 +44,13 @@ char *svc_ticket_audit_json(const struct ticket *t)
 {
     json_t *tags = json_array();
     for (size_t i = 0; i < t->tags.n; i++)
-        json_array_append_new(tags, json_string(t->tags.v[i]));
+        json_array_append_new(tags, json_text(t->tags.v[i]));
     json_t *o =
-        json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:s}", "subject", t->subject, "status",
-                  status_name(t->status), "priority", priority_name(t->priority), "assignee_id",
-                  t->assignee_id ? json_integer(t->assignee_id) : json_null(), "category",
-                  t->category ? json_string(t->category) : json_null(), "tags", tags, "risk",
-                  t->risk, "level", level_name(t->level));
+        json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:i, s:s}", "subject", json_text(t->subject),
+                  "status", status_name(t->status), "priority", priority_name(t->priority),
+                  "assignee_id", t->assignee_id ? json_integer(t->assignee_id) : json_null(),
+                  "category", t->category ? json_text(t->category) : json_null(), "tags", tags,
+                  "risk", t->risk, "level", level_name(t->level));
     if (!o)
         BUG("cannot encode ticket %lld for the audit trail", (long long)t->id);
     char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);

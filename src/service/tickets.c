@@ -6,6 +6,7 @@
 
 #include "../domain/ticket_rules.h"
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/timeutil.h"
 
 void ticket_opened_release(struct ticket_opened *o)
@@ -42,7 +43,7 @@ static enum terr customer_for(struct store_tx *tx, const char *email, const char
         c.name = xstrdup(name);
         e = store_customer_update(tx, &c);
         if (!e) {
-            json_t *after = json_pack("{s:s}", "name", name);
+            json_t *after = json_pack("{s:o}", "name", json_text(name));
             char *text = json_dumps(after, JSON_COMPACT);
             json_decref(after);
             struct actor system = {.kind = ACTOR_SYSTEM};

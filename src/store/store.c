@@ -349,6 +349,10 @@ enum terr store_session_delete(struct store_tx *tx, const unsigned char id_hash[
 {
     return tx->st->ops->session_delete(tx->conn, id_hash);
 }
+enum terr store_session_delete_agent(struct store_tx *tx, int64_t agent_id, int64_t *n_out)
+{
+    return tx->st->ops->session_delete_agent(tx->conn, agent_id, n_out);
+}
 enum terr store_session_purge(struct store_tx *tx, int64_t now, int64_t *n_out)
 {
     return tx->st->ops->session_purge(tx->conn, now, n_out);

@@ -110,6 +110,8 @@ enum terr store_session_insert(struct store_tx *tx, const unsigned char id_hash[
 enum terr store_session_find(struct store_tx *tx, const unsigned char id_hash[STORE_HASH_LEN],
                              struct session *out);
 enum terr store_session_delete(struct store_tx *tx, const unsigned char id_hash[STORE_HASH_LEN]);
+/* Deletes every session of an agent; *n_out (may be NULL) counts them. */
+enum terr store_session_delete_agent(struct store_tx *tx, int64_t agent_id, int64_t *n_out);
 /* Deletes sessions that expired before `now`; *n_out (may be NULL) counts them. */
 enum terr store_session_purge(struct store_tx *tx, int64_t now, int64_t *n_out);
 

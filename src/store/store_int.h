@@ -56,6 +56,7 @@ struct store_ops {
     enum terr (*session_find)(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],
                               struct session *out);
     enum terr (*session_delete)(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN]);
+    enum terr (*session_delete_agent)(struct store_conn *c, int64_t agent_id, int64_t *n_out);
     enum terr (*session_purge)(struct store_conn *c, int64_t now, int64_t *n_out);
     enum terr (*idem_purge)(struct store_conn *c, int64_t before, int64_t *n_out);
     enum terr (*ticket_insert)(struct store_conn *c, struct ticket *t);
@@ -65,11 +66,10 @@ struct store_ops {
                              struct ticket **out, size_t *n_out);
     enum terr (*message_insert)(struct store_conn *c, struct message *m);
     enum terr (*message_list)(struct store_conn *c, int64_t ticket_id, bool with_internal,
-                              int64_t after_id, size_t limit, struct message **out,
-                              size_t *n_out);
+                              int64_t after_id, size_t limit, struct message **out, size_t *n_out);
     enum terr (*event_insert)(struct store_conn *c, struct event *e);
-    enum terr (*event_list)(struct store_conn *c, int64_t ticket_id, int64_t after_id,
-                            size_t limit, struct event **out, size_t *n_out);
+    enum terr (*event_list)(struct store_conn *c, int64_t ticket_id, int64_t after_id, size_t limit,
+                            struct event **out, size_t *n_out);
     enum terr (*idem_get)(struct store_conn *c, const char *principal, const char *key,
                           struct idem_record *out);
     enum terr (*idem_put)(struct store_conn *c, const struct idem_record *r);

@@ -82,10 +82,15 @@ echo "$t1" | "$TRUCE" token revoke --db "$DB" --token-stdin >"$T_DIR/out"
 check "revoking one token says so" grep -q "revoked 1 token$" "$T_DIR/out"
 TOKEN=$t1 req GET /api/v1/tickets
 expect 401 unauthorized "a revoked token"
+curl -s -D "$T_DIR/lead-headers" -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"email\":\"lead@test.example\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/session"
+lead_cookie=$(sed -n 's/^Set-Cookie: \(truce_session=[^;]*\).*/\1/ip' "$T_DIR/lead-headers" | tr -d '\r')
 "$TRUCE" token revoke --db "$DB" --agent lead@test.example >"$T_DIR/out"
 check "revoking an agent's tokens counts them" grep -q "revoked 3 tokens" "$T_DIR/out"
 TOKEN=$t3 req GET /api/v1/tickets
 expect 401 unauthorized "every token of the agent is revoked"
+TOKEN= req GET /api/v1/session "" -H "Cookie: $lead_cookie"
+expect 401 unauthorized "and their browser sessions end"
 check "revocations are audited" [ "$(sql "select count(*) from events where action = 'token.revoke'")" = 2 ]
 "$TRUCE" token revoke --db "$DB" 2>/dev/null
 check "revoke needs a token or an agent" [ $? -eq 2 ]

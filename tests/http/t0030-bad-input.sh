@@ -129,6 +129,21 @@ check "405 says what is allowed" sh -c "curl -s -i -X DELETE -H 'Authorization: 
 bad 409 conflict email "a duplicate agent" POST /api/v1/agents \
     '{"email":"agent@test.example","name":"Again","role":"agent"}'
 
+# Text stored before input was checked (an old database, a hand edit) that is
+# not UTF-8 still renders: the bad bytes show as '?', and nothing aborts.
+sql "update customers set name = cast(x'52656ee965' as text) where email = 'old@example.org'"
+sql "update agents set name = cast(x'4a6f73e9' as text) where email = 'agent@test.example'"
+agent_id=$(sql "select id from agents where email = 'agent@test.example'")
+req GET "/api/v1/tickets/$t1"
+expect 200 "a ticket whose customer's stored name is not UTF-8"
+expect_json .customer.name "Ren?e" "shows the bad byte as '?'"
+req PATCH "/api/v1/tickets/$t1" "{\"assignee\":$agent_id}"
+expect 200 "assigning an agent whose stored name is not UTF-8"
+expect_json .assignee.name "Jos?" "shows the bad byte as '?'"
+req GET /api/v1/tickets
+expect 200 "the list with such a ticket"
+base=$(snapshot)
+
 # Text that looks like SQL or HTML is stored exactly as given.
 nasty="Robert'); DROP TABLE tickets;-- <script>alert(1)</script> <img src=x onerror=alert(2)>"
 req POST /api/v1/tickets "$(jq -n --arg s "$nasty" '{subject:$s,customer:{email:"b@example.org"},message:{body:$s}}')"

@@ -86,12 +86,12 @@ enum terr sq_insert_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id)
     return TERR_OK;
 }
 
-enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t, int64_t *n_out)
+enum terr sq_delete_where(struct store_conn *c, enum sqlite_stmt which, int64_t v, int64_t *n_out)
 {
     sqlite3_stmt *s = sq_stmt(c, which);
     if (!s)
         return TERR_STORAGE;
-    sqlite3_bind_int64(s, 1, t);
+    sqlite3_bind_int64(s, 1, v);
     enum terr e = sq_exec(c, s);
     if (!e && n_out)
         *n_out = sqlite3_changes(c->db);
@@ -391,6 +391,7 @@ const struct store_ops store_sqlite_ops = {
     .session_insert = sq_session_insert,
     .session_find = sq_session_find,
     .session_delete = sq_session_delete,
+    .session_delete_agent = sq_session_delete_agent,
     .session_purge = sq_session_purge,
     .idem_purge = sq_idem_purge,
     .ticket_insert = sq_ticket_insert,

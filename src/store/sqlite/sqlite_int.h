@@ -64,6 +64,7 @@
     X(SESSION_FIND, "SELECT agent_id, csrf_token, expires_at FROM sessions"                   \
                     " WHERE id_hash = ?")                                                      \
     X(SESSION_DELETE, "DELETE FROM sessions WHERE id_hash = ?")                                \
+    X(SESSION_DELETE_AGENT, "DELETE FROM sessions WHERE agent_id = ?")                         \
     X(SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?")                             \
     X(IDEM_PURGE, "DELETE FROM idempotency_keys WHERE created_at < ?")                         \
     X(TICKET_INSERT, "INSERT INTO tickets (subject, status, priority, channel, customer_id,"   \
@@ -143,8 +144,9 @@ enum terr sq_insert_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id);
         return TERR_OK;                                                                            \
     } while (0)
 
-/* Runs a "DELETE ... WHERE time < ?1" statement; *n_out (may be NULL) counts rows. */
-enum terr sq_delete_before(struct store_conn *c, enum sqlite_stmt which, int64_t t, int64_t *n_out);
+/* Runs a "DELETE ... WHERE column <op> ?1" statement with v as ?1; *n_out (may
+ * be NULL) counts the rows deleted. */
+enum terr sq_delete_where(struct store_conn *c, enum sqlite_stmt which, int64_t v, int64_t *n_out);
 
 /* Bind helpers: 0 binds NULL for optional ids and times. */
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
@@ -191,6 +193,7 @@ enum terr sq_session_insert(struct store_conn *c, const unsigned char id_hash[ST
 enum terr sq_session_find(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN],
                           struct session *out);
 enum terr sq_session_delete(struct store_conn *c, const unsigned char id_hash[STORE_HASH_LEN]);
+enum terr sq_session_delete_agent(struct store_conn *c, int64_t agent_id, int64_t *n_out);
 enum terr sq_session_purge(struct store_conn *c, int64_t now, int64_t *n_out);
 enum terr sq_idem_purge(struct store_conn *c, int64_t before, int64_t *n_out);
 enum terr sq_ticket_insert(struct store_conn *c, struct ticket *t);

@@ -241,8 +241,7 @@ enum terr sq_token_revoke(struct store_conn *c, const unsigned char hash[STORE_H
     return revoke(c, s, now, n_out);
 }
 
-enum terr sq_token_revoke_agent(struct store_conn *c, int64_t agent_id, int64_t now,
-                                int64_t *n_out)
+enum terr sq_token_revoke_agent(struct store_conn *c, int64_t agent_id, int64_t now, int64_t *n_out)
 {
     sqlite3_stmt *s = sq_stmt(c, STMT_TOKEN_REVOKE_AGENT);
     if (!s)
@@ -316,7 +315,12 @@ enum terr sq_session_delete(struct store_conn *c, const unsigned char id_hash[ST
     return sq_exec(c, s);
 }
 
+enum terr sq_session_delete_agent(struct store_conn *c, int64_t agent_id, int64_t *n_out)
+{
+    return sq_delete_where(c, STMT_SESSION_DELETE_AGENT, agent_id, n_out);
+}
+
 enum terr sq_session_purge(struct store_conn *c, int64_t now, int64_t *n_out)
 {
-    return sq_delete_before(c, STMT_SESSION_PURGE, now, n_out);
+    return sq_delete_where(c, STMT_SESSION_PURGE, now, n_out);
 }

@@ -249,5 +249,5 @@ enum terr sq_idem_put(struct store_conn *c, const struct idem_record *r)
 
 enum terr sq_idem_purge(struct store_conn *c, int64_t before, int64_t *n_out)
 {
-    return sq_delete_before(c, STMT_IDEM_PURGE, before, n_out);
+    return sq_delete_where(c, STMT_IDEM_PURGE, before, n_out);
 }

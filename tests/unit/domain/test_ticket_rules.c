@@ -305,14 +305,23 @@ static void labels_with_other_characters_fail(void **state)
 static void labels_of_other_scripts_pass_but_invisible_ones_fail(void **state)
 {
     (void)state;
-    assert_true(label_valid("caf\xc3\xa9", 64));             /* café */
+    assert_true(label_valid("caf\xc3\xa9", 64));              /* café */
     assert_true(label_valid("\xe6\x97\xa5\xe6\x9c\xac", 64)); /* 日本 */
-    assert_true(label_valid("\xf0\x9f\x94\xa5-hot", 64));      /* an emoji */
+    assert_true(label_valid("\xf0\x9f\x94\xa5-hot", 64));     /* an emoji */
     assert_false(label_valid("vip\xc2\xa0", 64));             /* no-break space */
     assert_false(label_valid("v\xe2\x80\x8bip", 64));         /* zero-width space */
-    assert_false(label_valid("\xe2\x80\xae" "evil", 64));        /* right-to-left override */
-    assert_false(label_valid("\xef\xbb\xbf" "bom", 64));         /* byte order mark */
-    assert_false(label_valid("c1\xc2\x85", 64));              /* a C1 control */
+    assert_false(label_valid("\xe2\x80\xae"
+                             "evil",
+                             64)); /* right-to-left override */
+    assert_false(label_valid("\xef\xbb\xbf"
+                             "bom",
+                             64));               /* byte order mark */
+    assert_false(label_valid("c1\xc2\x85", 64)); /* a C1 control */
+    assert_false(label_valid("\xd8\x9c"
+                             "ab",
+                             64));                      /* Arabic letter mark */
+    assert_false(label_valid("\xe3\x85\xa4", 64));      /* Hangul filler */
+    assert_false(label_valid("x\xf3\xa0\x80\x81", 64)); /* a tag character */
 }
 
 static void label_length_limit_is_inclusive(void **state)

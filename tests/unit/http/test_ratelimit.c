@@ -139,6 +139,19 @@ static void ipv6_is_limited_per_64(void **state)
     ratelimit_free(rl);
 }
 
+/* IPv4 clients seen through a dual-stack socket keep their own limits. */
+static void ipv4_mapped_addresses_are_ipv4(void **state)
+{
+    (void)state;
+    struct ratelimit *rl = ratelimit_new(1);
+    int retry = 0;
+    assert_true(ratelimit_take(rl, "::ffff:192.0.2.1", T0, &retry));
+    assert_false(ratelimit_take(rl, "192.0.2.1", T0, &retry)); /* the same client */
+    assert_true(ratelimit_take(rl, "::ffff:192.0.2.2", T0, &retry));
+    assert_true(ratelimit_take(rl, "::1", T0, &retry));
+    ratelimit_free(rl);
+}
+
 static void limiters_are_independent(void **state)
 {
     (void)state;
@@ -172,6 +185,7 @@ int main(void)
         cmocka_unit_test(burst_is_allowed_then_refused),
         cmocka_unit_test(no_client_is_locked_out_by_others),
         cmocka_unit_test(ipv6_is_limited_per_64),
+        cmocka_unit_test(ipv4_mapped_addresses_are_ipv4),
         cmocka_unit_test(waiting_retry_after_is_enough),
         cmocka_unit_test(tokens_refill_at_the_per_minute_rate),
         cmocka_unit_test(refill_stops_at_the_burst_size),

@@ -1,0 +1,22 @@
+#include "jsontext.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "utf8.h"
+
+json_t *json_text(const char *s)
+{
+    json_t *v = json_string(s ? s : "");
+    if (v)
+        return v;
+    size_t n = strlen(s) + 1;
+    char *clean = xmalloc(n);
+    utf8_sanitize(s, clean, n);
+    v = json_string(clean);
+    free(clean);
+    if (!v)
+        BUG("cannot make a JSON string");
+    return v;
+}
