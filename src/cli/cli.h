@@ -6,7 +6,10 @@
 #ifndef TRUCE_CLI_H
 #define TRUCE_CLI_H
 
+#include <stdbool.h>
+
 #include "../store/store.h"
+#include "../util/alloc.h"
 
 #define EXIT_USAGE 2
 
@@ -26,9 +29,19 @@ int cmd_demo(int argc, char **argv);
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Opens (creating and migrating) the database, or prints why not. */
 int cli_open_store(const char *path, struct store **out);
-/* The usage error for the option getopt_long just refused, in one line
- * naming the command's --help; returns EXIT_USAGE. */
-int bad_option(const char *command, char **argv);
+/* One long option: an option with an argument stores it in *str; one
+ * without sets *flag.  Tables end with {NULL}; --help is always there. */
+struct cli_opt {
+    const char *name;
+    const char **str;
+    bool *flag;
+};
+
+/* Parses argv (argv[0] is the command) against opts.  Returns -1 to go on;
+ * otherwise the exit code to return: 0 after printing usage for --help,
+ * EXIT_USAGE after one line on stderr for an unknown option or argument. */
+int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *usage,
+              const char *command);
 
 #define DEFAULT_DB "truce.db"
 

@@ -1,5 +1,4 @@
 /* truce agent add: put a person on the team. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,42 +42,16 @@ static int read_password(char *out, size_t len)
 
 static int agent_add(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},     {"email", required_argument, NULL, 'e'},
-        {"name", required_argument, NULL, 'n'},   {"role", required_argument, NULL, 'r'},
-        {"skills", required_argument, NULL, 's'}, {"password-stdin", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
     const char *db = DEFAULT_DB, *email = NULL, *name = NULL, *role = NULL, *skills = NULL;
-    int with_password = 0, c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'e':
-            email = optarg;
-            break;
-        case 'n':
-            name = optarg;
-            break;
-        case 'r':
-            role = optarg;
-            break;
-        case 's':
-            skills = optarg;
-            break;
-        case 'p':
-            with_password = 1;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        default:
-            return bad_option("agent add", argv);
-        }
-    }
+    bool with_password = false;
+    const struct cli_opt opts[] = {
+        {"db", &db, NULL},     {"email", &email, NULL},   {"name", &name, NULL},
+        {"role", &role, NULL}, {"skills", &skills, NULL}, {"password-stdin", NULL, &with_password},
+        {NULL, NULL, NULL},
+    };
+    int rc = cli_parse(argc, argv, opts, usage, "agent add");
+    if (rc >= 0)
+        return rc;
     if (!email || !name || !role)
         return fail(EXIT_USAGE, "agent add needs --email, --name and --role");
     struct add_job j;
@@ -107,8 +80,7 @@ static int agent_add(int argc, char **argv)
     }
     char password[LIMIT_PASSWORD + 2], hash[SECRET_PWHASH_MAX];
     if (with_password) {
-        int rc = read_password(password, sizeof(password));
-        if (rc) {
+        if ((rc = read_password(password, sizeof(password)))) {
             agent_release(&j.a);
             return rc;
         }
@@ -127,7 +99,7 @@ static int agent_add(int argc, char **argv)
     }
     enum terr e = store_write(st, add_tx, &j);
     store_close(st);
-    int rc = 0;
+    rc = 0;
     if (e)
         rc = fail(e == TERR_CONFLICT || e == TERR_INVALID ? EXIT_USAGE : 1, "%s",
                   j.ei.message[0] ? j.ei.message : terr_message(e));

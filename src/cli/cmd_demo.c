@@ -3,7 +3,6 @@
  * (embedded in the binary at build time): a team, and tickets from calm to
  * hostile with their threads.  Prints how to log in.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -160,26 +159,11 @@ static enum terr load(struct store_tx *tx, void *arg)
 
 int cmd_demo(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *db = DEFAULT_DB;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        default:
-            return bad_option("demo", argv);
-        }
-    }
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {NULL, NULL, NULL}};
+    int rc = cli_parse(argc, argv, opts, usage, "demo");
+    if (rc >= 0)
+        return rc;
     struct demo d;
     memset(&d, 0, sizeof(d));
     json_error_t jerr;

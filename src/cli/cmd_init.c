@@ -1,5 +1,4 @@
 /* truce init: create a database, or bring an old one to the current schema. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -10,28 +9,11 @@ static const char usage[] = "usage: truce init [--db PATH]\n\n"
 
 int cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *db = DEFAULT_DB;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        default:
-            return bad_option("init", argv);
-        }
-    }
-    if (optind < argc)
-        return fail(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {NULL, NULL, NULL}};
+    int rc = cli_parse(argc, argv, opts, usage, "init");
+    if (rc >= 0)
+        return rc;
     struct store *st;
     if (cli_open_store(db, &st))
         return 1;

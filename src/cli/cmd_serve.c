@@ -1,5 +1,4 @@
 /* truce serve: the desk's HTTP server, until SIGTERM or SIGINT. */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,51 +70,28 @@ static int parse_listen(const char *s, char *host, size_t hlen, int *port)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
-        {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
-        {"no-read-cache", no_argument, NULL, 'n'}, {"secure-cookies", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-    };
-    const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080";
+    const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL;
     struct http_options ho = {0};
     char host[256];
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'l':
-            listen = optarg;
-            break;
-        case 't': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (!*optarg || *end || n < 1 || n > 1024)
-                return fail(EXIT_USAGE, "--threads must be a number from 1 to 1024");
-            ho.threads = (int)n;
-            break;
-        }
-        case 'q':
-            ho.quiet = 1;
-            break;
-        case 'n':
-            ho.no_read_cache = 1;
-            break;
-        case 's':
-            ho.secure_cookies = 1;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        default:
-            return bad_option("serve", argv);
-        }
+    const struct cli_opt opts[] = {
+        {"db", &db, NULL},
+        {"listen", &listen, NULL},
+        {"threads", &threads, NULL},
+        {"quiet", NULL, &ho.quiet},
+        {"no-read-cache", NULL, &ho.no_read_cache},
+        {"secure-cookies", NULL, &ho.secure_cookies},
+        {NULL, NULL, NULL},
+    };
+    int rc = cli_parse(argc, argv, opts, usage, "serve");
+    if (rc >= 0)
+        return rc;
+    if (threads) {
+        char *end;
+        long n = strtol(threads, &end, 10);
+        if (!*threads || *end || n < 1 || n > 1024)
+            return fail(EXIT_USAGE, "--threads must be a number from 1 to 1024");
+        ho.threads = (int)n;
     }
-    if (optind < argc)
-        return fail(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
     if (!parse_listen(listen, host, sizeof(host), &ho.port))
         return fail(EXIT_USAGE, "--listen must be HOST:PORT, not '%s'", listen);
     ho.host = host;

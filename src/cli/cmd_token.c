@@ -1,5 +1,4 @@
 /* truce token create: an API token for an agent, shown once. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,35 +38,17 @@ static enum terr token_tx(struct store_tx *tx, void *arg)
 
 static int token_create(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"agent", required_argument, NULL, 'a'},
-        {"label", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *db = DEFAULT_DB;
     struct token_job j = {.label = "cli"};
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'a':
-            j.email = optarg;
-            break;
-        case 'l':
-            j.label = optarg;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        default:
-            return bad_option("token create", argv);
-        }
-    }
+    const struct cli_opt opts[] = {
+        {"db", &db, NULL},
+        {"agent", &j.email, NULL},
+        {"label", &j.label, NULL},
+        {NULL, NULL, NULL},
+    };
+    int rc = cli_parse(argc, argv, opts, usage, "token create");
+    if (rc >= 0)
+        return rc;
     if (!j.email)
         return fail(EXIT_USAGE, "token create needs --agent EMAIL");
     if (!utf8_valid(j.label, strlen(j.label)) || strlen(j.label) > 200)
@@ -110,36 +91,19 @@ static enum terr revoke_tx(struct store_tx *tx, void *arg)
 
 static int token_revoke(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"agent", required_argument, NULL, 'a'},
-        {"token-stdin", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *db = DEFAULT_DB;
     struct revoke_job j = {0};
-    int from_stdin = 0, c;
+    bool from_stdin = false;
     char token[SECRET_TOKEN_MAX + 2];
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'a':
-            j.email = optarg;
-            break;
-        case 't':
-            from_stdin = 1;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        default:
-            return bad_option("token revoke", argv);
-        }
-    }
+    const struct cli_opt opts[] = {
+        {"db", &db, NULL},
+        {"agent", &j.email, NULL},
+        {"token-stdin", NULL, &from_stdin},
+        {NULL, NULL, NULL},
+    };
+    int rc = cli_parse(argc, argv, opts, usage, "token revoke");
+    if (rc >= 0)
+        return rc;
     if (!!j.email == from_stdin)
         return fail(EXIT_USAGE, "token revoke needs one of --token-stdin or --agent EMAIL");
     if (from_stdin) {

@@ -1,5 +1,4 @@
 /* truce: entry point and subcommand table (git's builtin table). */
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,12 +35,6 @@ int cli_open_store(const char *path, struct store **out)
     if (store_open(path, NULL, out, &ei))
         return fail(1, "%s", ei.message[0] ? ei.message : terr_message(ei.code));
     return 0;
-}
-
-int bad_option(const char *command, char **argv)
-{
-    return fail(EXIT_USAGE, "unknown or incomplete option '%s'; see 'truce %s --help'",
-                argv[optind - 1], command);
 }
 
 static void usage(FILE *f)

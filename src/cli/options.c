@@ -1,0 +1,43 @@
+/* Option parsing shared by every subcommand: a table of long options. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+#define MAX_OPTS 16
+
+int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *usage,
+              const char *command)
+{
+    struct option longs[MAX_OPTS + 2];
+    size_t n = 0;
+    for (; opts[n].name; n++) {
+        if (n == MAX_OPTS)
+            BUG("too many options for '%s'", command);
+        longs[n] = (struct option){opts[n].name, opts[n].str ? required_argument : no_argument,
+                                   NULL, (int)n + 1};
+    }
+    longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    longs[n] = (struct option){NULL, 0, NULL, 0};
+
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (c < 1 || c > MAX_OPTS)
+            return fail(EXIT_USAGE, "unknown or incomplete option '%s'; see 'truce %s --help'",
+                        argv[optind - 1], command);
+        const struct cli_opt *o = &opts[c - 1];
+        if (o->str)
+            *o->str = optarg;
+        else
+            *o->flag = true;
+    }
+    if (optind < argc)
+        return fail(EXIT_USAGE, "unexpected argument '%s'; see 'truce %s --help'", argv[optind],
+                    command);
+    return -1;
+}
