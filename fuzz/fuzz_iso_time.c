@@ -13,17 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "util/timeutil.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_ASSERT(cond)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);           \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define MS_YEAR_0     (-62167219200000LL) /* 0000-01-01T00:00:00.000Z */
 #define MS_YEAR_10000 (253402300800000LL) /* 10000-01-01T00:00:00.000Z */

@@ -15,21 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "domain/ticket_rules.h"
 #include "http/json_in.h"
 #include "util/utf8.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 /* A broken invariant is a bug in the code under test: say where, then abort. */
-#define FUZZ_ASSERT(cond)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);           \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 /* The tables as h_tickets.c and h_messages.c declare them. */
 static const struct jfield customer_fields[] = {
     {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
