@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,64 @@ static inline bool customer_exists(struct store *st, const char *email)
     assert_int_equal(e, TERR_OK);
     customer_release(&fc.out);
     return true;
+}
+
+/* ---- holding the writer thread, to queue writes into one group commit ---- */
+
+/* Holds the writer thread inside a write until opened. */
+struct gate {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool entered, open, finished;
+};
+
+static inline enum terr tx_wait_at_gate(struct store_tx *tx, void *arg)
+{
+    (void)tx;
+    struct gate *g = arg;
+    pthread_mutex_lock(&g->lock);
+    g->entered = true;
+    pthread_cond_broadcast(&g->cond);
+    while (!g->open)
+        pthread_cond_wait(&g->cond, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+    return TERR_OK;
+}
+
+static inline void gate_done(void *arg, enum terr result)
+{
+    (void)result;
+    struct gate *g = arg;
+    pthread_mutex_lock(&g->lock);
+    g->finished = true;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* Returns once the writer thread is parked in the gate. */
+static inline void gate_hold_writer(struct store *st, struct gate *g)
+{
+    memset(g, 0, sizeof(*g));
+    pthread_mutex_init(&g->lock, NULL);
+    pthread_cond_init(&g->cond, NULL);
+    store_write_async(st, tx_wait_at_gate, gate_done, g);
+    pthread_mutex_lock(&g->lock);
+    while (!g->entered)
+        pthread_cond_wait(&g->cond, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* Lets the writer go and waits until the gate's write is over. */
+static inline void gate_open(struct gate *g)
+{
+    pthread_mutex_lock(&g->lock);
+    g->open = true;
+    pthread_cond_broadcast(&g->cond);
+    while (!g->finished)
+        pthread_cond_wait(&g->cond, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+    pthread_mutex_destroy(&g->lock);
+    pthread_cond_destroy(&g->cond);
 }
 
 #endif

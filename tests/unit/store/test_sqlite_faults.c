@@ -445,26 +445,6 @@ static void test_write_on_io_error_is_storage_error_and_commits_nothing(void **s
     assert_true(customer_exists(f->st, "after@example.com"));
 }
 
-/* Parks the writer thread until opened (see test_store.c). */
-struct gate {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool entered, open;
-};
-
-static enum terr tx_gate(struct store_tx *tx, void *arg)
-{
-    (void)tx;
-    struct gate *g = arg;
-    pthread_mutex_lock(&g->lock);
-    g->entered = true;
-    pthread_cond_broadcast(&g->cond);
-    while (!g->open)
-        pthread_cond_wait(&g->cond, &g->lock);
-    pthread_mutex_unlock(&g->lock);
-    return TERR_OK;
-}
-
 struct batch_job {
     const char *email;
     bool fail_disk; /* fill the disk while this job runs, with a write big enough to spill */
@@ -523,24 +503,15 @@ struct batch {
 
 static void run_one_batch(struct store *st, struct batch *b)
 {
-    pthread_mutex_init(&b->gate.lock, NULL);
-    pthread_cond_init(&b->gate.cond, NULL);
     pthread_mutex_init(&b->res.lock, NULL);
     pthread_cond_init(&b->res.cond, NULL);
-    store_write_async(st, tx_gate, NULL, &b->gate);
-    pthread_mutex_lock(&b->gate.lock);
-    while (!b->gate.entered)
-        pthread_cond_wait(&b->gate.cond, &b->gate.lock);
-    pthread_mutex_unlock(&b->gate.lock);
+    gate_hold_writer(st, &b->gate);
 
     for (size_t i = 0; i < b->n; i++) {
         b->jobs[i].res = &b->res;
         store_write_async(st, tx_batch_job, batch_done, &b->jobs[i]);
     }
-    pthread_mutex_lock(&b->gate.lock);
-    b->gate.open = true;
-    pthread_cond_broadcast(&b->gate.cond);
-    pthread_mutex_unlock(&b->gate.lock);
+    gate_open(&b->gate);
 
     pthread_mutex_lock(&b->res.lock);
     while (b->res.n_done < (int)b->n)
@@ -550,8 +521,6 @@ static void run_one_batch(struct store *st, struct batch *b)
 
 static void batch_free(struct batch *b)
 {
-    pthread_mutex_destroy(&b->gate.lock);
-    pthread_cond_destroy(&b->gate.cond);
     pthread_mutex_destroy(&b->res.lock);
     pthread_cond_destroy(&b->res.cond);
     free(b);

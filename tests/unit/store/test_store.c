@@ -306,62 +306,6 @@ static int64_t agent_count(struct store *st)
     return n;
 }
 
-/* Holds the writer thread inside a write until opened. */
-struct gate {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool entered, open, finished;
-};
-
-static enum terr tx_wait_at_gate(struct store_tx *tx, void *arg)
-{
-    (void)tx;
-    struct gate *g = arg;
-    pthread_mutex_lock(&g->lock);
-    g->entered = true;
-    pthread_cond_broadcast(&g->cond);
-    while (!g->open)
-        pthread_cond_wait(&g->cond, &g->lock);
-    pthread_mutex_unlock(&g->lock);
-    return TERR_OK;
-}
-
-static void gate_done(void *arg, enum terr result)
-{
-    (void)result;
-    struct gate *g = arg;
-    pthread_mutex_lock(&g->lock);
-    g->finished = true;
-    pthread_cond_broadcast(&g->cond);
-    pthread_mutex_unlock(&g->lock);
-}
-
-/* Returns once the writer thread is parked in the gate. */
-static void gate_hold_writer(struct store *st, struct gate *g)
-{
-    memset(g, 0, sizeof(*g));
-    pthread_mutex_init(&g->lock, NULL);
-    pthread_cond_init(&g->cond, NULL);
-    store_write_async(st, tx_wait_at_gate, gate_done, g);
-    pthread_mutex_lock(&g->lock);
-    while (!g->entered)
-        pthread_cond_wait(&g->cond, &g->lock);
-    pthread_mutex_unlock(&g->lock);
-}
-
-/* Lets the writer go and waits until the gate's write is over. */
-static void gate_open(struct gate *g)
-{
-    pthread_mutex_lock(&g->lock);
-    g->open = true;
-    pthread_cond_broadcast(&g->cond);
-    while (!g->finished)
-        pthread_cond_wait(&g->cond, &g->lock);
-    pthread_mutex_unlock(&g->lock);
-    pthread_mutex_destroy(&g->lock);
-    pthread_cond_destroy(&g->cond);
-}
-
 static size_t queued_writes(struct store *st)
 {
     size_t n = 0;
