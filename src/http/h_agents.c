@@ -6,18 +6,10 @@
 #include "../service/agents.h"
 #include "../util/alloc.h"
 #include "../util/secret.h"
+#include "bodies.h"
 #include "handlers.h"
 #include "json_in.h"
 #include "render.h"
-
-static const struct jfield agent_fields[] = {
-    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
-    {"name", JT_STRING, true, 0, LIMIT_NAME, 0, NULL},
-    {"role", JT_STRING, true, 0, 16, 0, NULL},
-    {"password", JT_STRING, false, 0, LIMIT_PASSWORD, 0, NULL},
-    {"skills", JT_STRINGS, false, 0, LIMIT_SKILLS, LIMIT_SKILL, NULL},
-    {0}, /* end */
-};
 
 struct new_agent {
     struct agent a;
@@ -48,7 +40,7 @@ static enum terr create_tx(struct store_tx *tx, struct request *req)
 
 void h_agents_create(struct request *req)
 {
-    enum terr e = json_check(req->json, agent_fields, &req->err);
+    enum terr e = json_check(req->json, body_agent_create, &req->err);
     if (e) {
         reply_err_info(req, e);
         return;

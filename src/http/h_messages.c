@@ -4,17 +4,11 @@
 #include "../domain/ticket_rules.h"
 #include "../service/tickets.h"
 #include "../util/alloc.h"
+#include "bodies.h"
 #include "handlers.h"
 #include "json_in.h"
 #include "paging.h"
 #include "render.h"
-
-static const struct jfield message_fields[] = {
-    {"author", JT_STRING, false, 0, 16, 0, NULL},
-    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
-    {"internal", JT_BOOL, false, 0, 0, 0, NULL},
-    {0}, /* end */
-};
 
 struct create_job {
     struct message_new in; /* the body is borrowed from req->json */
@@ -44,7 +38,7 @@ static enum terr create_tx(struct store_tx *tx, struct request *req)
 
 void h_messages_create(struct request *req)
 {
-    enum terr e = json_check(req->json, message_fields, &req->err);
+    enum terr e = json_check(req->json, body_message_create, &req->err);
     if (e) {
         reply_err_info(req, e);
         return;

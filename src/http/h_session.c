@@ -10,16 +10,11 @@
 #include "../service/agents.h"
 #include "../util/alloc.h"
 #include "../util/timeutil.h"
+#include "bodies.h"
 #include "handlers.h"
 #include "json_in.h"
 #include "render.h"
 #include "server_int.h"
-
-static const struct jfield login_fields[] = {
-    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
-    {"password", JT_STRING, true, 0, LIMIT_PASSWORD, 0, NULL},
-    {0}, /* end */
-};
 
 struct login {
     const char *email;
@@ -66,7 +61,7 @@ void h_session_create(struct request *req)
                     "too many login attempts from this address; try again in %d s", retry);
         return;
     }
-    enum terr e = json_check(req->json, login_fields, &req->err);
+    enum terr e = json_check(req->json, body_login, &req->err);
     if (e) {
         reply_err_info(req, e);
         return;

@@ -10,6 +10,7 @@
 #include "../util/encode.h"
 #include "../util/utf8.h"
 #include "cursor.h"
+#include "bodies.h"
 #include "handlers.h"
 #include "json_in.h"
 #include "paging.h"
@@ -18,31 +19,6 @@
 
 #define PAGE_DEFAULT 25
 #define PAGE_MAX     100
-
-static const struct jfield customer_fields[] = {
-    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
-    {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
-    {0}, /* end */
-};
-static const struct jfield first_message_fields[] = {
-    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL}, {0}, /* end */
-};
-static const struct jfield create_fields[] = {
-    {"subject", JT_STRING, true, 0, LIMIT_SUBJECT, 0, NULL},
-    {"channel", JT_STRING, false, 0, 16, 0, NULL},
-    {"priority", JT_STRING, false, 0, 16, 0, NULL},
-    {"customer", JT_OBJECT, true, 0, 0, 0, customer_fields},
-    {"message", JT_OBJECT, true, 0, 0, 0, first_message_fields},
-    {0}, /* end */
-};
-static const struct jfield patch_fields[] = {
-    {"status", JT_STRING, false, 0, 16, 0, NULL},
-    {"priority", JT_STRING, false, 0, 16, 0, NULL},
-    {"assignee", JT_INT_NULL, false, 1, INT64_MAX, 0, NULL},
-    {"tags", JT_STRINGS, false, 0, LIMIT_TAGS, LIMIT_TAG, NULL},
-    {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
-    {0}, /* end */
-};
 
 /* Parses an optional vocabulary field; replies and returns false when wrong. */
 #define PARSE_VOCAB_OR_REPLY(req, obj, name, parse, out, allowed)                                  \
@@ -86,7 +62,7 @@ static enum terr create_tx(struct store_tx *tx, struct request *req)
 
 void h_tickets_create(struct request *req)
 {
-    enum terr e = json_check(req->json, create_fields, &req->err);
+    enum terr e = json_check(req->json, body_ticket_create, &req->err);
     if (e) {
         reply_err_info(req, e);
         return;
@@ -313,7 +289,7 @@ static enum terr patch_tx(struct store_tx *tx, struct request *req)
 
 void h_ticket_patch(struct request *req)
 {
-    enum terr e = json_check(req->json, patch_fields, &req->err);
+    enum terr e = json_check(req->json, body_ticket_patch, &req->err);
     if (e) {
         reply_err_info(req, e);
         return;

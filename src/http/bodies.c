@@ -1,0 +1,59 @@
+/*
+ * The JSON bodies the API accepts, as field tables (see json_in.h): one
+ * place for what each route takes, shared by the handlers and the fuzzer.
+ */
+#include "bodies.h"
+
+#include <stdint.h>
+
+#include "../domain/ticket_rules.h"
+
+static const struct jfield ticket_customer[] = {
+    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
+    {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
+    {0}, /* end */
+};
+
+static const struct jfield ticket_first_message[] = {
+    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL}, {0}, /* end */
+};
+
+const struct jfield body_ticket_create[] = {
+    {"subject", JT_STRING, true, 0, LIMIT_SUBJECT, 0, NULL},
+    {"channel", JT_STRING, false, 0, 16, 0, NULL},
+    {"priority", JT_STRING, false, 0, 16, 0, NULL},
+    {"customer", JT_OBJECT, true, 0, 0, 0, ticket_customer},
+    {"message", JT_OBJECT, true, 0, 0, 0, ticket_first_message},
+    {0}, /* end */
+};
+
+const struct jfield body_ticket_patch[] = {
+    {"status", JT_STRING, false, 0, 16, 0, NULL},
+    {"priority", JT_STRING, false, 0, 16, 0, NULL},
+    {"assignee", JT_INT_NULL, false, 1, INT64_MAX, 0, NULL},
+    {"tags", JT_STRINGS, false, 0, LIMIT_TAGS, LIMIT_TAG, NULL},
+    {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
+    {0}, /* end */
+};
+
+const struct jfield body_message_create[] = {
+    {"author", JT_STRING, false, 0, 16, 0, NULL},
+    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
+    {"internal", JT_BOOL, false, 0, 0, 0, NULL},
+    {0}, /* end */
+};
+
+const struct jfield body_login[] = {
+    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
+    {"password", JT_STRING, true, 0, LIMIT_PASSWORD, 0, NULL},
+    {0}, /* end */
+};
+
+const struct jfield body_agent_create[] = {
+    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
+    {"name", JT_STRING, true, 0, LIMIT_NAME, 0, NULL},
+    {"role", JT_STRING, true, 0, 16, 0, NULL},
+    {"password", JT_STRING, false, 0, LIMIT_PASSWORD, 0, NULL},
+    {"skills", JT_STRINGS, false, 0, LIMIT_SKILLS, LIMIT_SKILL, NULL},
+    {0}, /* end */
+};

@@ -1,0 +1,13 @@
+/* Field tables of the request bodies, one per route that takes a body. */
+#ifndef TRUCE_BODIES_H
+#define TRUCE_BODIES_H
+
+#include "json_in.h"
+
+extern const struct jfield body_ticket_create[];  /* POST /api/v1/tickets */
+extern const struct jfield body_ticket_patch[];   /* PATCH /api/v1/tickets/{id} */
+extern const struct jfield body_message_create[]; /* POST /api/v1/tickets/{id}/messages */
+extern const struct jfield body_login[];          /* POST /api/v1/session */
+extern const struct jfield body_agent_create[];   /* POST /api/v1/agents */
+
+#endif
