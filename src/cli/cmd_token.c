@@ -21,19 +21,28 @@ struct token_job {
     struct terr_info ei;
 };
 
+/* The id of the agent with this email; the error names the email. */
+static enum terr agent_id_of(struct store_tx *tx, const char *email, int64_t *out,
+                             struct terr_info *ei)
+{
+    struct agent a;
+    enum terr e = store_agent_find_email(tx, email, &a, NULL);
+    if (e)
+        return terr_set(ei, e, "agent",
+                        e == TERR_NOT_FOUND ? "no agent has email '%s'" : "cannot read '%s'",
+                        email);
+    *out = a.id;
+    agent_release(&a);
+    return TERR_OK;
+}
+
 static enum terr token_tx(struct store_tx *tx, void *arg)
 {
     struct token_job *j = arg;
-    struct agent a;
-    enum terr e = store_agent_find_email(tx, j->email, &a, NULL);
-    if (e)
-        return terr_set(&j->ei, e, "agent",
-                        e == TERR_NOT_FOUND ? "no agent has email '%s'" : "cannot read '%s'",
-                        j->email);
     struct actor system = {.kind = ACTOR_SYSTEM};
-    e = svc_token_create(tx, &system, a.id, j->label, j->token, &j->ei);
-    agent_release(&a);
-    return e;
+    int64_t agent_id;
+    enum terr e = agent_id_of(tx, j->email, &agent_id, &j->ei);
+    return e ? e : svc_token_create(tx, &system, agent_id, j->label, j->token, &j->ei);
 }
 
 static int token_create(int argc, char **argv)
@@ -76,16 +85,9 @@ static enum terr revoke_tx(struct store_tx *tx, void *arg)
     struct revoke_job *j = arg;
     struct actor system = {.kind = ACTOR_SYSTEM};
     int64_t agent_id = 0;
-    if (j->email) {
-        struct agent a;
-        enum terr e = store_agent_find_email(tx, j->email, &a, NULL);
-        if (e)
-            return terr_set(&j->ei, e, "agent",
-                            e == TERR_NOT_FOUND ? "no agent has email '%s'" : "cannot read '%s'",
-                            j->email);
-        agent_id = a.id;
-        agent_release(&a);
-    }
+    enum terr e = j->email ? agent_id_of(tx, j->email, &agent_id, &j->ei) : TERR_OK;
+    if (e)
+        return e;
     return svc_token_revoke(tx, &system, j->email ? NULL : j->token, agent_id, &j->revoked, &j->ei);
 }
 
