@@ -8,7 +8,6 @@
 #include "../service/tickets.h"
 #include "../util/alloc.h"
 #include "../util/encode.h"
-#include "../util/utf8.h"
 #include "cursor.h"
 #include "bodies.h"
 #include "handlers.h"

@@ -17,7 +17,6 @@
     X(BAD_UTF8, "invalid_utf8", 400, "the body is not valid UTF-8")                      \
     X(TOO_LONG, "too_long", 400, "a value is over its length limit")                     \
     X(INVALID, "invalid_value", 400, "a value is not allowed")                           \
-    X(BAD_REQUEST, "bad_request", 400, "the request is not understood")                  \
     X(UNAUTHORIZED, "unauthorized", 401, "authentication is required")                   \
     X(FORBIDDEN, "forbidden", 403, "your role does not allow this")                      \
     X(CSRF, "csrf_failed", 403, "a cookie-authenticated write needs its X-CSRF-Token")   \
