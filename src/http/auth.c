@@ -15,6 +15,7 @@
 
 struct auth_lookup {
     const char *credential;
+    unsigned char hash[SECRET_HASH_LEN]; /* of a token credential */
     struct agent agent;
     char csrf[STORE_CSRF_MAX];
 };
@@ -22,7 +23,7 @@ struct auth_lookup {
 static enum terr read_token(struct store_tx *tx, void *arg)
 {
     struct auth_lookup *a = arg;
-    return svc_auth_token(tx, a->credential, &a->agent);
+    return svc_auth_token(tx, a->hash, &a->agent);
 }
 
 static enum terr read_session(struct store_tx *tx, void *arg)
@@ -61,16 +62,15 @@ enum terr auth_request(struct request *req)
             return TERR_UNAUTHORIZED;
         }
         look.credential = header + 7;
-        unsigned char hash[SECRET_HASH_LEN];
-        int64_t now =
-            time_mono_ns() / 1000000; /* a wall clock stepped back must not extend entries */
-        secret_hash(look.credential, strlen(look.credential), hash);
-        if (token_cache_get(req->srv->tokens, hash, now, &look.agent)) {
+        /* Monotonic: a wall clock stepped back must not extend cache entries. */
+        int64_t now = time_mono_ns() / 1000000;
+        secret_hash(look.credential, strlen(look.credential), look.hash);
+        if (token_cache_get(req->srv->tokens, look.hash, now, &look.agent)) {
             e = TERR_OK;
         } else {
             e = store_read(req_store(req), read_token, &look);
             if (!e)
-                token_cache_put(req->srv->tokens, hash, &look.agent, now);
+                token_cache_put(req->srv->tokens, look.hash, &look.agent, now);
         }
         if (e == TERR_UNAUTHORIZED) {
             reply_error(req, e, NULL, "the token is not valid");

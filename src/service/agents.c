@@ -120,11 +120,10 @@ enum terr svc_session_delete(struct store_tx *tx, const struct actor *who, const
     return e;
 }
 
-enum terr svc_auth_token(struct store_tx *tx, const char *token, struct agent *out)
+enum terr svc_auth_token(struct store_tx *tx, const unsigned char hash[SECRET_HASH_LEN],
+                         struct agent *out)
 {
-    unsigned char hash[SECRET_HASH_LEN];
     int64_t agent_id;
-    secret_hash(token, strlen(token), hash);
     enum terr e = store_token_find(tx, hash, &agent_id);
     if (!e)
         e = store_agent_get(tx, agent_id, out);

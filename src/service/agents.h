@@ -29,8 +29,10 @@ enum terr svc_session_create(struct store_tx *tx, int64_t agent_id, char cookie[
 /* Ends the session behind a cookie, audited as the agent's. */
 enum terr svc_session_delete(struct store_tx *tx, const struct actor *who, const char *cookie);
 
-/* Who presents this API token (read transaction).  TERR_UNAUTHORIZED if nobody. */
-enum terr svc_auth_token(struct store_tx *tx, const char *token, struct agent *out);
+/* Who presents the API token with this hash (secret_hash of the token; read
+ * transaction).  TERR_UNAUTHORIZED if nobody. */
+enum terr svc_auth_token(struct store_tx *tx, const unsigned char hash[SECRET_HASH_LEN],
+                         struct agent *out);
 /* Who holds this session cookie, and its CSRF token.  TERR_UNAUTHORIZED if
  * unknown or expired. */
 enum terr svc_auth_session(struct store_tx *tx, const char *cookie, struct agent *out,
