@@ -7,7 +7,7 @@
 #   make fuzz                 libFuzzer on every parser, FUZZ_SECONDS each (fuzz/; clang)
 #   make deps                 install the Debian packages build and tests need
 
-PKGS := libmicrohttpd jansson libsodium sqlite3
+PKGS := libmicrohttpd jansson libsodium sqlite3 libutf8proc
 CC ?= cc
 
 comma := ,
@@ -30,7 +30,7 @@ WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-pr
         -Wcast-qual -fstack-protector-strong
 CFLAGS := $(WARN) $(OPT) -D_DEFAULT_SOURCE -Isrc -I$(B)/gen \
           $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP $(EXTRA_CFLAGS)
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -lpthread
 LDFLAGS := $(LDOPT)
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/text/*.c src/analysis/*.c src/domain/*.c \
@@ -43,10 +43,19 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o) $(B)/gen/demo_data.o
 LIB := $(B)/libtruce.a
 BIN := $(B)/truce
 
+# The analysis library (text + analysis + the few util files they use) builds
+# and tests alone: its unit tests link this archive and nothing else.
+ANA_SRC := src/util/alloc.c src/util/buf.c src/util/err.c src/util/utf8.c $(wildcard src/util/csv.c) \
+           $(sort $(wildcard src/text/*.c src/analysis/*.c))
+ANA_LIB := $(B)/libtruce-analysis.a
+ANA_LDLIBS := $(shell pkg-config --libs jansson libutf8proc 2>/dev/null) -lstemmer -lm -lpthread
+
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
+ANA_UNIT_BIN := $(filter $(B)/tests/unit/text/% $(B)/tests/unit/analysis/%, \
+                  $(UNIT_SRC:%.c=$(B)/%))
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 
-.PHONY: all test unit http-test bench deps clean demo format fuzz
+.PHONY: all test unit http-test analysis-test bench deps clean demo format fuzz
 all: $(BIN) $(if $(filter release,$(VARIANT)),truce)
 
 truce: $(BIN)
@@ -56,6 +65,10 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
 $(LIB): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(ANA_LIB): $(ANA_SRC:%.c=$(B)/%.o)
 	rm -f $@
 	ar rcs $@ $^
 
@@ -74,12 +87,24 @@ $(B)/gen/demo_data.c: scripts/embed-text.sh data/demo/demo.json
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+$(B)/tests/unit/text/%: tests/unit/text/%.c $(ANA_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ANA_LIB) $(ANA_LDLIBS) -lcmocka
+
+$(B)/tests/unit/analysis/%: tests/unit/analysis/%.c $(ANA_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ANA_LIB) $(ANA_LDLIBS) -lcmocka
+
 $(B)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BIN)
 	@scripts/run-units $(UNIT_BIN)
+
+# The analysis library alone: its archive and its tests, nothing else linked.
+analysis-test: $(ANA_LIB) $(ANA_UNIT_BIN)
+	@scripts/run-units $(ANA_UNIT_BIN)
 
 http-test: $(BIN)
 	@TRUCE=$(CURDIR)/$(BIN) tests/http/run.sh
