@@ -26,7 +26,8 @@
  *     (see lexicon.c), where VADER inserts the description's words;
  *   - VADER's sentiment-laden idioms ("cut the mustard", "hand to mouth"),
  *     listed but not applied by VADER ("future work"), are applied: the
- *     idiom scores its valence and its words score nothing;
+ *     idiom scores its valence (negated by a negator among the three words
+ *     before it) and its words score nothing;
  *   - the "but" rule scales by position, where VADER's list.index() loop
  *     scales the first of two equal scores twice.
  */
@@ -39,6 +40,7 @@
 
 #include "analysis/lexicon.h"
 #include "text/tokenize.h"
+#include "util/utf8.h"
 
 /* VADER's empirically derived constants. */
 #define B_INCR 0.293     /* booster word: "very good" */
@@ -194,46 +196,102 @@ static bool touches(const struct tokens *t, size_t a, size_t b)
     return t->v[a].end == t->v[b].start;
 }
 
+/* Concatenates the normal forms of tokens first..first+n-1 into out
+ * (ITEM_BUF bytes); false when they do not fit. */
+static bool concat_norms(const struct tokens *t, size_t first, size_t n, char *out,
+                         size_t *out_len)
+{
+    size_t len = 0;
+    for (size_t k = first; k < first + n; k++) {
+        size_t l = t->v[k].norm_len;
+        if (len + l + 1 > ITEM_BUF)
+            return false;
+        memcpy(out + len, tok_norm(t, k), l);
+        len += l;
+    }
+    out[len] = '\0';
+    *out_len = len;
+    return true;
+}
+
+static bool is_punct_tok(const struct tokens *t, size_t i)
+{
+    return t->v[i].kind == TOK_PUNCT;
+}
+
 /*
- * Item boundaries.  Items are the non-punctuation tokens, plus each run of
- * touching punctuation tokens that touches no other token (a punctuation
- * item).  next_item() returns the first token of the next item at or after
- * *pos and the number of its tokens, advancing *pos past it; false at the end.
+ * Item boundaries.  A "chunk" is a run of touching tokens, what VADER would
+ * see between two spaces.  Most items are single non-punctuation tokens,
+ * their punctuation skipped (VADER strips it).  A chunk is one item whole
+ * when VADER keeps it unstripped: when it is all punctuation ("-", "(-:"),
+ * or when stripping its punctuation leaves one word of two characters or
+ * fewer ("no,", "ok.", "D:", ":c", "&gt;"), as VADER's _strip_punc_if_word
+ * does to spare emoticons; an emoticon with a mark after it is one item when
+ * the lexicon lists the whole (":o)").  next_item() returns the first token
+ * of the next item at or after *pos and the number of its tokens, advancing
+ * *pos past it; false at the end.
  */
-static bool next_item(const struct tokens *t, size_t *pos, size_t *first, size_t *n)
+static bool next_item(const struct lexicon *lx, const struct tokens *t, size_t *pos,
+                      size_t *first, size_t *n)
 {
     size_t i = *pos;
     while (i < t->n) {
-        if (t->v[i].kind != TOK_PUNCT) {
+        bool starts_chunk = i == 0 || !touches(t, i - 1, i);
+        size_t j = i;
+        if (starts_chunk)
+            while (j + 1 < t->n && touches(t, j, j + 1))
+                j++;
+        if (starts_chunk && (j > i || is_punct_tok(t, i))) {
+            size_t a = i, b = j;
+            while (a <= j && is_punct_tok(t, a))
+                a++;
+            bool whole = a > j; /* all punctuation */
+            if (!whole) {
+                while (is_punct_tok(t, b))
+                    b--;
+                uint8_t kind = t->v[a].kind;
+                if (a == b && kind != TOK_EMOTICON && kind != TOK_EMOJI)
+                    whole = utf8_length(tok_norm(t, a), t->v[a].norm_len) <= 2;
+                else if (a == b) {
+                    char buf[ITEM_BUF];
+                    size_t len;
+                    double v;
+                    whole = concat_norms(t, i, j - i + 1, buf, &len) &&
+                            lexicon_get(lx, buf, len, &v);
+                }
+            }
+            if (whole) {
+                *first = i;
+                *n = j - i + 1;
+                *pos = j + 1;
+                return true;
+            }
+        }
+        if (!is_punct_tok(t, i)) {
             *first = i;
             *n = 1;
             *pos = i + 1;
             return true;
         }
-        size_t j = i;
-        while (j + 1 < t->n && t->v[j + 1].kind == TOK_PUNCT && touches(t, j, j + 1))
-            j++;
-        bool alone = (i == 0 || !touches(t, i - 1, i)) && (j + 1 == t->n || !touches(t, j, j + 1));
-        if (alone) {
-            *first = i;
-            *n = j - i + 1;
-            *pos = j + 1;
-            return true;
-        }
-        i = j + 1;
+        i++;
     }
     *pos = i;
     return false;
 }
 
-/* VADER's str.isupper(): a word in capitals; a one-letter capital ("I",
- * "A") counts, as in Python. */
-static bool is_upper_token(const struct tokens *t, size_t i)
+/* VADER's str.isupper() of an item: a word in capitals, or an item whose
+ * word is ("NO.", "D:"); a one-letter capital ("I", "A") counts, as in
+ * Python. */
+static bool is_upper_item(const struct tokens *t, size_t first, size_t n)
 {
-    const struct token *tk = &t->v[i];
-    if (tk->flags & TOK_ALLCAPS)
-        return true;
-    return tk->kind == TOK_WORD && (tk->flags & TOK_CAPITALISED) && tk->norm_len == 1;
+    for (size_t i = first; i < first + n; i++) {
+        const struct token *tk = &t->v[i];
+        if (tk->flags & TOK_ALLCAPS)
+            return true;
+        if (tk->kind == TOK_WORD && (tk->flags & TOK_CAPITALISED) && tk->norm_len == 1)
+            return true;
+    }
+    return false;
 }
 
 /* Copies w[0..len) into out with every run of a repeated letter cut to one;
@@ -285,9 +343,17 @@ static void resolve(const struct lexicon *lx, const struct tokens *t, size_t fir
     it->in_lex = false;
     it->in_idiom = false;
     it->valence = 0;
-    it->upper = is_upper_token(t, first);
+    it->upper = is_upper_item(t, first, n);
     it->scored = true;
-    switch (tk->kind) {
+    if (n > 1) { /* a punctuation run or an emoticon in several tokens */
+        size_t len;
+        if (!concat_norms(t, first, n, it->buf, &len))
+            it->scored = false;
+        it->w = it->buf;
+        it->len = it->scored ? len : 0;
+        it->buf[it->len] = '\0';
+    }
+    switch (n > 1 ? TOK_PUNCT : tk->kind) {
     case TOK_HANDLE:
     case TOK_URL:
     case TOK_EMAIL:
@@ -297,28 +363,6 @@ static void resolve(const struct lexicon *lx, const struct tokens *t, size_t fir
         if (it->len > 1 && it->w[0] == '#') {
             it->w++;
             it->len--;
-        }
-        break;
-    case TOK_PUNCT: /* a run standing alone: maybe an emoticon "(-:" */
-        if (n > 1) {
-            size_t len = 0;
-            bool fits = true;
-            for (size_t k = first; k < first + n && fits; k++) {
-                size_t l = t->v[k].norm_len;
-                if (len + l + 1 > ITEM_BUF)
-                    fits = false;
-                else {
-                    memcpy(it->buf + len, tok_norm(t, k), l);
-                    len += l;
-                }
-            }
-            if (!fits) {
-                it->scored = false;
-                break;
-            }
-            it->buf[len] = '\0';
-            it->w = it->buf;
-            it->len = len;
         }
         break;
     default:
@@ -528,10 +572,18 @@ void sentiment_score(const struct lexicon *lx, const struct tokens *t, struct se
         }
     }
     size_t pos = 0, first, n;
-    while (next_item(t, &pos, &first, &n)) {
-        if (t->v[first].kind != TOK_PUNCT)
-            n_words++;
-        if (is_upper_token(t, first))
+    while (next_item(lx, t, &pos, &first, &n)) {
+        bool word = false;
+        for (size_t k = first; k < first + n; k++)
+            word |= t->v[k].kind != TOK_PUNCT;
+        if (!word && n > 1) { /* "(-:" */
+            char buf[ITEM_BUF];
+            size_t len;
+            double v;
+            word = concat_norms(t, first, n, buf, &len) && lexicon_get(lx, buf, len, &v);
+        }
+        n_words += word;
+        if (is_upper_item(t, first, n))
             n_upper++;
         if (but_at == SIZE_MAX && t->v[first].kind == TOK_WORD) {
             const char *w = tok_norm(t, first);
@@ -557,7 +609,7 @@ void sentiment_score(const struct lexicon *lx, const struct tokens *t, struct se
     size_t idiom_left = 0; /* later words of a sentiment-laden idiom still to skip */
     for (size_t i = 0; i < n_items; i++) {
         while (produced < n_items && produced < i + 3) {
-            if (!next_item(t, &pos, &first, &n))
+            if (!next_item(lx, t, &pos, &first, &n))
                 break;
             resolve(lx, t, first, n, &ring[produced & (RING - 1)]);
             produced++;
@@ -583,6 +635,13 @@ void sentiment_score(const struct lexicon *lx, const struct tokens *t, struct se
                 if (len - 1 <= hi && idiom_at(&laden_idioms[k], w, 0, hi)) {
                     s = laden_idioms[k].v;
                     idiom_left = (size_t)len - 1;
+                    /* negated as a word would be ("doesn't cut the mustard") */
+                    for (size_t b = 1; b <= 3 && b <= i; b++) {
+                        if (negates(w[-(long)b])) {
+                            s *= N_SCALAR;
+                            break;
+                        }
+                    }
                     laden = true;
                     break;
                 }
