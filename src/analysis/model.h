@@ -8,8 +8,8 @@
  * The part the rest of truce uses is below; training and saving have their
  * own declarations further down.
  */
-#ifndef TRUCE_MODEL_H
-#define TRUCE_MODEL_H
+#ifndef TRUCE_ANALYSIS_MODEL_H
+#define TRUCE_ANALYSIS_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
