@@ -33,7 +33,7 @@ static const char usage[] =
     "usage: truce model train --csv FILE --text COL --label COL [--dev FILE] -o MODEL\n"
     "                         [--epochs N] [--lr X] [--l2 X] [--seed N] [--buckets N]\n"
     "                         [--word-ngrams N] [--char-ngrams MIN-MAX] [--balanced]\n"
-    "                         [--lexicon FILE | --no-lexicon]\n"
+    "                         [--lexicon FILE | --no-lexicon] [--cv K]\n"
     "       truce model predict --model MODEL [--csv FILE --text COL]\n"
     "                           [--format labels|jsonl] [--lexicon FILE]\n"
     "       truce model eval --model MODEL --csv FILE --text COL --label COL [--json]\n"
@@ -43,6 +43,8 @@ static const char usage[] =
     "on the dev file and stops when it no longer improves.  Defaults: 20 epochs,\n"
     "lr 0.2, l2 1e-6, seed 1, word bigrams, character 3-5-grams, as many buckets\n"
     "as fit a 16 MB model, the lexicon " DEFAULT_LEXICON " if present.\n"
+    "--cv K writes no model: it prints each epoch's mean scores over a K-fold\n"
+    "cross-validation of the training file, to choose options without a dev file.\n"
     "predict prints one label per input text, in order: the --text column of\n"
     "the CSV file, or each line of standard input.\n"
     "eval prints accuracy, macro-F1, per-label precision/recall/F1 and the\n"
@@ -350,11 +352,74 @@ static void epoch_done(void *arg, unsigned epoch, double loss, const struct mode
     fflush(stdout);
 }
 
+/* Per-epoch dev scores summed over the folds of a cross-validation. */
+struct cv_sums {
+    double acc[1001], f1[1001];
+    unsigned last;
+};
+
+static void cv_epoch(void *arg, unsigned epoch, double loss, const struct model_scores *dev)
+{
+    (void)loss;
+    struct cv_sums *c = arg;
+    c->acc[epoch] += scores_accuracy(dev);
+    c->f1[epoch] += scores_macro_f1(dev);
+    c->last = epoch > c->last ? epoch : c->last;
+}
+
+/* k-fold cross-validation on ts (example i in fold i % k after a seeded
+ * shuffle): every epoch's mean held-out accuracy and macro-F1, to choose
+ * the number of epochs and the features without looking at a dev file. */
+static int cross_validate(struct train_opts *o, const struct trainset *ts, unsigned k)
+{
+    size_t n = trainset_size(ts);
+    size_t *fold = xmalloc(n * sizeof(*fold));
+    uint64_t rng = o->seed ^ 0xc0ffee;
+    for (size_t i = 0; i < n; i++)
+        fold[i] = i % k;
+    for (size_t i = n; i > 1; i--) { /* a seeded shuffle of the fold numbers */
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t j = (size_t)((rng >> 33) % i), t = fold[i - 1];
+        fold[i - 1] = fold[j];
+        fold[j] = t;
+    }
+    struct cv_sums *sums = xcalloc(1, sizeof(*sums));
+    struct train_opts fo = *o;
+    fo.patience = o->epochs; /* every epoch is scored */
+    fo.progress = NULL;
+    fo.epoch_done = cv_epoch;
+    fo.arg = sums;
+    int rc = 0;
+    for (unsigned f = 0; f < k && !rc; f++) {
+        struct trainset *tr = trainset_new(), *te = trainset_new();
+        struct featvec v;
+        for (size_t i = 0; i < n; i++) {
+            trainset_example(ts, i, &v);
+            trainset_add(fold[i] == f ? te : tr, &v,
+                         trainset_label(ts, trainset_example_label(ts, i)));
+        }
+        char err[256];
+        struct model *m = model_train(&fo, tr, te, err, sizeof(err));
+        if (!m)
+            rc = fail(1, "fold %u: %s", f + 1, err);
+        model_free(m);
+        trainset_free(tr);
+        trainset_free(te);
+    }
+    for (unsigned e = 1; !rc && e <= sums->last; e++)
+        printf("cv %u folds, epoch %2u: accuracy %.4f, macro-F1 %.4f\n", k, e, sums->acc[e] / k,
+               sums->f1[e] / k);
+    free(sums);
+    free(fold);
+    return rc;
+}
+
 static int model_train_cmd(int argc, char **argv)
 {
     const char *csv = NULL, *dev_path = NULL, *text_col = NULL, *label_col = NULL;
     const char *out = NULL, *seed_s = NULL, *epochs_s = NULL, *lr_s = NULL, *l2_s = NULL;
     const char *buckets_s = NULL, *wng_s = NULL, *cng_s = NULL, *lexicon = NULL;
+    const char *cv_s = NULL;
     bool balanced = false, no_lexicon = false;
     const struct cli_opt opts[] = {
         {"csv", &csv, NULL},          {"text", &text_col, NULL},
@@ -364,12 +429,16 @@ static int model_train_cmd(int argc, char **argv)
         {"l2", &l2_s, NULL},          {"buckets", &buckets_s, NULL},
         {"word-ngrams", &wng_s, NULL}, {"char-ngrams", &cng_s, NULL},
         {"balanced", NULL, &balanced}, {"lexicon", &lexicon, NULL},
-        {"no-lexicon", NULL, &no_lexicon}, {NULL, NULL, NULL},
+        {"no-lexicon", NULL, &no_lexicon}, {"cv", &cv_s, NULL},
+        {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "model train");
     if (rc >= 0)
         return rc;
-    if (!csv || !text_col || !label_col || !out)
+    unsigned long folds = 0;
+    if (cv_s && parse_uint("cv", cv_s, 2, 20, &folds))
+        return EXIT_USAGE;
+    if (!csv || !text_col || !label_col || (!out && !folds))
         return fail(EXIT_USAGE, "model train needs --csv FILE, --text COL, --label COL and -o MODEL");
 
     struct train_opts o;
@@ -467,6 +536,10 @@ static int model_train_cmd(int argc, char **argv)
         printf("\n");
         fflush(stdout);
         struct train_view view = {.tty = isatty(2) != 0, .started = t0};
+        if (folds) {
+            rc = cross_validate(&o, ts, (unsigned)folds);
+            goto done;
+        }
         o.progress = progress;
         o.epoch_done = epoch_done;
         o.arg = &view;
@@ -484,6 +557,7 @@ static int model_train_cmd(int argc, char **argv)
         }
         model_free(m);
     }
+done:
     trainset_free(ts);
     trainset_free(ds);
     featurizer_release(&z);
