@@ -13,7 +13,9 @@
  *   - shape counts: words in capitals, elongated words, "!" and "?" marks;
  *   - lexicon counts: positive, negative and negated lexicon words, and
  *     bins of the summed, the most negative and the most positive valence.
- * Counts are binned (0, 1, 2, 3+) and each bin is one feature.
+ * Counts are binned (0, 1, 2, 3+) and each bin is one feature.  Each of the
+ * three groups (words and word n-grams; character n-grams; counts) is scaled
+ * to a fixed L2 norm.
  *
  * Hashes are FNV-1a-64 over bytes, started from the seed and finished with
  * a murmur3 mixer, so the bucket (the top bits) depends on every byte.
@@ -177,6 +179,16 @@ static void char_ngrams(const struct feat_config *c, struct featvec *v, const ch
     }
 }
 
+/* Scales the values v[from..to) to L2 norm weight. */
+static void scale_group(struct featvec *v, size_t from, size_t to, float weight)
+{
+    if (to <= from)
+        return;
+    float scale = weight / sqrtf((float)(to - from));
+    for (size_t i = from; i < to; i++)
+        v->val[i] *= scale;
+}
+
 void features_extract(const struct feat_config *c, const struct tokens *t,
                       const struct lexicon *lx, struct featvec *out)
 {
@@ -200,8 +212,6 @@ void features_extract(const struct feat_config *c, const struct tokens *t,
         term[i] = fnv(h_term, s, len);
         int negated = tk->kind == TOK_WORD && (tk->flags & TOK_NEGATED);
         push(out, negated ? fnv(h_not, s, len) : term[i], lb, 1);
-        if (tk->kind == TOK_WORD && c->char_max)
-            char_ngrams(c, out, s, len);
 
         caps += (tk->flags & TOK_ALLCAPS) != 0;
         elongated += (tk->flags & TOK_ELONGATED) != 0;
@@ -232,6 +242,13 @@ void features_extract(const struct feat_config *c, const struct tokens *t,
             push(out, h, lb, 1);
         }
 
+    size_t words_end = out->n;
+    if (c->char_max)
+        for (size_t i = 0; i < t->n; i++)
+            if (t->v[i].kind == TOK_WORD)
+                char_ngrams(c, out, tok_norm(t, i), t->v[i].norm_len);
+    size_t chars_end = out->n;
+
     count_feature(c, out, "caps", caps);
     count_feature(c, out, "elong", elongated);
     count_feature(c, out, "excl", excl);
@@ -248,10 +265,11 @@ void features_extract(const struct feat_config *c, const struct tokens *t,
         bin_feature(c, out, "lmax", lmax, max_edges, 4);
     }
 
-    /* Unit L2 norm: a long message does not shout louder than a short one. */
-    if (out->n) {
-        float scale = 1.0f / sqrtf((float)out->n);
-        for (size_t i = 0; i < out->n; i++)
-            out->val[i] *= scale;
-    }
+    /* Each group (words and n-grams, character n-grams, counts) is scaled to
+     * its own norm: a long message does not shout louder than a short one, and
+     * the many character n-grams do not drown the words.  The weights (1, 0.4,
+     * 0.5) were chosen by 5-fold cross-validation on the airline train set. */
+    scale_group(out, 0, words_end, 1.0f);
+    scale_group(out, words_end, chars_end, 0.4f);
+    scale_group(out, chars_end, out->n, 0.5f);
 }

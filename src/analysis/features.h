@@ -6,8 +6,9 @@
  * n-gram of a word with its boundaries, "caps=2", "lex:neg=1", ...) hashed
  * with a seeded 64-bit hash into one of 2^log2_buckets buckets; a feature
  * vector is the list of (bucket, value) pairs, unsorted, a bucket possibly
- * repeated (a repeated word counts twice).  The values of one message are
- * scaled to unit L2 norm so that long and short messages weigh alike.
+ * repeated (a repeated word counts twice).  Each group of features (words,
+ * character n-grams, counts) is scaled to a fixed L2 norm, so long and short
+ * messages weigh alike.
  *
  * The configuration is stored in the model file: a model only makes sense
  * with the features it was trained on.

@@ -108,7 +108,7 @@ struct train_opts {
     unsigned best_epoch; /* out: the epoch whose weights were kept (1-based) */
 };
 
-/* Defaults: 20 epochs, patience 3, lr 0.2, l2 1e-6, seed 1, unbalanced. */
+/* Defaults: 20 epochs, patience 3, lr 0.1, l2 1e-6, seed 1, unbalanced. */
 void train_opts_default(struct train_opts *o);
 
 /* Trains a softmax model on train with AdaGrad, shuffling each epoch with a

@@ -131,7 +131,7 @@ void train_opts_default(struct train_opts *o)
     feat_config_default(&o->feat);
     o->epochs = 20;
     o->patience = 3;
-    o->lr = 0.2;
+    o->lr = 0.1;
     o->l2 = 1e-6;
     o->seed = 1;
 }
