@@ -34,6 +34,7 @@
 #include "analysis/sentiment.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,83 +57,131 @@
 /* Longest word tried with letter runs cut to one ("soooo" -> "so"). */
 #define ITEM_BUF 64
 
-struct word_value {
+/* The words VADER's rules name: the rule words of the idioms and checks
+ * below, its BOOSTER_DICT (single words; "kind of", "sort of" and "just
+ * enough" are matched as word pairs) and its NEGATE list (any word with
+ * "n't" in it negates too).  An item is looked up once (vocab_of), and the
+ * rules then compare small integers. */
+enum word {
+    W_OTHER, /* any word the rules do not name */
+    W_A, W_ASS, W_AT, W_BACK, W_BAD, W_BALL, W_BEATING, W_BLACK, W_BLOW, W_BLOWING, W_BOMB,
+    W_BREAK, W_BROKEN, W_BUS, W_BUT, W_COOKING, W_CUT, W_DEATH, W_DIE, W_DOUBT, W_ENOUGH,
+    W_FOR, W_GAS, W_HAND, W_HANDED, W_HEART, W_IN, W_JUST, W_KIND, W_KISS, W_LEAST, W_LEG,
+    W_MOUTH, W_MUSTARD, W_NEVER, W_NO, W_NOR, W_OF, W_ON, W_OR, W_RED, W_RIGHT, W_SHIT,
+    W_SMOKE, W_SO, W_SORT, W_STOP, W_THE, W_THIS, W_TO, W_UNDER, W_UPPER, W_VERY, W_WEATHER,
+    W_WITH, W_WITHOUT, W_YEAH,
+};
+
+struct vocab {
     const char *w;
-    double v;
+    uint8_t word;   /* enum word */
+    double booster; /* B_INCR, B_DECR or 0 */
+    uint8_t negates;
 };
 
-/* VADER's BOOSTER_DICT, single words (sorted for bsearch); its two-word
- * entries ("kind of", "sort of", "just enough") are in booster_bigrams. */
-static const struct word_value boosters[] = {
-    {"absolutely", B_INCR}, {"almost", B_DECR}, {"amazingly", B_INCR},
-    {"awfully", B_INCR}, {"barely", B_DECR}, {"completely", B_INCR},
-    {"considerable", B_INCR}, {"considerably", B_INCR}, {"decidedly", B_INCR},
-    {"deeply", B_INCR}, {"effing", B_INCR}, {"enormous", B_INCR},
-    {"enormously", B_INCR}, {"entirely", B_INCR}, {"especially", B_INCR},
-    {"exceptional", B_INCR}, {"exceptionally", B_INCR}, {"extreme", B_INCR},
-    {"extremely", B_INCR}, {"fabulously", B_INCR}, {"flippin", B_INCR},
-    {"flipping", B_INCR}, {"frackin", B_INCR}, {"fracking", B_INCR},
-    {"frickin", B_INCR}, {"fricking", B_INCR}, {"friggin", B_INCR},
-    {"frigging", B_INCR}, {"fuckin", B_INCR}, {"fucking", B_INCR},
-    {"fuggin", B_INCR}, {"fugging", B_INCR}, {"fully", B_INCR},
-    {"greatly", B_INCR}, {"hardly", B_DECR}, {"hella", B_INCR},
-    {"highly", B_INCR}, {"hugely", B_INCR}, {"incredible", B_INCR},
-    {"incredibly", B_INCR}, {"intensely", B_INCR}, {"kind-of", B_DECR},
-    {"kinda", B_DECR}, {"kindof", B_DECR}, {"less", B_DECR},
-    {"little", B_DECR}, {"major", B_INCR}, {"majorly", B_INCR},
-    {"marginal", B_DECR}, {"marginally", B_DECR}, {"more", B_INCR},
-    {"most", B_INCR}, {"occasional", B_DECR}, {"occasionally", B_DECR},
-    {"particularly", B_INCR}, {"partly", B_DECR}, {"purely", B_INCR},
-    {"quite", B_INCR}, {"really", B_INCR}, {"remarkably", B_INCR},
-    {"scarce", B_DECR}, {"scarcely", B_DECR}, {"slight", B_DECR},
-    {"slightly", B_DECR}, {"so", B_INCR}, {"somewhat", B_DECR},
-    {"sort-of", B_DECR}, {"sorta", B_DECR}, {"sortof", B_DECR},
-    {"substantially", B_INCR}, {"thoroughly", B_INCR}, {"total", B_INCR},
-    {"totally", B_INCR}, {"tremendous", B_INCR}, {"tremendously", B_INCR},
-    {"uber", B_INCR}, {"unbelievably", B_INCR}, {"unusually", B_INCR},
-    {"utter", B_INCR}, {"utterly", B_INCR}, {"very", B_INCR},
+static const struct vocab vocab[] = {
+    {"a", W_A, 0, 0}, {"absolutely", W_OTHER, B_INCR, 0}, {"ain't", W_OTHER, 0, 1},
+    {"aint", W_OTHER, 0, 1}, {"almost", W_OTHER, B_DECR, 0},
+    {"amazingly", W_OTHER, B_INCR, 0}, {"aren't", W_OTHER, 0, 1}, {"arent", W_OTHER, 0, 1},
+    {"ass", W_ASS, 0, 0}, {"at", W_AT, 0, 0}, {"awfully", W_OTHER, B_INCR, 0},
+    {"back", W_BACK, 0, 0}, {"bad", W_BAD, 0, 0}, {"ball", W_BALL, 0, 0},
+    {"barely", W_OTHER, B_DECR, 0}, {"beating", W_BEATING, 0, 0}, {"black", W_BLACK, 0, 0},
+    {"blow", W_BLOW, 0, 0}, {"blowing", W_BLOWING, 0, 0}, {"bomb", W_BOMB, 0, 0},
+    {"break", W_BREAK, 0, 0}, {"broken", W_BROKEN, 0, 0}, {"bus", W_BUS, 0, 0},
+    {"but", W_BUT, 0, 0}, {"can't", W_OTHER, 0, 1}, {"cannot", W_OTHER, 0, 1},
+    {"cant", W_OTHER, 0, 1}, {"completely", W_OTHER, B_INCR, 0},
+    {"considerable", W_OTHER, B_INCR, 0}, {"considerably", W_OTHER, B_INCR, 0},
+    {"cooking", W_COOKING, 0, 0}, {"couldn't", W_OTHER, 0, 1}, {"couldnt", W_OTHER, 0, 1},
+    {"cut", W_CUT, 0, 0}, {"daren't", W_OTHER, 0, 1}, {"darent", W_OTHER, 0, 1},
+    {"death", W_DEATH, 0, 0}, {"decidedly", W_OTHER, B_INCR, 0},
+    {"deeply", W_OTHER, B_INCR, 0}, {"despite", W_OTHER, 0, 1}, {"didn't", W_OTHER, 0, 1},
+    {"didnt", W_OTHER, 0, 1}, {"die", W_DIE, 0, 0}, {"doesn't", W_OTHER, 0, 1},
+    {"doesnt", W_OTHER, 0, 1}, {"don't", W_OTHER, 0, 1}, {"dont", W_OTHER, 0, 1},
+    {"doubt", W_DOUBT, 0, 0}, {"effing", W_OTHER, B_INCR, 0},
+    {"enormous", W_OTHER, B_INCR, 0}, {"enormously", W_OTHER, B_INCR, 0},
+    {"enough", W_ENOUGH, 0, 0}, {"entirely", W_OTHER, B_INCR, 0},
+    {"especially", W_OTHER, B_INCR, 0}, {"exceptional", W_OTHER, B_INCR, 0},
+    {"exceptionally", W_OTHER, B_INCR, 0}, {"extreme", W_OTHER, B_INCR, 0},
+    {"extremely", W_OTHER, B_INCR, 0}, {"fabulously", W_OTHER, B_INCR, 0},
+    {"flippin", W_OTHER, B_INCR, 0}, {"flipping", W_OTHER, B_INCR, 0}, {"for", W_FOR, 0, 0},
+    {"frackin", W_OTHER, B_INCR, 0}, {"fracking", W_OTHER, B_INCR, 0},
+    {"frickin", W_OTHER, B_INCR, 0}, {"fricking", W_OTHER, B_INCR, 0},
+    {"friggin", W_OTHER, B_INCR, 0}, {"frigging", W_OTHER, B_INCR, 0},
+    {"fuckin", W_OTHER, B_INCR, 0}, {"fucking", W_OTHER, B_INCR, 0},
+    {"fuggin", W_OTHER, B_INCR, 0}, {"fugging", W_OTHER, B_INCR, 0},
+    {"fully", W_OTHER, B_INCR, 0}, {"gas", W_GAS, 0, 0}, {"greatly", W_OTHER, B_INCR, 0},
+    {"hadn't", W_OTHER, 0, 1}, {"hadnt", W_OTHER, 0, 1}, {"hand", W_HAND, 0, 0},
+    {"handed", W_HANDED, 0, 0}, {"hardly", W_OTHER, B_DECR, 0}, {"hasn't", W_OTHER, 0, 1},
+    {"hasnt", W_OTHER, 0, 1}, {"haven't", W_OTHER, 0, 1}, {"havent", W_OTHER, 0, 1},
+    {"heart", W_HEART, 0, 0}, {"hella", W_OTHER, B_INCR, 0}, {"highly", W_OTHER, B_INCR, 0},
+    {"hugely", W_OTHER, B_INCR, 0}, {"in", W_IN, 0, 0}, {"incredible", W_OTHER, B_INCR, 0},
+    {"incredibly", W_OTHER, B_INCR, 0}, {"intensely", W_OTHER, B_INCR, 0},
+    {"isn't", W_OTHER, 0, 1}, {"isnt", W_OTHER, 0, 1}, {"just", W_JUST, 0, 0},
+    {"kind", W_KIND, 0, 0}, {"kind-of", W_OTHER, B_DECR, 0}, {"kinda", W_OTHER, B_DECR, 0},
+    {"kindof", W_OTHER, B_DECR, 0}, {"kiss", W_KISS, 0, 0}, {"least", W_LEAST, 0, 0},
+    {"leg", W_LEG, 0, 0}, {"less", W_OTHER, B_DECR, 0}, {"little", W_OTHER, B_DECR, 0},
+    {"major", W_OTHER, B_INCR, 0}, {"majorly", W_OTHER, B_INCR, 0},
+    {"marginal", W_OTHER, B_DECR, 0}, {"marginally", W_OTHER, B_DECR, 0},
+    {"mightn't", W_OTHER, 0, 1}, {"mightnt", W_OTHER, 0, 1}, {"more", W_OTHER, B_INCR, 0},
+    {"most", W_OTHER, B_INCR, 0}, {"mouth", W_MOUTH, 0, 0}, {"mustard", W_MUSTARD, 0, 0},
+    {"mustn't", W_OTHER, 0, 1}, {"mustnt", W_OTHER, 0, 1}, {"needn't", W_OTHER, 0, 1},
+    {"neednt", W_OTHER, 0, 1}, {"neither", W_OTHER, 0, 1}, {"never", W_NEVER, 0, 1},
+    {"no", W_NO, 0, 0}, {"none", W_OTHER, 0, 1}, {"nope", W_OTHER, 0, 1},
+    {"nor", W_NOR, 0, 1}, {"not", W_OTHER, 0, 1}, {"nothing", W_OTHER, 0, 1},
+    {"nowhere", W_OTHER, 0, 1}, {"occasional", W_OTHER, B_DECR, 0},
+    {"occasionally", W_OTHER, B_DECR, 0}, {"of", W_OF, 0, 0}, {"on", W_ON, 0, 0},
+    {"or", W_OR, 0, 0}, {"oughtn't", W_OTHER, 0, 1}, {"oughtnt", W_OTHER, 0, 1},
+    {"particularly", W_OTHER, B_INCR, 0}, {"partly", W_OTHER, B_DECR, 0},
+    {"purely", W_OTHER, B_INCR, 0}, {"quite", W_OTHER, B_INCR, 0},
+    {"rarely", W_OTHER, 0, 1}, {"really", W_OTHER, B_INCR, 0}, {"red", W_RED, 0, 0},
+    {"remarkably", W_OTHER, B_INCR, 0}, {"right", W_RIGHT, 0, 0},
+    {"scarce", W_OTHER, B_DECR, 0}, {"scarcely", W_OTHER, B_DECR, 0},
+    {"seldom", W_OTHER, 0, 1}, {"shan't", W_OTHER, 0, 1}, {"shant", W_OTHER, 0, 1},
+    {"shit", W_SHIT, 0, 0}, {"shouldn't", W_OTHER, 0, 1}, {"shouldnt", W_OTHER, 0, 1},
+    {"slight", W_OTHER, B_DECR, 0}, {"slightly", W_OTHER, B_DECR, 0},
+    {"smoke", W_SMOKE, 0, 0}, {"so", W_SO, B_INCR, 0}, {"somewhat", W_OTHER, B_DECR, 0},
+    {"sort", W_SORT, 0, 0}, {"sort-of", W_OTHER, B_DECR, 0}, {"sorta", W_OTHER, B_DECR, 0},
+    {"sortof", W_OTHER, B_DECR, 0}, {"stop", W_STOP, 0, 0},
+    {"substantially", W_OTHER, B_INCR, 0}, {"the", W_THE, 0, 0}, {"this", W_THIS, 0, 0},
+    {"thoroughly", W_OTHER, B_INCR, 0}, {"to", W_TO, 0, 0}, {"total", W_OTHER, B_INCR, 0},
+    {"totally", W_OTHER, B_INCR, 0}, {"tremendous", W_OTHER, B_INCR, 0},
+    {"tremendously", W_OTHER, B_INCR, 0}, {"uber", W_OTHER, B_INCR, 0},
+    {"uh-uh", W_OTHER, 0, 1}, {"uhuh", W_OTHER, 0, 1}, {"unbelievably", W_OTHER, B_INCR, 0},
+    {"under", W_UNDER, 0, 0}, {"unusually", W_OTHER, B_INCR, 0}, {"upper", W_UPPER, 0, 0},
+    {"utter", W_OTHER, B_INCR, 0}, {"utterly", W_OTHER, B_INCR, 0},
+    {"very", W_VERY, B_INCR, 0}, {"wasn't", W_OTHER, 0, 1}, {"wasnt", W_OTHER, 0, 1},
+    {"weather", W_WEATHER, 0, 0}, {"weren't", W_OTHER, 0, 1}, {"werent", W_OTHER, 0, 1},
+    {"with", W_WITH, 0, 0}, {"without", W_WITHOUT, 0, 1}, {"won't", W_OTHER, 0, 1},
+    {"wont", W_OTHER, 0, 1}, {"wouldn't", W_OTHER, 0, 1}, {"wouldnt", W_OTHER, 0, 1},
+    {"yeah", W_YEAH, 0, 0},
 };
 
-static const char *const booster_bigrams[][2] = {
-    {"just", "enough"}, {"kind", "of"}, {"sort", "of"},
-};
-
-/* VADER's NEGATE list (sorted for bsearch); any word containing "n't"
- * negates too. */
-static const char *const negators[] = {
-    "ain't",    "aint",    "aren't",  "arent",    "can't",    "cannot",   "cant",
-    "couldn't", "couldnt", "daren't", "darent",   "despite",  "didn't",   "didnt",
-    "doesn't",  "doesnt",  "don't",   "dont",     "hadn't",   "hadnt",    "hasn't",
-    "hasnt",    "haven't", "havent",  "isn't",    "isnt",     "mightn't", "mightnt",
-    "mustn't",  "mustnt",  "needn't", "neednt",   "neither",  "never",    "none",
-    "nope",     "nor",     "not",     "nothing",  "nowhere",  "oughtn't", "oughtnt",
-    "rarely",   "seldom",  "shan't",  "shant",    "shouldn't", "shouldnt", "uh-uh",
-    "uhuh",     "wasn't",  "wasnt",   "weren't",  "werent",   "without",  "won't",
-    "wont",     "wouldn't", "wouldnt",
+static const uint8_t booster_bigrams[][2] = {
+    {W_JUST, W_ENOUGH}, {W_KIND, W_OF}, {W_SORT, W_OF},
 };
 
 /* VADER's SPECIAL_CASES of two and three words ("badass", one word, can
  * never match VADER's word-pair test and is left out). */
 struct idiom {
-    const char *w[3];
+    uint8_t w[3]; /* enum word; 0 after the last */
     double v;
 };
 static const struct idiom special_cases[] = {
-    {{"the", "shit", NULL}, 3},       {{"the", "bomb", NULL}, 3},
-    {{"bad", "ass", NULL}, 1.5},      {{"bus", "stop", NULL}, 0.0},
-    {{"yeah", "right", NULL}, -2},    {{"kiss", "of", "death"}, -1.5},
-    {{"to", "die", "for"}, 3},        {{"beating", "heart", NULL}, 3.1},
-    {{"broken", "heart", NULL}, -2.9},
+    {{W_THE, W_SHIT, 0}, 3},       {{W_THE, W_BOMB, 0}, 3},
+    {{W_BAD, W_ASS, 0}, 1.5},      {{W_BUS, W_STOP, 0}, 0.0},
+    {{W_YEAH, W_RIGHT, 0}, -2},    {{W_KISS, W_OF, W_DEATH}, -1.5},
+    {{W_TO, W_DIE, W_FOR}, 3},        {{W_BEATING, W_HEART, 0}, 3.1},
+    {{W_BROKEN, W_HEART, 0}, -2.9},
 };
 
 /* VADER's SENTIMENT_LADEN_IDIOMS. */
 static const struct idiom laden_idioms[] = {
-    {{"cut", "the", "mustard"}, 2},   {{"hand", "to", "mouth"}, -2},
-    {{"back", "handed", NULL}, -2},   {{"blow", "smoke", NULL}, -2},
-    {{"blowing", "smoke", NULL}, -2}, {{"upper", "hand", NULL}, 1},
-    {{"break", "a", "leg"}, 2},       {{"cooking", "with", "gas"}, 2},
-    {{"in", "the", "black"}, 2},      {{"in", "the", "red"}, -2},
-    {{"on", "the", "ball"}, 2},       {{"under", "the", "weather"}, -2},
+    {{W_CUT, W_THE, W_MUSTARD}, 2},   {{W_HAND, W_TO, W_MOUTH}, -2},
+    {{W_BACK, W_HANDED, 0}, -2},   {{W_BLOW, W_SMOKE, 0}, -2},
+    {{W_BLOWING, W_SMOKE, 0}, -2}, {{W_UPPER, W_HAND, 0}, 1},
+    {{W_BREAK, W_A, W_LEG}, 2},       {{W_COOKING, W_WITH, W_GAS}, 2},
+    {{W_IN, W_THE, W_BLACK}, 2},      {{W_IN, W_THE, W_RED}, -2},
+    {{W_ON, W_THE, W_BALL}, 2},       {{W_UNDER, W_THE, W_WEATHER}, -2},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
@@ -146,45 +195,59 @@ struct item {
     bool upper;    /* VADER's item.isupper() */
     bool scored;   /* looked up at all (not a handle, URL, e-mail) */
     bool in_idiom; /* a later word of a sentiment-laden idiom: scores 0 */
+    uint8_t word;  /* enum word */
+    bool negates;  /* VADER's negated([item]) */
     double valence;
     double booster; /* 0 when not a booster */
     char buf[ITEM_BUF];
 };
 
-static int cmp_word_value(const void *key, const void *elem)
+/* The vocabulary as a hash table of indexes into vocab[] (+1; 0 is empty),
+ * built once by the first call (pthread_once) into static storage: a lookup
+ * is one hash and usually one compare, where a bsearch took eight. */
+#define VOCAB_SLOTS 512 /* a power of two, over twice COUNT(vocab) */
+static uint16_t vocab_slots[VOCAB_SLOTS];
+static pthread_once_t vocab_once = PTHREAD_ONCE_INIT;
+
+static uint32_t hash_word(const char *w, size_t len)
 {
-    return strcmp(key, ((const struct word_value *)elem)->w);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)w[i];
+        h *= 16777619u;
+    }
+    return h;
 }
 
-static int cmp_str(const void *key, const void *elem)
+static void vocab_build(void)
 {
-    return strcmp(key, *(const char *const *)elem);
+    for (size_t i = 0; i < COUNT(vocab); i++) {
+        size_t j = hash_word(vocab[i].w, strlen(vocab[i].w)) & (VOCAB_SLOTS - 1);
+        while (vocab_slots[j])
+            j = (j + 1) & (VOCAB_SLOTS - 1);
+        vocab_slots[j] = (uint16_t)(i + 1);
+    }
 }
 
-static bool eq(const struct item *it, const char *w)
+/* The vocabulary entry of the word w[0..len), or NULL. */
+static const struct vocab *vocab_of(const char *w, size_t len)
 {
-    size_t n = strlen(w);
-    return it->len == n && memcmp(it->w, w, n) == 0;
+    if (len == 0 || len > 13) /* "substantially" is the longest */
+        return NULL;
+    size_t j = hash_word(w, len) & (VOCAB_SLOTS - 1);
+    while (vocab_slots[j]) {
+        const struct vocab *v = &vocab[vocab_slots[j] - 1];
+        if (strncmp(v->w, w, len) == 0 && v->w[len] == '\0')
+            return v;
+        j = (j + 1) & (VOCAB_SLOTS - 1);
+    }
+    return NULL;
 }
 
-static double booster_of(const char *w, size_t len)
+static bool has_nt(const char *w, size_t len)
 {
-    if (len == 0 || len > 15 || w[len] != '\0')
-        return 0;
-    const struct word_value *b =
-        bsearch(w, boosters, COUNT(boosters), sizeof *boosters, cmp_word_value);
-    return b ? b->v : 0;
-}
-
-/* VADER's negated([word]). */
-static bool negates(const struct item *it)
-{
-    if (it->len == 0 || it->len > 15 || it->w[it->len] != '\0')
-        return false;
-    if (bsearch(it->w, negators, COUNT(negators), sizeof *negators, cmp_str))
-        return true;
-    for (size_t i = 0; i + 2 < it->len; i++)
-        if (it->w[i] == 'n' && it->w[i + 1] == '\'' && it->w[i + 2] == 't')
+    for (size_t i = 0; i + 2 < len; i++)
+        if (w[i] == 'n' && w[i + 1] == '\'' && w[i + 2] == 't')
             return true;
     return false;
 }
@@ -378,7 +441,7 @@ static void resolve(const struct lexicon *lx, const struct tokens *t, size_t fir
         runs_of_one(it->w, it->len, it->buf, &len1)) {
         double v;
         bool found = lx && lexicon_get(lx, it->buf, len1, &v);
-        if (found || booster_of(it->buf, len1) != 0 || strcmp(it->buf, "but") == 0) {
+        if (found || vocab_of(it->buf, len1)) {
             it->w = it->buf;
             it->len = len1;
             it->in_lex = found;
@@ -386,7 +449,10 @@ static void resolve(const struct lexicon *lx, const struct tokens *t, size_t fir
                 it->valence = v;
         }
     }
-    it->booster = booster_of(it->w, it->len);
+    const struct vocab *vo = vocab_of(it->w, it->len);
+    it->word = vo ? vo->word : W_OTHER;
+    it->booster = vo ? vo->booster : 0;
+    it->negates = (vo && vo->negates) || has_nt(it->w, it->len);
 }
 
 /* VADER's scalar_inc_dec(): the push a preceding booster gives valence v. */
@@ -404,7 +470,7 @@ static double scalar_inc_dec(const struct item *b, double v, bool cap_diff)
 
 static bool so_or_this(const struct item *it)
 {
-    return eq(it, "so") || eq(it, "this");
+    return it->word == W_SO || it->word == W_THIS;
 }
 
 /* VADER's _negation_check() for the word start_i + 1 places before it. */
@@ -412,23 +478,23 @@ static double negation_check(double v, const struct item *const *w, int start_i)
 {
     /* w[-1], w[-2], w[-3] are the items before the scored one. */
     if (start_i == 0) {
-        if (negates(w[-1]))
+        if (w[-1]->negates)
             v *= N_SCALAR;
     } else if (start_i == 1) {
-        if (eq(w[-2], "never") && so_or_this(w[-1]))
+        if (w[-2]->word == W_NEVER && so_or_this(w[-1]))
             v *= 1.25;
-        else if (eq(w[-2], "without") && eq(w[-1], "doubt"))
+        else if (w[-2]->word == W_WITHOUT && w[-1]->word == W_DOUBT)
             ;
-        else if (negates(w[-2]))
+        else if (w[-2]->negates)
             v *= N_SCALAR;
     } else {
         /* VADER's "A and B or C": "so"/"this" right before the word
          * counts without "never" too. */
-        if ((eq(w[-3], "never") && so_or_this(w[-2])) || so_or_this(w[-1]))
+        if ((w[-3]->word == W_NEVER && so_or_this(w[-2])) || so_or_this(w[-1]))
             v *= 1.25;
-        else if (eq(w[-3], "without") && (eq(w[-2], "doubt") || eq(w[-1], "doubt")))
+        else if (w[-3]->word == W_WITHOUT && (w[-2]->word == W_DOUBT || w[-1]->word == W_DOUBT))
             ;
-        else if (negates(w[-3]))
+        else if (w[-3]->negates)
             v *= N_SCALAR;
     }
     return v;
@@ -437,7 +503,7 @@ static double negation_check(double v, const struct item *const *w, int start_i)
 static bool idiom_at(const struct idiom *id, const struct item *const *w, int from, int avail_hi)
 {
     for (int k = 0; k < 3 && id->w[k]; k++) {
-        if (from + k > avail_hi || !w[from + k] || !eq(w[from + k], id->w[k]))
+        if (from + k > avail_hi || !w[from + k] || w[from + k]->word != id->w[k])
             return false;
     }
     return true;
@@ -471,6 +537,10 @@ static double special_value(const struct item *const *w, int from, int to)
 /* VADER's _special_idioms_check(); w[-3..hi] are valid. */
 static double special_idioms_check(double v, const struct item *const *w, int hi)
 {
+    /* Every special case and booster pair starts with a rule word. */
+    if (w[-3]->word == W_OTHER && w[-2]->word == W_OTHER && w[-1]->word == W_OTHER &&
+        w[0]->word == W_OTHER)
+        return v;
     /* onezero, twoonezero, twoone, threetwoone, threetwo: the first wins */
     static const int seqs[5][2] = {{-1, 0}, {-2, 0}, {-2, -1}, {-3, -1}, {-3, -2}};
     for (int k = 0; k < 5; k++) {
@@ -485,9 +555,9 @@ static double special_idioms_check(double v, const struct item *const *w, int hi
         v = special_value(w, 0, 2);
     /* booster bigrams before the word ("kind of good"): threetwo, twoone */
     for (size_t k = 0; k < COUNT(booster_bigrams); k++) {
-        if (eq(w[-3], booster_bigrams[k][0]) && eq(w[-2], booster_bigrams[k][1]))
+        if (w[-3]->word == booster_bigrams[k][0] && w[-2]->word == booster_bigrams[k][1])
             v += B_DECR;
-        if (eq(w[-2], booster_bigrams[k][0]) && eq(w[-1], booster_bigrams[k][1]))
+        if (w[-2]->word == booster_bigrams[k][0] && w[-1]->word == booster_bigrams[k][1])
             v += B_DECR;
     }
     return v;
@@ -501,10 +571,10 @@ static double item_valence(const struct item *const *w, size_t i_item, int hi, b
     if (!it->in_lex)
         return 0;
     double v = it->valence;
-    if (eq(it, "no") && hi >= 1 && w[1]->in_lex)
+    if (it->word == W_NO && hi >= 1 && w[1]->in_lex)
         v = 0.0;
-    if ((i_item > 0 && eq(w[-1], "no")) || (i_item > 1 && eq(w[-2], "no")) ||
-        (i_item > 2 && eq(w[-3], "no") && (eq(w[-1], "or") || eq(w[-1], "nor"))))
+    if ((i_item > 0 && w[-1]->word == W_NO) || (i_item > 1 && w[-2]->word == W_NO) ||
+        (i_item > 2 && w[-3]->word == W_NO && (w[-1]->word == W_OR || w[-1]->word == W_NOR)))
         v = it->valence * N_SCALAR;
     if (it->upper && cap_diff)
         v += v > 0 ? C_INCR : -C_INCR;
@@ -522,10 +592,10 @@ static double item_valence(const struct item *const *w, size_t i_item, int hi, b
         }
     }
     /* VADER's _least_check(): "least good" negates, "at least" does not */
-    if (i_item > 1 && !w[-1]->in_lex && eq(w[-1], "least")) {
-        if (!eq(w[-2], "at") && !eq(w[-2], "very"))
+    if (i_item > 1 && !w[-1]->in_lex && w[-1]->word == W_LEAST) {
+        if (w[-2]->word != W_AT && w[-2]->word != W_VERY)
             v *= N_SCALAR;
-    } else if (i_item > 0 && !w[-1]->in_lex && eq(w[-1], "least")) {
+    } else if (i_item > 0 && !w[-1]->in_lex && w[-1]->word == W_LEAST) {
         v *= N_SCALAR;
     }
     return v;
@@ -553,10 +623,12 @@ static void add_score(struct sums *s, double x)
 }
 
 #define RING 8 /* power of two > 3 behind + 1 + 2 ahead */
+#define ITEMS_KEPT 256
 
 void sentiment_score(const struct lexicon *lx, const struct tokens *t, struct sentiment *out)
 {
     memset(out, 0, sizeof *out);
+    pthread_once(&vocab_once, vocab_build);
 
     /* First pass: items, capitals, words, the first "but", '!' and '?'. */
     size_t n_items = 0, n_upper = 0, n_words = 0, but_at = SIZE_MAX;
@@ -571,8 +643,16 @@ void sentiment_score(const struct lexicon *lx, const struct tokens *t, struct se
             }
         }
     }
+    /* Item bounds are kept for the second pass, for the usual short message. */
+    struct {
+        uint32_t first, n;
+    } bounds[ITEMS_KEPT];
     size_t pos = 0, first, n;
     while (next_item(lx, t, &pos, &first, &n)) {
+        if (n_items < ITEMS_KEPT) {
+            bounds[n_items].first = (uint32_t)first;
+            bounds[n_items].n = (uint32_t)n;
+        }
         bool word = false;
         for (size_t k = first; k < first + n; k++)
             word |= t->v[k].kind != TOK_PUNCT;
@@ -604,13 +684,19 @@ void sentiment_score(const struct lexicon *lx, const struct tokens *t, struct se
     /* Second pass: each item scored with three items behind, two ahead. */
     struct item ring[RING];
     size_t produced = 0;
-    pos = 0;
+    /* next_item() leaves pos after the item's last token: resume there
+     * past the kept bounds. */
+    pos = n_items > ITEMS_KEPT ? bounds[ITEMS_KEPT - 1].first + bounds[ITEMS_KEPT - 1].n : 0;
     struct sums before = {0}, after = {0};
     size_t idiom_left = 0; /* later words of a sentiment-laden idiom still to skip */
     for (size_t i = 0; i < n_items; i++) {
         while (produced < n_items && produced < i + 3) {
-            if (!next_item(lx, t, &pos, &first, &n))
+            if (produced < ITEMS_KEPT) {
+                first = bounds[produced].first;
+                n = bounds[produced].n;
+            } else if (!next_item(lx, t, &pos, &first, &n)) {
                 break;
+            }
             resolve(lx, t, first, n, &ring[produced & (RING - 1)]);
             produced++;
         }
@@ -637,7 +723,7 @@ void sentiment_score(const struct lexicon *lx, const struct tokens *t, struct se
                     idiom_left = (size_t)len - 1;
                     /* negated as a word would be ("doesn't cut the mustard") */
                     for (size_t b = 1; b <= 3 && b <= i; b++) {
-                        if (negates(w[-(long)b])) {
+                        if (w[-(long)b]->negates) {
                             s *= N_SCALAR;
                             break;
                         }
@@ -647,7 +733,7 @@ void sentiment_score(const struct lexicon *lx, const struct tokens *t, struct se
                 }
             }
             if (!laden && it->booster == 0 &&
-                !(eq(it, "kind") && hi >= 1 && eq(w[1], "of")))
+                !(it->word == W_KIND && hi >= 1 && w[1]->word == W_OF))
                 s = item_valence(w, i, hi, cap_diff);
         }
         add_score(but_at != SIZE_MAX && i > but_at ? &after : &before, s);

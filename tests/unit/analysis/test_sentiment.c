@@ -167,6 +167,20 @@ static void shares_sum_to_one(void **state)
     assert_float_equal(s.compound + s.pos + s.neu + s.neg, 0, 1e-12);
 }
 
+/* Past the first 256 items the scorer finds its items again by scanning. */
+static void long_messages_are_scored_to_the_end(void **state)
+{
+    (void)state;
+    static char text[4096];
+    size_t len = 0;
+    for (int i = 0; i < 300; i++) {
+        memcpy(text + len, "the ", 4);
+        len += 4;
+    }
+    memcpy(text + len, "terrible, not good", 19);
+    assert_float_equal(compound(text), compound("terrible, not good"), 1e-9);
+}
+
 static void handles_and_urls_are_not_scored(void **state)
 {
     (void)state;
@@ -221,6 +235,7 @@ int main(void)
         cmocka_unit_test(but_weighs_what_follows),
         cmocka_unit_test(sentiment_laden_idioms_score),
         cmocka_unit_test(shares_sum_to_one),
+        cmocka_unit_test(long_messages_are_scored_to_the_end),
         cmocka_unit_test(handles_and_urls_are_not_scored),
         cmocka_unit_test(correlates_with_human_ratings_of_tweets),
     };
