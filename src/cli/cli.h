@@ -24,6 +24,7 @@ int cmd_agent(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_model(int argc, char **argv);
 
 /* Prints "truce: <message>" on stderr and returns code (for "return fail(...)"). */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"token", cmd_token, "create and revoke API tokens (token create|revoke)"},
     {"serve", cmd_serve, "run the desk's HTTP server"},
     {"demo", cmd_demo, "load a realistic demo team and tickets"},
+    {"model", cmd_model, "train, run and evaluate a text classifier (model train|predict|eval)"},
 };
 
 int fail(int code, const char *fmt, ...)

@@ -10,23 +10,34 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *usa
               const char *command)
 {
     struct option longs[MAX_OPTS + 2];
-    size_t n = 0;
+    char shorts[2 * MAX_OPTS + 2] = "h";
+    size_t n = 0, ns = 1;
     for (; opts[n].name; n++) {
         if (n == MAX_OPTS)
             BUG("too many options for '%s'", command);
         longs[n] = (struct option){opts[n].name, opts[n].str ? required_argument : no_argument,
                                    NULL, (int)n + 1};
+        /* A one-letter name is also a short option: "-o FILE". */
+        if (opts[n].name[0] && !opts[n].name[1]) {
+            shorts[ns++] = opts[n].name[0];
+            if (opts[n].str)
+                shorts[ns++] = ':';
+        }
     }
+    shorts[ns] = '\0';
     longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
     longs[n] = (struct option){NULL, 0, NULL, 0};
 
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
             return 0;
         }
+        for (size_t i = 0; c > MAX_OPTS && c != '?' && c != ':' && i < n; i++)
+            if (opts[i].name[0] == c && !opts[i].name[1])
+                c = (int)i + 1;
         if (c < 1 || c > MAX_OPTS)
             return fail(EXIT_USAGE, "unknown or incomplete option '%s'; see 'truce %s --help'",
                         argv[optind - 1], command);

@@ -30,6 +30,7 @@ struct csv {
     size_t *offs;       /* field start offsets into buf */
     size_t n_fields, cap_fields;
     char err[160];      /* what went wrong, with the line */
+    int bom_checked;    /* the start of input was looked at for a BOM */
 };
 
 /* Prepares to read f (borrowed; not closed by csv_release). sep is usually ','. */
