@@ -235,7 +235,7 @@ static bool shouting_line(struct loader *ld, char *s)
         return true;
     }
     enum terr e = tokenize(s, strlen(s), &ld->tok);
-    if (e != TERR_OK || ld->tok.n != 1 || ld->tok.v[0].kind != TOK_WORD)
+    if (e != TERR_OK || ld->tok.n != 1 || (ld->tok.v[0].kind != TOK_WORD && ld->tok.v[0].kind != TOK_ID))
         return failf(ld, "acronym '%s' is not one word", s);
     ts->acronyms = xrealloc(ts->acronyms, (ts->n_acronyms + 1) * sizeof ts->acronyms[0]);
     ts->acronyms[ts->n_acronyms++] = xstrdup(tok_norm(&ld->tok, 0));
@@ -357,17 +357,23 @@ static bool negation_is_conditional(const struct tokens *t, size_t i)
     return false;
 }
 
-/* The rules of the module comment that concern one hit alone. */
-static bool hit_stands(const struct tokens *t, const struct trig_entry *en, uint32_t first,
-                       uint32_t last)
+/* What becomes of one hit under the rules of the module comment. */
+enum hit_fate {
+    HIT_STANDS,
+    HIT_BROKEN,   /* across punctuation or sentences: no phrase at all */
+    HIT_SILENCED, /* negated or quoted: it also silences the shorter hits inside it */
+};
+
+static enum hit_fate hit_fate(const struct tokens *t, const struct trig_entry *en, uint32_t first,
+                              uint32_t last)
 {
     bool negated = false, all_quoted = true, any_word = false;
     for (uint32_t i = first; i <= last; i++) {
         const struct token *k = &t->v[i];
         if (k->sentence != t->v[first].sentence)
-            return false;
+            return HIT_BROKEN;
         if (k->kind == TOK_PUNCT && !en->has_punct)
-            return false;
+            return HIT_BROKEN;
         if (k->kind == TOK_PUNCT || k->kind == TOK_EMOJI || k->kind == TOK_EMOTICON)
             continue;
         any_word = true;
@@ -377,10 +383,10 @@ static bool hit_stands(const struct tokens *t, const struct trig_entry *en, uint
             negated = true;
     }
     if (any_word && all_quoted)
-        return false;
+        return HIT_SILENCED;
     if (negated && !en->has_negator && !negation_is_conditional(t, first))
-        return false;
-    return true;
+        return HIT_SILENCED;
+    return HIT_STANDS;
 }
 
 static int cmp_span(const void *a, const void *b)
@@ -550,29 +556,46 @@ size_t triggers_find(const struct trigger_set *ts, const char *text, size_t len,
         n_hits = phrase_set_match(ts->phrases, t, hits, n_hits);
     }
 
-    struct span stack_spans[256], stack_exc[64];
+    struct span stack_spans[256], stack_exc[64], stack_silenced[64];
     struct spans kept = {stack_spans, 0, 256, false};
     struct spans exc = {stack_exc, 0, 64, false};
+    struct spans silenced = {stack_silenced, 0, 64, false};
     for (size_t h = 0; h < n_hits; h++) {
         const struct trig_entry *en = &ts->entries[hits[h].value];
         struct span sp = {hits[h].first, hits[h].last, en->kind, en->confidence};
-        if (en->except)
+        if (en->except) {
             spans_push(&exc, sp);
-        else if (hit_stands(t, en, sp.first, sp.last))
+            continue;
+        }
+        switch (hit_fate(t, en, sp.first, sp.last)) {
+        case HIT_STANDS:
             spans_push(&kept, sp);
+            break;
+        case HIT_SILENCED:
+            spans_push(&silenced, sp);
+            break;
+        case HIT_BROKEN:
+            break;
+        }
     }
     if (hits != stack_hits)
         free(hits);
 
-    /* Exceptions drop overlapping hits of their kind. */
+    /* Exceptions drop the hits of their kind that overlap them; a silenced
+     * hit drops those wholly inside it ("no intention of leaving a bad
+     * review" silences "bad review" too). */
     size_t w = 0;
     for (size_t i = 0; i < kept.n; i++) {
+        const struct span *k = &kept.v[i];
         bool dropped = false;
         for (size_t j = 0; j < exc.n && !dropped; j++)
-            dropped = exc.v[j].kind == kept.v[i].kind && exc.v[j].first <= kept.v[i].last &&
-                      kept.v[i].first <= exc.v[j].last;
+            dropped = exc.v[j].kind == k->kind && exc.v[j].first <= k->last &&
+                      k->first <= exc.v[j].last;
+        for (size_t j = 0; j < silenced.n && !dropped; j++)
+            dropped = silenced.v[j].kind == k->kind && silenced.v[j].first <= k->first &&
+                      k->last <= silenced.v[j].last;
         if (!dropped)
-            kept.v[w++] = kept.v[i];
+            kept.v[w++] = *k;
     }
     kept.n = w;
     find_shouting(ts, text, t, &kept);
@@ -606,5 +629,7 @@ size_t triggers_find(const struct trigger_set *ts, const char *text, size_t len,
         free(kept.v);
     if (exc.heap)
         free(exc.v);
+    if (silenced.heap)
+        free(silenced.v);
     return n_out;
 }
