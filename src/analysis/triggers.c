@@ -2,8 +2,11 @@
  * Conflict triggers (triggers.h): phrase lists from data/triggers/ plus the
  * shouting rule.
  *
- * Data structure.  One phrase_set holds every phrase of every kind; the
- * value of a phrase is its index in entries[], which says the kind, the
+ * Data structure.  One phrase_set holds every phrase of every kind, matched
+ * on stems; a second, unstemmed one holds the few written "=phrase", matched
+ * on the words' normal forms ("=manager" must not meet "managed", which
+ * shares its stem).  The value of a phrase is its index in entries[] (one
+ * index space over both sets), which says the kind, the
  * confidence, whether the line is an exception ("!phrase": hits of its kind
  * that overlap it are dropped) and whether the phrase itself carries a
  * negator or punctuation.  Shouting has no phrases: its thresholds and its
@@ -58,7 +61,8 @@ struct trig_entry {
 };
 
 struct trigger_set {
-    struct phrase_set *phrases;
+    struct phrase_set *phrases; /* matched on stems */
+    struct phrase_set *exact;   /* "=phrase": matched on normal forms */
     struct trig_entry *entries;
     size_t n_entries, cap_entries;
     /* shouting */
@@ -147,7 +151,7 @@ static bool take_confidence(struct loader *ld, char *s, double *conf)
 }
 
 static bool add_entry(struct loader *ld, enum trigger_kind kind, const char *phrase, bool except,
-                      double conf)
+                      bool exact, double conf)
 {
     struct trigger_set *ts = ld->ts;
     if (!utf8_valid(phrase, strlen(phrase)))
@@ -156,15 +160,19 @@ static bool add_entry(struct loader *ld, enum trigger_kind kind, const char *phr
     if (e != TERR_OK || ld->tok.n == 0)
         return failf(ld, "phrase '%s' has no words", phrase);
     struct trig_entry en = {.kind = (uint8_t)kind, .except = except, .confidence = (float)conf};
+    size_t words = 0;
     for (size_t i = 0; i < ld->tok.n; i++) {
+        words += ld->tok.v[i].kind != TOK_PUNCT;
         if (ld->tok.v[i].flags & TOK_NEGATOR)
             en.has_negator = true;
         if (ld->tok.v[i].kind == TOK_PUNCT && strcmp(tok_norm(&ld->tok, i), "*") != 0)
             en.has_punct = true;
     }
+    if (!words)
+        return failf(ld, "phrase '%s' has no words", phrase);
     if (ts->n_entries >= UINT32_MAX)
         return failf(ld, "too many phrases at '%s'", phrase);
-    e = phrase_set_add(ts->phrases, phrase, (uint32_t)ts->n_entries);
+    e = phrase_set_add(exact ? ts->exact : ts->phrases, phrase, (uint32_t)ts->n_entries);
     if (e != TERR_OK)
         return failf(ld, "phrase '%s' has no words or more than 16", phrase);
     if (ts->n_entries == ts->cap_entries) {
@@ -184,10 +192,16 @@ static bool phrase_line(struct loader *ld, enum trigger_kind kind, char *s)
         if (!*s)
             return failf(ld, "%s", "'!' without a phrase");
     }
+    bool exact = s[0] == '=';
+    if (exact) {
+        s = strip_line(s + 1);
+        if (!*s)
+            return failf(ld, "%s", "'=' without a phrase");
+    }
     double conf;
     if (!take_confidence(ld, s, &conf))
         return false;
-    return add_entry(ld, kind, s, except, conf);
+    return add_entry(ld, kind, s, except, exact, conf);
 }
 
 static bool shout_number(struct loader *ld, const char *key, const char *val, double lo, double hi,
@@ -294,6 +308,7 @@ struct trigger_set *triggers_load(const char *dir, struct stemmer *s, char *err,
 {
     struct trigger_set *ts = xcalloc(1, sizeof *ts);
     ts->phrases = phrase_set_new(s);
+    ts->exact = phrase_set_new(NULL);
     ts->shout_ratio = 0.6;
     ts->shout_words = 3;
     ts->shout_letters = 12;
@@ -310,6 +325,7 @@ struct trigger_set *triggers_load(const char *dir, struct stemmer *s, char *err,
     }
     qsort(ts->acronyms, ts->n_acronyms, sizeof ts->acronyms[0], cmp_str);
     phrase_set_build(ts->phrases);
+    phrase_set_build(ts->exact);
     return ts;
 }
 
@@ -318,6 +334,7 @@ void triggers_free(struct trigger_set *ts)
     if (!ts)
         return;
     phrase_set_free(ts->phrases);
+    phrase_set_free(ts->exact);
     free(ts->entries);
     for (size_t i = 0; i < ts->n_acronyms; i++)
         free(ts->acronyms[i]);
@@ -550,10 +567,14 @@ size_t triggers_find(const struct trigger_set *ts, const char *text, size_t len,
         return 0;
     struct phrase_hit stack_hits[256];
     struct phrase_hit *hits = stack_hits;
-    size_t n_hits = phrase_set_match(ts->phrases, t, hits, 256);
+    size_t n_stem = phrase_set_match(ts->phrases, t, hits, 256);
+    size_t n_exact = phrase_set_match(ts->exact, t, hits + (n_stem < 256 ? n_stem : 256),
+                                      n_stem < 256 ? 256 - n_stem : 0);
+    size_t n_hits = n_stem + n_exact;
     if (n_hits > 256) {
         hits = xmalloc(n_hits * sizeof *hits);
-        n_hits = phrase_set_match(ts->phrases, t, hits, n_hits);
+        n_stem = phrase_set_match(ts->phrases, t, hits, n_hits);
+        n_exact = phrase_set_match(ts->exact, t, hits + n_stem, n_hits - n_stem);
     }
 
     struct span stack_spans[256], stack_exc[64], stack_silenced[64];
