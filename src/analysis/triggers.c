@@ -249,7 +249,9 @@ static bool shouting_line(struct loader *ld, char *s)
         return true;
     }
     enum terr e = tokenize(s, strlen(s), &ld->tok);
-    if (e != TERR_OK || ld->tok.n != 1 || (ld->tok.v[0].kind != TOK_WORD && ld->tok.v[0].kind != TOK_ID))
+    bool one_word = e == TERR_OK && ld->tok.n == 1 &&
+                    (ld->tok.v[0].kind == TOK_WORD || ld->tok.v[0].kind == TOK_ID);
+    if (!one_word)
         return failf(ld, "acronym '%s' is not one word", s);
     ts->acronyms = xrealloc(ts->acronyms, (ts->n_acronyms + 1) * sizeof ts->acronyms[0]);
     ts->acronyms[ts->n_acronyms++] = xstrdup(tok_norm(&ld->tok, 0));

@@ -112,14 +112,16 @@ static void missing_file_is_an_error(void **state)
 static void errors_name_file_and_line(void **state)
 {
     (void)state;
-    expect_load_error("legal_threat", "# ok\nsue\nlawyer  @1.5\n", "legal_threat.txt:3: bad confidence '@1.5'");
+    expect_load_error("legal_threat", "# ok\nsue\nlawyer  @1.5\n",
+                      "legal_threat.txt:3: bad confidence '@1.5'");
     expect_load_error("urgency", "asap  @1x\n", "urgency.txt:1: bad confidence");
     expect_load_error("abuse", "!\n", "abuse.txt:1: '!' without a phrase");
     expect_load_error("abuse", "ok\n... ,,,\n", "abuse.txt:2:");
     expect_load_error("profanity", "a b c d e f g h i j k l m n o p q\n", "profanity.txt:1:");
     expect_load_error("safety", "fire\n\xff\xfe\n", "safety.txt:2: the phrase is not valid UTF-8");
     expect_load_error("shouting", "min_ratio 2\n", "shouting.txt:1: bad value '2' for min_ratio");
-    expect_load_error("shouting", "min_words 3\nnot one\n", "shouting.txt:2: unknown setting 'not'");
+    expect_load_error("shouting", "min_words 3\nnot one\n",
+                      "shouting.txt:2: unknown setting 'not'");
     expect_load_error("shouting", "AT&T\n", "shouting.txt:1: acronym 'AT&T' is not one word");
 }
 
