@@ -1,0 +1,658 @@
+/*
+ * Conflict triggers (triggers.h): phrase lists from data/triggers/ plus the
+ * shouting rule.
+ *
+ * Data structure.  One phrase_set holds every phrase of every kind, matched
+ * on stems; a second, unstemmed one holds the few written "=phrase", matched
+ * on the words' normal forms ("=manager" must not meet "managed", which
+ * shares its stem).  The value of a phrase is its index in entries[] (one
+ * index space over both sets), which says the kind, the
+ * confidence, whether the line is an exception ("!phrase": hits of its kind
+ * that overlap it are dropped) and whether the phrase itself carries a
+ * negator or punctuation.  Shouting has no phrases: its thresholds and its
+ * acronyms (case-folded, sorted, for bsearch) come from shouting.txt.
+ *
+ * A hit survives when
+ *   - its tokens lie in one sentence and, unless the phrase has punctuation
+ *     of its own, hold no punctuation (a "*" never matches a comma);
+ *   - not all of its words are quoted (the customer quotes someone else);
+ *   - no word of it is negated, or the phrase carries its own negator
+ *     ("won't be back"), or the negation sits in a condition ("if this is
+ *     not fixed I will cancel": the threat is real);
+ *   - no exception of its kind overlaps it.
+ * Survivors of one kind that overlap are merged into one span with the
+ * highest confidence.  Everything read after loading is read-only, so one
+ * set serves every thread.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "analysis/triggers.h"
+#include "text/phrase.h"
+#include "text/stem.h"
+#include "text/tokenize.h"
+#include "util/alloc.h"
+#include "util/utf8.h"
+
+/* A line of a trigger file longer than this is refused: no phrase is that
+ * long, and a binary file should fail loudly. */
+#define TRIGGER_LINE_MAX 512
+/* Lines per file, a cap against a runaway file. */
+#define TRIGGER_LINES_MAX 20000
+#define DEFAULT_CONFIDENCE 0.9
+
+#define X(e, s) s,
+static const char *const kind_file[] = {TRIGGER_KINDS(X)};
+#undef X
+
+struct trig_entry {
+    uint8_t kind;      /* enum trigger_kind */
+    bool except;       /* "!phrase": a hit of kind overlapping it is dropped */
+    bool has_negator;  /* the phrase carries its own negation */
+    bool has_punct;    /* the phrase has punctuation, so its hits may too */
+    float confidence;
+};
+
+struct trigger_set {
+    struct phrase_set *phrases; /* matched on stems */
+    struct phrase_set *exact;   /* "=phrase": matched on normal forms */
+    struct trig_entry *entries;
+    size_t n_entries, cap_entries;
+    /* shouting */
+    double shout_ratio;
+    unsigned shout_words, shout_letters;
+    double shout_confidence;
+    char **acronyms; /* case-folded, sorted */
+    size_t n_acronyms;
+};
+
+/* A candidate span over tokens [first, last]. */
+struct span {
+    uint32_t first, last;
+    uint8_t kind;
+    float confidence;
+};
+
+/* ---- loading ---- */
+
+struct loader {
+    struct trigger_set *ts;
+    struct tokens tok; /* scratch for tokenizing phrases and acronyms */
+    const char *path;
+    unsigned line;
+    char *err;
+    size_t errlen;
+};
+
+/* Sets the error "path:line: what" and returns false. */
+static bool failf(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool failf(struct loader *ld, const char *fmt, ...)
+{
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(ld->err, ld->errlen, "%s:%u: %s", ld->path, ld->line, what);
+    return false;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Cuts a "# " comment and surrounding blanks from line (in place); returns
+ * the start of what is left.  A '#' starts a comment at the line's start or
+ * after a blank, and only when a blank or the end follows it: "#boycott" is
+ * a hashtag. */
+static char *strip_line(char *line)
+{
+    for (char *p = line; *p; p++) {
+        if (*p == '#' && (p == line || is_blank(p[-1])) && (p[1] == '\0' || is_blank(p[1]))) {
+            *p = '\0';
+            break;
+        }
+    }
+    while (is_blank(*line))
+        line++;
+    size_t n = strlen(line);
+    while (n && is_blank(line[n - 1]))
+        line[--n] = '\0';
+    return line;
+}
+
+/* Splits a trailing " @0.6" off s (in place) into *conf.  False, with the
+ * error set, when it is there but not a number in 0..1. */
+static bool take_confidence(struct loader *ld, char *s, double *conf)
+{
+    *conf = DEFAULT_CONFIDENCE;
+    char *at = strrchr(s, '@');
+    if (!at || (at != s && !is_blank(at[-1])) || !(at[1] == '.' || (at[1] >= '0' && at[1] <= '9')))
+        return true; /* no suffix, or an @handle inside the phrase */
+    errno = 0;
+    char *end;
+    double v = strtod(at + 1, &end);
+    if (errno || *end != '\0' || !(v >= 0.0 && v <= 1.0))
+        return failf(ld, "bad confidence '%s' (a number from 0 to 1)", at);
+    *at = '\0';
+    strip_line(s);
+    if (!*s)
+        return failf(ld, "confidence '%s' without a phrase", at + 1);
+    *conf = v;
+    return true;
+}
+
+static bool add_entry(struct loader *ld, enum trigger_kind kind, const char *phrase, bool except,
+                      bool exact, double conf)
+{
+    struct trigger_set *ts = ld->ts;
+    if (!utf8_valid(phrase, strlen(phrase)))
+        return failf(ld, "%s", "the phrase is not valid UTF-8");
+    enum terr e = tokenize(phrase, strlen(phrase), &ld->tok);
+    if (e != TERR_OK || ld->tok.n == 0)
+        return failf(ld, "phrase '%s' has no words", phrase);
+    struct trig_entry en = {.kind = (uint8_t)kind, .except = except, .confidence = (float)conf};
+    size_t words = 0;
+    for (size_t i = 0; i < ld->tok.n; i++) {
+        words += ld->tok.v[i].kind != TOK_PUNCT;
+        if (ld->tok.v[i].flags & TOK_NEGATOR)
+            en.has_negator = true;
+        if (ld->tok.v[i].kind == TOK_PUNCT && strcmp(tok_norm(&ld->tok, i), "*") != 0)
+            en.has_punct = true;
+    }
+    if (!words)
+        return failf(ld, "phrase '%s' has no words", phrase);
+    if (ts->n_entries >= UINT32_MAX)
+        return failf(ld, "too many phrases at '%s'", phrase);
+    e = phrase_set_add(exact ? ts->exact : ts->phrases, phrase, (uint32_t)ts->n_entries);
+    if (e != TERR_OK)
+        return failf(ld, "phrase '%s' has no words or more than 16", phrase);
+    if (ts->n_entries == ts->cap_entries) {
+        ts->cap_entries = ts->cap_entries ? 2 * ts->cap_entries : 256;
+        ts->entries = xrealloc(ts->entries, ts->cap_entries * sizeof ts->entries[0]);
+    }
+    ts->entries[ts->n_entries++] = en;
+    return true;
+}
+
+/* One line of a phrase file (comment already stripped, not empty). */
+static bool phrase_line(struct loader *ld, enum trigger_kind kind, char *s)
+{
+    bool except = s[0] == '!';
+    if (except) {
+        s = strip_line(s + 1);
+        if (!*s)
+            return failf(ld, "%s", "'!' without a phrase");
+    }
+    bool exact = s[0] == '=';
+    if (exact) {
+        s = strip_line(s + 1);
+        if (!*s)
+            return failf(ld, "%s", "'=' without a phrase");
+    }
+    double conf;
+    if (!take_confidence(ld, s, &conf))
+        return false;
+    return add_entry(ld, kind, s, except, exact, conf);
+}
+
+static bool shout_number(struct loader *ld, const char *key, const char *val, double lo, double hi,
+                         double *out)
+{
+    errno = 0;
+    char *end;
+    double v = strtod(val, &end);
+    if (errno || end == val || *end != '\0' || !(v >= lo && v <= hi))
+        return failf(ld, "bad value '%s' for %s (%g to %g)", val, key, lo, hi);
+    *out = v;
+    return true;
+}
+
+/* One line of shouting.txt: a threshold ("min_ratio 0.6") or an acronym. */
+static bool shouting_line(struct loader *ld, char *s)
+{
+    struct trigger_set *ts = ld->ts;
+    char *sp = s;
+    while (*sp && !is_blank(*sp))
+        sp++;
+    if (*sp) {
+        *sp = '\0';
+        char *val = strip_line(sp + 1);
+        double v;
+        if (!strcmp(s, "min_ratio")) {
+            if (!shout_number(ld, s, val, 0.0, 1.0, &v))
+                return false;
+            ts->shout_ratio = v;
+        } else if (!strcmp(s, "min_words")) {
+            if (!shout_number(ld, s, val, 1, 1000, &v))
+                return false;
+            ts->shout_words = (unsigned)v;
+        } else if (!strcmp(s, "min_letters")) {
+            if (!shout_number(ld, s, val, 1, 100000, &v))
+                return false;
+            ts->shout_letters = (unsigned)v;
+        } else if (!strcmp(s, "confidence")) {
+            if (!shout_number(ld, s, val, 0.0, 1.0, &v))
+                return false;
+            ts->shout_confidence = v;
+        } else {
+            return failf(ld, "unknown setting '%s' (an acronym is one word)", s);
+        }
+        return true;
+    }
+    enum terr e = tokenize(s, strlen(s), &ld->tok);
+    bool one_word = e == TERR_OK && ld->tok.n == 1 &&
+                    (ld->tok.v[0].kind == TOK_WORD || ld->tok.v[0].kind == TOK_ID);
+    if (!one_word)
+        return failf(ld, "acronym '%s' is not one word", s);
+    ts->acronyms = xrealloc(ts->acronyms, (ts->n_acronyms + 1) * sizeof ts->acronyms[0]);
+    ts->acronyms[ts->n_acronyms++] = xstrdup(tok_norm(&ld->tok, 0));
+    return true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool load_file(struct loader *ld, const char *dir, enum trigger_kind kind)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/triggers/%s.txt", dir, kind_file[kind]);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        snprintf(ld->err, ld->errlen, "trigger directory '%s/triggers' is too long", dir);
+        return false;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(ld->err, ld->errlen, "unable to open '%s': %s", path, strerror(errno));
+        return false;
+    }
+    ld->path = path;
+    ld->line = 0;
+    char *buf = NULL;
+    size_t bufcap = 0;
+    ssize_t len;
+    bool ok = true;
+    while (ok && (len = getline(&buf, &bufcap, f)) >= 0) {
+        ld->line++;
+        if (len > TRIGGER_LINE_MAX)
+            ok = failf(ld, "line longer than %d bytes", TRIGGER_LINE_MAX);
+        else if (memchr(buf, '\0', (size_t)len))
+            ok = failf(ld, "%s", "NUL byte in the line");
+        else if (ld->line > TRIGGER_LINES_MAX)
+            ok = failf(ld, "more than %d lines", TRIGGER_LINES_MAX);
+        if (!ok)
+            break;
+        char *s = strip_line(buf);
+        if (*s)
+            ok = kind == TRIG_SHOUTING ? shouting_line(ld, s) : phrase_line(ld, kind, s);
+    }
+    free(buf);
+    if (ok && ferror(f)) {
+        snprintf(ld->err, ld->errlen, "unable to read '%s': %s", path, strerror(errno));
+        ok = false;
+    }
+    fclose(f);
+    ld->path = NULL;
+    return ok;
+}
+
+struct trigger_set *triggers_load(const char *dir, struct stemmer *s, char *err, size_t errlen)
+{
+    struct trigger_set *ts = xcalloc(1, sizeof *ts);
+    ts->phrases = phrase_set_new(s);
+    ts->exact = phrase_set_new(NULL);
+    ts->shout_ratio = 0.6;
+    ts->shout_words = 3;
+    ts->shout_letters = 12;
+    ts->shout_confidence = 0.8;
+    struct loader ld = {.ts = ts, .err = err, .errlen = errlen};
+    tokens_init(&ld.tok);
+    bool ok = true;
+    for (int k = 0; ok && k < N_TRIGGER_KINDS; k++)
+        ok = load_file(&ld, dir, (enum trigger_kind)k);
+    tokens_release(&ld.tok);
+    if (!ok) {
+        triggers_free(ts);
+        return NULL;
+    }
+    qsort(ts->acronyms, ts->n_acronyms, sizeof ts->acronyms[0], cmp_str);
+    phrase_set_build(ts->phrases);
+    phrase_set_build(ts->exact);
+    return ts;
+}
+
+void triggers_free(struct trigger_set *ts)
+{
+    if (!ts)
+        return;
+    phrase_set_free(ts->phrases);
+    phrase_set_free(ts->exact);
+    free(ts->entries);
+    for (size_t i = 0; i < ts->n_acronyms; i++)
+        free(ts->acronyms[i]);
+    free(ts->acronyms);
+    free(ts);
+}
+
+/* ---- matching ---- */
+
+static bool word_is(const struct tokens *t, size_t i, const char *w)
+{
+    return t->v[i].kind == TOK_WORD && strcmp(tok_norm(t, i), w) == 0;
+}
+
+/* True when the negation over token i sits in a condition: the nearest
+ * negator before i (same sentence) is itself preceded, in that sentence, by
+ * "if", "unless" or "until".  "If this is not fixed I will cancel" threatens;
+ * "I'm not going to cancel" does not. */
+static bool negation_is_conditional(const struct tokens *t, size_t i)
+{
+    unsigned sentence = t->v[i].sentence;
+    size_t neg = i;
+    while (neg > 0 && t->v[neg - 1].sentence == sentence) {
+        neg--;
+        if (t->v[neg].flags & TOK_NEGATOR)
+            break;
+    }
+    if (!(t->v[neg].flags & TOK_NEGATOR))
+        return false;
+    for (size_t k = neg, seen = 0; k > 0 && seen < 10 && t->v[k - 1].sentence == sentence;
+         seen++) {
+        k--;
+        if (word_is(t, k, "if") || word_is(t, k, "unless") || word_is(t, k, "until") ||
+            word_is(t, k, "till"))
+            return true;
+    }
+    return false;
+}
+
+/* What becomes of one hit under the rules of the module comment. */
+enum hit_fate {
+    HIT_STANDS,
+    HIT_BROKEN,   /* across punctuation or sentences: no phrase at all */
+    HIT_SILENCED, /* negated or quoted: it also silences the shorter hits inside it */
+};
+
+static enum hit_fate hit_fate(const struct tokens *t, const struct trig_entry *en, uint32_t first,
+                              uint32_t last)
+{
+    bool negated = false, all_quoted = true, any_word = false;
+    for (uint32_t i = first; i <= last; i++) {
+        const struct token *k = &t->v[i];
+        if (k->sentence != t->v[first].sentence)
+            return HIT_BROKEN;
+        if (k->kind == TOK_PUNCT && !en->has_punct)
+            return HIT_BROKEN;
+        if (k->kind == TOK_PUNCT || k->kind == TOK_EMOJI || k->kind == TOK_EMOTICON)
+            continue;
+        any_word = true;
+        if (!(k->flags & TOK_QUOTED))
+            all_quoted = false;
+        if (k->flags & TOK_NEGATED)
+            negated = true;
+    }
+    if (any_word && all_quoted)
+        return HIT_SILENCED;
+    if (negated && !en->has_negator && !negation_is_conditional(t, first))
+        return HIT_SILENCED;
+    return HIT_STANDS;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const struct span *x = a, *y = b;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    return (x->last > y->last) - (x->last < y->last);
+}
+
+/* A growable array of spans; a few hundred live on the caller's stack. */
+struct spans {
+    struct span *v;
+    size_t n, cap;
+    bool heap;
+};
+
+static void spans_push(struct spans *s, struct span sp)
+{
+    if (s->n == s->cap) {
+        size_t cap = 2 * s->cap;
+        struct span *v = xmalloc(cap * sizeof *v);
+        memcpy(v, s->v, s->n * sizeof *v);
+        if (s->heap)
+            free(s->v);
+        s->v = v;
+        s->cap = cap;
+        s->heap = true;
+    }
+    s->v[s->n++] = sp;
+}
+
+static bool is_acronym(const struct trigger_set *ts, const struct tokens *t, size_t i)
+{
+    const char *w = tok_norm(t, i);
+    return bsearch(&w, ts->acronyms, ts->n_acronyms, sizeof ts->acronyms[0], cmp_str) != NULL;
+}
+
+/* Letters and upper-case letters of token i in the original text. */
+static void count_letters(const char *text, const struct token *k, unsigned *letters,
+                          unsigned *upper)
+{
+    *letters = *upper = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text + k->start;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)(k->end - k->start);
+    while (left > 0) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
+        if (n <= 0)
+            break;
+        utf8proc_category_t cat = utf8proc_category(c);
+        if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
+            (*letters)++;
+            if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
+                (*upper)++;
+        }
+        p += n;
+        left -= n;
+    }
+}
+
+/* How a word token counts for shouting. */
+enum shout_role { SR_NEUTRAL, SR_CAPS, SR_LOWER, SR_BREAK };
+
+static enum shout_role shout_role(const struct trigger_set *ts, const char *text,
+                                  const struct tokens *t, size_t i, unsigned *letters,
+                                  unsigned *upper)
+{
+    const struct token *k = &t->v[i];
+    *letters = *upper = 0;
+    if (k->kind != TOK_WORD)
+        return SR_NEUTRAL;
+    count_letters(text, k, letters, upper);
+    if (*letters < 2)
+        return *upper ? SR_NEUTRAL : SR_BREAK; /* "I", "A" sit inside a shout; "a" ends it */
+    if (is_acronym(ts, t, i))
+        return SR_NEUTRAL;
+    return *upper == *letters ? SR_CAPS : SR_LOWER;
+}
+
+/* Extends a shouting span left over a one-letter capital ("I WANT ..."). */
+static uint32_t shout_start(const char *text, const struct tokens *t, uint32_t first)
+{
+    if (first > 0 && t->v[first - 1].kind == TOK_WORD) {
+        unsigned letters, upper;
+        count_letters(text, &t->v[first - 1], &letters, &upper);
+        if (letters == 1 && upper == 1)
+            return first - 1;
+    }
+    return first;
+}
+
+static void find_shouting(const struct trigger_set *ts, const char *text, const struct tokens *t,
+                          struct spans *out)
+{
+    unsigned total = 0, upper_total = 0, caps_words = 0, caps_letters = 0;
+    size_t first_caps = SIZE_MAX, last_caps = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        unsigned letters, upper;
+        enum shout_role r = shout_role(ts, text, t, i, &letters, &upper);
+        if (r != SR_CAPS && r != SR_LOWER)
+            continue;
+        total += letters;
+        upper_total += upper;
+        if (r == SR_CAPS) {
+            caps_words++;
+            caps_letters += letters;
+            if (first_caps == SIZE_MAX)
+                first_caps = i;
+            last_caps = i;
+        }
+    }
+    if (!caps_words)
+        return;
+    float conf = (float)ts->shout_confidence;
+    if ((double)upper_total >= ts->shout_ratio * total &&
+        (caps_words >= ts->shout_words || caps_letters >= ts->shout_letters)) {
+        spans_push(out, (struct span){shout_start(text, t, (uint32_t)first_caps),
+                                      (uint32_t)last_caps, TRIG_SHOUTING, conf});
+        return;
+    }
+    /* Runs of capitals inside calmer text. */
+    size_t run_first = SIZE_MAX, run_last = 0;
+    unsigned run_words = 0, run_letters = 0;
+    for (size_t i = 0; i <= t->n; i++) {
+        unsigned letters = 0, upper = 0;
+        enum shout_role r = i < t->n ? shout_role(ts, text, t, i, &letters, &upper) : SR_BREAK;
+        if (r == SR_CAPS) {
+            if (run_first == SIZE_MAX)
+                run_first = i;
+            run_last = i;
+            run_words++;
+            run_letters += letters;
+        } else if (r == SR_LOWER || r == SR_BREAK) {
+            if (run_first != SIZE_MAX &&
+                (run_words >= ts->shout_words || run_letters >= ts->shout_letters))
+                spans_push(out, (struct span){shout_start(text, t, (uint32_t)run_first),
+                                              (uint32_t)run_last, TRIG_SHOUTING, conf});
+            run_first = SIZE_MAX;
+            run_words = run_letters = 0;
+        }
+    }
+}
+
+/* Order of output: by first token (so by start), then kind. */
+static int cmp_span_pos(const void *a, const void *b)
+{
+    const struct span *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    return (x->kind > y->kind) - (x->kind < y->kind);
+}
+
+size_t triggers_find(const struct trigger_set *ts, const char *text, size_t len,
+                     const struct tokens *t, struct trigger *out, size_t max)
+{
+    (void)len;
+    if (!t->n)
+        return 0;
+    struct phrase_hit stack_hits[256];
+    struct phrase_hit *hits = stack_hits;
+    size_t n_stem = phrase_set_match(ts->phrases, t, hits, 256);
+    size_t n_exact = phrase_set_match(ts->exact, t, hits + (n_stem < 256 ? n_stem : 256),
+                                      n_stem < 256 ? 256 - n_stem : 0);
+    size_t n_hits = n_stem + n_exact;
+    if (n_hits > 256) {
+        hits = xmalloc(n_hits * sizeof *hits);
+        n_stem = phrase_set_match(ts->phrases, t, hits, n_hits);
+        n_exact = phrase_set_match(ts->exact, t, hits + n_stem, n_hits - n_stem);
+    }
+
+    struct span stack_spans[256], stack_exc[64], stack_silenced[64];
+    struct spans kept = {stack_spans, 0, 256, false};
+    struct spans exc = {stack_exc, 0, 64, false};
+    struct spans silenced = {stack_silenced, 0, 64, false};
+    for (size_t h = 0; h < n_hits; h++) {
+        const struct trig_entry *en = &ts->entries[hits[h].value];
+        struct span sp = {hits[h].first, hits[h].last, en->kind, en->confidence};
+        if (en->except) {
+            spans_push(&exc, sp);
+            continue;
+        }
+        switch (hit_fate(t, en, sp.first, sp.last)) {
+        case HIT_STANDS:
+            spans_push(&kept, sp);
+            break;
+        case HIT_SILENCED:
+            spans_push(&silenced, sp);
+            break;
+        case HIT_BROKEN:
+            break;
+        }
+    }
+    if (hits != stack_hits)
+        free(hits);
+
+    /* Exceptions drop the hits of their kind that overlap them; a silenced
+     * hit drops those wholly inside it ("no intention of leaving a bad
+     * review" silences "bad review" too). */
+    size_t w = 0;
+    for (size_t i = 0; i < kept.n; i++) {
+        const struct span *k = &kept.v[i];
+        bool dropped = false;
+        for (size_t j = 0; j < exc.n && !dropped; j++)
+            dropped = exc.v[j].kind == k->kind && exc.v[j].first <= k->last &&
+                      k->first <= exc.v[j].last;
+        for (size_t j = 0; j < silenced.n && !dropped; j++)
+            dropped = silenced.v[j].kind == k->kind && silenced.v[j].first <= k->first &&
+                      k->last <= silenced.v[j].last;
+        if (!dropped)
+            kept.v[w++] = *k;
+    }
+    kept.n = w;
+    find_shouting(ts, text, t, &kept);
+
+    /* Merge overlapping spans of one kind. */
+    qsort(kept.v, kept.n, sizeof kept.v[0], cmp_span);
+    w = 0;
+    for (size_t i = 0; i < kept.n; i++) {
+        struct span *prev = w ? &kept.v[w - 1] : NULL;
+        if (prev && prev->kind == kept.v[i].kind && kept.v[i].first <= prev->last) {
+            if (kept.v[i].last > prev->last)
+                prev->last = kept.v[i].last;
+            if (kept.v[i].confidence > prev->confidence)
+                prev->confidence = kept.v[i].confidence;
+        } else {
+            kept.v[w++] = kept.v[i];
+        }
+    }
+    kept.n = w;
+
+    qsort(kept.v, kept.n, sizeof kept.v[0], cmp_span_pos);
+    size_t n_out = 0;
+    for (size_t i = 0; i < kept.n && n_out < max; i++) {
+        const struct span *sp = &kept.v[i];
+        out[n_out++] = (struct trigger){.kind = (enum trigger_kind)sp->kind,
+                                        .start = t->v[sp->first].start,
+                                        .end = t->v[sp->last].end,
+                                        .confidence = sp->confidence};
+    }
+    if (kept.heap)
+        free(kept.v);
+    if (exc.heap)
+        free(exc.v);
+    if (silenced.heap)
+        free(silenced.v);
+    return n_out;
+}
