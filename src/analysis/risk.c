@@ -6,8 +6,6 @@
  *              highest score: where the customer is now, not forgetting how
  *              bad it got.  Split into two reasons when the peak is well above
  *              the latest message.
- *   answered   -25% of base when an agent (not an internal note) has replied
- *              after the latest customer message: the customer is being helped.
  *   trend      for the last agent reply that the customer has answered: the
  *              score of the customer's latest message after it minus their last
  *              one before it.  A change of 10 points or more counts: worse adds
@@ -26,7 +24,11 @@
  *              6, profanity 5, urgency 4, shouting 3) times its best
  *              confidence; at most 30 in all.
  *
- * The sum is clamped to 0..100 and its level is conflict_level_of().  System
+ * The sum is clamped to 0..100; then, when an agent (not an internal note) has
+ * replied after the latest customer message, a fifth of it comes off: the
+ * customer is being helped (after the clamp, so a reply lowers even a thread
+ * whose factors add up past 100).  The level is conflict_level_of() of the
+ * result.  System
  * messages and internal notes are not replies; a customer message without an
  * analysis counts as a contact with no score.  The function is pure: the
  * same thread at the same now_ms gives the same result.
@@ -300,15 +302,7 @@ void risk_assess(const struct thread_msg *msgs, size_t n, int64_t now_ms, struct
                     open_questions++;
             }
 
-    int base = base_points(msgs, n, last_c, &r);
-    int total = base;
-    if (answered && base > 0) {
-        int off = (int)lround(0.25 * base);
-        if (off > 0) {
-            add_reason(&r, -off, "an agent has replied to the latest message");
-            total -= off;
-        }
-    }
+    int total = base_points(msgs, n, last_c, &r);
     total += trend_points(msgs, last_c, &out->trend, &r);
     if (!answered)
         total += wait_points(&msgs[last_c], now_ms, &r);
@@ -336,6 +330,12 @@ void risk_assess(const struct thread_msg *msgs, size_t n, int64_t now_ms, struct
     total += trigger_points(msgs, n, last_c, &r);
 
     out->risk = clamp(total, 0, 100);
+    if (answered && out->risk > 0) {
+        int off = (int)lround(0.2 * out->risk);
+        off = off < 1 ? 1 : off;
+        add_reason(&r, -off, "an agent has replied to the latest message");
+        out->risk -= off;
+    }
     out->level = conflict_level_of(out->risk);
     if (r.n == 0)
         add_reason(&r, 0, "no sign of conflict");

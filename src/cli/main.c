@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"token", cmd_token, "create and revoke API tokens (token create|revoke)"},
     {"serve", cmd_serve, "run the desk's HTTP server"},
     {"demo", cmd_demo, "load a realistic demo team and tickets"},
+    {"analyze", cmd_analyze, "analyse messages or a thread and print JSON"},
 };
 
 int fail(int code, const char *fmt, ...)

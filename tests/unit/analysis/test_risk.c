@@ -129,6 +129,19 @@ static void reply_stops_the_clock(void **state)
     assert_true(has_reason(&r, "an agent has replied"));
 }
 
+static void reply_lowers_even_a_saturated_thread(void **state)
+{
+    (void)state;
+    struct msg_analysis a = with_trigger(100, TRIG_LEGAL);
+    struct thread_msg waiting[] = {customer(&a, T0)};
+    struct thread_msg replied[] = {customer(&a, T0), agent(T0 + 1)};
+    struct thread_risk w, r;
+    assess(waiting, 1, T0 + 2, &w);
+    assess(replied, 2, T0 + 2, &r);
+    assert_int_equal(w.risk, 100);
+    assert_true(r.risk < w.risk);
+}
+
 static void internal_note_is_not_a_reply(void **state)
 {
     (void)state;
@@ -316,6 +329,7 @@ int main(void)
         cmocka_unit_test(hostile_message_gives_hostile_thread),
         cmocka_unit_test(waiting_raises_risk_and_is_capped),
         cmocka_unit_test(reply_stops_the_clock),
+        cmocka_unit_test(reply_lowers_even_a_saturated_thread),
         cmocka_unit_test(internal_note_is_not_a_reply),
         cmocka_unit_test(worse_after_reply_raises_risk),
         cmocka_unit_test(calmer_after_reply_lowers_risk),
