@@ -79,6 +79,10 @@ void h_agents_list(struct request *req)
 {
     (void)req;
 }
+void h_analyze(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 

@@ -127,4 +127,12 @@ enum terr analyze_message(struct analyzer *a, const char *text, size_t len,
  * cut from text.  Caller owns the reference. */
 json_t *analysis_to_json(const struct msg_analysis *m, const char *text, size_t len);
 
+/* Reads back a stored analysis_to_json() text (json, NUL-terminated) into
+ * out: sentiment, emotions, triggers (kinds, offsets, confidence), category,
+ * cause, question, score, level and reasons.  Missing fields (rows written
+ * by older versions) read as zero/none and unknown trigger kinds are
+ * skipped; TERR_INVALID when json is not an object or a field has the wrong
+ * type.  out is filled only on TERR_OK. */
+enum terr analysis_from_json(const char *json, struct msg_analysis *out);
+
 #endif

@@ -25,6 +25,15 @@ int cmd_token(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_model(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+
+struct analysis_data;
+/* Loads the analysis data (analysis_load.c: --data DIR, else $TRUCE_DATA,
+ * else the repository's data/, else ./data; models beside the executable).
+ * Returns 0, or 1 after printing why.  Free with cli_unload_analysis(). */
+int cli_load_analysis(const char *data_flag, struct analysis_data **out);
+/* Turns analysis off, frees this thread's analyzer, then d.  Accepts NULL. */
+void cli_unload_analysis(struct analysis_data *d);
 
 /* Prints "truce: <message>" on stderr and returns code (for "return fail(...)"). */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../service/agents.h"
+#include "../service/conflict.h"
 #include "../service/tickets.h"
 #include "../util/alloc.h"
 #include "../util/encode.h"
@@ -20,9 +21,11 @@
 extern const char demo_json[];
 
 static const char usage[] =
-    "usage: truce demo [--db PATH]\n\n"
+    "usage: truce demo [--db PATH] [--data DIR]\n\n"
     "Loads the demo team and tickets into an empty database (default\n" DEFAULT_DB
-    ") and prints the logins and an admin API token.\n";
+    ") and prints the logins and an admin API token.  Every customer message\n"
+    "is analysed as the server would (--data as for truce serve), so risk and\n"
+    "levels come from the analysis.\n";
 
 struct demo {
     json_t *doc;
@@ -78,7 +81,6 @@ static enum terr load_ticket(struct store_tx *tx, struct demo *d, json_t *j)
         .customer_email = json_string_value(json_object_get(cust, "email")),
         .customer_name = json_string_value(json_object_get(cust, "name")),
         .body = json_string_value(json_object_get(first, "body")),
-        .risk = (int)json_integer_value(json_object_get(j, "risk")),
         .category = json_string_value(json_object_get(j, "category")),
         .created_at = d->now - json_integer_value(json_object_get(first, "minutes_ago")) * 60000,
     };
@@ -87,7 +89,6 @@ static enum terr load_ticket(struct store_tx *tx, struct demo *d, json_t *j)
                         "a demo ticket lacks subject, customer or body");
     channel_parse(json_string_value(json_object_get(j, "channel")), &in.channel);
     priority_parse(json_string_value(json_object_get(j, "priority")), &in.priority);
-    level_parse(json_string_value(json_object_get(j, "level")), &in.level);
     struct ticket_opened opened;
     enum terr e = svc_ticket_open(tx, &system, &in, &opened, &d->ei);
     if (e)
@@ -159,8 +160,8 @@ static enum terr load(struct store_tx *tx, void *arg)
 
 int cmd_demo(int argc, char **argv)
 {
-    const char *db = DEFAULT_DB;
-    const struct cli_opt opts[] = {{"db", &db, NULL}, {NULL, NULL, NULL}};
+    const char *db = DEFAULT_DB, *data = NULL;
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {"data", &data, NULL}, {NULL, NULL, NULL}};
     int rc = cli_parse(argc, argv, opts, usage, "demo");
     if (rc >= 0)
         return rc;
@@ -183,13 +184,23 @@ int cmd_demo(int argc, char **argv)
     d.password_hash = hash;
     d.now = time_now_ms();
 
-    struct store *st;
-    if (cli_open_store(db, &st)) {
+    struct analysis_data *ad;
+    if (cli_load_analysis(data, &ad)) {
         json_decref(d.doc);
         return 1;
     }
+    svc_conflict_setup(ad);
+    struct store *st;
+    if (cli_open_store(db, &st)) {
+        cli_unload_analysis(ad);
+        json_decref(d.doc);
+        return 1;
+    }
+    /* The service analyses each message as it is added (on the writer thread,
+     * which frees its analyzer when store_close stops it). */
     enum terr e = store_write(st, load, &d);
     store_close(st);
+    cli_unload_analysis(ad);
     if (e) {
         json_decref(d.doc);
         return fail(1, "%s", d.ei.message[0] ? d.ei.message : terr_message(e));

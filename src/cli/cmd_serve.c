@@ -5,36 +5,46 @@
 #include <string.h>
 
 #include "../http/server.h"
+#include "../service/conflict.h"
 #include "../service/maintenance.h"
 #include "../util/timeutil.h"
 #include "cli.h"
 
 static const char usage[] =
     "usage: truce serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]\n"
-    "                   [--no-read-cache] [--secure-cookies]\n\n"
+    "                   [--no-read-cache] [--secure-cookies] [--data DIR]\n\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free\n"
     "one, printed at start).  Logs one line per request on stderr unless\n"
     "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n"
     "Ticket reads are served from memory while nothing has been written since;\n"
     "--no-read-cache renders every read afresh.  Behind an HTTPS proxy,\n"
-    "--secure-cookies marks the session cookie Secure.\n";
+    "--secure-cookies marks the session cookie Secure.  Every customer message is\n"
+    "analysed with the data in DIR (default: $TRUCE_DATA, else the repository's\n"
+    "data/, else ./data) and the models beside the executable.\n";
 
 #define HOUSEKEEPING_EVERY_S 600
 
+/* The open tickets whose risk the housekeeping brings up to date. */
+#define RISK_REFRESH_LIMIT 500
+
 struct purge_job {
     struct purge_counts counts;
+    int64_t risks_changed;
 };
 
 static enum terr purge_tx(struct store_tx *tx, void *arg)
 {
     struct purge_job *j = arg;
-    return svc_purge_expired(tx, time_now_ms(), &j->counts);
+    enum terr e = svc_purge_expired(tx, time_now_ms(), &j->counts);
+    return e ? e : svc_conflict_refresh(tx, time_now_ms(), RISK_REFRESH_LIMIT, &j->risks_changed);
 }
 
-/* Forgets expired sessions and old idempotency records; logs what went. */
+/* Forgets expired sessions and old idempotency records, and brings the risk
+ * of waiting tickets up to date (waiting time grows without any write); logs
+ * what changed. */
 static void housekeeping(struct store *st)
 {
-    struct purge_job j = {{0, 0}};
+    struct purge_job j = {{0, 0}, 0};
     enum terr e = store_write(st, purge_tx, &j);
     if (e)
         fprintf(stderr, "truce: housekeeping failed: %s\n", terr_message(e));
@@ -42,6 +52,9 @@ static void housekeeping(struct store *st)
         fprintf(stderr,
                 "truce: housekeeping removed %lld expired sessions, %lld old idempotency keys\n",
                 (long long)j.counts.sessions, (long long)j.counts.idempotency_keys);
+    if (!e && j.risks_changed)
+        fprintf(stderr, "truce: housekeeping updated the risk of %lld waiting tickets\n",
+                (long long)j.risks_changed);
 }
 
 /* Splits "host:port" or "[v6]:port"; false if malformed. */
@@ -70,7 +83,7 @@ static int parse_listen(const char *s, char *host, size_t hlen, int *port)
 
 int cmd_serve(int argc, char **argv)
 {
-    const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL;
+    const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL, *data = NULL;
     struct http_options ho = {0};
     char host[256];
     const struct cli_opt opts[] = {
@@ -80,6 +93,7 @@ int cmd_serve(int argc, char **argv)
         {"quiet", NULL, &ho.quiet},
         {"no-read-cache", NULL, &ho.no_read_cache},
         {"secure-cookies", NULL, &ho.secure_cookies},
+        {"data", &data, NULL},
         {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "serve");
@@ -104,13 +118,20 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct store *st;
-    if (cli_open_store(db, &st))
+    struct analysis_data *ad;
+    if (cli_load_analysis(data, &ad))
         return 1;
+    svc_conflict_setup(ad);
+    struct store *st;
+    if (cli_open_store(db, &st)) {
+        cli_unload_analysis(ad);
+        return 1;
+    }
     struct http_server *srv;
     struct terr_info ei = {0};
     if (http_server_start(&ho, st, &srv, &ei)) {
         store_close(st);
+        cli_unload_analysis(ad);
         return fail(1, "%s", ei.message);
     }
     fprintf(stderr, "truce: listening on http://%s%s%s:%d (database %s)\n",
@@ -128,8 +149,11 @@ int cmd_serve(int argc, char **argv)
         housekeeping(st);
     }
     fprintf(stderr, "truce: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* The workers and the writer free their analyzers as they exit, so the
+     * data goes last. */
     http_server_stop(srv);
     store_close(st);
+    cli_unload_analysis(ad);
     fprintf(stderr, "truce: stopped\n");
     return 0;
 }

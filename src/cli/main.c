@@ -17,6 +17,7 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "run the desk's HTTP server"},
     {"demo", cmd_demo, "load a realistic demo team and tickets"},
     {"model", cmd_model, "train, run and evaluate a text classifier (model train|predict|eval)"},
+    {"analyze", cmd_analyze, "analyse messages or a thread and print JSON"},
 };
 
 int fail(int code, const char *fmt, ...)

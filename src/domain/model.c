@@ -90,6 +90,7 @@ void ticket_release(struct ticket *t)
         return;
     free(t->subject);
     free(t->category);
+    free(t->risk_reasons);
     strlist_release(&t->tags);
     memset(t, 0, sizeof(*t));
 }

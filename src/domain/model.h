@@ -120,6 +120,8 @@ struct ticket {
     enum level level;
     char *category; /* NULL when not yet known */
     struct strlist tags;
+    char *risk_reasons;     /* JSON array of {"text","weight"}; NULL until assessed */
+    bool category_by_agent; /* an agent set category: the analysis leaves it alone */
 };
 
 struct message {

@@ -43,6 +43,21 @@ const struct jfield body_message_create[] = {
     {0}, /* end */
 };
 
+static const struct jfield analyze_thread_item[] = {
+    {"author", JT_STRING, true, 0, 16, 0, NULL},
+    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
+    {"at", JT_STRING_NULL, false, 0, 64, 0, NULL},
+    {"internal", JT_BOOL, false, 0, 0, 0, NULL},
+    {0}, /* end */
+};
+
+/* The thread holds at most RISK_WINDOW (200) messages with the text. */
+const struct jfield body_analyze[] = {
+    {"text", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
+    {"thread", JT_OBJECTS, false, 0, 199, 0, analyze_thread_item},
+    {0}, /* end */
+};
+
 const struct jfield body_login[] = {
     {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
     {"password", JT_STRING, true, 0, LIMIT_PASSWORD, 0, NULL},

@@ -9,5 +9,6 @@ extern const struct jfield body_ticket_patch[];   /* PATCH /api/v1/tickets/{id} 
 extern const struct jfield body_message_create[]; /* POST /api/v1/tickets/{id}/messages */
 extern const struct jfield body_login[];          /* POST /api/v1/session */
 extern const struct jfield body_agent_create[];   /* POST /api/v1/agents */
+extern const struct jfield body_analyze[];        /* POST /api/v1/analyze */
 
 #endif

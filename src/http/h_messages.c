@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "../domain/ticket_rules.h"
+#include "../service/conflict.h"
 #include "../service/tickets.h"
 #include "../util/alloc.h"
 #include "bodies.h"
@@ -12,6 +13,7 @@
 
 struct create_job {
     struct message_new in; /* the body is borrowed from req->json */
+    char *analysis_json;   /* a customer message's, made before the write */
     struct message out;
 };
 
@@ -19,6 +21,7 @@ static void create_job_free(void *arg)
 {
     struct create_job *j = arg;
     message_release(&j->out);
+    free(j->analysis_json);
     free(j);
 }
 
@@ -53,6 +56,17 @@ void h_messages_create(struct request *req)
     in.internal = json_bool(req->json, "internal", false);
     struct create_job *job = xcalloc(1, sizeof(*job));
     job->in = in;
+    /* Analysed here so the single writer thread only writes. */
+    if (in.author == AUTHOR_CUSTOMER && !text_blank(in.body)) {
+        struct msg_analysis a;
+        enum terr ae = svc_conflict_analyze(in.body, "body", &a, &job->analysis_json, &req->err);
+        if (ae) {
+            free(job);
+            reply_err_info(req, ae);
+            return;
+        }
+        job->in.analysis_json = job->analysis_json;
+    }
     http_write(req, create_tx, job, create_job_free);
 }
 

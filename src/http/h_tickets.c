@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../domain/ticket_rules.h"
+#include "../service/conflict.h"
 #include "../service/tickets.h"
 #include "../util/alloc.h"
 #include "../util/encode.h"
@@ -33,6 +34,7 @@
 
 struct create_job {
     struct ticket_open in; /* strings borrowed from req->json */
+    char *analysis_json;   /* made here, on the worker, before the write */
     struct ticket_opened out;
 };
 
@@ -40,6 +42,7 @@ static void create_job_free(void *arg)
 {
     struct create_job *j = arg;
     ticket_opened_release(&j->out);
+    free(j->analysis_json);
     free(j);
 }
 
@@ -76,7 +79,6 @@ void h_tickets_create(struct request *req)
     in->body = json_str(msg, "body", "");
     in->channel = CHANNEL_API;
     in->priority = PRIORITY_NORMAL;
-    in->level = LEVEL_CALM;
     const char *ch = json_str(req->json, "channel", NULL);
     const char *pr = json_str(req->json, "priority", NULL);
     if (ch && !channel_parse(ch, &in->channel)) {
@@ -91,6 +93,14 @@ void h_tickets_create(struct request *req)
                     "'priority' must be one of low, normal, high, urgent");
         return;
     }
+    /* Analysed here so the single writer thread only writes. */
+    struct msg_analysis a;
+    if ((e = svc_conflict_analyze(in->body, "message.body", &a, &job->analysis_json, &req->err))) {
+        free(job);
+        reply_err_info(req, e);
+        return;
+    }
+    in->analysis_json = job->analysis_json;
     /* The strings borrow from req->json, which outlives the write. */
     http_write(req, create_tx, job, create_job_free);
 }
@@ -243,7 +253,7 @@ void h_ticket_get(struct request *req)
         reply_err_info(req, e);
         return;
     }
-    text = json_dumps(o.body, JSON_COMPACT);
+    text = json_dumps(o.body, JSON_COMPACT | JSON_REAL_PRECISION(HTTP_REAL_PRECISION));
     json_decref(o.body);
     if (!text)
         BUG("cannot encode ticket %lld", (long long)o.id);

@@ -19,5 +19,6 @@ void h_messages_list(struct request *req);
 void h_customer_get(struct request *req);
 void h_agents_create(struct request *req);
 void h_agents_list(struct request *req);
+void h_analyze(struct request *req);
 
 #endif

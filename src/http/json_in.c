@@ -40,6 +40,8 @@ static const char *type_name(enum jtype t)
         return "an array of strings";
     case JT_OBJECT:
         return "an object";
+    case JT_OBJECTS:
+        return "an array of objects";
     }
     return "?";
 }
@@ -103,6 +105,25 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
         if (!json_is_object(v))
             break;
         return check_obj(v, f->sub, path, ei);
+    case JT_OBJECTS: {
+        if (!json_is_array(v))
+            break;
+        if (f->max && json_array_size(v) > (size_t)f->max)
+            return terr_set(ei, TERR_TOO_LONG, path, "'%s' has more than %lld items", path, f->max);
+        size_t i;
+        const json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            char at[160];
+            snprintf(at, sizeof(at), "%s[%zu]", path, i);
+            if (!json_is_object(item))
+                return terr_set(ei, TERR_WRONG_TYPE, at, "'%s' must be an object", at);
+            enum terr e = check_obj(item, f->sub, at, ei);
+            if (e)
+                return e;
+        }
+        return TERR_OK;
+    }
     }
     return terr_set(ei, TERR_WRONG_TYPE, path, "'%s' must be %s", path, type_name(f->type));
 }

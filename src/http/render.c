@@ -116,6 +116,10 @@ json_t *render_ticket_from(const struct ticket *t, const struct customer *c,
                   "updated_at", render_time(t->updated_at), "first_response_at",
                   render_time(t->first_response_at), "resolved_at", render_time(t->resolved_at)),
         "a ticket");
+    json_t *reasons = t->risk_reasons ? json_loads(t->risk_reasons, 0, NULL) : NULL;
+    json_object_set_new(o, "risk_reasons", json_is_array(reasons) ? reasons : json_array());
+    if (reasons && !json_is_array(reasons))
+        json_decref(reasons);
     if (with_messages) {
         json_t *list = json_array();
         for (size_t i = 0; i < n_messages; i++)

@@ -24,6 +24,9 @@
 
 #define HTTP_BODY_MAX   (1024 * 1024) /* default request body cap */
 #define HTTP_MAX_PARAMS 2
+/* Real numbers in replies: enough digits for the analysis's 3 decimals,
+ * without the binary noise of the default 17 (0.3, not 0.29999999999999999). */
+#define HTTP_REAL_PRECISION 10
 
 struct http_server;
 struct route;

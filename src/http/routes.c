@@ -21,6 +21,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/customers/{id}", h_customer_get, ROLE_AGENT, 0},
     {"POST", "/api/v1/agents", h_agents_create, ROLE_ADMIN, ROUTE_BODY},
     {"GET", "/api/v1/agents", h_agents_list, ROLE_ADMIN, 0},
+    {"POST", "/api/v1/analyze", h_analyze, ROLE_AGENT, ROUTE_BODY},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */

@@ -58,7 +58,8 @@ void reply_raw(struct request *req, int status, char *body)
 
 void reply_json(struct request *req, int status, json_t *body)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *text =
+        body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(HTTP_REAL_PRECISION)) : NULL;
     json_decref(body);
     if (!text) {
         /* Only text that is not UTF-8 gets here; the client still gets an answer. */

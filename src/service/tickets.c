@@ -8,6 +8,7 @@
 #include "../util/alloc.h"
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
+#include "conflict.h"
 
 void ticket_opened_release(struct ticket_opened *o)
 {
@@ -79,10 +80,18 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
         .channel = in->channel,
         .created_at = now,
         .updated_at = now,
-        .risk = in->risk,
-        .level = in->level,
+        .level = LEVEL_CALM,
         .category = xstrdup(in->category),
     };
+    char *analysis = NULL;
+    if (!in->analysis_json) {
+        struct msg_analysis a;
+        enum terr ae = svc_conflict_analyze(in->body, "message.body", &a, &analysis, ei);
+        if (ae) {
+            ticket_release(&t);
+            return ae;
+        }
+    }
     struct customer c = {0};
     struct message m = {0};
     enum terr e = customer_for(tx, in->customer_email, in->customer_name, now, &c);
@@ -97,7 +106,9 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
             .body = xstrdup(in->body),
             .channel = in->channel,
             .created_at = now,
+            .analysis_json = analysis ? analysis : xstrdup(in->analysis_json),
         };
+        analysis = NULL;
         e = store_message_insert(tx, &m);
     }
     if (!e) {
@@ -105,6 +116,11 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
         e = svc_audit(tx, who, "ticket.create", "ticket", t.id, t.id, NULL, after, now);
         free(after);
     }
+    if (!e)
+        e = svc_conflict_reassess(tx, &t, now, NULL);
+    if (!e)
+        e = store_ticket_update(tx, &t);
+    free(analysis);
     if (e) {
         ticket_release(&t);
         customer_release(&c);
@@ -156,6 +172,8 @@ static enum terr apply_patch(struct store_tx *tx, struct ticket *t, const struct
     if (p->has_category) {
         free(t->category);
         t->category = xstrdup(p->category);
+        /* An agent's choice stays; clearing hands the field back to the analysis. */
+        t->category_by_agent = p->category != NULL;
     }
     return TERR_OK;
 }
@@ -206,6 +224,11 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
         return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "ticket %lld not found" : NULL,
                         (long long)ticket_id);
     e = ticket_note_message(&t, in->author, in->internal, now, ei);
+    char *analysis = NULL;
+    if (!e && in->author == AUTHOR_CUSTOMER && !in->analysis_json) {
+        struct msg_analysis a;
+        e = svc_conflict_analyze(in->body, "body", &a, &analysis, ei);
+    }
     if (!e) {
         struct message m = {
             .ticket_id = ticket_id,
@@ -216,7 +239,13 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
             .channel = t.channel,
             .created_at = now,
         };
+        if (in->author == AUTHOR_CUSTOMER)
+            m.analysis_json = analysis ? analysis : xstrdup(in->analysis_json);
+        analysis = NULL;
         e = store_message_insert(tx, &m);
+        /* An internal note changes nothing the customer sees: no new risk. */
+        if (!e && !m.internal)
+            e = svc_conflict_reassess(tx, &t, now, NULL);
         if (!e)
             e = store_ticket_update(tx, &t);
         if (!e) {
@@ -233,6 +262,7 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
             message_release(&m);
         }
     }
+    free(analysis);
     ticket_release(&t);
     return e;
 }

@@ -12,11 +12,11 @@ struct ticket_open {
     const char *customer_name; /* may be NULL */
     const char *body;
     enum priority priority;
-    /* Known conflict state, for imports of history (the demo); else calm/0. */
-    int risk;
-    enum level level;
-    const char *category; /* may be NULL */
+    const char *category; /* may be NULL; the analysis replaces it when it finds one */
     int64_t created_at;   /* 0: now */
+    /* The body's analysis (svc_conflict_analyze), made by the caller off the
+     * writer thread; NULL: analysed here, when analysis is on. */
+    const char *analysis_json;
 };
 
 /* What opening a ticket wrote, so callers can show it without reading it back. */
@@ -28,7 +28,8 @@ struct ticket_opened {
 void ticket_opened_release(struct ticket_opened *o);
 
 /* Finds or creates the customer by email, then writes the ticket, its first
- * message and the audit event.  On success *out holds the records (release
+ * message with its analysis, the audit event, and the ticket's risk, level
+ * and category from the analysis (svc_conflict_reassess).  On success *out holds the records (release
  * with ticket_opened_release); on failure it is untouched. */
 enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
                           const struct ticket_open *in, struct ticket_opened *out,
@@ -55,10 +56,13 @@ struct message_new {
     const char *body;
     bool internal;
     int64_t created_at; /* 0: now */
+    /* A customer message's analysis, as for ticket_open; ignored for agents. */
+    const char *analysis_json;
 };
 
 /* Adds a message: the customer's (author_id = the ticket's customer) or the
- * acting agent's.  Updates the ticket (first response, reopen) and audits.
+ * acting agent's.  Updates the ticket (first response, reopen; risk, level
+ * and category after a customer message or a public reply) and audits.
  * On success *out is the stored message (release with message_release). */
 enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t ticket_id,
                           const struct message_new *in, struct message *out, struct terr_info *ei);

@@ -393,6 +393,11 @@ enum terr store_message_page(struct store_tx *tx, int64_t ticket_id, bool with_i
     return tx->st->ops->message_list(tx->conn, ticket_id, with_internal, after_id, limit, out,
                                      n_out);
 }
+enum terr store_message_recent(struct store_tx *tx, int64_t ticket_id, size_t limit,
+                               struct message **out, size_t *n_out)
+{
+    return tx->st->ops->message_recent(tx->conn, ticket_id, limit, out, n_out);
+}
 enum terr store_event_insert(struct store_tx *tx, struct event *e)
 {
     return tx->st->ops->event_insert(tx->conn, e);

@@ -149,6 +149,11 @@ enum terr store_message_list(struct store_tx *tx, int64_t ticket_id, bool with_i
 enum terr store_message_page(struct store_tx *tx, int64_t ticket_id, bool with_internal,
                              int64_t after_id, size_t limit, struct message **out, size_t *n_out);
 
+/* The last limit messages of a ticket (internal notes included), oldest
+ * first: the window the conversation risk is assessed on. */
+enum terr store_message_recent(struct store_tx *tx, int64_t ticket_id, size_t limit,
+                               struct message **out, size_t *n_out);
+
 enum terr store_event_insert(struct store_tx *tx, struct event *e); /* sets e->id */
 /* Events of a ticket, oldest first. */
 enum terr store_event_list(struct store_tx *tx, int64_t ticket_id, struct event **out,

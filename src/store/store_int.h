@@ -67,6 +67,8 @@ struct store_ops {
     enum terr (*message_insert)(struct store_conn *c, struct message *m);
     enum terr (*message_list)(struct store_conn *c, int64_t ticket_id, bool with_internal,
                               int64_t after_id, size_t limit, struct message **out, size_t *n_out);
+    enum terr (*message_recent)(struct store_conn *c, int64_t ticket_id, size_t limit,
+                                struct message **out, size_t *n_out);
     enum terr (*event_insert)(struct store_conn *c, struct event *e);
     enum terr (*event_list)(struct store_conn *c, int64_t ticket_id, int64_t after_id, size_t limit,
                             struct event **out, size_t *n_out);

@@ -21,10 +21,10 @@ check "a usage error is one line on stderr" [ "$(wc -l <"$T_DIR/err")" -eq 1 ]
 
 "$TRUCE" init --db "$DB" >"$T_DIR/out"
 check "init creates the database" [ -f "$DB" ]
-check "init reports the schema" grep -q "schema version 2" "$T_DIR/out"
+check "init reports the schema" grep -q "schema version 3" "$T_DIR/out"
 "$TRUCE" init --db "$DB" >/dev/null
 check "init again is harmless" [ $? -eq 0 ]
-check "migrations are recorded once" [ "$(sql 'select count(*) from schema_version')" = 2 ]
+check "migrations are recorded once" [ "$(sql 'select count(*) from schema_version')" = 3 ]
 
 echo "$PASSWORD" | "$TRUCE" agent add --db "$DB" --email a@test.example --name A --role admin \
     --password-stdin >/dev/null
@@ -67,8 +67,13 @@ check "the server says it stopped" grep -q "stopped" "$T_DIR/server.log"
 "$TRUCE" demo --db "$T_DIR/demo.db" >"$T_DIR/out"
 check "demo loads" [ $? -eq 0 ]
 check "demo prints a login" grep -q "maya@truce.example" "$T_DIR/out"
-check "demo has calm to hostile tickets" \
-    [ "$(sqlite3 "$T_DIR/demo.db" 'select count(distinct level) from tickets')" = 4 ]
+# The analysis decides the levels now: calm ones and hot ones, each with its reasons.
+check "demo has calm tickets" \
+    [ "$(sqlite3 "$T_DIR/demo.db" "select count(*) from tickets where level = 'calm'")" -gt 0 ]
+check "demo has heated or hostile tickets" \
+    [ "$(sqlite3 "$T_DIR/demo.db" "select count(*) from tickets where level in ('heated', 'hostile')")" -gt 0 ]
+check "demo tickets carry risk reasons" \
+    [ "$(sqlite3 "$T_DIR/demo.db" "select count(*) from tickets where risk_reasons is null")" = 0 ]
 "$TRUCE" demo --db "$T_DIR/demo.db" >/dev/null 2>&1
 check "demo refuses a database that has agents" [ $? -eq 1 ]
 finish

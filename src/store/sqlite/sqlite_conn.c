@@ -400,6 +400,7 @@ const struct store_ops store_sqlite_ops = {
     .ticket_list = sq_ticket_list,
     .message_insert = sq_message_insert,
     .message_list = sq_message_list,
+    .message_recent = sq_message_recent,
     .event_insert = sq_event_insert,
     .event_list = sq_event_list,
     .idem_get = sq_idem_get,

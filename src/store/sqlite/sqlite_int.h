@@ -15,7 +15,7 @@
 /* clang-format off */
 #define TICKET_COLS                                                                            \
     "id, subject, status, priority, channel, customer_id, assignee_id, created_at, updated_at, " \
-    "first_response_at, resolved_at, risk, level, category, tags"
+    "first_response_at, resolved_at, risk, level, category, tags, risk_reasons, category_by_agent"
 #define TICKET_FILTER                                                                          \
     " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR level = ?2)"                        \
     " AND (?3 IS NULL OR (?3 = -1 AND assignee_id IS NULL) OR assignee_id = ?3)"               \
@@ -69,13 +69,14 @@
     X(IDEM_PURGE, "DELETE FROM idempotency_keys WHERE created_at < ?")                         \
     X(TICKET_INSERT, "INSERT INTO tickets (subject, status, priority, channel, customer_id,"   \
                      " assignee_id, created_at, updated_at, first_response_at, resolved_at,"   \
-                     " risk, level, category, tags)"                                           \
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")                     \
+                     " risk, level, category, tags, risk_reasons, category_by_agent)"         \
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")               \
     X(TICKET_GET, "SELECT " TICKET_COLS " FROM tickets WHERE id = ?")                          \
     X(TICKET_UPDATE, "UPDATE tickets SET subject = ?, status = ?, priority = ?, channel = ?,"  \
                      " customer_id = ?, assignee_id = ?, created_at = ?, updated_at = ?,"      \
                      " first_response_at = ?, resolved_at = ?, risk = ?, level = ?,"          \
-                     " category = ?, tags = ? WHERE id = ?")                                   \
+                     " category = ?, tags = ?, risk_reasons = ?, category_by_agent = ?"        \
+                     " WHERE id = ?")                                                          \
     X(TICKET_LIST_RISK, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                    \
                         " AND (risk, id) < (?5, ?6) ORDER BY risk DESC, id DESC LIMIT ?7")     \
     X(TICKET_LIST_UPDATED, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                 \
@@ -88,6 +89,8 @@
     X(MESSAGE_LIST, "SELECT " MESSAGE_COLS " FROM messages"                                    \
                     " WHERE ticket_id = ?1 AND (?2 OR internal = 0) AND id > ?3"               \
                     " ORDER BY id LIMIT ?4")                                                   \
+    X(MESSAGE_RECENT, "SELECT * FROM (SELECT " MESSAGE_COLS " FROM messages"                   \
+                      " WHERE ticket_id = ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id")          \
     X(EVENT_INSERT, "INSERT INTO events (actor_kind, actor_id, action, target_kind, target_id," \
                     " ticket_id, before, after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") \
     X(EVENT_LIST, "SELECT " EVENT_COLS " FROM events WHERE ticket_id = ?1 AND id > ?2"         \
@@ -204,6 +207,8 @@ enum terr sq_ticket_list(struct store_conn *c, const struct ticket_query *q, str
 enum terr sq_message_insert(struct store_conn *c, struct message *m);
 enum terr sq_message_list(struct store_conn *c, int64_t ticket_id, bool with_internal,
                           int64_t after_id, size_t limit, struct message **out, size_t *n_out);
+enum terr sq_message_recent(struct store_conn *c, int64_t ticket_id, size_t limit,
+                            struct message **out, size_t *n_out);
 enum terr sq_event_insert(struct store_conn *c, struct event *e);
 enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, int64_t after_id, size_t limit,
                         struct event **out, size_t *n_out);

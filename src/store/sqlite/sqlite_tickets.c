@@ -26,9 +26,11 @@ static void ticket_from_row(sqlite3_stmt *s, struct ticket *t)
     level_parse((const char *)sqlite3_column_text(s, 12), &t->level);
     t->category = sq_col_text(s, 13);
     sq_strlist_parse((const char *)sqlite3_column_text(s, 14), &t->tags);
+    t->risk_reasons = sq_col_text(s, 15);
+    t->category_by_agent = sqlite3_column_int(s, 16) != 0;
 }
 
-/* Binds the 14 ticket columns in TICKET_INSERT/TICKET_UPDATE order; returns the tags JSON to free.
+/* Binds the 16 ticket columns in TICKET_INSERT/TICKET_UPDATE order; returns the tags JSON to free.
  */
 static char *bind_ticket(sqlite3_stmt *s, const struct ticket *t)
 {
@@ -47,6 +49,8 @@ static char *bind_ticket(sqlite3_stmt *s, const struct ticket *t)
     sq_bind_text(s, 12, level_name(t->level));
     sq_bind_text(s, 13, t->category);
     sq_bind_text(s, 14, tags);
+    sq_bind_text(s, 15, t->risk_reasons);
+    sqlite3_bind_int(s, 16, t->category_by_agent ? 1 : 0);
     return tags;
 }
 
@@ -80,7 +84,7 @@ enum terr sq_ticket_update(struct store_conn *c, const struct ticket *t)
     if (!s)
         return TERR_STORAGE;
     char *tags = bind_ticket(s, t);
-    sqlite3_bind_int64(s, 15, t->id);
+    sqlite3_bind_int64(s, 17, t->id);
     enum terr e = sq_exec(c, s);
     free(tags);
     if (!e && sqlite3_changes(c->db) == 0)
@@ -158,6 +162,17 @@ enum terr sq_message_list(struct store_conn *c, int64_t ticket_id, bool with_int
     sqlite3_bind_int(s, 2, with_internal ? 1 : 0);
     sqlite3_bind_int64(s, 3, after_id);
     sqlite3_bind_int64(s, 4, sql_limit(limit));
+    COLLECT_ROWS(c, s, message, message_from_row, messages_free, out, n_out);
+}
+
+enum terr sq_message_recent(struct store_conn *c, int64_t ticket_id, size_t limit,
+                            struct message **out, size_t *n_out)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_MESSAGE_RECENT);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, ticket_id);
+    sqlite3_bind_int64(s, 2, sql_limit(limit));
     COLLECT_ROWS(c, s, message, message_from_row, messages_free, out, n_out);
 }
 

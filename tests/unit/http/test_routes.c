@@ -41,6 +41,7 @@ static void known_routes_match_their_handlers(void **state)
         {"GET", "/api/v1/tickets", h_tickets_list},
         {"POST", "/api/v1/agents", h_agents_create},
         {"GET", "/api/v1/agents", h_agents_list},
+        {"POST", "/api/v1/analyze", h_analyze},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct match m = run(cases[i].method, cases[i].path);

@@ -1,0 +1,286 @@
+/*
+ * struct msg_analysis <-> JSON, the API's shape and what the store keeps on
+ * each message:
+ *
+ *   {"score": 0..100, "level": "calm|tense|heated|hostile",
+ *    "sentiment": {"compound", "pos", "neu", "neg"},
+ *    "emotions": {"anger", "annoyance", "disappointment", "anxiety", "gratitude"},
+ *    "triggers": [{"kind", "start", "end", "text", "confidence"}],
+ *    "category": string|null, "category_confidence", "cause": string|null,
+ *    "question": bool, "reasons": [{"text", "weight"}]}
+ *
+ * Real numbers are rounded to 3 decimals (more is noise to a reader and bloats
+ * every stored row).  A trigger's "text" is the message's bytes [start, end),
+ * at most TRIGGER_TEXT_MAX bytes of it, never cut inside a character.  The
+ * reader is for the desk's own rows: it is tolerant of fields that older
+ * versions did not write, and strict about types, since a wrong type means the
+ * row is not ours.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "util/alloc.h"
+#include "util/utf8.h"
+
+/* A span's text past this is cut: shouting can cover a whole message. */
+#define TRIGGER_TEXT_MAX 1000
+
+static double r3(double x)
+{
+    return isfinite(x) ? round(x * 1000) / 1000 : 0;
+}
+
+/* Text that came from a person or from data files, safe for json_string. */
+static json_t *text_json(const char *s, size_t n)
+{
+    if (utf8_valid(s, n))
+        return json_stringn(s, n);
+    char *copy = xstrndup(s, n); /* stops at a NUL, which utf8_valid refused */
+    char *clean = xmalloc(n + 1);
+    utf8_sanitize(copy, clean, n + 1);
+    json_t *v = json_string(clean);
+    free(copy);
+    free(clean);
+    return v ? v : json_string("");
+}
+
+/* The longest prefix of s[0..n) of at most max bytes that ends on a character. */
+static size_t cut_at_char(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    size_t k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    return k;
+}
+
+static json_t *trigger_json(const struct trigger *t, const char *text, size_t len)
+{
+    json_t *span;
+    if (text && t->start <= t->end && t->end <= len) {
+        const char *s = text + t->start;
+        span = text_json(s, cut_at_char(s, t->end - t->start, TRIGGER_TEXT_MAX));
+    } else {
+        span = json_string("");
+    }
+    return json_pack("{s:s, s:I, s:I, s:o, s:f}", "kind", trigger_kind_name(t->kind), "start",
+                     (json_int_t)t->start, "end", (json_int_t)t->end, "text", span, "confidence",
+                     r3(t->confidence));
+}
+
+json_t *analysis_to_json(const struct msg_analysis *m, const char *text, size_t len)
+{
+    json_t *emotions = json_object();
+    for (int e = 0; e < N_EMOTIONS; e++)
+        json_object_set_new(emotions, emotion_name((enum emotion)e), json_real(r3(m->emotions[e])));
+    json_t *triggers = json_array();
+    for (size_t i = 0; i < m->n_triggers && i < ANALYSIS_MAX_TRIGGERS; i++)
+        json_array_append_new(triggers, trigger_json(&m->triggers[i], text, len));
+    json_t *reasons = json_array();
+    for (size_t i = 0; i < m->n_reasons && i < ANALYSIS_MAX_REASONS; i++) {
+        const struct reason *r = &m->reasons[i];
+        json_array_append_new(reasons,
+                              json_pack("{s:o, s:i}", "text",
+                                        text_json(r->text, strnlen(r->text, sizeof r->text)),
+                                        "weight", r->weight));
+    }
+    size_t cat_len = strnlen(m->category, sizeof m->category);
+    const char *cause = cause_name(m->cause);
+    json_t *o = json_pack(
+        "{s:i, s:s, s:{s:f, s:f, s:f, s:f}, s:o, s:o, s:o, s:f, s:o, s:b, s:o}", "score",
+        m->score, "level", conflict_level_name(m->level), "sentiment", "compound",
+        r3(m->sentiment.compound), "pos", r3(m->sentiment.pos), "neu", r3(m->sentiment.neu), "neg",
+        r3(m->sentiment.neg), "emotions", emotions, "triggers", triggers, "category",
+        cat_len ? text_json(m->category, cat_len) : json_null(), "category_confidence",
+        r3(m->category_confidence), "cause", cause ? json_string(cause) : json_null(), "question",
+        m->question != 0, "reasons", reasons);
+    if (!o)
+        BUG("cannot render an analysis");
+    return o;
+}
+
+/* ---- reading back ---- */
+
+/* Each getter leaves *out alone when the key is absent (or null) and
+ * returns false only for a present value of the wrong type. */
+static bool get_number(const json_t *o, const char *key, double *out)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_number(v))
+        return false;
+    *out = json_number_value(v);
+    return true;
+}
+
+static bool get_int(const json_t *o, const char *key, long long lo, long long hi, long long *out)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return false;
+    *out = json_integer_value(v);
+    return true;
+}
+
+static bool get_string(const json_t *o, const char *key, const char **out)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_string(v))
+        return false;
+    *out = json_string_value(v);
+    return true;
+}
+
+static bool get_object(const json_t *o, const char *key, const json_t **out)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_object(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool get_array(const json_t *o, const char *key, const json_t **out)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_array(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_level(const char *s, enum conflict_level *out)
+{
+    for (int l = CONFLICT_CALM; l <= CONFLICT_HOSTILE; l++)
+        if (!strcmp(s, conflict_level_name((enum conflict_level)l))) {
+            *out = (enum conflict_level)l;
+            return true;
+        }
+    return false;
+}
+
+static enum cause parse_cause(const char *s)
+{
+    for (int c = CAUSE_COMMUNICATION; c <= CAUSE_HUMAN_FACTORS; c++)
+        if (cause_name((enum cause)c) && !strcmp(s, cause_name((enum cause)c)))
+            return (enum cause)c;
+    return CAUSE_NONE;
+}
+
+static bool read_sentiment(const json_t *o, struct msg_analysis *m)
+{
+    const json_t *s = NULL;
+    if (!get_object(o, "sentiment", &s))
+        return false;
+    return !s || (get_number(s, "compound", &m->sentiment.compound) &&
+                  get_number(s, "pos", &m->sentiment.pos) &&
+                  get_number(s, "neu", &m->sentiment.neu) &&
+                  get_number(s, "neg", &m->sentiment.neg));
+}
+
+static bool read_emotions(const json_t *o, struct msg_analysis *m)
+{
+    const json_t *e = NULL;
+    if (!get_object(o, "emotions", &e))
+        return false;
+    for (int i = 0; e && i < N_EMOTIONS; i++)
+        if (!get_number(e, emotion_name((enum emotion)i), &m->emotions[i]))
+            return false;
+    return true;
+}
+
+static bool read_triggers(const json_t *o, struct msg_analysis *m)
+{
+    const json_t *list = NULL;
+    if (!get_array(o, "triggers", &list))
+        return false;
+    for (size_t i = 0; list && i < json_array_size(list); i++) {
+        const json_t *t = json_array_get(list, i);
+        const char *kind = NULL;
+        long long start = 0, end = 0;
+        double conf = 0;
+        if (!json_is_object(t) || !get_string(t, "kind", &kind) ||
+            !get_int(t, "start", 0, UINT32_MAX, &start) || !get_int(t, "end", 0, UINT32_MAX, &end) ||
+            !get_number(t, "confidence", &conf))
+            return false;
+        enum trigger_kind k;
+        if (!kind || !trigger_kind_parse(kind, &k) || m->n_triggers == ANALYSIS_MAX_TRIGGERS)
+            continue; /* a kind from a newer version, or more than we keep */
+        m->triggers[m->n_triggers++] =
+            (struct trigger){.kind = k, .start = (unsigned)start, .end = (unsigned)end,
+                             .confidence = conf};
+    }
+    return true;
+}
+
+static bool read_reasons(const json_t *o, struct msg_analysis *m)
+{
+    const json_t *list = NULL;
+    if (!get_array(o, "reasons", &list))
+        return false;
+    for (size_t i = 0; list && i < json_array_size(list); i++) {
+        const json_t *r = json_array_get(list, i);
+        const char *text = "";
+        long long weight = 0;
+        if (!json_is_object(r) || !get_string(r, "text", &text) ||
+            !get_int(r, "weight", -1000, 1000, &weight))
+            return false;
+        if (m->n_reasons == ANALYSIS_MAX_REASONS)
+            continue;
+        struct reason *x = &m->reasons[m->n_reasons++];
+        utf8_sanitize(text, x->text, sizeof x->text);
+        x->weight = (int)weight;
+    }
+    return true;
+}
+
+static bool read_analysis(const json_t *o, struct msg_analysis *m)
+{
+    long long score = 0;
+    const char *level = NULL, *category = NULL, *cause = NULL;
+    const json_t *q = json_object_get(o, "question");
+    if (!get_int(o, "score", 0, 100, &score) || !get_string(o, "level", &level) ||
+        !get_string(o, "category", &category) || !get_string(o, "cause", &cause) ||
+        !get_number(o, "category_confidence", &m->category_confidence))
+        return false;
+    if (q && !json_is_null(q) && !json_is_boolean(q))
+        return false;
+    m->score = (int)score;
+    if (!level || !parse_level(level, &m->level))
+        m->level = conflict_level_of(m->score);
+    if (category)
+        utf8_sanitize(category, m->category, sizeof m->category);
+    m->cause = cause ? parse_cause(cause) : CAUSE_NONE;
+    m->question = json_is_true(q);
+    return read_sentiment(o, m) && read_emotions(o, m) && read_triggers(o, m) &&
+           read_reasons(o, m);
+}
+
+enum terr analysis_from_json(const char *json, struct msg_analysis *out)
+{
+    if (!json)
+        return TERR_INVALID;
+    json_t *o = json_loads(json, 0, NULL);
+    if (!o)
+        return TERR_INVALID;
+    struct msg_analysis m;
+    memset(&m, 0, sizeof m);
+    bool ok = json_is_object(o) && read_analysis(o, &m);
+    json_decref(o);
+    if (ok)
+        *out = m;
+    return ok ? TERR_OK : TERR_INVALID;
+}

@@ -1,0 +1,277 @@
+#include "conflict.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/alloc.h"
+#include "../util/timeutil.h"
+
+/*
+ * The shared data is a plain pointer set before threads start.  Each thread's
+ * analyzer hangs off a pthread key whose destructor frees it when the thread
+ * exits (libmicrohttpd's pool threads, the store's writer), so a server that
+ * stops leaks nothing; the main thread calls svc_conflict_thread_done().
+ */
+static const struct analysis_data *g_data;
+static pthread_key_t g_key;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void analyzer_destroy(void *a)
+{
+    analyzer_free(a);
+}
+
+static void make_key(void)
+{
+    if (pthread_key_create(&g_key, analyzer_destroy) != 0)
+        BUG("cannot create the analyzer's thread key");
+}
+
+void svc_conflict_setup(const struct analysis_data *d)
+{
+    pthread_once(&g_once, make_key);
+    g_data = d;
+}
+
+bool svc_conflict_enabled(void)
+{
+    return g_data != NULL;
+}
+
+void svc_conflict_thread_done(void)
+{
+    pthread_once(&g_once, make_key);
+    struct analyzer *a = pthread_getspecific(g_key);
+    if (a) {
+        pthread_setspecific(g_key, NULL);
+        analyzer_free(a);
+    }
+}
+
+static struct analyzer *this_thread_analyzer(void)
+{
+    struct analyzer *a = pthread_getspecific(g_key);
+    if (!a) {
+        a = analyzer_new(g_data);
+        pthread_setspecific(g_key, a);
+    }
+    return a;
+}
+
+enum terr svc_conflict_analyze(const char *text, const char *field, struct msg_analysis *out,
+                               char **out_json, struct terr_info *ei)
+{
+    memset(out, 0, sizeof *out);
+    if (out_json)
+        *out_json = NULL;
+    if (!g_data)
+        return TERR_OK;
+    size_t len = strlen(text);
+    enum terr e = analyze_message(this_thread_analyzer(), text, len, out);
+    if (e == TERR_BAD_UTF8)
+        return terr_set(ei, e, field, "'%s' is not valid UTF-8", field);
+    if (e == TERR_TOO_LARGE)
+        return terr_set(ei, e, field, "'%s' is too long to analyse", field);
+    if (e)
+        return terr_set(ei, e, field, "'%s' could not be analysed", field);
+    if (out_json) {
+        json_t *o = analysis_to_json(out, text, len);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
+        json_decref(o);
+        if (!s)
+            BUG("cannot encode an analysis");
+        *out_json = xstrdup(s);
+        free(s);
+    }
+    return TERR_OK;
+}
+
+enum terr svc_conflict_refresh(struct store_tx *tx, int64_t now, size_t limit, int64_t *n_changed)
+{
+    static const enum ticket_status waiting[] = {STATUS_NEW, STATUS_OPEN};
+    *n_changed = 0;
+    for (size_t s = 0; s < sizeof waiting / sizeof waiting[0]; s++) {
+        struct ticket_query q = {
+            .has_status = true, .status = waiting[s], .sort = SORT_UPDATED, .limit = limit};
+        struct ticket *v;
+        size_t n;
+        enum terr e = store_ticket_list(tx, &q, &v, &n);
+        if (e)
+            return e;
+        for (size_t i = 0; i < n && !e; i++) {
+            int risk = v[i].risk;
+            enum level level = v[i].level;
+            e = svc_conflict_reassess(tx, &v[i], now, NULL);
+            if (!e && (v[i].risk != risk || v[i].level != level)) {
+                e = store_ticket_update(tx, &v[i]);
+                ++*n_changed;
+            }
+        }
+        tickets_free(v, n);
+        if (e)
+            return e;
+    }
+    return TERR_OK;
+}
+
+static enum terr thread_item(const json_t *o, size_t i, int64_t now, struct thread_msg *m,
+                             struct msg_analysis *a, struct terr_info *ei)
+{
+    char field[64];
+    snprintf(field, sizeof field, "thread[%zu]", i);
+    if (!json_is_object(o))
+        return terr_set(ei, TERR_WRONG_TYPE, field, "'%s' must be an object", field);
+    const char *author = json_string_value(json_object_get(o, "author"));
+    const json_t *body = json_object_get(o, "body");
+    const json_t *at = json_object_get(o, "at");
+    const json_t *internal = json_object_get(o, "internal");
+    enum author_kind k;
+    if (!author || !author_parse(author, &k)) {
+        snprintf(field, sizeof field, "thread[%zu].author", i);
+        return terr_set(ei, TERR_INVALID, field, "'%s' must be customer, agent or system", field);
+    }
+    if (!json_is_string(body)) {
+        snprintf(field, sizeof field, "thread[%zu].body", i);
+        return terr_set(ei, body ? TERR_WRONG_TYPE : TERR_MISSING_FIELD, field,
+                        "'%s' must be a string", field);
+    }
+    m->at_ms = now;
+    if (json_is_integer(at)) {
+        m->at_ms = json_integer_value(at);
+    } else if (at && !json_is_null(at) &&
+               (!json_is_string(at) || !time_parse_iso(json_string_value(at), &m->at_ms))) {
+        snprintf(field, sizeof field, "thread[%zu].at", i);
+        return terr_set(ei, TERR_INVALID, field,
+                        "'%s' must be an RFC 3339 time or milliseconds since the epoch", field);
+    }
+    if (internal && !json_is_boolean(internal)) {
+        snprintf(field, sizeof field, "thread[%zu].internal", i);
+        return terr_set(ei, TERR_WRONG_TYPE, field, "'%s' must be true or false", field);
+    }
+    m->internal = json_is_true(internal);
+    m->author = k == AUTHOR_CUSTOMER ? THREAD_CUSTOMER
+                : k == AUTHOR_AGENT  ? THREAD_AGENT
+                                     : THREAD_SYSTEM;
+    if (k != AUTHOR_CUSTOMER || !g_data)
+        return TERR_OK;
+    snprintf(field, sizeof field, "thread[%zu].body", i);
+    enum terr e = svc_conflict_analyze(json_string_value(body), field, a, NULL, ei);
+    if (!e)
+        m->analysis = a;
+    return e;
+}
+
+enum terr svc_thread_risk(const json_t *thread, int64_t now, struct thread_risk *out,
+                          struct terr_info *ei)
+{
+    if (!json_is_array(thread))
+        return terr_set(ei, TERR_WRONG_TYPE, "thread", "'thread' must be an array of messages");
+    size_t n = json_array_size(thread);
+    if (n > RISK_WINDOW)
+        return terr_set(ei, TERR_TOO_LONG, "thread", "'thread' has more than %d messages",
+                        RISK_WINDOW);
+    struct thread_msg *m = xcalloc(n ? n : 1, sizeof(*m));
+    struct msg_analysis *a = xcalloc(n ? n : 1, sizeof(*a));
+    enum terr e = TERR_OK;
+    for (size_t i = 0; i < n && !e; i++)
+        e = thread_item(json_array_get(thread, i), i, now, &m[i], &a[i], ei);
+    if (!e)
+        risk_assess(m, n, now, out);
+    free(m);
+    free(a);
+    return e;
+}
+
+char *svc_risk_reasons_json(const struct thread_risk *r)
+{
+    json_t *o = risk_to_json(r);
+    char *s = json_dumps(json_object_get(o, "reasons"), JSON_COMPACT);
+    json_decref(o);
+    if (!s)
+        BUG("cannot encode risk reasons");
+    char *copy = xstrdup(s);
+    free(s);
+    return copy;
+}
+
+static enum level level_from(enum conflict_level l)
+{
+    enum level out = LEVEL_CALM;
+    level_parse(conflict_level_name(l), &out);
+    return out;
+}
+
+static enum terr audit_level_change(struct store_tx *tx, const struct ticket *t, enum level from,
+                                    int from_risk, const char *reasons, int64_t at)
+{
+    json_t *before = json_pack("{s:s, s:i}", "level", level_name(from), "risk", from_risk);
+    json_t *reasons_v = json_loads(reasons, 0, NULL);
+    json_t *after = json_pack("{s:s, s:i, s:o}", "level", level_name(t->level), "risk", t->risk,
+                              "reasons", reasons_v ? reasons_v : json_array());
+    char *b = json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
+    char *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(before);
+    json_decref(after);
+    if (!a || !b)
+        BUG("cannot encode a level change");
+    struct actor system = {.kind = ACTOR_SYSTEM};
+    enum terr e = svc_audit(tx, &system, "ticket.level_changed", "ticket", t->id, t->id, b, a, at);
+    free(a);
+    free(b);
+    return e;
+}
+
+enum terr svc_conflict_reassess(struct store_tx *tx, struct ticket *t, int64_t at,
+                                struct thread_risk *out)
+{
+    struct message *v;
+    size_t n;
+    enum terr e = store_message_recent(tx, t->id, RISK_WINDOW, &v, &n);
+    if (e)
+        return e;
+    struct thread_msg *thread = xcalloc(n ? n : 1, sizeof(*thread));
+    struct msg_analysis *an = xcalloc(n ? n : 1, sizeof(*an));
+    const char *category = NULL;
+    for (size_t i = 0; i < n; i++) {
+        thread[i].author = v[i].author_kind == AUTHOR_CUSTOMER ? THREAD_CUSTOMER
+                           : v[i].author_kind == AUTHOR_AGENT  ? THREAD_AGENT
+                                                               : THREAD_SYSTEM;
+        thread[i].at_ms = v[i].created_at;
+        thread[i].internal = v[i].internal;
+        /* A row without an analysis, or one this version cannot read, still
+         * counts as a contact. */
+        if (v[i].author_kind == AUTHOR_CUSTOMER && v[i].analysis_json &&
+            analysis_from_json(v[i].analysis_json, &an[i]) == TERR_OK) {
+            thread[i].analysis = &an[i];
+            if (an[i].category[0])
+                category = an[i].category;
+        }
+    }
+    /* As of `at`: the moment of the write (or, for imports of history, of the
+     * message), so a thread's past reads as it was; svc_conflict_refresh()
+     * brings waiting time up to date later. */
+    struct thread_risk r;
+    risk_assess(thread, n, at, &r);
+
+    enum level from = t->level;
+    int from_risk = t->risk;
+    t->risk = r.risk;
+    t->level = level_from(r.level);
+    free(t->risk_reasons);
+    t->risk_reasons = svc_risk_reasons_json(&r);
+    if (category && !t->category_by_agent && (!t->category || strcmp(t->category, category))) {
+        free(t->category);
+        t->category = xstrdup(category);
+    }
+    if (t->level != from)
+        e = audit_level_change(tx, t, from, from_risk, t->risk_reasons, at);
+    if (!e && out)
+        *out = r;
+    free(thread);
+    free(an);
+    messages_free(v, n);
+    return e;
+}
