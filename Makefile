@@ -55,8 +55,25 @@ ANA_UNIT_BIN := $(filter $(B)/tests/unit/text/% $(B)/tests/unit/analysis/%, \
                   $(UNIT_SRC:%.c=$(B)/%))
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 
-.PHONY: all test unit http-test analysis-test bench deps clean demo format fuzz
-all: $(BIN) $(if $(filter release,$(VARIANT)),truce)
+.PHONY: all test unit http-test analysis-test bench deps clean demo format fuzz models
+all: $(BIN) $(if $(filter release,$(VARIANT)),truce) models
+
+# The shipped models, trained by truce itself from data under data/training/
+# (a few seconds each in the release build).  The category data may be absent.
+MODELS := $(B)/models/emotion.model \
+          $(if $(wildcard data/training/categories.csv),$(B)/models/category.model)
+MODEL_TRAIN = $(BIN) model train --seed 1 --lexicon data/lexicons/vader_lexicon.txt
+models: $(MODELS)
+
+$(B)/models/emotion.model: data/training/goemotions.csv $(BIN) data/lexicons/vader_lexicon.txt
+	@mkdir -p $(dir $@)
+	$(MODEL_TRAIN) --csv $< --text text --label emotion --balanced --epochs 3 -o $@ >$@.log
+
+$(B)/models/category.model: data/training/categories.csv $(BIN) data/lexicons/vader_lexicon.txt
+	@mkdir -p $(dir $@)
+	$(MODEL_TRAIN) --csv $< --text text --label category --balanced \
+	  $(if $(wildcard data/training/categories-dev.csv),--dev data/training/categories-dev.csv) \
+	  -o $@ >$@.log
 
 truce: $(BIN)
 	ln -sf $(BIN) truce

@@ -617,6 +617,7 @@ static int model_predict_cmd(int argc, char **argv)
     int rc = cli_parse(argc, argv, opts, usage, "model predict");
     if (rc >= 0)
         return rc;
+    rc = 0;
     if (!model)
         return fail(EXIT_USAGE, "model predict needs --model MODEL");
     if (!csv != !text_col)
