@@ -116,17 +116,21 @@ $(B)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BIN)
+# Tests that judge the analysis as the server runs it load the models make
+# trained for this build.
+export TRUCE_MODELS := $(CURDIR)/$(B)/models
+
+unit: $(UNIT_BIN) models
 	@scripts/run-units $(UNIT_BIN)
 
 # The analysis library alone: its archive and its tests, nothing else linked.
-analysis-test: $(ANA_LIB) $(ANA_UNIT_BIN)
+analysis-test: $(ANA_LIB) $(ANA_UNIT_BIN) models
 	@scripts/run-units $(ANA_UNIT_BIN)
 
 http-test: $(BIN)
 	@TRUCE=$(CURDIR)/$(BIN) tests/http/run.sh
 
-test: $(BIN) $(UNIT_BIN)
+test: $(BIN) $(UNIT_BIN) models
 	@scripts/run-units $(UNIT_BIN)
 	@TRUCE=$(CURDIR)/$(BIN) tests/http/run.sh
 

