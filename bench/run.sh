@@ -269,6 +269,9 @@ echo "   tickets in one fsync; the bare loop pays one fsync per row.  SQLite-alo
 echo "   tickets / hello-world is the most any single-writer SQLite desk storing"
 echo "   these rows durably could reach against the 0.3 target on this machine.)"
 
+echo
+"$(dirname "$0")/model.sh" "$truce"
+
 if [ "$errors" -ne 0 ]; then
     echo
     echo "  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"

@@ -18,7 +18,8 @@
  * to a fixed L2 norm.
  *
  * Hashes are FNV-1a-64 over bytes, started from the seed and finished with
- * a murmur3 mixer, so the bucket (the top bits) depends on every byte.
+ * a multiply-xorshift mixer, so the bucket (the top bits) depends on every
+ * byte.
  */
 #include "analysis/features.h"
 
@@ -41,7 +42,7 @@ void feat_config_default(struct feat_config *c)
 {
     c->word_ngrams = 2;
     c->char_min = 3;
-    c->char_max = 5;
+    c->char_max = 4;
     c->lexicon = 1;
     c->log2_buckets = 18;
     c->seed = 0x7275ce;
@@ -107,7 +108,12 @@ static void push(struct featvec *v, uint64_t h, unsigned log2_buckets, float val
         v->idx = xrealloc(v->idx, v->cap * sizeof(*v->idx));
         v->val = xrealloc(v->val, v->cap * sizeof(*v->val));
     }
-    v->idx[v->n] = (uint32_t)(fmix(h) >> (64 - log2_buckets));
+    /* One multiply-xorshift round is enough here: FNV's low bits are the
+     * weak ones, and the bucket is taken from the top bits. */
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 29;
+    v->idx[v->n] = (uint32_t)(h >> (64 - log2_buckets));
     v->val[v->n++] = val;
 }
 
@@ -124,9 +130,11 @@ static const char *term_of(const struct tokens *t, size_t i, size_t *len)
 {
     static const char *const class_name[] = {
         [TOK_NUMBER] = "<num>", [TOK_ID] = "<id>", [TOK_URL] = "<url>", [TOK_EMAIL] = "<email>"};
+    static const size_t class_len[] = {[TOK_NUMBER] = 5, [TOK_ID] = 4, [TOK_URL] = 5,
+                                       [TOK_EMAIL] = 7};
     unsigned k = t->v[i].kind;
     if (k == TOK_NUMBER || k == TOK_ID || k == TOK_URL || k == TOK_EMAIL) {
-        *len = strlen(class_name[k]);
+        *len = class_len[k];
         return class_name[k];
     }
     *len = t->v[i].norm_len;
@@ -139,9 +147,8 @@ static void count_feature(const struct feat_config *c, struct featvec *v, const 
 {
     if (n == 0)
         return;
-    char s[32];
-    int len = snprintf(s, sizeof(s), "%s=%zu", name, n > 3 ? (size_t)3 : n);
-    push(v, fnv(start(c, K_EXTRA), s, (size_t)len), c->log2_buckets, 1);
+    char bin[2] = {'=', (char)('0' + (n > 3 ? 3 : n))};
+    push(v, fnv(fnv(start(c, K_EXTRA), name, strlen(name)), bin, 2), c->log2_buckets, 1);
 }
 
 /* One feature for the bin of x among edges (ascending), named name. */
@@ -151,9 +158,8 @@ static void bin_feature(const struct feat_config *c, struct featvec *v, const ch
     size_t b = 0;
     while (b < n_edges && x > edges[b])
         b++;
-    char s[32];
-    int len = snprintf(s, sizeof(s), "%s#%zu", name, b);
-    push(v, fnv(start(c, K_EXTRA), s, (size_t)len), c->log2_buckets, 1);
+    char bin[2] = {'#', (char)('0' + b)};
+    push(v, fnv(fnv(start(c, K_EXTRA), name, strlen(name)), bin, 2), c->log2_buckets, 1);
 }
 
 static void char_ngrams(const struct feat_config *c, struct featvec *v, const char *w,

@@ -37,7 +37,7 @@ struct feat_config {
 };
 
 /* The defaults used by `truce model train`: words and bigrams, character
- * 3..5-grams, lexicon features, 2^18 buckets. */
+ * 3..4-grams, lexicon features, 2^18 buckets. */
 void feat_config_default(struct feat_config *c);
 /* NULL when c is usable, else what is wrong with it (a static string). */
 const char *feat_config_check(const struct feat_config *c);

@@ -54,11 +54,32 @@ size_t model_predict_features(const struct model *m, const struct featvec *fv, f
     size_t L = m->n_labels;
     memcpy(probs, m->bias, L * sizeof(*probs));
     size_t mask = model_n_buckets(m) - 1;
-    for (size_t i = 0; i < fv->n; i++) {
-        const float *row = m->w + (fv->idx[i] & mask) * L;
-        float v = fv->val[i];
-        for (size_t l = 0; l < L; l++)
-            probs[l] += v * row[l];
+    /* The rows are scattered over megabytes: ask for them ahead of use. */
+    for (size_t i = 0; i < fv->n && i < 8; i++)
+        __builtin_prefetch(m->w + (fv->idx[i] & mask) * L);
+    if (L == 3) { /* the common three-way case, unrolled: scores in registers */
+        float s0 = probs[0], s1 = probs[1], s2 = probs[2];
+        for (size_t i = 0; i < fv->n; i++) {
+            if (i + 8 < fv->n)
+                __builtin_prefetch(m->w + (fv->idx[i + 8] & mask) * 3);
+            const float *row = m->w + (fv->idx[i] & mask) * 3;
+            float v = fv->val[i];
+            s0 += v * row[0];
+            s1 += v * row[1];
+            s2 += v * row[2];
+        }
+        probs[0] = s0;
+        probs[1] = s1;
+        probs[2] = s2;
+    } else {
+        for (size_t i = 0; i < fv->n; i++) {
+            if (i + 8 < fv->n)
+                __builtin_prefetch(m->w + (fv->idx[i + 8] & mask) * L);
+            const float *row = m->w + (fv->idx[i] & mask) * L;
+            float v = fv->val[i];
+            for (size_t l = 0; l < L; l++)
+                probs[l] += v * row[l];
+        }
     }
     size_t best = 0;
     for (size_t l = 1; l < L; l++)

@@ -41,7 +41,7 @@ static const char usage[] =
     "train learns a classifier from labelled rows of a CSV file (rows with an\n"
     "empty label are skipped); with --dev it keeps the epoch that scores best\n"
     "on the dev file and stops when it no longer improves.  Defaults: 20 epochs,\n"
-    "lr 0.1, l2 1e-6, seed 1, word bigrams, character 3-5-grams, as many buckets\n"
+    "lr 0.1, l2 1e-6, seed 1, word bigrams, character 3-4-grams, as many buckets\n"
     "as fit a 16 MB model, the lexicon " DEFAULT_LEXICON " if present.\n"
     "--cv K writes no model: it prints each epoch's mean scores over a K-fold\n"
     "cross-validation of the training file, to choose options without a dev file.\n"
