@@ -15,11 +15,11 @@
 
 #include "tokenize.h"
 
-static bool norm_is(const struct tokens *t, size_t i, const char *w)
+static inline bool norm_is(const struct tokens *t, size_t i, const char *w, size_t n)
 {
-    size_t n = strlen(w);
     return t->v[i].norm_len == n && memcmp(tok_norm(t, i), w, n) == 0;
 }
+#define NORM_IS(t, i, lit) norm_is(t, i, lit, sizeof(lit) - 1)
 
 static bool ends_scope(const struct tokens *t, size_t i)
 {
@@ -29,7 +29,7 @@ static bool ends_scope(const struct tokens *t, size_t i)
     case TOK_EMOJI:
         return true;
     case TOK_WORD:
-        return norm_is(t, i, "but");
+        return NORM_IS(t, i, "but");
     default:
         return false;
     }
@@ -45,7 +45,7 @@ void negation_mark(struct tokens *t)
         if (left && (k->sentence != sentence || ends_scope(t, i)))
             left = 0;
         if (k->flags & TOK_NEGATOR) {
-            bool not_only = i + 1 < t->n && norm_is(t, i, "not") && norm_is(t, i + 1, "only");
+            bool not_only = i + 1 < t->n && NORM_IS(t, i, "not") && NORM_IS(t, i + 1, "only");
             left = not_only ? 0 : NEGATION_SCOPE;
             sentence = k->sentence;
             continue;

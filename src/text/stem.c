@@ -19,8 +19,8 @@
 #include "tokenize.h"
 #include "util/alloc.h"
 
-#define CACHE_SLOTS 4096 /* a power of two */
-#define CACHE_WORD 30    /* longest word cached, in bytes */
+#define CACHE_SLOTS 8192 /* a power of two; 8192 * 48 bytes = 384 KiB */
+#define CACHE_WORD 23    /* longest word cached, in bytes */
 
 struct cache_entry {
     uint8_t word_len; /* 0: empty slot */

@@ -141,7 +141,7 @@ struct scan {
     struct tokens *t;
     uint16_t sentence;
     bool pending_break; /* the next token starts a new sentence */
-    bool has_at;        /* the text has an '@' (else no e-mail check) */
+    size_t next_at;     /* where the next '@' is (len: none), for e-mail checks */
     long open_dq;       /* token index after an open '"', or -1 */
     long open_cq;       /* ... after an open U+201C */
     long open_sq;       /* ... after an open ' or U+2018 */
@@ -220,21 +220,26 @@ static void text_reserve(struct tokens *t, size_t extra)
     t->text_cap = cap;
 }
 
-static const char *const negators[] = {
-    "not",    "no",     "never",  "nothing", "nobody", "none",    "nowhere",  "neither",
-    "nor",    "without", "cannot", "dont",   "wont",   "cant",    "didnt",    "doesnt",
-    "isnt",   "wasnt",  "arent",  "werent",  "havent", "hasnt",   "hadnt",    "couldnt",
-    "wouldnt", "shouldnt", "aint", "mustnt",  "neednt", "shant",   "mightnt",
-};
-
+/* Negators grouped by length, so a word is compared with a few at most. */
 static bool is_negator(const char *w, size_t n)
 {
-    if (n >= 3 && memcmp(w + n - 3, "n't", 3) == 0)
-        return true;
-    if (n < 2 || n > 8)
+    if (n >= 3 && w[n - 1] == 't' && w[n - 2] == '\'' && w[n - 3] == 'n')
+        return true; /* "don't", "won't", "ain't" */
+    static const char *const by_len[9] = {
+        [2] = "no",
+        [3] = "notnor",
+        [4] = "nonedontwontcantisntaint",
+        [5] = "neverdidntwasntarenthasnthadntshant",
+        [6] = "nobodycannotdoesntwerenthaventmustntneednt",
+        [7] = "nothingnowhereneitherwithoutcouldntwouldntmightnt",
+        [8] = "shouldnt",
+    };
+    if (n < 2 || n > 8 || (w[0] != 'n' && w[0] != 'c' && w[0] != 'd' && w[0] != 'w' &&
+                           w[0] != 's' && w[0] != 'i' && w[0] != 'a' && w[0] != 'h' &&
+                           w[0] != 'm'))
         return false;
-    for (size_t i = 0; i < sizeof(negators) / sizeof(negators[0]); i++) {
-        if (strlen(negators[i]) == n && memcmp(negators[i], w, n) == 0)
+    for (const char *p = by_len[n]; *p; p += n) {
+        if (memcmp(p, w, n) == 0)
             return true;
     }
     return false;
@@ -442,21 +447,52 @@ static size_t scan_tag(const struct scan *sc, size_t i, bool *all_digits)
 
 /* ---- emoticons ---- */
 
-static const char *const emoticons[] = {
-    ":)",  ":-)", ":(",  ":-(", ":'(", ":'-(", ":,(", ":D",  ":-D", ";)",  ";-)", ";D",
-    ":/",  ":-/", ":\\", ":|",  ":-|", ":P",  ":-P", ":p",  ":-p", ";P",  ";p",  ":o",
-    ":O",  ":-O", ":-o", ":*",  ":-*", ":]",  ":[",  ":@",  ":$",  "=)",  "=(",  "=D",
-    "=/",  ">:(", ">:-(", ">:)", "<3",  "</3", "xD",  "XD",  "xP",  "XP",  "^_^", "^^",
-    "^.^", "-_-", "T_T", ";_;", "o_O", "O_o", "o.O", "O.o", ":'D", ":')", "8-)",
+struct emoticon {
+    const char *s;
+    size_t len;
 };
+#define EMO(x) {x, sizeof(x) - 1}
+static const struct emoticon emoticons[] = {
+    EMO(":)"),  EMO(":-)"), EMO(":("),  EMO(":-("), EMO(":'("), EMO(":'-("), EMO(":,("),
+    EMO(":D"),  EMO(":-D"), EMO(";)"),  EMO(";-)"), EMO(";D"),  EMO(":/"),   EMO(":-/"),
+    EMO(":\\"), EMO(":|"),  EMO(":-|"), EMO(":P"),  EMO(":-P"), EMO(":p"),   EMO(":-p"),
+    EMO(";P"),  EMO(";p"),  EMO(":o"),  EMO(":O"),  EMO(":-O"), EMO(":-o"),  EMO(":*"),
+    EMO(":-*"), EMO(":]"),  EMO(":["),  EMO(":@"),  EMO(":$"),  EMO("=)"),   EMO("=("),
+    EMO("=D"),  EMO("=/"),  EMO(">:("), EMO(">:-("), EMO(">:)"), EMO("<3"),  EMO("</3"),
+    EMO("xD"),  EMO("XD"),  EMO("xP"),  EMO("XP"),  EMO("^_^"), EMO("^^"),   EMO("^.^"),
+    EMO("-_-"), EMO("T_T"), EMO(";_;"), EMO("o_O"), EMO("O_o"), EMO("o.O"),  EMO("O.o"),
+    EMO(":'D"), EMO(":')"), EMO("8-)"),
+};
+#undef EMO
+
+/* Whether an emoticon may start at i: its first character, and for a
+ * letter or digit the mark after it ("xD", "o_O", "8-)"). */
+static inline bool emoticon_start(const struct scan *sc, size_t i)
+{
+    switch (sc->s[i]) {
+    case ':': case ';': case '=': case '<': case '>': case '^': case '-':
+        return true;
+    case 'x': case 'X': case 'o': case 'O': case 'T': case '8':
+        if (i + 1 >= sc->len)
+            return false;
+        switch (sc->s[i + 1]) {
+        case 'D': case 'P': case '_': case '.': case '-':
+            return true;
+        default:
+            return false;
+        }
+    default:
+        return false;
+    }
+}
 
 /* The end of an emoticon at i, or 0.  A final ) ( D P [ ] may repeat (":)))"). */
 static size_t scan_emoticon(const struct scan *sc, size_t i)
 {
     size_t best = 0;
     for (size_t e = 0; e < sizeof(emoticons) / sizeof(emoticons[0]); e++) {
-        const char *m = emoticons[e];
-        size_t n = strlen(m);
+        const char *m = emoticons[e].s;
+        size_t n = emoticons[e].len;
         if (n <= best || (unsigned char)m[0] != sc->s[i] || sc->len - i < n ||
             memcmp(sc->s + i, m, n) != 0)
             continue;
@@ -507,9 +543,16 @@ static size_t scan_segment(const struct scan *sc, size_t i, size_t limit, struct
     while (j < limit) {
         int32_t c;
         size_t n;
-        enum cc k = class_at(sc, j, &c, &n);
-        if (j + n > limit)
-            break;
+        enum cc k;
+        if (sc->s[j] < 0x80) {
+            c = sc->s[j];
+            n = 1;
+            k = ascii_class(sc->s[j]);
+        } else {
+            k = class_at(sc, j, &c, &n);
+            if (j + n > limit)
+                break;
+        }
         if (cc_alnum(k)) {
             if (k == CC_DIGIT) {
                 if (j == i)
@@ -675,11 +718,24 @@ static bool is_sentence_end(int32_t c)
            c == 0xFF1F || c == 0x203C || c == 0x2047 || c == 0x2048 || c == 0x2049;
 }
 
-static const char *const abbreviations[] = {
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "mt", "no", "approx", "dept",
-    "est", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "ft", "lt", "sgt", "capt", "gen", "rev", "fig", "ref",
-};
+/* Abbreviations that a '.' follows without ending the sentence, grouped by
+ * length like the negators. */
+static bool is_abbreviation(const char *w, size_t n)
+{
+    static const char *const by_len[7] = {
+        [2] = "mrmsdrsrjrstvsmtcoftlt",
+        [3] = "mrsestincltdjanfebmaraprjunjulaugsepoctnovdecsgtgenrevfigref",
+        [4] = "profdeptcorpseptcapt",
+        [6] = "approx",
+    };
+    if (n < 2 || n > 6 || !by_len[n])
+        return false;
+    for (const char *p = by_len[n]; *p; p += n) {
+        if (memcmp(p, w, n) == 0)
+            return true;
+    }
+    return false;
+}
 
 /* True when the token before a '.' at i is an abbreviation such as "Mr". */
 static bool after_abbreviation(const struct scan *sc, size_t i)
@@ -702,11 +758,7 @@ static bool after_abbreviation(const struct scan *sc, size_t i)
             j++;
         return j < sc->len && sc->s[j] >= '0' && sc->s[j] <= '9';
     }
-    for (size_t a = 0; a < sizeof(abbreviations) / sizeof(abbreviations[0]); a++) {
-        if (strlen(abbreviations[a]) == n && memcmp(abbreviations[a], w, n) == 0)
-            return true;
-    }
-    return false;
+    return is_abbreviation(w, n);
 }
 
 static void mark_quoted(struct tokens *t, long from, size_t to)
@@ -847,18 +899,32 @@ enum terr tokenize(const char *text, size_t len, struct tokens *t)
         return TERR_TOO_LARGE;
     if (len == 0)
         return TERR_OK;
-    if (!utf8_valid(text, len))
+    /* Most messages are ASCII: check that 8 bytes at a time, and leave the
+     * rest (from the first non-ASCII word on) to utf8_valid. */
+    size_t a = 0;
+    while (a + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, text + a, 8);
+        /* a byte >= 0x80, or a zero byte (NUL is never valid text) */
+        if ((w & 0x8080808080808080ull) || ((w - 0x0101010101010101ull) & ~w &
+                                            0x8080808080808080ull))
+            break;
+        a += 8;
+    }
+    if (!utf8_valid(text + a, len - a))
         return TERR_BAD_UTF8;
 
     struct scan sc = {
         .s = (const unsigned char *)text,
         .len = len,
         .t = t,
-        .has_at = memchr(text, '@', len) != NULL,
+        .next_at = len,
         .open_dq = -1,
         .open_cq = -1,
         .open_sq = -1,
     };
+    const char *first_at = memchr(text, '@', len);
+    sc.next_at = first_at ? (size_t)(first_at - text) : len;
     size_t i = 0;
     while (i < len) {
         int32_t c;
@@ -889,10 +955,7 @@ enum terr tokenize(const char *text, size_t len, struct tokens *t)
             i = j;
             continue;
         }
-        /* Letters start an emoticon only before a mark or D/P ("xD", "o_O"). */
-        if (c < 0x80 && strchr(":;=<>^-xXoOT8", (char)c) &&
-            (!is_ascii_alnum((unsigned char)c) ||
-             (i + 1 < len && strchr("DP_.-", (char)sc.s[i + 1])))) {
+        if (c < 0x80 && emoticon_start(&sc, i)) {
             j = scan_emoticon(&sc, i);
             if (j) {
                 emit(&sc, TOK_EMOTICON, i, j, 0);
@@ -923,7 +986,12 @@ enum terr tokenize(const char *text, size_t len, struct tokens *t)
             continue;
         }
         if (cc_alnum(k)) {
-            if (sc.has_at && c < 0x80 && (j = scan_email(&sc, i))) {
+            if (sc.next_at < i) {
+                const char *at = memchr(text + i, '@', len - i);
+                sc.next_at = at ? (size_t)(at - text) : len;
+            }
+            /* an address's local part is at most 128 bytes before its '@' */
+            if (sc.next_at - i <= 128 && c < 0x80 && (j = scan_email(&sc, i))) {
                 emit(&sc, TOK_EMAIL, i, j, 0);
                 i = j;
                 continue;
