@@ -62,12 +62,17 @@ all: $(BIN) $(if $(filter release,$(VARIANT)),truce) models
 # (a few seconds each in the release build).  The category data may be absent.
 MODELS := $(B)/models/emotion.model \
           $(if $(wildcard data/training/categories.csv),$(B)/models/category.model)
-MODEL_TRAIN = $(BIN) model train --seed 1 --lexicon data/lexicons/vader_lexicon.txt
+# 2^15 buckets keep each model's weights within a core's L2 cache (the
+# analysis runs both on every message); both share one feature extraction.
+MODEL_TRAIN = $(BIN) model train --seed 1 --lexicon data/lexicons/vader_lexicon.txt \
+              --buckets 32768
 models: $(MODELS)
 
-$(B)/models/emotion.model: data/training/goemotions.csv $(BIN) data/lexicons/vader_lexicon.txt
+$(B)/models/emotion.model: data/training/goemotions.csv data/training/emotion_groups.txt \
+                          $(BIN) data/lexicons/vader_lexicon.txt
 	@mkdir -p $(dir $@)
-	$(MODEL_TRAIN) --csv $< --text text --label emotion --balanced --epochs 3 -o $@ >$@.log
+	$(MODEL_TRAIN) --csv $< --text text --label emotion \
+	  --label-map data/training/emotion_groups.txt --balanced --epochs 3 -o $@ >$@.log
 
 $(B)/models/category.model: data/training/categories.csv $(BIN) data/lexicons/vader_lexicon.txt
 	@mkdir -p $(dir $@)
@@ -88,6 +93,12 @@ $(LIB): $(LIB_OBJ)
 $(ANA_LIB): $(ANA_SRC:%.c=$(B)/%.o)
 	rm -f $@
 	ar rcs $@ $^
+
+# The analysis runs on every message: its hot loops (feature weights, the
+# tokenizer) gain ~20% from -O3's vectorising in the optimised build.
+ifeq ($(VARIANT),release)
+$(B)/src/analysis/%.o $(B)/src/text/%.o: CFLAGS += -O3
+endif
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -56,6 +56,8 @@ struct analyzer {
     struct stemmer *stemmer;
     struct tokens tokens;
     struct featvec features;
+    struct feat_config features_cfg; /* what features holds, when have_features */
+    bool have_features;
     float *probs; /* room for the larger model's labels */
 };
 
@@ -387,6 +389,20 @@ static int has_question(const struct tokens *t)
     return 0;
 }
 
+/* Model m's probabilities for the current message into a->probs.  Models
+ * trained with the same feature configuration (the shipped ones are) share
+ * one extraction. */
+static size_t predict(struct analyzer *a, const struct model *m)
+{
+    const struct feat_config *c = model_features(m);
+    if (!a->have_features || memcmp(c, &a->features_cfg, sizeof *c) != 0) {
+        features_extract(c, &a->tokens, a->d->lexicon, &a->features);
+        a->features_cfg = *c;
+        a->have_features = true;
+    }
+    return model_predict_features(m, &a->features, a->probs);
+}
+
 static void categorise(struct analyzer *a, struct msg_analysis *m)
 {
     const struct analysis_data *d = a->d;
@@ -395,8 +411,7 @@ static void categorise(struct analyzer *a, struct msg_analysis *m)
     m->cause = CAUSE_NONE;
     if (!d->category_model)
         return;
-    size_t best = model_predict_tokens(d->category_model, &a->tokens, d->lexicon, &a->features,
-                                       a->probs);
+    size_t best = predict(a, d->category_model);
     const char *label = model_label(d->category_model, best);
     snprintf(m->category, sizeof m->category, "%s", label);
     m->category_confidence = a->probs[best];
@@ -416,6 +431,7 @@ enum terr analyze_message(struct analyzer *a, const char *text, size_t len,
         return e;
     tokens_stem(&a->tokens, a->stemmer);
     negation_mark(&a->tokens);
+    a->have_features = false;
 
     struct msg_analysis *m = out;
     memset(m, 0, sizeof *m);
@@ -423,7 +439,7 @@ enum terr analyze_message(struct analyzer *a, const char *text, size_t len,
 
     const float *eprobs = NULL;
     if (d->emotion_model) {
-        model_predict_tokens(d->emotion_model, &a->tokens, d->lexicon, &a->features, a->probs);
+        predict(a, d->emotion_model);
         eprobs = a->probs;
     }
     emotions_estimate(d->cues, d->emotion_model, eprobs, &a->tokens, d->lexicon, &m->sentiment,

@@ -226,7 +226,7 @@ static bool shouting_line(struct loader *ld, char *s)
     if (*sp) {
         *sp = '\0';
         char *val = strip_line(sp + 1);
-        double v;
+        double v = 0;
         if (!strcmp(s, "min_ratio")) {
             if (!shout_number(ld, s, val, 0.0, 1.0, &v))
                 return false;
@@ -454,6 +454,15 @@ static void count_letters(const char *text, const struct token *k, unsigned *let
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text + k->start;
     utf8proc_ssize_t left = (utf8proc_ssize_t)(k->end - k->start);
     while (left > 0) {
+        if (*p < 0x80) { /* ASCII: no table lookup */
+            if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') {
+                (*letters)++;
+                *upper += *p <= 'Z';
+            }
+            p++;
+            left--;
+            continue;
+        }
         utf8proc_int32_t c;
         utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
         if (n <= 0)
@@ -483,9 +492,9 @@ static enum shout_role shout_role(const struct trigger_set *ts, const char *text
     count_letters(text, k, letters, upper);
     if (*letters < 2)
         return *upper ? SR_NEUTRAL : SR_BREAK; /* "I", "A" sit inside a shout; "a" ends it */
-    if (is_acronym(ts, t, i))
-        return SR_NEUTRAL;
-    return *upper == *letters ? SR_CAPS : SR_LOWER;
+    if (*upper != *letters)
+        return SR_LOWER;
+    return is_acronym(ts, t, i) ? SR_NEUTRAL : SR_CAPS;
 }
 
 /* Extends a shouting span left over a one-letter capital ("I WANT ..."). */

@@ -34,6 +34,7 @@ static const char usage[] =
     "                         [--epochs N] [--lr X] [--l2 X] [--seed N] [--buckets N]\n"
     "                         [--word-ngrams N] [--char-ngrams MIN-MAX] [--balanced]\n"
     "                         [--lexicon FILE | --no-lexicon] [--cv K]\n"
+    "                         [--label-map FILE]\n"
     "       truce model predict --model MODEL [--csv FILE --text COL]\n"
     "                           [--format labels|jsonl] [--lexicon FILE]\n"
     "       truce model eval --model MODEL --csv FILE --text COL --label COL [--json]\n"
@@ -43,6 +44,8 @@ static const char usage[] =
     "on the dev file and stops when it no longer improves.  Defaults: 20 epochs,\n"
     "lr 0.1, l2 1e-6, seed 1, word bigrams, character 3-4-grams, as many buckets\n"
     "as fit a 16 MB model, the lexicon " DEFAULT_LEXICON " if present.\n"
+    "--label-map FILE trains on groups of labels: '<label> <group>' lines,\n"
+    "'* <group>' for every label not listed (else it stays as it is).\n"
     "--cv K writes no model: it prints each epoch's mean scores over a K-fold\n"
     "cross-validation of the training file, to choose options without a dev file.\n"
     "predict prints one label per input text, in order: the --text column of\n"
@@ -240,8 +243,74 @@ static void rows_release(struct rows *r)
     free(r->line);
 }
 
+/* --label-map FILE: "<label> <group>" lines ('#' comments) that train on
+ * groups of labels; "* <group>" sends every unlisted label to that group,
+ * otherwise unlisted labels stay as they are. */
+struct label_map {
+    char **from, **to;
+    size_t n;
+    char *other; /* NULL: keep unlisted labels */
+};
+
+static void label_map_release(struct label_map *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->from[i]);
+        free(m->to[i]);
+    }
+    free(m->from);
+    free(m->to);
+    free(m->other);
+}
+
+static int label_map_load(const char *path, struct label_map *m)
+{
+    memset(m, 0, sizeof(*m));
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fail(1, "unable to open '%s'", path);
+    char line[256];
+    size_t lineno = 0;
+    int rc = 0;
+    while (!rc && fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char a[MODEL_MAX_LABEL_LEN + 1], b[MODEL_MAX_LABEL_LEN + 1], extra[2];
+        int n = sscanf(line, "%64s %64s %1s", a, b, extra);
+        if (n <= 0)
+            continue;
+        if (n != 2) {
+            rc = fail(1, "'%s': line %zu: expected '<label> <group>'", path, lineno);
+        } else if (strcmp(a, "*") == 0) {
+            free(m->other);
+            m->other = xstrdup(b);
+        } else {
+            m->from = xrealloc(m->from, (m->n + 1) * sizeof(*m->from));
+            m->to = xrealloc(m->to, (m->n + 1) * sizeof(*m->to));
+            m->from[m->n] = xstrdup(a);
+            m->to[m->n++] = xstrdup(b);
+        }
+    }
+    fclose(f);
+    if (rc)
+        label_map_release(m);
+    return rc;
+}
+
+static const char *label_map_apply(const struct label_map *m, const char *label)
+{
+    if (!m)
+        return label;
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->from[i], label) == 0)
+            return m->to[i];
+    return m->other ? m->other : label;
+}
+
 static int read_rows(const char *path, const char *text_col, const char *label_col,
-                     struct rows *r)
+                     const struct label_map *map, struct rows *r)
 {
     struct csv_in in = {0};
     memset(r, 0, sizeof(*r));
@@ -265,7 +334,7 @@ static int read_rows(const char *path, const char *text_col, const char *label_c
             r->line = xrealloc(r->line, r->cap * sizeof(*r->line));
         }
         r->text[r->n] = xstrdup(text);
-        r->label[r->n] = xstrdup(label);
+        r->label[r->n] = xstrdup(label_map_apply(map, label));
         r->line[r->n++] = in.c.line;
     }
     if (got < 0)
@@ -419,7 +488,7 @@ static int model_train_cmd(int argc, char **argv)
     const char *csv = NULL, *dev_path = NULL, *text_col = NULL, *label_col = NULL;
     const char *out = NULL, *seed_s = NULL, *epochs_s = NULL, *lr_s = NULL, *l2_s = NULL;
     const char *buckets_s = NULL, *wng_s = NULL, *cng_s = NULL, *lexicon = NULL;
-    const char *cv_s = NULL;
+    const char *cv_s = NULL, *map_path = NULL;
     bool balanced = false, no_lexicon = false;
     const struct cli_opt opts[] = {
         {"csv", &csv, NULL},          {"text", &text_col, NULL},
@@ -430,7 +499,7 @@ static int model_train_cmd(int argc, char **argv)
         {"word-ngrams", &wng_s, NULL}, {"char-ngrams", &cng_s, NULL},
         {"balanced", NULL, &balanced}, {"lexicon", &lexicon, NULL},
         {"no-lexicon", NULL, &no_lexicon}, {"cv", &cv_s, NULL},
-        {NULL, NULL, NULL},
+        {"label-map", &map_path, NULL}, {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "model train");
     if (rc >= 0)
@@ -482,8 +551,14 @@ static int model_train_cmd(int argc, char **argv)
 
     double t0 = now();
     struct rows train = {0}, dev = {0};
-    if (read_rows(csv, text_col, label_col, &train) ||
-        (dev_path && read_rows(dev_path, text_col, label_col, &dev))) {
+    struct label_map map = {0};
+    if (map_path && label_map_load(map_path, &map))
+        return 1;
+    const struct label_map *mp = map_path ? &map : NULL;
+    int bad = read_rows(csv, text_col, label_col, mp, &train) ||
+              (dev_path && read_rows(dev_path, text_col, label_col, mp, &dev));
+    label_map_release(&map);
+    if (bad) {
         rows_release(&train);
         rows_release(&dev);
         return 1;

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-#define MAX_OPTS 16
+#define MAX_OPTS 24
 
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *usage,
               const char *command)
