@@ -145,7 +145,7 @@ test: $(BIN) $(UNIT_BIN) models
 	@scripts/run-units $(UNIT_BIN)
 	@TRUCE=$(CURDIR)/$(BIN) tests/http/run.sh
 
-bench: all
+bench: all $(ANA_LIB)
 	@bench/run.sh $(CURDIR)/$(BIN)
 
 demo: all

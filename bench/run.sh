@@ -270,6 +270,8 @@ echo "   tickets / hello-world is the most any single-writer SQLite desk storing
 echo "   these rows durably could reach against the 0.3 target on this machine.)"
 
 echo
+"$(dirname "$0")/analysis.sh" "$(dirname "$truce")"
+echo
 "$(dirname "$0")/model.sh" "$truce"
 
 if [ "$errors" -ne 0 ]; then
