@@ -362,29 +362,46 @@ static void score_message(const char *text, struct msg_analysis *m)
     m->level = conflict_level_of(m->score);
 }
 
-/* A question: a '?' or a sentence opening with a question word. */
+/* Words that open a question: wh-words alone ("when will it ship"), verbs
+ * only before a pronoun ("can you", "is there", "do I"), since "can someone
+ * tell me" asks and "Can't wait" does not (an apostrophe form is its own
+ * token). */
+static const char *const wh_words[] = {"how", "what", "when", "where", "why", "who", "which"};
+static const char *const verb_openers[] = {"can",  "could", "would", "will", "is",  "are",
+                                           "do",   "does",  "did",   "should", "shall",
+                                           "have", "has",   "may"};
+static const char *const question_subjects[] = {"you", "there", "it", "i", "we", "someone",
+                                                "anyone", "somebody", "anybody", "this",
+                                                "that", "my", "your"};
+
+static bool in_list(const char *w, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w, list[i]) == 0)
+            return true;
+    return false;
+}
+
+#define IN(w, list) in_list((w), (list), sizeof(list) / sizeof((list)[0]))
+
+/* A question: a '?' anywhere, or a sentence that opens like one. */
 static int has_question(const struct tokens *t)
 {
-    static const char *const openers[] = {"how", "what", "when", "where", "why", "who",
-                                          "which", "can", "could", "would", "will",
-                                          "is", "are", "do", "does", "did", "should"};
     int sentence = -1;
     for (size_t i = 0; i < t->n; i++) {
         const struct token *k = &t->v[i];
         if (k->kind == TOK_PUNCT && memchr(t->text + k->norm, '?', k->norm_len))
             return 1;
-        if (k->kind == TOK_WORD && (int)k->sentence != sentence) {
-            sentence = k->sentence;
-            for (size_t j = 0; j < sizeof openers / sizeof openers[0]; j++)
-                if (strcmp(tok_norm(t, i), openers[j]) == 0 && i + 1 < t->n &&
-                    t->v[i + 1].kind == TOK_WORD && t->v[i + 1].sentence == k->sentence &&
-                    /* "can you", "is there": a verb-first sentence of 3+ words */
-                    (j < 6 || (i + 2 < t->n && t->v[i + 2].sentence == k->sentence)))
-                    return j < 6 ? 1 : (strcmp(tok_norm(t, i + 1), "you") == 0 ||
-                                        strcmp(tok_norm(t, i + 1), "there") == 0 ||
-                                        strcmp(tok_norm(t, i + 1), "it") == 0 ||
-                                        strcmp(tok_norm(t, i + 1), "i") == 0);
-        }
+        if (k->kind != TOK_WORD || (int)k->sentence == sentence)
+            continue;
+        sentence = k->sentence; /* the first word of a sentence */
+        const char *w = tok_norm(t, i);
+        bool next_word = i + 1 < t->n && t->v[i + 1].kind == TOK_WORD &&
+                         t->v[i + 1].sentence == k->sentence;
+        if (next_word && IN(w, wh_words))
+            return 1;
+        if (next_word && IN(w, verb_openers) && IN(tok_norm(t, i + 1), question_subjects))
+            return 1;
     }
     return 0;
 }
