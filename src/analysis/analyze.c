@@ -384,6 +384,16 @@ static bool in_list(const char *w, const char *const *list, size_t n)
 
 #define IN(w, list) in_list((w), (list), sizeof(list) / sizeof((list)[0]))
 
+/* After "what"/"how": "a", "an" or an adjective-like lexicon word opens an
+ * exclamation ("what a mess", "how awful"). */
+static bool exclamative(const struct tokens *t, size_t i)
+{
+    const char *w = tok_norm(t, i);
+    return strcmp(w, "a") == 0 || strcmp(w, "an") == 0 || strcmp(w, "awful") == 0 ||
+           strcmp(w, "terrible") == 0 || strcmp(w, "ridiculous") == 0 ||
+           strcmp(w, "great") == 0 || strcmp(w, "nice") == 0 || strcmp(w, "kind") == 0;
+}
+
 /* A question: a '?' anywhere, or a sentence that opens like one. */
 static int has_question(const struct tokens *t)
 {
@@ -398,7 +408,8 @@ static int has_question(const struct tokens *t)
         const char *w = tok_norm(t, i);
         bool next_word = i + 1 < t->n && t->v[i + 1].kind == TOK_WORD &&
                          t->v[i + 1].sentence == k->sentence;
-        if (next_word && IN(w, wh_words))
+        /* "What a mess", "how awful": exclamations, not questions. */
+        if (next_word && IN(w, wh_words) && !exclamative(t, i + 1))
             return 1;
         if (next_word && IN(w, verb_openers) && IN(tok_norm(t, i + 1), question_subjects))
             return 1;
