@@ -104,6 +104,19 @@ static void assert_conforms(const json_t *obj, const struct jfield *fields)
         case JT_OBJECT:
             assert_conforms(v, f->sub);
             break;
+        case JT_OBJECTS: {
+            FUZZ_ASSERT(json_is_array(v));
+            FUZZ_ASSERT(!f->max || json_array_size(v) <= (size_t)f->max);
+            size_t i;
+            const json_t *item;
+            json_array_foreach(v, i, item)
+            {
+                FUZZ_ASSERT(json_is_object(item));
+                if (f->sub)
+                    assert_conforms(item, f->sub);
+            }
+            break;
+        }
         }
     }
 }
