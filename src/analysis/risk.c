@@ -49,6 +49,8 @@
 #define QUESTIONS_MAX_POINTS 12
 #define TRIGGERS_MAX_POINTS 30
 #define MS_PER_HOUR 3600000.0
+/* Waits are described up to ten years; the points stopped growing long before. */
+#define MAX_WAIT_HOURS (24.0 * 3653)
 
 /* Every factor may give a reason, and each trigger kind one more. */
 #define MAX_CANDIDATES (16 + N_TRIGGER_KINDS)
@@ -218,7 +220,11 @@ static int wait_points(const struct thread_msg *m, int64_t now_ms, struct reason
 {
     if (now_ms <= m->at_ms)
         return 0;
-    double hours = (double)(now_ms - m->at_ms) / MS_PER_HOUR;
+    /* In double: times come from callers (a thread posted to the API) and
+     * their difference may not fit an int64_t. */
+    double hours = ((double)now_ms - (double)m->at_ms) / MS_PER_HOUR;
+    if (hours > MAX_WAIT_HOURS)
+        hours = MAX_WAIT_HOURS;
     if (hours < 1)
         return 0;
     int pts = (int)lround(4 + 4 * log2(hours));

@@ -117,6 +117,8 @@ enum terr svc_conflict_refresh(struct store_tx *tx, int64_t now, size_t limit, i
     return TERR_OK;
 }
 
+#define THREAD_FUTURE_SLACK_MS (24LL * 3600 * 1000)
+
 static enum terr thread_item(const json_t *o, size_t i, int64_t now, struct thread_msg *m,
                              struct msg_analysis *a, struct terr_info *ei)
 {
@@ -146,6 +148,12 @@ static enum terr thread_item(const json_t *o, size_t i, int64_t now, struct thre
         snprintf(field, sizeof field, "thread[%zu].at", i);
         return terr_set(ei, TERR_INVALID, field,
                         "'%s' must be an RFC 3339 time or milliseconds since the epoch", field);
+    }
+    /* A thread happened between the epoch and now (a day of clock skew
+     * allowed). */
+    if (m->at_ms < 0 || m->at_ms > now + THREAD_FUTURE_SLACK_MS) {
+        snprintf(field, sizeof field, "thread[%zu].at", i);
+        return terr_set(ei, TERR_INVALID, field, "'%s' must lie between 1970 and now", field);
     }
     if (internal && !json_is_boolean(internal)) {
         snprintf(field, sizeof field, "thread[%zu].internal", i);

@@ -321,9 +321,24 @@ static void json_has_level_trend_and_reasons(void **state)
     json_decref(o);
 }
 
+/* Times from a caller (a thread posted to the API) may be anything: the
+ * wait is computed without overflow and described in sane units. */
+static void extreme_times_do_not_overflow(void **state)
+{
+    (void)state;
+    struct msg_analysis a = said(10);
+    struct thread_msg m[] = {customer(&a, INT64_MIN)};
+    struct thread_risk r;
+    risk_assess(m, 1, INT64_MAX, &r);
+    assert_in_range(r.risk, 0, 100);
+    for (size_t i = 0; i < r.n_reasons; i++)
+        assert_null(strchr(r.reasons[i].text, '-'));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(extreme_times_do_not_overflow),
         cmocka_unit_test(empty_thread_is_calm_with_a_reason),
         cmocka_unit_test(calm_thread_is_calm),
         cmocka_unit_test(hostile_message_gives_hostile_thread),
