@@ -84,7 +84,7 @@ struct reason {
 
 #define ANALYSIS_MAX_TRIGGERS 32
 #define ANALYSIS_MAX_REASONS 8
-#define ANALYSIS_CATEGORY_MAX 48
+#define ANALYSIS_CATEGORY_MAX 128 /* a model label (MODEL_MAX_LABEL_LEN) and its NUL */
 
 struct msg_analysis {
     struct sentiment sentiment;

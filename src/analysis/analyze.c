@@ -98,7 +98,7 @@ static bool load_causes(struct analysis_data *d, const char *path, char *err, si
         if (hash)
             *hash = '\0';
         char cat[ANALYSIS_CATEGORY_MAX], cause[32], extra[2];
-        int n = sscanf(line, "%47s %31s %1s", cat, cause, extra);
+        int n = sscanf(line, "%127s %31s %1s", cat, cause, extra);
         if (n <= 0)
             continue;
         enum cause c;

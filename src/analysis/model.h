@@ -51,6 +51,7 @@ long model_label_index(const struct model *m, const char *name);
 
 #define MODEL_MAX_LABELS 1000
 #define MODEL_MAX_LABEL_LEN 127     /* bytes */
+#define MODEL_MAX_WEIGHT 1e6f       /* |weight| a loaded model may hold */
 #define MODEL_MAX_FEATURES (1u << 30) /* in a training set, all examples together */
 
 /* Labelled examples as hashed features; label names interned in the order

@@ -35,6 +35,7 @@
 #include "analysis/model.h"
 #include "analysis/model_int.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 #define MODEL_MAGIC "TRUCEMDL"
 #define MODEL_FORMAT_VERSION 1u
@@ -164,6 +165,16 @@ enum terr model_save(const struct model *m, const char *path, char *err, size_t 
     return e;
 }
 
+/* True when the n floats at p are finite and within +-MODEL_MAX_WEIGHT. */
+static int weights_in_range(const unsigned char *p, size_t n)
+{
+    const float *f = (const float *)(const void *)p;
+    for (size_t i = 0; i < n; i++)
+        if (!(f[i] >= -MODEL_MAX_WEIGHT && f[i] <= MODEL_MAX_WEIGHT)) /* NaN fails too */
+            return 0;
+    return 1;
+}
+
 /* Fills m from the mapped bytes p[0..n) or says why not (without the path). */
 static const char *parse(const unsigned char *p, size_t n, struct model *m)
 {
@@ -196,12 +207,21 @@ static const char *parse(const unsigned char *p, size_t n, struct model *m)
     if (checksum(p, lo.sum_off) != get64(p + lo.sum_off))
         return "corrupt truce model (checksum mismatch)";
 
-    /* The labels: n_labels non-empty NUL-terminated strings inside the block. */
+    /* The weights: finite and bounded, so no sum over a message's features
+     * can overflow into infinities and NaN probabilities.  Training with L2
+     * never comes near the bound; a file past it was not made by truce. */
+    if (!weights_in_range(p + lo.bias_off, n_labels) ||
+        !weights_in_range(p + lo.w_off, ((size_t)1 << c.log2_buckets) * n_labels))
+        return "truce model with weights out of range";
+
+    /* The labels: n_labels non-empty NUL-terminated UTF-8 strings inside the
+     * block. */
     const char **labels = xcalloc(n_labels, sizeof(*labels));
     const char *s = (const char *)p + lo.labels_off, *end = s + labels_len;
     for (size_t i = 0; i < n_labels; i++) {
         const char *nul = memchr(s, '\0', (size_t)(end - s));
-        if (!nul || nul == s || (size_t)(nul - s) > MODEL_MAX_LABEL_LEN) {
+        if (!nul || nul == s || (size_t)(nul - s) > MODEL_MAX_LABEL_LEN ||
+            !utf8_valid(s, (size_t)(nul - s))) {
             free(labels);
             return "truce model with broken labels";
         }

@@ -24,19 +24,9 @@ static const char usage[] =
 
 #define HOUSEKEEPING_EVERY_S 600
 
-/* The open tickets whose risk the housekeeping brings up to date. */
-#define RISK_REFRESH_LIMIT 500
-
-struct purge_job {
-    struct purge_counts counts;
-    int64_t risks_changed;
-};
-
 static enum terr purge_tx(struct store_tx *tx, void *arg)
 {
-    struct purge_job *j = arg;
-    enum terr e = svc_purge_expired(tx, time_now_ms(), &j->counts);
-    return e ? e : svc_conflict_refresh(tx, time_now_ms(), RISK_REFRESH_LIMIT, &j->risks_changed);
+    return svc_purge_expired(tx, time_now_ms(), arg);
 }
 
 /* Forgets expired sessions and old idempotency records, and brings the risk
@@ -44,17 +34,22 @@ static enum terr purge_tx(struct store_tx *tx, void *arg)
  * what changed. */
 static void housekeeping(struct store *st)
 {
-    struct purge_job j = {{0, 0}, 0};
-    enum terr e = store_write(st, purge_tx, &j);
+    struct purge_counts counts = {0, 0};
+    enum terr e = store_write(st, purge_tx, &counts);
     if (e)
         fprintf(stderr, "truce: housekeeping failed: %s\n", terr_message(e));
-    else if (j.counts.sessions || j.counts.idempotency_keys)
+    else if (counts.sessions || counts.idempotency_keys)
         fprintf(stderr,
                 "truce: housekeeping removed %lld expired sessions, %lld old idempotency keys\n",
-                (long long)j.counts.sessions, (long long)j.counts.idempotency_keys);
-    if (!e && j.risks_changed)
+                (long long)counts.sessions, (long long)counts.idempotency_keys);
+    int64_t changed = 0;
+    e = svc_conflict_refresh(st, time_now_ms(), &changed);
+    if (e)
+        fprintf(stderr, "truce: refreshing the risk of waiting tickets failed: %s\n",
+                terr_message(e));
+    else if (changed)
         fprintf(stderr, "truce: housekeeping updated the risk of %lld waiting tickets\n",
-                (long long)j.risks_changed);
+                (long long)changed);
 }
 
 /* Splits "host:port" or "[v6]:port"; false if malformed. */

@@ -89,34 +89,6 @@ enum terr svc_conflict_analyze(const char *text, const char *field, struct msg_a
     return TERR_OK;
 }
 
-enum terr svc_conflict_refresh(struct store_tx *tx, int64_t now, size_t limit, int64_t *n_changed)
-{
-    static const enum ticket_status waiting[] = {STATUS_NEW, STATUS_OPEN};
-    *n_changed = 0;
-    for (size_t s = 0; s < sizeof waiting / sizeof waiting[0]; s++) {
-        struct ticket_query q = {
-            .has_status = true, .status = waiting[s], .sort = SORT_UPDATED, .limit = limit};
-        struct ticket *v;
-        size_t n;
-        enum terr e = store_ticket_list(tx, &q, &v, &n);
-        if (e)
-            return e;
-        for (size_t i = 0; i < n && !e; i++) {
-            int risk = v[i].risk;
-            enum level level = v[i].level;
-            e = svc_conflict_reassess(tx, &v[i], now, NULL);
-            if (!e && (v[i].risk != risk || v[i].level != level)) {
-                e = store_ticket_update(tx, &v[i]);
-                ++*n_changed;
-            }
-        }
-        tickets_free(v, n);
-        if (e)
-            return e;
-    }
-    return TERR_OK;
-}
-
 #define THREAD_FUTURE_SLACK_MS (24LL * 3600 * 1000)
 
 static enum terr thread_item(const json_t *o, size_t i, int64_t now, struct thread_msg *m,
@@ -232,17 +204,20 @@ static enum terr audit_level_change(struct store_tx *tx, const struct ticket *t,
     return e;
 }
 
-enum terr svc_conflict_reassess(struct store_tx *tx, struct ticket *t, int64_t at,
-                                struct thread_risk *out)
+/* The risk of ticket_id's thread as of `at`, from its last RISK_WINDOW
+ * messages; *category (may stay NULL) is the latest customer message's
+ * category, copied into cat[ANALYSIS_CATEGORY_MAX].  Reads only. */
+static enum terr assess(struct store_tx *tx, int64_t ticket_id, int64_t at, struct thread_risk *r,
+                        char cat[ANALYSIS_CATEGORY_MAX], const char **category)
 {
     struct message *v;
     size_t n;
-    enum terr e = store_message_recent(tx, t->id, RISK_WINDOW, &v, &n);
+    *category = NULL;
+    enum terr e = store_message_recent(tx, ticket_id, RISK_WINDOW, &v, &n);
     if (e)
         return e;
     struct thread_msg *thread = xcalloc(n ? n : 1, sizeof(*thread));
     struct msg_analysis *an = xcalloc(n ? n : 1, sizeof(*an));
-    const char *category = NULL;
     for (size_t i = 0; i < n; i++) {
         thread[i].author = v[i].author_kind == AUTHOR_CUSTOMER ? THREAD_CUSTOMER
                            : v[i].author_kind == AUTHOR_AGENT  ? THREAD_AGENT
@@ -254,32 +229,156 @@ enum terr svc_conflict_reassess(struct store_tx *tx, struct ticket *t, int64_t a
         if (v[i].author_kind == AUTHOR_CUSTOMER && v[i].analysis_json &&
             analysis_from_json(v[i].analysis_json, &an[i]) == TERR_OK) {
             thread[i].analysis = &an[i];
-            if (an[i].category[0])
-                category = an[i].category;
+            if (an[i].category[0]) {
+                snprintf(cat, ANALYSIS_CATEGORY_MAX, "%s", an[i].category);
+                *category = cat;
+            }
         }
     }
-    /* As of `at`: the moment of the write (or, for imports of history, of the
-     * message), so a thread's past reads as it was; svc_conflict_refresh()
-     * brings waiting time up to date later. */
-    struct thread_risk r;
-    risk_assess(thread, n, at, &r);
+    risk_assess(thread, n, at, r);
+    free(thread);
+    free(an);
+    messages_free(v, n);
+    return TERR_OK;
+}
 
+/* Puts r (and the thread's category, unless an agent chose one) on t and
+ * audits a level change at `at`.  The caller writes t. */
+static enum terr apply(struct store_tx *tx, struct ticket *t, const struct thread_risk *r,
+                       const char *category, int64_t at)
+{
     enum level from = t->level;
     int from_risk = t->risk;
-    t->risk = r.risk;
-    t->level = level_from(r.level);
+    t->risk = r->risk;
+    t->level = level_from(r->level);
     free(t->risk_reasons);
-    t->risk_reasons = svc_risk_reasons_json(&r);
+    t->risk_reasons = svc_risk_reasons_json(r);
     if (category && !t->category_by_agent && (!t->category || strcmp(t->category, category))) {
         free(t->category);
         t->category = xstrdup(category);
     }
-    if (t->level != from)
-        e = audit_level_change(tx, t, from, from_risk, t->risk_reasons, at);
+    return t->level != from ? audit_level_change(tx, t, from, from_risk, t->risk_reasons, at)
+                            : TERR_OK;
+}
+
+enum terr svc_conflict_reassess(struct store_tx *tx, struct ticket *t, int64_t at,
+                                struct thread_risk *out)
+{
+    /* As of `at`: the moment of the write (or, for imports of history, of the
+     * message), so a thread's past reads as it was; svc_conflict_refresh()
+     * brings waiting time up to date later. */
+    struct thread_risk r;
+    char cat[ANALYSIS_CATEGORY_MAX];
+    const char *category;
+    enum terr e = assess(tx, t->id, at, &r, cat, &category);
+    if (!e)
+        e = apply(tx, t, &r, category, at);
     if (!e && out)
         *out = r;
-    free(thread);
-    free(an);
-    messages_free(v, n);
+    return e;
+}
+
+/* ---- Refreshing waiting tickets ------------------------------------------
+ *
+ * Waiting time grows without any write, so the housekeeping reassesses every
+ * ticket that waits on the desk (new, open).  Reading and assessing is done in
+ * read transactions, a page at a time; only the tickets whose risk or level
+ * moved are written, in one short write per page, and only if nothing wrote
+ * them in between (updated_at unchanged): the single writer is never held
+ * for the scan. */
+
+#define REFRESH_PAGE 200
+
+struct refresh_item {
+    int64_t id, updated_at;
+    struct thread_risk r;
+};
+
+struct refresh_page {
+    enum ticket_status status;
+    int64_t now;
+    bool has_after;
+    int64_t after_key, after_id;
+    size_t n_seen;
+    struct refresh_item *items;
+    size_t n_items;
+    int64_t n_changed;
+};
+
+static enum terr refresh_scan(struct store_tx *tx, void *arg)
+{
+    struct refresh_page *pg = arg;
+    struct ticket_query q = {.has_status = true, .status = pg->status, .sort = SORT_UPDATED,
+                             .has_after = pg->has_after, .after_key = pg->after_key,
+                             .after_id = pg->after_id, .limit = REFRESH_PAGE};
+    struct ticket *v;
+    size_t n;
+    enum terr e = store_ticket_list(tx, &q, &v, &n);
+    if (e)
+        return e;
+    pg->n_seen = n;
+    pg->n_items = 0;
+    for (size_t i = 0; i < n && !e; i++) {
+        struct thread_risk r;
+        char cat[ANALYSIS_CATEGORY_MAX];
+        const char *category;
+        e = assess(tx, v[i].id, pg->now, &r, cat, &category);
+        if (!e && (r.risk != v[i].risk || level_from(r.level) != v[i].level))
+            pg->items[pg->n_items++] =
+                (struct refresh_item){.id = v[i].id, .updated_at = v[i].updated_at, .r = r};
+    }
+    if (n) {
+        pg->has_after = true;
+        pg->after_key = store_ticket_sort_key(&v[n - 1], SORT_UPDATED);
+        pg->after_id = v[n - 1].id;
+    }
+    tickets_free(v, n);
+    return e;
+}
+
+static enum terr refresh_write(struct store_tx *tx, void *arg)
+{
+    struct refresh_page *pg = arg;
+    pg->n_changed = 0;
+    for (size_t i = 0; i < pg->n_items; i++) {
+        struct ticket t;
+        enum terr e = store_ticket_get(tx, pg->items[i].id, &t);
+        if (e == TERR_NOT_FOUND)
+            continue;
+        if (e)
+            return e;
+        /* Written since the scan: that write assessed it already. */
+        if (t.updated_at == pg->items[i].updated_at) {
+            e = apply(tx, &t, &pg->items[i].r, NULL, pg->now);
+            if (!e)
+                e = store_ticket_update(tx, &t);
+            if (!e)
+                pg->n_changed++;
+        }
+        ticket_release(&t);
+        if (e)
+            return e;
+    }
+    return TERR_OK;
+}
+
+enum terr svc_conflict_refresh(struct store *st, int64_t now, int64_t *n_changed)
+{
+    static const enum ticket_status waiting[] = {STATUS_NEW, STATUS_OPEN};
+    struct refresh_item *items = xcalloc(REFRESH_PAGE, sizeof(*items));
+    enum terr e = TERR_OK;
+    *n_changed = 0;
+    for (size_t s = 0; s < sizeof waiting / sizeof waiting[0] && !e; s++) {
+        struct refresh_page pg = {.status = waiting[s], .now = now, .items = items};
+        do {
+            e = store_read(st, refresh_scan, &pg);
+            if (!e && pg.n_items)
+                e = store_write(st, refresh_write, &pg);
+            if (!e)
+                *n_changed += pg.n_changed;
+            pg.n_changed = 0;
+        } while (!e && pg.n_seen == REFRESH_PAGE);
+    }
+    free(items);
     return e;
 }

@@ -45,10 +45,12 @@ enum terr svc_conflict_analyze(const char *text, const char *field, struct msg_a
 enum terr svc_conflict_reassess(struct store_tx *tx, struct ticket *t, int64_t at,
                                 struct thread_risk *out);
 
-/* Reassesses the most recently updated `limit` new and open tickets as of
- * now, so a customer's waiting time shows in the risk between messages;
- * *n_changed counts the tickets whose risk or level moved. */
-enum terr svc_conflict_refresh(struct store_tx *tx, int64_t now, size_t limit, int64_t *n_changed);
+/* Reassesses every ticket waiting on the desk (new, open) as of now, so a
+ * customer's waiting time shows in the risk between messages: pages of
+ * tickets are assessed in read transactions, and only the ones whose risk or
+ * level moved are written, unless a write touched them meanwhile.
+ * *n_changed counts the tickets written. */
+enum terr svc_conflict_refresh(struct store *st, int64_t now, int64_t *n_changed);
 
 /* The risk of a thread given as JSON: an array of at most RISK_WINDOW objects
  * {"author": "customer"|"agent"|"system", "body", "at"?, "internal"?}, oldest

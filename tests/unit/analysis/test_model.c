@@ -1,5 +1,6 @@
 /* src/analysis/model*.c and features.c: the learnt classifier, its features
  * and its file. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "analysis/features.h"
 #include "analysis/model.h"
+#include "analysis/model_int.h"
 #include "text/tokenize.h"
 
 static const struct {
@@ -287,6 +289,32 @@ static void foreign_file_refused(void **state)
     assert_non_null(strstr(err, "no/such/file.model"));
 }
 
+/* A file whose checksum is right but whose weights are not numbers (or are
+ * too large to sum safely) was not made by truce: refused, not predicted
+ * with. */
+static void expect_weight_refused(size_t at, float value)
+{
+    char path[64], err[200];
+    temp_path(path, sizeof(path));
+    struct model *m = train_tiny(1);
+    m->own_floats[at] = value;
+    assert_int_equal(model_save(m, path, err, sizeof(err)), TERR_OK);
+    model_free(m);
+    err[0] = '\0';
+    assert_null(model_load(path, err, sizeof(err)));
+    if (!strstr(err, "weights out of range") || !strstr(err, path))
+        fail_msg("message '%s' lacks 'weights out of range' or the path", err);
+    unlink(path);
+}
+
+static void non_finite_weights_refused(void **state)
+{
+    (void)state;
+    expect_weight_refused(0, NAN);               /* a bias */
+    expect_weight_refused(5, INFINITY);          /* a weight */
+    expect_weight_refused(7, -1e30f);
+}
+
 static void same_text_same_features(void **state)
 {
     (void)state;
@@ -430,6 +458,7 @@ int main(void)
         cmocka_unit_test(corrupt_byte_refused),
         cmocka_unit_test(truncated_refused),
         cmocka_unit_test(foreign_file_refused),
+        cmocka_unit_test(non_finite_weights_refused),
         cmocka_unit_test(same_text_same_features),
         cmocka_unit_test(negated_words_are_marked),
         cmocka_unit_test(buckets_stay_in_bounds),
