@@ -165,7 +165,8 @@ static void bin_feature(const struct feat_config *c, struct featvec *v, const ch
 static void char_ngrams(const struct feat_config *c, struct featvec *v, const char *w,
                         size_t len)
 {
-    /* "<" word ">" in a small buffer; very long "words" keep their ends. */
+    /* "<" word ">" in a small buffer; a very long "word" (a hash, a run of
+     * letters) gives the n-grams of its first 64 bytes only. */
     char buf[66];
     size_t n = len > 64 ? 64 : len;
     buf[0] = '<';

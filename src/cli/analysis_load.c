@@ -36,23 +36,29 @@ static bool exe_dir(char *out, size_t len)
     return true;
 }
 
-int cli_load_analysis(const char *data_flag, struct analysis_data **out)
+void cli_data_dir(const char *data_flag, char *out, size_t len)
 {
-    char exe[PATH_MAX], guess[PATH_MAX + 16], models[PATH_MAX + 16];
-    bool have_exe = exe_dir(exe, sizeof(exe));
+    char exe[PATH_MAX], guess[PATH_MAX + 16];
     const char *dir = data_flag;
     if (!dir || !*dir)
         dir = getenv("TRUCE_DATA");
     if (!dir || !*dir) {
         dir = "data";
-        if (have_exe) {
+        if (exe_dir(exe, sizeof(exe))) {
             snprintf(guess, sizeof(guess), "%s/../../data", exe);
             if (is_dir(guess))
                 dir = guess;
         }
     }
+    snprintf(out, len, "%s", dir);
+}
+
+int cli_load_analysis(const char *data_flag, struct analysis_data **out)
+{
+    char exe[PATH_MAX], dir[PATH_MAX + 16], models[PATH_MAX + 16];
+    cli_data_dir(data_flag, dir, sizeof(dir));
     const char *models_dir = NULL;
-    if (have_exe) {
+    if (exe_dir(exe, sizeof(exe))) {
         snprintf(models, sizeof(models), "%s/models", exe);
         models_dir = is_dir(models) ? models : NULL;
     }

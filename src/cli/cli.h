@@ -28,6 +28,9 @@ int cmd_model(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 
 struct analysis_data;
+/* The analysis data directory into out: --data DIR, else $TRUCE_DATA, else
+ * the repository's data/ beside the executable, else ./data. */
+void cli_data_dir(const char *data_flag, char *out, size_t len);
 /* Loads the analysis data (analysis_load.c: --data DIR, else $TRUCE_DATA,
  * else the repository's data/, else ./data; models beside the executable).
  * Returns 0, or 1 after printing why.  Free with cli_unload_analysis(). */

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@
 #include "../util/utf8.h"
 #include "cli.h"
 
-#define DEFAULT_LEXICON "data/lexicons/vader_lexicon.txt"
+#define DEFAULT_LEXICON "lexicons/vader_lexicon.txt" /* in the data directory */
 #define EMOJI_LEXICON "vader_emoji_utf8_lexicon.txt"
 
 static const char usage[] =
@@ -43,7 +44,8 @@ static const char usage[] =
     "empty label are skipped); with --dev it keeps the epoch that scores best\n"
     "on the dev file and stops when it no longer improves.  Defaults: 20 epochs,\n"
     "lr 0.1, l2 1e-6, seed 1, word bigrams, character 3-4-grams, as many buckets\n"
-    "as fit a 16 MB model, the lexicon " DEFAULT_LEXICON " if present.\n"
+    "as fit a 16 MB model, the lexicon " DEFAULT_LEXICON " of the data\n"
+    "directory ($TRUCE_DATA, else the repository's data/) if present.\n"
     "--label-map FILE trains on groups of labels: '<label> <group>' lines,\n"
     "'* <group>' for every label not listed (else it stays as it is).\n"
     "--cv K writes no model: it prints each epoch's mean scores over a K-fold\n"
@@ -89,14 +91,18 @@ static int load_lexicon(struct featurizer *z, const char *path, bool want, bool 
     if (!want)
         return 0;
     struct stat st;
+    char dflt[PATH_MAX + 64];
     if (!path) {
-        if (stat(DEFAULT_LEXICON, &st) != 0) {
+        char dir[PATH_MAX];
+        cli_data_dir(NULL, dir, sizeof(dir));
+        snprintf(dflt, sizeof(dflt), "%s/%s", dir, DEFAULT_LEXICON);
+        if (stat(dflt, &st) != 0) {
             if (required)
                 return fail(1, "the model uses lexicon features and '%s' is missing; "
-                               "give --lexicon FILE", DEFAULT_LEXICON);
+                               "give --lexicon FILE", dflt);
             return 0;
         }
-        path = DEFAULT_LEXICON;
+        path = dflt;
     }
     /* The emoji lexicon is taken from beside the word lexicon when there. */
     size_t n = strlen(path) + sizeof(EMOJI_LEXICON) + 1;
@@ -269,20 +275,27 @@ static int label_map_load(const char *path, struct label_map *m)
     FILE *f = fopen(path, "r");
     if (!f)
         return fail(1, "unable to open '%s'", path);
-    char line[256];
+    char line[1024];
     size_t lineno = 0;
     int rc = 0;
     while (!rc && fgets(line, sizeof(line), f)) {
         lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            rc = fail(1, "'%s': line %zu: longer than %zu bytes", path, lineno,
+                      sizeof(line) - 2);
+            break;
+        }
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
         char a[MODEL_MAX_LABEL_LEN + 1], b[MODEL_MAX_LABEL_LEN + 1], extra[2];
-        int n = sscanf(line, "%64s %64s %1s", a, b, extra);
+        /* A longer word would fill the buffer: the check below refuses it. */
+        int n = sscanf(line, "%127s %127s %1s", a, b, extra);
         if (n <= 0)
             continue;
-        if (n != 2) {
-            rc = fail(1, "'%s': line %zu: expected '<label> <group>'", path, lineno);
+        if (n != 2 || strlen(a) == MODEL_MAX_LABEL_LEN || strlen(b) == MODEL_MAX_LABEL_LEN) {
+            rc = fail(1, "'%s': line %zu: expected '<label> <group>', each under %d bytes",
+                      path, lineno, MODEL_MAX_LABEL_LEN);
         } else if (strcmp(a, "*") == 0) {
             free(m->other);
             m->other = xstrdup(b);

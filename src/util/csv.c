@@ -80,10 +80,25 @@ static enum terr too_long(struct csv *c)
     return fail(c, TERR_INVALID, c->line, "record longer than the 4 MiB limit");
 }
 
+/* A byte from the input: the pushed-back ones first (the BOM check may
+ * look three bytes ahead; stdio promises only one byte of ungetc). */
+static int get_byte(struct csv *c)
+{
+    if (c->n_back)
+        return c->back[--c->n_back];
+    return getc_unlocked(c->f);
+}
+
+static void unget_byte(struct csv *c, int ch)
+{
+    if (ch != EOF && c->n_back < sizeof(c->back))
+        c->back[c->n_back++] = (unsigned char)ch;
+}
+
 /* Reads one byte; a NUL or a read error is reported through *e. */
 static int next_byte(struct csv *c, enum terr *e)
 {
-    int ch = getc_unlocked(c->f);
+    int ch = get_byte(c);
     if (ch == 0)
         *e = fail(c, TERR_INVALID, c->next_line, "NUL byte in the text");
     else if (ch == EOF && ferror(c->f))
@@ -122,9 +137,9 @@ static int quoted(struct csv *c, enum terr *e)
     }
     /* After the closing quote: a separator, a line end or the end of input. */
     if (ch == '\r') {
-        int n = getc_unlocked(c->f);
+        int n = get_byte(c);
         if (n != '\n' && n != EOF)
-            ungetc(n, c->f);
+            unget_byte(c, n);
         ch = '\n';
     }
     if (ch == c->sep)
@@ -150,14 +165,13 @@ enum terr csv_next(struct csv *c, int *got)
         c->line = c->next_line;
         if (c->line == 1 && !c->bom_checked) {
             c->bom_checked = 1;
-            int b0 = getc_unlocked(c->f);
-            if (b0 == 0xEF) {
-                int b1 = getc_unlocked(c->f), b2 = getc_unlocked(c->f);
-                if (b1 != 0xBB || b2 != 0xBF)
-                    return fail(c, TERR_INVALID, 1, "broken byte-order mark");
-            } else if (b0 != EOF) {
-                ungetc(b0, c->f);
-            }
+            /* Skip exactly EF BB BF; any other start is data. */
+            int b0 = get_byte(c), b1 = EOF, b2 = EOF;
+            if (b0 == 0xEF && (b1 = get_byte(c)) == 0xBB && (b2 = get_byte(c)) == 0xBF)
+                b0 = b1 = b2 = EOF;
+            unget_byte(c, b2);
+            unget_byte(c, b1);
+            unget_byte(c, b0);
         }
         int ch = next_byte(c, &e);
         if (e)
@@ -166,14 +180,14 @@ enum terr csv_next(struct csv *c, int *got)
             return TERR_OK; /* end of input between records */
         if (ch == '\n' || ch == '\r') { /* a blank line */
             if (ch == '\r') {
-                int n = getc_unlocked(c->f);
+                int n = get_byte(c);
                 if (n != '\n' && n != EOF)
-                    ungetc(n, c->f);
+                    unget_byte(c, n);
             }
             c->next_line++;
             continue;
         }
-        ungetc(ch, c->f);
+        unget_byte(c, ch);
         break;
     }
 
@@ -206,14 +220,14 @@ enum terr csv_next(struct csv *c, int *got)
                     break;
                 }
                 if (ch == '\r') {
-                    int n = getc_unlocked(c->f);
+                    int n = get_byte(c);
                     if (n == '\n' || n == EOF) {
                         if (n == '\n')
                             c->next_line++;
                         more = 0;
                         break;
                     }
-                    ungetc(n, c->f); /* a lone CR is data */
+                    unget_byte(c, n); /* a lone CR is data */
                 }
                 if (ch == '"')
                     return fail(c, TERR_INVALID, c->next_line,

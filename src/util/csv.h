@@ -31,6 +31,8 @@ struct csv {
     size_t n_fields, cap_fields;
     char err[160];      /* what went wrong, with the line */
     int bom_checked;    /* the start of input was looked at for a BOM */
+    unsigned char back[3]; /* bytes read ahead and given back, last first */
+    size_t n_back;
 };
 
 /* Prepares to read f (borrowed; not closed by csv_release). sep is usually ','. */

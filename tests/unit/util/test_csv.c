@@ -126,6 +126,10 @@ static void byte_order_mark_skipped(void **state)
 {
     (void)state;
     expect_records("\xEF\xBB\xBFid,text\n1,x\n", "id|text\n1|x");
+    /* Text that merely starts with an EF byte (U+FF02 here) is data. */
+    expect_records("\xEF\xBC\x82q,text\n1,x\n", "\xEF\xBC\x82q|text\n1|x");
+    expect_records("\xEF\xBB", "\xEF\xBB");
+    expect_records("\xEF", "\xEF");
 }
 
 static void unterminated_quote_names_its_line(void **state)
