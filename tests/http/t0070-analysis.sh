@@ -143,6 +143,11 @@ expect_json .error.field 'thread[0].author' "names the item"
 req POST /api/v1/analyze '{"text":"x","thread":[{"author":"customer","body":"x","at":"yesterday"}]}'
 expect 400 invalid_value "a bad time in the thread"
 expect_json .error.field 'thread[0].at' "names the item's field"
+req POST /api/v1/analyze '{"text":"x","thread":[{"author":"customer","body":"x","at":"1900-01-01T00:00:00Z"}]}'
+expect 400 invalid_value "a time before 1970 in the thread"
+expect_json .error.field 'thread[0].at' "names the time"
+req POST /api/v1/analyze '{"text":"x","thread":[{"author":"customer","body":"x","at":"2999-01-01T00:00:00Z"}]}'
+expect 400 invalid_value "a time in the future in the thread"
 req POST /api/v1/analyze '{"text":"x","thread":"no"}'
 expect 400 wrong_type "a thread that is not an array"
 req GET /healthz
