@@ -723,7 +723,10 @@ size_t triggers_find(const struct trigger_set *ts, const char *text, size_t len,
     size_t w = 0;
     for (size_t i = 0; i < kept.n; i++) {
         const struct span *k = &kept.v[i];
-        bool dropped = spans_reach(&c.exc, k->kind, k->last) >= (int64_t)k->first ||
+        /* The exact set's hits come after the stemmed set's: a kind that
+         * filled up during either keeps only the hits up to its stop. */
+        bool dropped = (c.taken[k->kind] >= HITS_PER_KIND_MAX && k->last > c.stop[k->kind]) ||
+                       spans_reach(&c.exc, k->kind, k->last) >= (int64_t)k->first ||
                        spans_reach(&c.silenced, k->kind, k->first) >= (int64_t)k->last;
         if (!dropped)
             kept.v[w++] = *k;
