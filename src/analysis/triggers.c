@@ -23,6 +23,15 @@
  * Survivors of one kind that overlap are merged into one span with the
  * highest confidence.  Everything read after loading is read-only, so one
  * set serves every thread.
+ *
+ * Cost.  Matching is one walk over the tokens; the hits come through a
+ * callback and at most HITS_PER_KIND_MAX of a kind are kept, so a message
+ * that repeats a phrase costs memory for a few thousand spans.  Exceptions
+ * and silencing hits are sorted by first token with a running maximum of
+ * their last, so checking a hit against them is two binary searches: the
+ * whole is O(n log n) in tokens, whatever the text.  When more spans survive
+ * than the caller has room for, the kinds share the room (a flood of one
+ * kind does not hide a threat of another).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -561,6 +570,17 @@ static void find_shouting(const struct trigger_set *ts, const char *text, const 
     }
 }
 
+/* Within a kind: the most confident first, then by position. */
+static int cmp_span_conf(const void *a, const void *b)
+{
+    const struct span *x = a, *y = b;
+    if (x->confidence != y->confidence)
+        return x->confidence > y->confidence ? -1 : 1;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    return (x->last > y->last) - (x->last < y->last);
+}
+
 /* Order of output: by first token (so by start), then kind. */
 static int cmp_span_pos(const void *a, const void *b)
 {
@@ -570,62 +590,144 @@ static int cmp_span_pos(const void *a, const void *b)
     return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
+/* Raw phrase hits taken per kind and message.  The output holds
+ * ANALYSIS_MAX_TRIGGERS spans at most, so a message that repeats one phrase
+ * thousands of times ("scam scam scam ...") gains nothing from the rest;
+ * the cap is per kind so such a flood cannot push out a threat of another
+ * kind further on. */
+#define HITS_PER_KIND_MAX 4096
+
+/* Collects the hits of one message (phrase_set_each's callback). */
+struct collect {
+    const struct trigger_set *ts;
+    const struct tokens *t;
+    struct spans kept, exc, silenced;
+    uint32_t taken[N_TRIGGER_KINDS];
+    /* Once a kind has taken HITS_PER_KIND_MAX hits: the last token of the
+     * last one.  Its later hits are ignored, but for exceptions and silencing
+     * hits that start at or before it (they may still drop a kept hit);
+     * hits arrive in order of last token and span at most PHRASE_MAX_TOKENS,
+     * so those are few. */
+    uint32_t stop[N_TRIGGER_KINDS];
+};
+
+static void collect_hit(const struct phrase_hit *h, void *ctx)
+{
+    struct collect *c = ctx;
+    const struct trig_entry *en = &c->ts->entries[h->value];
+    uint8_t k = en->kind;
+    bool full = c->taken[k] >= HITS_PER_KIND_MAX;
+    if (full && h->first > c->stop[k])
+        return;
+    if (!full && ++c->taken[k] == HITS_PER_KIND_MAX)
+        c->stop[k] = h->last;
+    struct span sp = {h->first, h->last, k, en->confidence};
+    if (en->except) {
+        spans_push(&c->exc, sp);
+        return;
+    }
+    switch (hit_fate(c->t, en, sp.first, sp.last)) {
+    case HIT_STANDS:
+        if (!full || h->last <= c->stop[k])
+            spans_push(&c->kept, sp);
+        break;
+    case HIT_SILENCED:
+        spans_push(&c->silenced, sp);
+        break;
+    case HIT_BROKEN:
+        break;
+    }
+}
+
+/* Sorts s by kind and first token, then turns each span's last into the
+ * largest last of its kind up to it, so that the spans of a kind starting
+ * at or before a token reach at most as far as the last of them. */
+static void spans_index(struct spans *s)
+{
+    qsort(s->v, s->n, sizeof s->v[0], cmp_span);
+    for (size_t i = 1; i < s->n; i++)
+        if (s->v[i].kind == s->v[i - 1].kind && s->v[i - 1].last > s->v[i].last)
+            s->v[i].last = s->v[i - 1].last;
+}
+
+/* How far the spans of kind that start at or before token first reach (an
+ * index made by spans_index); -1 when none does. */
+static int64_t spans_reach(const struct spans *s, uint8_t kind, uint32_t first)
+{
+    size_t lo = 0, hi = s->n; /* the first span after (kind, first) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct span *m = &s->v[mid];
+        if (m->kind < kind || (m->kind == kind && m->first <= first))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || s->v[lo - 1].kind != kind)
+        return -1;
+    return s->v[lo - 1].last;
+}
+
+/* Keeps at most max of the merged spans (sorted by kind and first), shared
+ * fairly between kinds: each kind gets as many as the others, up to what it
+ * has; within a kind the most confident, then the earliest, stay. */
+static void spans_cap(struct spans *s, size_t max)
+{
+    if (s->n <= max)
+        return;
+    size_t count[N_TRIGGER_KINDS] = {0}, quota[N_TRIGGER_KINDS] = {0}, given = 0;
+    for (size_t i = 0; i < s->n; i++)
+        count[s->v[i].kind]++;
+    while (given < max)
+        for (int k = 0; k < N_TRIGGER_KINDS && given < max; k++)
+            if (quota[k] < count[k]) {
+                quota[k]++;
+                given++;
+            }
+    size_t w = 0;
+    for (size_t i = 0; i < s->n;) {
+        uint8_t k = s->v[i].kind;
+        if (quota[k] < count[k])
+            qsort(s->v + i, count[k], sizeof s->v[0], cmp_span_conf);
+        memmove(s->v + w, s->v + i, quota[k] * sizeof s->v[0]);
+        w += quota[k];
+        i += count[k];
+    }
+    s->n = w;
+}
+
 size_t triggers_find(const struct trigger_set *ts, const char *text, size_t len,
                      const struct tokens *t, struct trigger *out, size_t max)
 {
     (void)len;
     if (!t->n)
         return 0;
-    struct phrase_hit stack_hits[256];
-    struct phrase_hit *hits = stack_hits;
-    size_t n_stem = phrase_set_match(ts->phrases, t, hits, 256);
-    size_t n_exact = phrase_set_match(ts->exact, t, hits + (n_stem < 256 ? n_stem : 256),
-                                      n_stem < 256 ? 256 - n_stem : 0);
-    size_t n_hits = n_stem + n_exact;
-    if (n_hits > 256) {
-        hits = xmalloc(n_hits * sizeof *hits);
-        n_stem = phrase_set_match(ts->phrases, t, hits, n_hits);
-        n_exact = phrase_set_match(ts->exact, t, hits + n_stem, n_hits - n_stem);
-    }
-
     struct span stack_spans[256], stack_exc[64], stack_silenced[64];
-    struct spans kept = {stack_spans, 0, 256, false};
-    struct spans exc = {stack_exc, 0, 64, false};
-    struct spans silenced = {stack_silenced, 0, 64, false};
-    for (size_t h = 0; h < n_hits; h++) {
-        const struct trig_entry *en = &ts->entries[hits[h].value];
-        struct span sp = {hits[h].first, hits[h].last, en->kind, en->confidence};
-        if (en->except) {
-            spans_push(&exc, sp);
-            continue;
-        }
-        switch (hit_fate(t, en, sp.first, sp.last)) {
-        case HIT_STANDS:
-            spans_push(&kept, sp);
-            break;
-        case HIT_SILENCED:
-            spans_push(&silenced, sp);
-            break;
-        case HIT_BROKEN:
-            break;
-        }
-    }
-    if (hits != stack_hits)
-        free(hits);
+    struct collect c = {
+        .ts = ts,
+        .t = t,
+        .kept = {stack_spans, 0, 256, false},
+        .exc = {stack_exc, 0, 64, false},
+        .silenced = {stack_silenced, 0, 64, false},
+    };
+    phrase_set_each(ts->phrases, t, collect_hit, &c);
+    phrase_set_each(ts->exact, t, collect_hit, &c);
+    struct spans kept = c.kept;
 
     /* Exceptions drop the hits of their kind that overlap them; a silenced
      * hit drops those wholly inside it ("no intention of leaving a bad
-     * review" silences "bad review" too). */
+     * review" silences "bad review" too).  Both are indexed by first token,
+     * so each kept hit costs two binary searches. */
+    spans_index(&c.exc);
+    spans_index(&c.silenced);
     size_t w = 0;
     for (size_t i = 0; i < kept.n; i++) {
         const struct span *k = &kept.v[i];
-        bool dropped = false;
-        for (size_t j = 0; j < exc.n && !dropped; j++)
-            dropped = exc.v[j].kind == k->kind && exc.v[j].first <= k->last &&
-                      k->first <= exc.v[j].last;
-        for (size_t j = 0; j < silenced.n && !dropped; j++)
-            dropped = silenced.v[j].kind == k->kind && silenced.v[j].first <= k->first &&
-                      k->last <= silenced.v[j].last;
+        /* The exact set's hits come after the stemmed set's: a kind that
+         * filled up during either keeps only the hits up to its stop. */
+        bool dropped = (c.taken[k->kind] >= HITS_PER_KIND_MAX && k->last > c.stop[k->kind]) ||
+                       spans_reach(&c.exc, k->kind, k->last) >= (int64_t)k->first ||
+                       spans_reach(&c.silenced, k->kind, k->first) >= (int64_t)k->last;
         if (!dropped)
             kept.v[w++] = *k;
     }
@@ -647,6 +749,7 @@ size_t triggers_find(const struct trigger_set *ts, const char *text, size_t len,
         }
     }
     kept.n = w;
+    spans_cap(&kept, max);
 
     qsort(kept.v, kept.n, sizeof kept.v[0], cmp_span_pos);
     size_t n_out = 0;
@@ -659,9 +762,9 @@ size_t triggers_find(const struct trigger_set *ts, const char *text, size_t len,
     }
     if (kept.heap)
         free(kept.v);
-    if (exc.heap)
-        free(exc.v);
-    if (silenced.heap)
-        free(silenced.v);
+    if (c.exc.heap)
+        free(c.exc.v);
+    if (c.silenced.heap)
+        free(c.silenced.v);
     return n_out;
 }

@@ -27,7 +27,6 @@
 #include "tokenize.h"
 #include "util/alloc.h"
 
-#define MAX_PHRASE_TOKENS 16
 #define MAX_ACTIVE 256
 #define SYM_WILD 0u
 #define SYM_NONE UINT32_MAX
@@ -245,7 +244,7 @@ enum terr phrase_set_add(struct phrase_set *ps, const char *phrase, uint32_t val
         return TERR_INVALID;
     if (e)
         return e;
-    if (t->n == 0 || t->n > MAX_PHRASE_TOKENS)
+    if (t->n == 0 || t->n > PHRASE_MAX_TOKENS)
         return TERR_INVALID;
     size_t words = 0;
     for (size_t i = 0; i < t->n; i++)
@@ -292,8 +291,8 @@ void phrase_set_build(struct phrase_set *ps)
     ps->built = true;
 }
 
-size_t phrase_set_match(const struct phrase_set *ps, const struct tokens *t,
-                        struct phrase_hit *hits, size_t max_hits)
+size_t phrase_set_each(const struct phrase_set *ps, const struct tokens *t,
+                       void (*fn)(const struct phrase_hit *hit, void *ctx), void *ctx)
 {
     if (!ps->built || ps->n_ends == 0)
         return 0;
@@ -320,10 +319,9 @@ size_t phrase_set_match(const struct phrase_set *ps, const struct tokens *t,
                 next[n_next++] = c;
                 const struct node *nd = &ps->nodes[c];
                 for (uint32_t v = 0; v < nd->n_values; v++, found++) {
-                    if (found < max_hits)
-                        hits[found] = (struct phrase_hit){(uint32_t)(i + 1 - nd->depth),
-                                                          (uint32_t)i,
-                                                          ps->values[nd->first_value + v]};
+                    struct phrase_hit h = {(uint32_t)(i + 1 - nd->depth), (uint32_t)i,
+                                           ps->values[nd->first_value + v]};
+                    fn(&h, ctx);
                 }
             }
         }
@@ -331,4 +329,25 @@ size_t phrase_set_match(const struct phrase_set *ps, const struct tokens *t,
         cur ^= 1;
     }
     return found;
+}
+
+struct match_into {
+    struct phrase_hit *hits;
+    size_t n, max;
+};
+
+static void store_hit(const struct phrase_hit *h, void *ctx)
+{
+    struct match_into *m = ctx;
+    if (m->n < m->max)
+        m->hits[m->n] = *h;
+    m->n++;
+}
+
+size_t phrase_set_match(const struct phrase_set *ps, const struct tokens *t,
+                        struct phrase_hit *hits, size_t max_hits)
+{
+    struct match_into m = {hits, 0, max_hits};
+    phrase_set_each(ps, t, store_hit, &m);
+    return m.n;
 }

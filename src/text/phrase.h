@@ -48,4 +48,14 @@ size_t phrase_set_size(const struct phrase_set *ps);
 size_t phrase_set_match(const struct phrase_set *ps, const struct tokens *t,
                         struct phrase_hit *hits, size_t max_hits);
 
+/* Calls fn(hit, ctx) for each phrase occurrence in t, in the order of
+ * phrase_set_match() (the hit is valid during the call only), so a caller
+ * can filter or cap hits without a buffer for all of them.  Returns the
+ * number of calls. */
+size_t phrase_set_each(const struct phrase_set *ps, const struct tokens *t,
+                       void (*fn)(const struct phrase_hit *hit, void *ctx), void *ctx);
+
+/* The most tokens of a phrase ("*" included): no hit spans more. */
+#define PHRASE_MAX_TOKENS 16
+
 #endif

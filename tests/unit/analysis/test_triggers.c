@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -379,6 +380,64 @@ static void calm_text_is_silent(void **state)
     }
 }
 
+/* A flood of one kind fills the output, but a threat of another kind
+ * after it still shows, and the strongest of the flood's kind stays. */
+static void a_flood_does_not_push_out_other_kinds(void **state)
+{
+    struct fixture *fx = *state;
+    size_t reps = 20000, n = 0;
+    char *text = malloc(reps * 5 + 64);
+    assert_non_null(text);
+    for (size_t i = 0; i < reps; i++, n += 5)
+        memcpy(text + n, "scam ", 5);
+    snprintf(text + n, 64, "I will sue you.");
+    run(fx, text);
+    assert_int_equal(fx->n, ANALYSIS_MAX_TRIGGERS);
+    assert_true(has_kind(fx, TRIG_ABUSE));
+    assert_true(has(fx, TRIG_LEGAL, "sue you"));
+    for (size_t i = 1; i < fx->n; i++)
+        assert_true(fx->out[i - 1].start <= fx->out[i].start);
+    free(text);
+}
+
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 1 MB messages that repeat what used to cost time per pair of hits:
+ * exceptions ("scam email"), silencing negations, hits of every kind, and
+ * wildcard phrases.  Each takes well under a second, sanitizers included
+ * (it took 8 s when every hit was checked against every exception). */
+static void floods_take_linear_time(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const unit[] = {
+        "scam email scam ",
+        "no intention of leaving a bad review ",
+        "I will sue you, you morons, cancel my account now. STILL WAITING! ",
+        "cancel my cancel my never never again ",
+    };
+    size_t len = TOKENIZE_MAX_BYTES;
+    char *text = malloc(len + 1);
+    assert_non_null(text);
+    for (size_t u = 0; u < sizeof unit / sizeof unit[0]; u++) {
+        size_t ul = strlen(unit[u]);
+        for (size_t i = 0; i < len; i++)
+            text[i] = unit[u][i % ul];
+        text[len] = '\0';
+        double t0 = cpu_seconds();
+        run(fx, text);
+        double took = cpu_seconds() - t0;
+        if (took > 1.0)
+            fail_msg("%.2f s of CPU for 1 MB of \"%s\"", took, unit[u]);
+        assert_true(fx->n > 0 || u == 1);
+    }
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +457,8 @@ int main(void)
         cmocka_unit_test(shouting_thresholds),
         cmocka_unit_test(acronyms_do_not_shout),
         cmocka_unit_test(calm_text_is_silent),
+        cmocka_unit_test(a_flood_does_not_push_out_other_kinds),
+        cmocka_unit_test(floods_take_linear_time),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -181,6 +181,32 @@ static void set_without_stemmer_matches_normal_forms(void **state)
     phrase_set_free(NULL);
 }
 
+struct seen {
+    struct phrase_hit v[8];
+    size_t n;
+};
+
+static void remember(const struct phrase_hit *h, void *ctx)
+{
+    struct seen *s = ctx;
+    if (s->n < 8)
+        s->v[s->n] = *h;
+    s->n++;
+}
+
+static void each_calls_back_per_hit_in_match_order(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(phrase_set_add(f->ps, "cancel * account", 1), TERR_OK);
+    assert_int_equal(phrase_set_add(f->ps, "account", 2), TERR_OK);
+    phrase_set_build(f->ps);
+    size_t n = match(f, "cancel my account, close the account");
+    struct seen s = {.n = 0};
+    assert_int_equal(phrase_set_each(f->ps, &f->t, remember, &s), n);
+    assert_int_equal(s.n, 3);
+    assert_memory_equal(s.v, f->hits, 3 * sizeof s.v[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +220,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(hits_beyond_max_are_counted_not_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(rejects_bad_phrases, setup, teardown),
         cmocka_unit_test_setup_teardown(set_without_stemmer_matches_normal_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(each_calls_back_per_hit_in_match_order, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
