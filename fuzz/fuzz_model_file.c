@@ -9,15 +9,10 @@
  * they are, and a flipped byte must be refused.
  *
  * Invariants: model_load refuses with a reason or loads; a loaded model has
- * 1..MODEL_MAX_LABELS non-empty labels and its feature configuration
- * passes feat_config_check; model_predict_tokens on a fixed text returns a
- * label index in range and, when every weight and bias is finite and of a
- * sane size, finite probabilities in 0..1 that sum to 1.
- *
- * Not yet checked: weights that are NaN, infinite or so large that a sum
- * overflows give NaN probabilities; the loader is to refuse non-finite
- * weights (being fixed separately), after which the finiteness check can
- * cover every loaded model.
+ * 1..MODEL_MAX_LABELS non-empty UTF-8 labels, a feature configuration that
+ * passes feat_config_check, and finite weights within +-MODEL_MAX_WEIGHT;
+ * model_predict_tokens on a fixed text returns a label index in range and
+ * finite probabilities in 0..1 that sum to 1.
  */
 #include <math.h>
 #include <stdint.h>
@@ -28,6 +23,7 @@
 
 #include "analysis/features.h"
 #include "analysis/model.h"
+#include "util/utf8.h"
 #include "analysis/model_int.h"
 #include "fuzz.h"
 #include "text/stem.h"
@@ -69,17 +65,17 @@ static uint64_t checksum(const unsigned char *p, size_t n)
     return h ^ (h >> 32);
 }
 
-/* True when the model's numbers are finite and small enough that no sum
- * over one short message overflows a float. */
+/* True when the model's numbers are finite and within the loader's bound,
+ * so that no sum over a message overflows a float. */
 static int sane_weights(const struct model *m)
 {
     size_t n = m->n_labels;
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(m->bias[i]) || fabsf(m->bias[i]) > 1e6f)
+        if (!isfinite(m->bias[i]) || fabsf(m->bias[i]) > MODEL_MAX_WEIGHT)
             return 0;
     n *= model_n_buckets(m);
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(m->w[i]) || fabsf(m->w[i]) > 1e6f)
+        if (!isfinite(m->w[i]) || fabsf(m->w[i]) > MODEL_MAX_WEIGHT)
             return 0;
     return 1;
 }
@@ -91,6 +87,7 @@ static void check_model(const struct model *m)
     for (size_t i = 0; i < L; i++) {
         const char *label = model_label(m, i);
         FUZZ_ASSERT(label && label[0] && strlen(label) <= MODEL_MAX_LABEL_LEN);
+        FUZZ_ASSERT(utf8_valid(label, strlen(label)));
     }
     FUZZ_ASSERT(feat_config_check(model_features(m)) == NULL);
 
@@ -98,15 +95,14 @@ static void check_model(const struct model *m)
     FUZZ_ASSERT(probs != NULL);
     size_t best = model_predict_tokens(m, &toks, NULL, &fv, probs);
     FUZZ_ASSERT(best < L);
-    if (sane_weights(m)) {
-        double sum = 0;
-        for (size_t i = 0; i < L; i++) {
-            FUZZ_ASSERT(isfinite(probs[i]) && probs[i] >= 0 && probs[i] <= 1);
-            sum += probs[i];
-        }
-        FUZZ_ASSERT(fabs(sum - 1) < 1e-3);
-        FUZZ_ASSERT(probs[best] >= probs[0]);
+    FUZZ_ASSERT(sane_weights(m));
+    double sum = 0;
+    for (size_t i = 0; i < L; i++) {
+        FUZZ_ASSERT(isfinite(probs[i]) && probs[i] >= 0 && probs[i] <= 1);
+        sum += probs[i];
     }
+    FUZZ_ASSERT(fabs(sum - 1) < 1e-3);
+    FUZZ_ASSERT(probs[best] >= probs[0]);
     free(probs);
 }
 
