@@ -127,6 +127,10 @@ enum terr analyze_message(struct analyzer *a, const char *text, size_t len,
  * cut from text.  Caller owns the reference. */
 json_t *analysis_to_json(const struct msg_analysis *m, const char *text, size_t len);
 
+/* The same JSON as compact text, written without building a tree (the form
+ * the desk stores on each message).  Caller frees.  Can't fail. */
+char *analysis_json_text(const struct msg_analysis *m, const char *text, size_t len);
+
 /* Reads back a stored analysis_to_json() text (json, NUL-terminated) into
  * out: sentiment, emotions, triggers (kinds, offsets, confidence), category,
  * cause, question, score, level and reasons.  Missing fields (rows written

@@ -34,7 +34,8 @@
 
 struct create_job {
     struct ticket_open in; /* strings borrowed from req->json */
-    char *analysis_json;   /* made here, on the worker, before the write */
+    struct msg_analysis analysis; /* made here, on the worker, before the write */
+    char *analysis_json;
     struct ticket_opened out;
 };
 
@@ -94,12 +95,13 @@ void h_tickets_create(struct request *req)
         return;
     }
     /* Analysed here so the single writer thread only writes. */
-    struct msg_analysis a;
-    if ((e = svc_conflict_analyze(in->body, "message.body", &a, &job->analysis_json, &req->err))) {
+    if ((e = svc_conflict_analyze(in->body, "message.body", &job->analysis, &job->analysis_json,
+                                  &req->err))) {
         free(job);
         reply_err_info(req, e);
         return;
     }
+    in->analysis = &job->analysis;
     in->analysis_json = job->analysis_json;
     /* The strings borrow from req->json, which outlives the write. */
     http_write(req, create_tx, job, create_job_free);

@@ -77,15 +77,8 @@ enum terr svc_conflict_analyze(const char *text, const char *field, struct msg_a
         return terr_set(ei, e, field, "'%s' is too long to analyse", field);
     if (e)
         return terr_set(ei, e, field, "'%s' could not be analysed", field);
-    if (out_json) {
-        json_t *o = analysis_to_json(out, text, len);
-        char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
-        json_decref(o);
-        if (!s)
-            BUG("cannot encode an analysis");
-        *out_json = xstrdup(s);
-        free(s);
-    }
+    if (out_json)
+        *out_json = analysis_json_text(out, text, len);
     return TERR_OK;
 }
 
@@ -184,9 +177,10 @@ static enum level level_from(enum conflict_level l)
     return out;
 }
 
-static enum terr audit_level_change(struct store_tx *tx, const struct ticket *t, enum level from,
-                                    int from_risk, const char *reasons, int64_t at)
+enum terr svc_conflict_audit_level(struct store_tx *tx, const struct ticket *t, enum level from,
+                                   int from_risk, int64_t at)
 {
+    const char *reasons = t->risk_reasons ? t->risk_reasons : "[]";
     json_t *before = json_pack("{s:s, s:i}", "level", level_name(from), "risk", from_risk);
     json_t *reasons_v = json_loads(reasons, 0, NULL);
     json_t *after = json_pack("{s:s, s:i, s:o}", "level", level_name(t->level), "risk", t->risk,
@@ -257,8 +251,22 @@ static enum terr apply(struct store_tx *tx, struct ticket *t, const struct threa
         free(t->category);
         t->category = xstrdup(category);
     }
-    return t->level != from ? audit_level_change(tx, t, from, from_risk, t->risk_reasons, at)
-                            : TERR_OK;
+    return t->level != from ? svc_conflict_audit_level(tx, t, from, from_risk, at) : TERR_OK;
+}
+
+void svc_conflict_opening(struct ticket *t, const struct msg_analysis *a, int64_t at)
+{
+    struct thread_msg m = {.author = THREAD_CUSTOMER, .at_ms = at, .analysis = a};
+    struct thread_risk r;
+    risk_assess(&m, 1, at, &r);
+    t->risk = r.risk;
+    t->level = level_from(r.level);
+    free(t->risk_reasons);
+    t->risk_reasons = svc_risk_reasons_json(&r);
+    if (a && a->category[0] && !t->category_by_agent) {
+        free(t->category);
+        t->category = xstrdup(a->category);
+    }
 }
 
 enum terr svc_conflict_reassess(struct store_tx *tx, struct ticket *t, int64_t at,

@@ -45,6 +45,16 @@ enum terr svc_conflict_analyze(const char *text, const char *field, struct msg_a
 enum terr svc_conflict_reassess(struct store_tx *tx, struct ticket *t, int64_t at,
                                 struct thread_risk *out);
 
+/* The risk, level, reasons and category of a ticket about to be opened,
+ * whose thread is its first message, analysed as a (NULL: no analysis), at
+ * `at`; sets them on t without reading anything. */
+void svc_conflict_opening(struct ticket *t, const struct msg_analysis *a, int64_t at);
+
+/* Audits "ticket.level_changed" of t (as it is now) from level `from` and
+ * risk from_risk, at `at`, with t's risk reasons. */
+enum terr svc_conflict_audit_level(struct store_tx *tx, const struct ticket *t, enum level from,
+                                   int from_risk, int64_t at);
+
 /* Reassesses every ticket waiting on the desk (new, open) as of now, so a
  * customer's waiting time shows in the risk between messages: pages of
  * tickets are assessed in read transactions, and only the ones whose risk or

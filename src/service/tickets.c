@@ -84,14 +84,18 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
         .category = xstrdup(in->category),
     };
     char *analysis = NULL;
+    struct msg_analysis own;
+    const struct msg_analysis *a = in->analysis_json ? in->analysis : NULL;
     if (!in->analysis_json) {
-        struct msg_analysis a;
-        enum terr ae = svc_conflict_analyze(in->body, "message.body", &a, &analysis, ei);
+        enum terr ae = svc_conflict_analyze(in->body, "message.body", &own, &analysis, ei);
         if (ae) {
             ticket_release(&t);
             return ae;
         }
+        a = analysis ? &own : NULL;
     }
+    /* The thread is this one message: its risk needs no read. */
+    svc_conflict_opening(&t, a, now);
     struct customer c = {0};
     struct message m = {0};
     enum terr e = customer_for(tx, in->customer_email, in->customer_name, now, &c);
@@ -116,10 +120,8 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
         e = svc_audit(tx, who, "ticket.create", "ticket", t.id, t.id, NULL, after, now);
         free(after);
     }
-    if (!e)
-        e = svc_conflict_reassess(tx, &t, now, NULL);
-    if (!e)
-        e = store_ticket_update(tx, &t);
+    if (!e && t.level != LEVEL_CALM)
+        e = svc_conflict_audit_level(tx, &t, LEVEL_CALM, 0, now);
     free(analysis);
     if (e) {
         ticket_release(&t);

@@ -14,8 +14,9 @@ struct ticket_open {
     enum priority priority;
     const char *category; /* may be NULL; the analysis replaces it when it finds one */
     int64_t created_at;   /* 0: now */
-    /* The body's analysis (svc_conflict_analyze), made by the caller off the
-     * writer thread; NULL: analysed here, when analysis is on. */
+    /* The body's analysis (svc_conflict_analyze) and its JSON, made by the
+     * caller off the writer thread; NULL: analysed here, when analysis is on. */
+    const struct msg_analysis *analysis;
     const char *analysis_json;
 };
 

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,6 +177,56 @@ static void trigger_text_never_cuts_a_character(void **state)
     json_decref(o);
 }
 
+/* The stored text and the API tree are the same JSON, for real analyses of
+ * awkward text: quotes, backslashes, control characters, emoji, capitals. */
+static void text_and_tree_are_the_same_json(void **state)
+{
+    (void)state;
+    static const char *const msgs[] = {
+        "I will SUE you, see you in court. Where is my refund?",
+        "He said \"we'll \\cancel\\ it\" and hung up!!! \x01\t still waiting 😡😡",
+        "THIS IS RIDICULOUS, I WANT MY MONEY BACK NOW",
+        "Thanks a lot, all sorted :)",
+        "",
+        "Ты меня слышишь? I want to speak to a manager. Café crème, s'il vous plaît.",
+    };
+    char err[256];
+    struct analysis_data *d = analysis_data_load("data", getenv("TRUCE_MODELS"), err, sizeof err);
+    if (!d)
+        fail_msg("analysis_data_load: %s", err);
+    struct analyzer *an = analyzer_new(d);
+    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
+        struct msg_analysis m;
+        size_t len = strlen(msgs[i]);
+        assert_int_equal(analyze_message(an, msgs[i], len, &m), TERR_OK);
+        char *text = analysis_json_text(&m, msgs[i], len);
+        json_error_t je;
+        json_t *parsed = json_loads(text, 0, &je);
+        if (!parsed)
+            fail_msg("not JSON (%s): %s", je.text, text);
+        json_t *tree = analysis_to_json(&m, msgs[i], len);
+        if (!json_equal(parsed, tree)) {
+            char *want = json_dumps(tree, JSON_COMPACT);
+            fail_msg("message %zu:\n  text %s\n  tree %s", i, text, want);
+        }
+        json_decref(parsed);
+        json_decref(tree);
+        free(text);
+    }
+    /* Reals print as jansson prints them. */
+    struct msg_analysis m = sample();
+    m.sentiment.compound = -0.5;
+    m.sentiment.pos = 1;
+    m.sentiment.neu = 0;
+    m.sentiment.neg = 0.1234;
+    char *text = analysis_json_text(&m, MSG, sizeof MSG - 1);
+    assert_non_null(strstr(text, "\"sentiment\":{\"compound\":-0.5,\"pos\":1.0,\"neu\":0.0,"
+                                 "\"neg\":0.123}"));
+    free(text);
+    analyzer_free(an);
+    analysis_data_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +237,7 @@ int main(void)
         cmocka_unit_test(unknown_trigger_kind_is_skipped),
         cmocka_unit_test(garbage_is_invalid_and_leaves_out_alone),
         cmocka_unit_test(trigger_text_never_cuts_a_character),
+        cmocka_unit_test(text_and_tree_are_the_same_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
