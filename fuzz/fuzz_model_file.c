@@ -4,8 +4,8 @@
  * An input is one control byte and then the file's bytes, written to a
  * temporary file and loaded.  With the control byte's low bit set the
  * target first writes the right checksum over the file's last 8 bytes, so
- * the fuzzer gets past the checksum into the header and label checks (the
- * checksum function below mirrors model_file.c's); clear, the bytes go as
+ * the fuzzer gets past the checksum into the header and label checks;
+ * clear, the bytes go as
  * they are, and a flipped byte must be refused.
  *
  * Invariants: model_load refuses with a reason or loads; a loaded model has
@@ -45,24 +45,6 @@ static void init(void)
     tokens_stem(&toks, st);
     negation_mark(&toks);
     stemmer_free(st);
-}
-
-/* model_file.c's checksum(): FNV-1a-64 over little-endian words. */
-static uint64_t checksum(const unsigned char *p, size_t n)
-{
-    const uint64_t prime = 0x100000001b3ULL;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * prime;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++)
-        h = (h ^ p[i]) * prime;
-    h ^= n;
-    return h ^ (h >> 32);
 }
 
 /* True when the model's numbers are finite and within the loader's bound,
@@ -118,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT(file != NULL);
     memcpy(file, data, size);
     if (fix_sum && size >= 8) {
-        uint64_t sum = checksum(file, size - 8);
+        uint64_t sum = model_file_checksum(file, size - 8);
         memcpy(file + size - 8, &sum, 8);
     }
     FILE *f = fopen(path, "wb");

@@ -16,7 +16,7 @@
  *   64      labels_len   labels, each NUL-terminated, zero-padded
  *   then    bias float32[n_labels], zero-padded to a multiple of 64 bytes
  *   then    weights float32[2^log2_buckets][n_labels], at a 64-byte offset
- *   end-8   8     checksum of every byte before it (see checksum())
+ *   end-8   8     checksum of every byte before it (model_file_checksum())
  *
  * Everything the loader reads is checked before it is trusted: the size is
  * recomputed from the header and must equal the file's, and the checksum
@@ -46,7 +46,7 @@
  * multiply so high bits feed back into low ones.  Each step is a bijection
  * of the state for a given word, so any change to one word changes the
  * result.  About 5 bytes per cycle: a 16 MB model checks in a few ms. */
-static uint64_t checksum(const unsigned char *p, size_t n)
+uint64_t model_file_checksum(const unsigned char *p, size_t n)
 {
     const uint64_t prime = 0x100000001b3ULL;
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -139,7 +139,7 @@ enum terr model_save(const struct model *m, const char *path, char *err, size_t 
     }
     memcpy(p + lo.bias_off, m->bias, m->n_labels * sizeof(float));
     memcpy(p + lo.w_off, m->w, lo.sum_off - lo.w_off);
-    uint64_t sum = checksum(p, lo.sum_off);
+    uint64_t sum = model_file_checksum(p, lo.sum_off);
     memcpy(p + lo.sum_off, &sum, 8);
 
     /* Written beside the target and renamed, so a reader never maps half a file. */
@@ -204,7 +204,7 @@ static const char *parse(const unsigned char *p, size_t n, struct model *m)
         return "truncated truce model";
     if (n > lo.size)
         return "truce model with trailing bytes";
-    if (checksum(p, lo.sum_off) != get64(p + lo.sum_off))
+    if (model_file_checksum(p, lo.sum_off) != get64(p + lo.sum_off))
         return "corrupt truce model (checksum mismatch)";
 
     /* The weights: finite and bounded, so no sum over a message's features

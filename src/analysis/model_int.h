@@ -31,4 +31,8 @@ static inline size_t model_n_buckets(const struct model *m)
     return (size_t)1 << m->cfg.log2_buckets;
 }
 
+/* The checksum a model file ends with, over its bytes p[0..n) before it
+ * (model_file.c; the fuzz target uses it to forge valid files). */
+uint64_t model_file_checksum(const unsigned char *p, size_t n);
+
 #endif
