@@ -191,7 +191,9 @@ static void text_and_tree_are_the_same_json(void **state)
         "Ты меня слышишь? I want to speak to a manager. Café crème, s'il vous plaît.",
     };
     char err[256];
-    struct analysis_data *d = analysis_data_load("data", getenv("TRUCE_MODELS"), err, sizeof err);
+    const char *models = getenv("TRUCE_MODELS");
+    struct analysis_data *d =
+        analysis_data_load("data", models && *models ? models : NULL, err, sizeof err);
     if (!d)
         fail_msg("analysis_data_load: %s", err);
     struct analyzer *an = analyzer_new(d);
