@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "analysis/analysis.h"
+#include "models_fixture.h"
 #include "text/tokenize.h"
 
 struct fixture {
@@ -210,15 +211,7 @@ static void without_models_there_is_no_category(void **state)
 static void with_models_a_category_and_its_cause(void **state)
 {
     (void)state;
-    const char *models = getenv("TRUCE_MODELS");
-    if (!models || !*models) {
-        print_message("TRUCE_MODELS is not set (make test sets it): skipped\n");
-        skip();
-    }
-    char err[256];
-    struct analysis_data *d = analysis_data_load("data", models, err, sizeof err);
-    if (!d)
-        fail_msg("analysis_data_load: %s", err);
+    struct analysis_data *d = load_with_models();
     struct analyzer *a = analyzer_new(d);
     const char *t = "I was charged twice for my subscription this month and want the money back.";
     struct msg_analysis m;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "analysis/analysis.h"
+#include "models_fixture.h"
 #include "analysis/triggers.h"
 #include "text/stem.h"
 #include "text/tokenize.h"
@@ -339,15 +340,7 @@ static int level_rank(const char *name)
 static void levels_match_golden_cases(void **state)
 {
     (void)state;
-    const char *models = getenv("TRUCE_MODELS");
-    if (!models || !*models) {
-        print_message("TRUCE_MODELS is not set (make test sets it): level check skipped\n");
-        skip();
-    }
-    char err[256];
-    struct analysis_data *d = analysis_data_load("data", models, err, sizeof err);
-    if (!d)
-        fail_msg("analysis_data_load: %s", err);
+    struct analysis_data *d = load_with_models();
     struct analyzer *a = analyzer_new(d);
     struct golden g;
     golden_load(&g);
