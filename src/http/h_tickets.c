@@ -255,7 +255,7 @@ void h_ticket_get(struct request *req)
         reply_err_info(req, e);
         return;
     }
-    text = json_dumps(o.body, JSON_COMPACT | JSON_REAL_PRECISION(HTTP_REAL_PRECISION));
+    text = render_dump(o.body);
     json_decref(o.body);
     if (!text)
         BUG("cannot encode ticket %lld", (long long)o.id);

@@ -7,6 +7,14 @@
 #include "../domain/model.h"
 #include "../store/store.h"
 
+/* A placeholder for JSON text the desk stored itself (a message's analysis):
+ * render_dump() prints the text in its place.  NULL, or text that is not a
+ * JSON object, gives null.  Returns a new reference. */
+json_t *render_stored_json(const char *text);
+/* The reply's text: json_dumps of o with the stored texts spliced in.  Call
+ * on the thread that rendered o.  Caller frees; NULL if o cannot be encoded. */
+char *render_dump(const json_t *o);
+
 /* Each returns a new reference. */
 json_t *render_time(int64_t ms); /* RFC 3339 string, or null for 0 */
 json_t *render_agent(const struct agent *a);

@@ -23,6 +23,7 @@
 #include "../util/timeutil.h"
 #include "../util/utf8.h"
 #include "json_in.h"
+#include "render.h"
 
 struct store *req_store(struct request *req)
 {
@@ -58,8 +59,7 @@ void reply_raw(struct request *req, int status, char *body)
 
 void reply_json(struct request *req, int status, json_t *body)
 {
-    char *text =
-        body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(HTTP_REAL_PRECISION)) : NULL;
+    char *text = body ? render_dump(body) : NULL;
     json_decref(body);
     if (!text) {
         /* Only text that is not UTF-8 gets here; the client still gets an answer. */
@@ -68,7 +68,7 @@ void reply_json(struct request *req, int status, json_t *body)
         text = xstrdup(
             "{\"error\":{\"code\":\"internal\",\"message\":\"the reply could not be encoded\"}}");
     }
-    /* json_dumps allocates with malloc, which libmicrohttpd frees. */
+    /* render_dump allocates with malloc, which libmicrohttpd frees. */
     set_reply(req, status, text);
 }
 
