@@ -85,18 +85,22 @@ json_t *render_customer(const struct customer *c)
  * index of its text.  No other string of a reply can hold U+0000: every text
  * the API takes is refused with a NUL (utf8_valid), stored texts are C
  * strings, and json_loads refuses "\u0000".  The texts are copied into a
- * list of this thread's, emptied by each render_dump(). */
+ * list of this thread's, freed by each render_dump(): every request ends in
+ * one (reply_json), errors included. */
 
 static _Thread_local struct {
     char **v;
     size_t n, cap;
 } stored;
 
+/* Frees the texts and the list itself, so a thread that ends holds nothing. */
 static void stored_clear(void)
 {
     for (size_t i = 0; i < stored.n; i++)
         free(stored.v[i]);
-    stored.n = 0;
+    free(stored.v);
+    stored.v = NULL;
+    stored.n = stored.cap = 0;
 }
 
 json_t *render_stored_json(const char *text)
