@@ -78,6 +78,12 @@ static bool analyze_one(const char *source, size_t line, const char *text, size_
         line_error(source, line, TERR_INVALID, msg);
         return false;
     }
+    if (len > TOKENIZE_MAX_BYTES) {
+        snprintf(msg, sizeof(msg), "%s is too long to analyse (over %u bytes)", field,
+                 TOKENIZE_MAX_BYTES);
+        line_error(source, line, TERR_TOO_LARGE, msg);
+        return false;
+    }
     struct msg_analysis a;
     struct terr_info ei = {0};
     enum terr e = svc_conflict_analyze(text, field, &a, NULL, &ei);
