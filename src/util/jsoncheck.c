@@ -23,6 +23,41 @@ static bool is_hex(char ch)
     return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
 }
 
+/* The 4 hex digits at c->p as a number, or -1 when they are not there. */
+static long hex4(const struct cur *c)
+{
+    if (c->end - c->p < 4)
+        return -1;
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char ch = c->p[i];
+        if (!is_hex(ch))
+            return -1;
+        v = v * 16 + (ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/* After "\u": a code unit other than U+0000, and a surrogate only as a
+ * high-low pair (as jansson and most parsers require). */
+static bool unicode_escape(struct cur *c)
+{
+    long u = hex4(c);
+    if (u <= 0 || (u >= 0xDC00 && u <= 0xDFFF))
+        return false;
+    c->p += 4;
+    if (u < 0xD800 || u > 0xDBFF)
+        return true;
+    if (c->end - c->p < 2 || c->p[0] != '\\' || c->p[1] != 'u')
+        return false;
+    c->p += 2;
+    long lo = hex4(c);
+    if (lo < 0xDC00 || lo > 0xDFFF)
+        return false;
+    c->p += 4;
+    return true;
+}
+
 static bool string(struct cur *c)
 {
     c->p++; /* the opening quote */
@@ -38,10 +73,8 @@ static bool string(struct cur *c)
             return false;
         char e = *c->p++;
         if (e == 'u') {
-            if (c->end - c->p < 4 || !is_hex(c->p[0]) || !is_hex(c->p[1]) || !is_hex(c->p[2]) ||
-                !is_hex(c->p[3]) || memcmp(c->p, "0000", 4) == 0)
+            if (!unicode_escape(c))
                 return false;
-            c->p += 4;
         } else if (!strchr("\"\\/bfnrt", e) || e == '\0') {
             return false;
         }

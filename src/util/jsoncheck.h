@@ -13,7 +13,8 @@
 #define JSONCHECK_MAX_DEPTH 32
 
 /* True when s[0..n) is exactly one JSON object, well-formed UTF-8 without
- * NUL and without the escape \u0000.  Can't fail; allocates nothing. */
+ * NUL, without the escape \u0000 and with \u surrogates only in pairs.
+ * Can't fail; allocates nothing. */
 bool json_object_valid(const char *s, size_t n);
 
 #endif

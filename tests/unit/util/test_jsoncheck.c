@@ -21,6 +21,7 @@ static void objects_jansson_writes_are_valid(void **state)
     (void)state;
     assert_true(valid("{}"));
     assert_true(valid(" { \"a\" : [1, -2.5e+3, 0, true, false, null, {\"b\": \"\\u00e9\\n\"}] } "));
+    assert_true(valid("{\"e\":\"\\uD83D\\uDE21\"}")); /* a surrogate pair */
     assert_true(valid("{\"score\":48,\"t\":\"caf\xc3\xa9 \\\"q\\\" \\\\\"}"));
     json_t *o = json_pack("{s:i, s:f, s:s, s:[s, b, n]}", "a", 1, "b", 0.125, "c", "x\"y\\z\t",
                           "d", "\xe2\x82\xac", 1);
@@ -37,7 +38,9 @@ static void broken_or_other_json_is_refused(void **state)
                          "{\"a\":1 \"b\":2}", "{a:1}", "{\"a\":01}", "{\"a\":1.}",
                          "{\"a\":-}", "{\"a\":tru}", "{\"a\":\"x}", "{\"a\":\"\\x\"}",
                          "{\"a\":\"\\u12\"}", "{\"a\":\"\\u0000\"}", "{\"a\":\"\t\"}",
-                         "{} {}", "{}x", "{\"a\":\xff}", "{\"a\":1e}", "{\"a\":[1,2}"};
+                         "{} {}", "{}x", "{\"a\":\xff}", "{\"a\":1e}", "{\"a\":[1,2}",
+                         "{\"a\":\"\\uDDDD\"}", "{\"a\":\"\\uD83D\"}",
+                         "{\"a\":\"\\uD83Dx\"}", "{\"a\":\"\\uD83D\\u0041\"}"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (valid(bad[i]))
             fail_msg("accepted: %s", bad[i]);
