@@ -131,7 +131,7 @@ json_t *analysis_to_json(const struct msg_analysis *m, const char *text, size_t 
  * the desk stores on each message).  Caller frees.  Can't fail. */
 char *analysis_json_text(const struct msg_analysis *m, const char *text, size_t len);
 
-/* Reads back a stored analysis_to_json() text (json, NUL-terminated) into
+/* Reads back a stored analysis_json_text() (json, NUL-terminated) into
  * out: sentiment, emotions, triggers (kinds, offsets, confidence), category,
  * cause, question, score, level and reasons.  Missing fields (rows written
  * by older versions) read as zero/none and unknown trigger kinds are

@@ -35,20 +35,6 @@ static double r3(double x)
     return isfinite(x) ? round(x * 1000) / 1000 : 0;
 }
 
-/* Text that came from a person or from data files, safe for json_string. */
-static json_t *text_json(const char *s, size_t n)
-{
-    if (utf8_valid(s, n))
-        return json_stringn(s, n);
-    char *copy = xstrndup(s, n); /* stops at a NUL, which utf8_valid refused */
-    char *clean = xmalloc(n + 1);
-    utf8_sanitize(copy, clean, n + 1);
-    json_t *v = json_string(clean);
-    free(copy);
-    free(clean);
-    return v ? v : json_string("");
-}
-
 /* The longest prefix of s[0..n) of at most max bytes that ends on a character. */
 static size_t cut_at_char(const char *s, size_t n, size_t max)
 {
@@ -60,57 +46,12 @@ static size_t cut_at_char(const char *s, size_t n, size_t max)
     return k;
 }
 
-static json_t *trigger_json(const struct trigger *t, const char *text, size_t len)
-{
-    json_t *span;
-    if (text && t->start <= t->end && t->end <= len) {
-        const char *s = text + t->start;
-        span = text_json(s, cut_at_char(s, t->end - t->start, TRIGGER_TEXT_MAX));
-    } else {
-        span = json_string("");
-    }
-    return json_pack("{s:s, s:I, s:I, s:o, s:f}", "kind", trigger_kind_name(t->kind), "start",
-                     (json_int_t)t->start, "end", (json_int_t)t->end, "text", span, "confidence",
-                     r3(t->confidence));
-}
-
-json_t *analysis_to_json(const struct msg_analysis *m, const char *text, size_t len)
-{
-    json_t *emotions = json_object();
-    for (int e = 0; e < N_EMOTIONS; e++)
-        json_object_set_new(emotions, emotion_name((enum emotion)e), json_real(r3(m->emotions[e])));
-    json_t *triggers = json_array();
-    for (size_t i = 0; i < m->n_triggers && i < ANALYSIS_MAX_TRIGGERS; i++)
-        json_array_append_new(triggers, trigger_json(&m->triggers[i], text, len));
-    json_t *reasons = json_array();
-    for (size_t i = 0; i < m->n_reasons && i < ANALYSIS_MAX_REASONS; i++) {
-        const struct reason *r = &m->reasons[i];
-        json_array_append_new(reasons,
-                              json_pack("{s:o, s:i}", "text",
-                                        text_json(r->text, strnlen(r->text, sizeof r->text)),
-                                        "weight", r->weight));
-    }
-    size_t cat_len = strnlen(m->category, sizeof m->category);
-    const char *cause = cause_name(m->cause);
-    json_t *o = json_pack(
-        "{s:i, s:s, s:{s:f, s:f, s:f, s:f}, s:o, s:o, s:o, s:f, s:o, s:b, s:o}", "score",
-        m->score, "level", conflict_level_name(m->level), "sentiment", "compound",
-        r3(m->sentiment.compound), "pos", r3(m->sentiment.pos), "neu", r3(m->sentiment.neu), "neg",
-        r3(m->sentiment.neg), "emotions", emotions, "triggers", triggers, "category",
-        cat_len ? text_json(m->category, cat_len) : json_null(), "category_confidence",
-        r3(m->category_confidence), "cause", cause ? json_string(cause) : json_null(), "question",
-        m->question != 0, "reasons", reasons);
-    if (!o)
-        BUG("cannot render an analysis");
-    return o;
-}
-
-/* ---- the same, written directly ------------------------------------------
+/* ---- writing ---------------------------------------------------------------
  *
  * The server stores an analysis with every customer message; building a
- * jansson tree and printing its reals costs more than the analysis itself,
- * so the stored text is written here, byte for byte the shape above (the
- * tests check that both parse to equal JSON). */
+ * jansson tree and printing its reals cost more than the analysis itself, so
+ * the text is written directly, and the tree (for replies that add to it) is
+ * read back from that one text: one writer, one shape. */
 
 static void put_string(struct buf *b, const char *s, size_t n)
 {
@@ -214,6 +155,16 @@ char *analysis_json_text(const struct msg_analysis *m, const char *text, size_t 
     }
     buf_adds(&b, "]}");
     return buf_detach(&b, NULL);
+}
+
+json_t *analysis_to_json(const struct msg_analysis *m, const char *text, size_t len)
+{
+    char *t = analysis_json_text(m, text, len);
+    json_t *o = json_loads(t, 0, NULL);
+    if (!o)
+        BUG("an analysis that is not JSON: %s", t);
+    free(t);
+    return o;
 }
 
 /* ---- reading back ---- */
