@@ -49,18 +49,15 @@ struct golden {
     unsigned errors; /* format errors, printed as found */
 };
 
-#define X(e, s) s,
-static const char *const kinds[] = {TRIGGER_KINDS(X)};
-#undef X
-
+/* The kind named by s[0..n) (not NUL-terminated in the case file). */
 static bool kind_of(const char *s, size_t n, enum trigger_kind *out)
 {
-    for (int k = 0; k < N_TRIGGER_KINDS; k++)
-        if (strlen(kinds[k]) == n && !memcmp(kinds[k], s, n)) {
-            *out = (enum trigger_kind)k;
-            return true;
-        }
-    return false;
+    char name[32];
+    if (n >= sizeof name)
+        return false;
+    memcpy(name, s, n);
+    name[n] = '\0';
+    return trigger_kind_parse(name, out);
 }
 
 static void bad(struct golden *g, const char *file, unsigned line, const char *what)
@@ -221,7 +218,7 @@ static void golden_set_is_complete(void **state)
     }
     for (int k = 0; k < N_TRIGGER_KINDS; k++)
         if (!seen[k])
-            fprintf(stderr, "no golden case has a %s trigger\n", kinds[k]), g.errors++;
+            fprintf(stderr, "no golden case has a %s trigger\n", trigger_kind_name((enum trigger_kind)k)), g.errors++;
     unsigned errors = g.errors;
     size_t n = g.n;
     golden_free(&g);
@@ -266,7 +263,7 @@ static int teardown(void **state)
 static void print_trigger(const char *file, unsigned line, const char *what,
                           enum trigger_kind kind, const char *s, size_t n)
 {
-    fprintf(stderr, "%s/%s:%u: %s %s \"%.*s\"\n", GOLDEN_DIR, file, line, what, kinds[kind],
+    fprintf(stderr, "%s/%s:%u: %s %s \"%.*s\"\n", GOLDEN_DIR, file, line, what, trigger_kind_name(kind),
             (int)n, s);
 }
 
