@@ -1,0 +1,72 @@
+/*
+ * The insides of the coach, shared by coach.c (orchestration, JSON),
+ * coach_data.c (loading data/coach/) and coach_rules.c (the checks).
+ */
+#ifndef TRUCE_COACH_INT_H
+#define TRUCE_COACH_INT_H
+
+#include "analysis/analysis_int.h"
+#include "analysis/coach.h"
+#include "analysis/playbook.h"
+#include "analysis/politeness.h"
+#include "text/phrase.h"
+#include "text/tokenize.h"
+
+struct coach_rules; /* coach_data.c */
+
+struct coach_data {
+    const struct analysis_data *analysis;
+    struct coach_rules *rules;
+    struct playbooks *playbooks;
+    struct politeness_model *politeness; /* NULL: none loaded */
+};
+
+/* What the coach knows of the thread, read once per review. */
+struct coach_context {
+    const struct coach_thread *thread; /* NULL: no context */
+    const char *customer_name;         /* NULL when unknown */
+    int first_reply;
+    int has_customer;             /* a customer message precedes the draft */
+    struct msg_analysis latest;   /* the latest customer message (zero without) */
+    struct msg_analysis strongest; /* the most heated customer message since the last reply */
+    double emotion_peak[N_EMOTIONS];
+    unsigned triggers; /* bit per trigger kind since the last agent reply */
+    unsigned all_triggers; /* bit per trigger kind in the whole thread */
+    int company_fault;     /* the customer reports something the company got wrong */
+    int customer_questions; /* questions since the last agent reply */
+    int need_unclear;       /* the customer's need is not clear yet */
+    int facts;              /* the customer gives ids, numbers, dates */
+    /* Content words (stems) of the customer's messages since the last
+     * agent reply, for paraphrase checks: offsets into stems_text. */
+    char *stems_text;
+    size_t stems_len, stems_cap;
+    uint32_t *stem_off;
+    size_t n_stems, stems_alloc;
+};
+
+struct coach {
+    const struct coach_data *d;
+    struct analyzer *analyzer;
+    struct tokens draft; /* the draft's tokens, stemmed, negation marked */
+    struct stemmer *stemmer;
+    struct coach_context ctx;
+    struct phrase_hit *hits;
+    size_t hits_cap;
+};
+
+struct coach_rules *coach_rules_load(const char *dir, struct stemmer *s, char *err,
+                                     size_t errlen);
+void coach_rules_free(struct coach_rules *r);
+
+/* Notes what a customer message since the last agent reply tells the rules
+ * (the company's fault, an unclear need) in c->ctx; t holds its tokens. */
+void coach_rules_read_customer(struct coach *c, const char *text, size_t len,
+                               const struct tokens *t);
+
+/* Runs every rule on the tokenized draft; fills out->findings. */
+void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coach_review *out);
+
+/* Flesch reading ease and counts of the tokenized draft. */
+void coach_readability(const struct tokens *t, size_t *words, size_t *sentences, double *ease);
+
+#endif
