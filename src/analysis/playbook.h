@@ -24,6 +24,8 @@
 struct playbook;  /* one file */
 struct playbooks; /* all of them */
 
+/* Chosen from the situation's emotions, questions and facts; the thresholds
+ * are in playbook.c and data/playbooks/README.md. */
 enum playbook_style {
     PLAYBOOK_STANDARD,
     PLAYBOOK_EMPATHETIC, /* distraught: more acknowledgement, slower pace */
