@@ -28,7 +28,7 @@
 #include "util/alloc.h"
 
 #define PLAYBOOK_ITEMS_MAX 16 /* per section: a playbook is a checklist, not a manual */
-#define N_LEVELS 3            /* tense, heated, hostile; calm has none */
+#define N_LEVELS           3  /* tense, heated, hostile; calm has none */
 
 /*
  * Style thresholds, on the customer's latest emotions (0..1).  Distraught:
@@ -38,24 +38,31 @@
  * question about a refund date wants the date, not sympathy.  Distraught
  * wins over wanting facts.
  */
-#define DISTRESS_MIN 0.5  /* disappointment or anxiety at least this: distraught */
-#define ANGER_HIGH 0.5    /* anger at least this ... */
-#define ANGER_HURT 0.3    /* ... with disappointment at least this: distraught */
+#define DISTRESS_MIN   0.5 /* disappointment or anxiety at least this: distraught */
+#define ANGER_HIGH     0.5 /* anger at least this ... */
+#define ANGER_HURT     0.3 /* ... with disappointment at least this: distraught */
 #define FACTS_CALM_MAX 0.4 /* wants facts only when every negative emotion is below this */
 
-enum section { SEC_STEPS, SEC_EMPATHETIC, SEC_DIRECT, SEC_AVOID, SEC_PHRASINGS, SEC_INVOLVE,
-               N_SECTIONS };
-static const char *const section_names[N_SECTIONS] = {"steps",  "empathetic", "direct",
-                                                      "avoid",  "phrasings",  "involve"};
+enum section {
+    SEC_STEPS,
+    SEC_EMPATHETIC,
+    SEC_DIRECT,
+    SEC_AVOID,
+    SEC_PHRASINGS,
+    SEC_INVOLVE,
+    N_SECTIONS
+};
+static const char *const section_names[N_SECTIONS] = {"steps", "empathetic", "direct",
+                                                      "avoid", "phrasings",  "involve"};
 static const bool section_required[N_SECTIONS] = {true, false, false, true, true, true};
 
 enum step_kind { STEP_FIRST, STEP_ACK, STEP_ACT, STEP_TONE, N_STEP_KINDS };
 static const char *const step_tags[N_STEP_KINDS] = {"first", "ack", "act", "tone"};
 
 struct playbook {
-    char file[64];   /* "hostile.txt" */
-    int trigger;     /* its trigger kind, or -1 for a level's playbook */
-    char *title;     /* owned */
+    char file[64]; /* "hostile.txt" */
+    int trigger;   /* its trigger kind, or -1 for a level's playbook */
+    char *title;   /* owned */
     char *items[N_SECTIONS][PLAYBOOK_ITEMS_MAX]; /* owned; steps without their tag */
     size_t n[N_SECTIONS];
     enum step_kind kinds[PLAYBOOK_ITEMS_MAX]; /* of items[SEC_STEPS] */
@@ -110,8 +117,9 @@ static bool parse_header(struct datafile *df, char *line, enum section *out)
             *out = (enum section)i;
             return true;
         }
-    return datafile_fail(df, "unknown section '[%s]' (known: [steps], [empathetic], [direct], "
-                             "[avoid], [phrasings], [involve])",
+    return datafile_fail(df,
+                         "unknown section '[%s]' (known: [steps], [empathetic], [direct], "
+                         "[avoid], [phrasings], [involve])",
                          line + 1);
 }
 
@@ -149,8 +157,8 @@ static bool close_section(struct datafile *df, const struct playbook *pb, int se
 
 /* Reads dir/file into pb (zeroed by the caller).  False with "path:line:
  * why" in err; whatever was read stays in pb for playbooks_free(). */
-static bool load_one(struct playbook *pb, const char *dir, const char *file, int trigger,
-                     char *err, size_t errlen)
+static bool load_one(struct playbook *pb, const char *dir, const char *file, int trigger, char *err,
+                     size_t errlen)
 {
     snprintf(pb->file, sizeof pb->file, "%s", file);
     pb->trigger = trigger;
@@ -208,8 +216,9 @@ static bool load_one(struct playbook *pb, const char *dir, const char *file, int
         for (size_t i = 0; i < pb->n[SEC_STEPS]; i++)
             concrete |= pb->kinds[i] == STEP_ACT || pb->kinds[i] == STEP_FIRST;
         if (!concrete)
-            ok = datafile_fail(&df, "%s", "no 'act:' or 'first:' step: the direct style would "
-                                          "have nothing concrete to show");
+            ok = datafile_fail(&df, "%s",
+                               "no 'act:' or 'first:' step: the direct style would "
+                               "have nothing concrete to show");
     }
     datafile_close(&df);
     return ok;

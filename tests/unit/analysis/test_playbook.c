@@ -16,9 +16,16 @@
 #include "analysis/playbook.h"
 
 static const char *const all_files[] = {
-    "tense",           "heated",   "hostile",           "legal_threat",
-    "churn_threat",    "public_threat", "escalation_request", "repeat_contact",
-    "abuse",           "safety",
+    "tense",
+    "heated",
+    "hostile",
+    "legal_threat",
+    "churn_threat",
+    "public_threat",
+    "escalation_request",
+    "repeat_contact",
+    "abuse",
+    "safety",
 };
 #define N_FILES (sizeof all_files / sizeof all_files[0])
 
@@ -140,10 +147,10 @@ static size_t count_of(const json_t *j, const char *key, const char *text)
     return n;
 }
 
-#define ASSERT_LIST(j, key, ...)                                                               \
-    do {                                                                                       \
-        static const char *const want_[] = {__VA_ARGS__};                                      \
-        assert_list(j, key, want_, sizeof want_ / sizeof want_[0]);                            \
+#define ASSERT_LIST(j, key, ...)                                                                   \
+    do {                                                                                           \
+        static const char *const want_[] = {__VA_ARGS__};                                          \
+        assert_list(j, key, want_, sizeof want_ / sizeof want_[0]);                                \
     } while (0)
 
 static int load_shipped(void **state)
@@ -235,9 +242,9 @@ static void calm_without_triggers_picks_nothing(void **state)
 {
     const struct playbooks *p = *state;
     /* Shouting, profanity and urgency have no playbook of their own. */
-    struct playbook_situation s = {
-        .level = CONFLICT_CALM,
-        .triggers = BIT(TRIG_SHOUTING) | BIT(TRIG_PROFANITY) | BIT(TRIG_URGENCY)};
+    struct playbook_situation s = {.level = CONFLICT_CALM,
+                                   .triggers = BIT(TRIG_SHOUTING) | BIT(TRIG_PROFANITY) |
+                                               BIT(TRIG_URGENCY)};
     struct playbook_choice c;
     playbook_choose(p, &s, &c);
     assert_int_equal(c.n, 0);
@@ -292,8 +299,7 @@ static void merged_lists_hold_each_item_once(void **state)
         for (size_t k = 0; k < 4; k++) {
             const json_t *a = json_object_get(j, keys[k]);
             for (size_t x = 0; x < json_array_size(a); x++)
-                assert_int_equal(
-                    count_of(j, keys[k], json_string_value(json_array_get(a, x))), 1);
+                assert_int_equal(count_of(j, keys[k], json_string_value(json_array_get(a, x))), 1);
         }
         json_decref(j);
     }
@@ -340,9 +346,9 @@ static void other_customers_get_the_standard_style(void **state)
     double annoyed[N_EMOTIONS] = {[EMO_ANNOYANCE] = 0.5};
     double flat[N_EMOTIONS] = {0};
     assert_int_equal(style_for(p, angry, 0, 0), PLAYBOOK_STANDARD);
-    assert_int_equal(style_for(p, angry, 1, 1), PLAYBOOK_STANDARD);   /* too angry for facts only */
+    assert_int_equal(style_for(p, angry, 1, 1), PLAYBOOK_STANDARD); /* too angry for facts only */
     assert_int_equal(style_for(p, annoyed, 2, 0), PLAYBOOK_STANDARD);
-    assert_int_equal(style_for(p, flat, 0, 0), PLAYBOOK_STANDARD);    /* nothing asked */
+    assert_int_equal(style_for(p, flat, 0, 0), PLAYBOOK_STANDARD); /* nothing asked */
 }
 
 /* ---- personalisation, on the fixture ---- */
@@ -375,8 +381,8 @@ static void styles_reorder_and_trim_the_steps(void **state)
 
     /* Wants facts: the direct extras, then only the concrete steps. */
     j = view(p, CONFLICT_TENSE, legal, PLAYBOOK_DIRECT);
-    ASSERT_LIST(j, "steps", "tense direct 1", "legal_threat direct 1", "tense act 1",
-                "tense act 2", "legal_threat act 1", "legal_threat act 2");
+    ASSERT_LIST(j, "steps", "tense direct 1", "legal_threat direct 1", "tense act 1", "tense act 2",
+                "legal_threat act 1", "legal_threat act 2");
     assert_string_equal(json_string_value(json_object_get(j, "style")), "direct");
     /* The other lists do not depend on the style, and shared items show once. */
     ASSERT_LIST(j, "avoid", "tense avoid 1", "shared avoid", "legal_threat avoid 1");
@@ -461,8 +467,9 @@ static void an_empty_required_section_is_an_error(void **state)
                              err, sizeof err));
     assert_non_null(strstr(err, "safety.txt:4: section [avoid] is empty"));
     /* Empty at the end of the file. */
-    assert_false(load_broken("tense", "title: t\n[steps]\nact: a\n[avoid]\na\n[phrasings]\np\n"
-                                      "[involve]\n",
+    assert_false(load_broken("tense",
+                             "title: t\n[steps]\nact: a\n[avoid]\na\n[phrasings]\np\n"
+                             "[involve]\n",
                              err, sizeof err));
     assert_non_null(strstr(err, "tense.txt:8: section [involve] is empty"));
     /* Missing altogether. */
