@@ -164,6 +164,8 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
     memset(&x->strongest, 0, sizeof x->strongest);
     memset(x->emotion_peak, 0, sizeof x->emotion_peak);
     x->triggers = x->all_triggers = 0;
+    x->thread_level = CONFLICT_CALM;
+    x->thread_compound = 0;
     x->company_fault = x->customer_questions = x->need_unclear = x->facts = 0;
     x->n_stems = x->stems_len = 0;
     if (!thread)
@@ -195,6 +197,10 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
         }
         for (size_t k = 0; k < a->n_triggers; k++)
             x->all_triggers |= 1u << a->triggers[k].kind;
+        if (a->level > x->thread_level)
+            x->thread_level = a->level;
+        if (a->sentiment.compound < x->thread_compound)
+            x->thread_compound = a->sentiment.compound;
         if (i < since)
             continue;
         x->has_customer = 1;

@@ -32,6 +32,8 @@ struct coach_context {
     double emotion_peak[N_EMOTIONS];
     unsigned triggers; /* bit per trigger kind since the last agent reply */
     unsigned all_triggers; /* bit per trigger kind in the whole thread */
+    enum conflict_level thread_level; /* the most heated customer message of the thread */
+    double thread_compound;           /* the most negative sentiment of the thread */
     int company_fault;     /* the customer reports something the company got wrong */
     int customer_questions; /* questions since the last agent reply */
     int need_unclear;       /* the customer's need is not clear yet */

@@ -32,6 +32,7 @@
 
 #include "analysis/coach_int.h"
 #include "analysis/datafile.h"
+#include "analysis/lexicon.h"
 #include "text/stem.h"
 #include "util/alloc.h"
 
@@ -499,7 +500,7 @@ void coach_rules_read_customer(struct coach *c, const char *text, size_t len,
     /* Unclear when the message says little or only that something is wrong;
      * a later, clearer message of the same turn settles it. */
     x->need_unclear = !facts && ((double)content <= r->set.vague_need_max_words ||
-                                 (has(&m, L_VAGUE_NEED) && content <= 8));
+                                 (has(&m, L_VAGUE_NEED) && content <= 5));
 }
 
 /* --- findings ------------------------------------------------------------ */
@@ -615,33 +616,50 @@ static void shouting(const struct coach_rules *r, const struct tokens *t,
     }
 }
 
-/* Capitalised letter strings nobody outside the company knows: acronyms not
- * in acronyms.txt and not explained in brackets right after. */
-static void acronyms(const struct coach_rules *r, const char *draft, const struct tokens *t,
-                     const struct matches *m, struct coach_review *out)
+/* Capitals outside a shouted run.  An everyday word in capitals ("VERY",
+ * "NOT", "PLEASE": a stopword or a lexicon word) is emphasis, and two of
+ * them read as a raised voice.  Any other short string of capitals is an
+ * acronym the customer may not know, unless acronyms.txt lists it, the
+ * jargon list already has it, or brackets explain it. */
+static void capitals(const struct coach_rules *r, const struct lexicon *lx, const char *draft,
+                     const struct tokens *t, const struct matches *m, struct coach_review *out)
 {
+    size_t emphasis = 0;
+    uint32_t first_start = 0, first_end = 0;
     for (size_t i = 0; i < t->n; i++) {
         const struct token *k = &t->v[i];
         size_t n = k->end - k->start;
-        if (k->kind != TOK_WORD || !(k->flags & TOK_ALLCAPS) || n < 2 || n > 5 ||
+        if (k->kind != TOK_WORD || !(k->flags & TOK_ALLCAPS) || n < 2 ||
             is_acronym(r, tok_norm(t, i)))
             continue;
         if ((i > 0 && (t->v[i - 1].flags & TOK_ALLCAPS)) ||
             (i + 1 < t->n && (t->v[i + 1].flags & TOK_ALLCAPS)))
-            continue; /* part of a shouted run, not an acronym */
-        if (i + 1 < t->n && draft[t->v[i + 1].start] == '(')
+            continue; /* part of a shouted run: shouting() has it */
+        double val;
+        if (is_stopword(r, tok_stem(t, i)) || (lx && lexicon_get(lx, tok_norm(t, i), k->norm_len, &val))) {
+            if (!emphasis++) {
+                first_start = k->start;
+                first_end = k->end;
+            }
             continue;
-        if (i > 0 && draft[t->v[i - 1].start] == '(')
+        }
+        if (n > 5)
+            continue;
+        if ((i + 1 < t->n && draft[t->v[i + 1].start] == '(') ||
+            (i > 0 && draft[t->v[i - 1].start] == '('))
             continue;
         bool listed = false;
         for (size_t j = 0; j < m->n && !listed; j++)
             listed = r->entries[m->v[j].entry].list == L_JARGON && m->v[j].first <= i &&
                      i <= m->v[j].last;
-        if (listed)
-            continue;
-        add(out, COACH_JARGON, COACH_INFO, k->start, k->end,
-            "An acronym the customer may not know.", "Spell it out the first time.");
+        if (!listed)
+            add(out, COACH_JARGON, COACH_WARN, k->start, k->end,
+                "An acronym the customer may not know.", "Spell it out, or say it in plain words.");
     }
+    if (emphasis >= 2)
+        add(out, COACH_SHOUTING, COACH_WARN, first_start, first_end,
+            "Words in capitals for emphasis read as a raised voice.",
+            "Write them in normal case; let the facts carry the weight.");
 }
 
 static bool draft_names(const char *draft, size_t len, const char *name)
@@ -739,6 +757,26 @@ static void length_findings(const struct coach_rules *r, const char *draft, size
             "Use everyday words and shorter sentences.");
 }
 
+/* Triggers that show a customer's feelings, whatever the emotion scores. */
+#define FEELING_TRIGGERS                                                                        \
+    ((1u << TRIG_CHURN) | (1u << TRIG_LEGAL) | (1u << TRIG_PUBLIC) | (1u << TRIG_ESCALATION) |  \
+     (1u << TRIG_REPEAT) | (1u << TRIG_SHOUTING) | (1u << TRIG_PROFANITY) | (1u << TRIG_ABUSE) | \
+     (1u << TRIG_SAFETY))
+
+/* The customer showed emotion somewhere in the thread: a tense message, a
+ * strong negative emotion or sentiment, a trigger that carries feeling, or
+ * something we got wrong (nobody is calm about a lost bag). */
+static bool upset(const struct coach_rules *r, const struct coach_context *x)
+{
+    if (x->thread_level >= CONFLICT_TENSE || x->company_fault ||
+        (x->all_triggers & FEELING_TRIGGERS) || x->thread_compound <= -0.4)
+        return true;
+    for (size_t e = 0; e < N_EMOTIONS; e++)
+        if (e != EMO_JOY && x->emotion_peak[e] >= r->set.emotion_threshold)
+            return true;
+    return false;
+}
+
 void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coach_review *out)
 {
     const struct coach_rules *r = c->d->rules;
@@ -750,7 +788,7 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
 
     phrase_findings(r, t, &m, out);
     shouting(r, t, out);
-    acronyms(r, draft, t, &m, out);
+    capitals(r, c->d->analysis->lexicon, draft, t, &m, out);
     length_findings(r, draft, len, t, out);
 
     bool apology = has_clear(r, &m, L_APOLOGY, L_HOLLOW);
@@ -758,10 +796,8 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
     uint32_t end_of_text = (uint32_t)len;
 
     if (x->has_customer) {
-        bool emotional = x->strongest.level >= CONFLICT_TENSE;
-        for (size_t e = 0; e < N_EMOTIONS && !emotional; e++)
-            emotional = e != EMO_JOY && x->emotion_peak[e] >= s->emotion_threshold;
-        if (emotional && !has(&m, L_ACK) && !apology)
+        /* A sincere apology for what happened acknowledges it too. */
+        if (upset(r, x) && !has(&m, L_ACK) && !apology)
             add(out, COACH_NO_ACKNOWLEDGEMENT, COACH_WARN, 0, 0,
                 msg(r, L_ACK, "The customer is upset and the reply does not say so."),
                 sug(r, L_ACK, "Name the feeling first: \"I can see how frustrating this has been.\""));
