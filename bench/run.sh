@@ -273,6 +273,8 @@ echo
 "$(dirname "$0")/analysis.sh" "$(dirname "$truce")"
 echo
 "$(dirname "$0")/model.sh" "$truce"
+echo
+"$(dirname "$0")/politeness.sh" "$truce"
 
 if [ "$errors" -ne 0 ]; then
     echo
