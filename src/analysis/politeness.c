@@ -311,14 +311,15 @@ struct politeness_model *politeness_new(const char *lists_path, unsigned log2_bu
                  POLITENESS_MIN_LOG2_BUCKETS, POLITENESS_MAX_LOG2_BUCKETS);
         return NULL;
     }
-    /* datafile_open wants a directory and a name. */
+    /* datafile_open wants a directory and a name: "a/b.txt" -> "a", "b.txt";
+     * "b.txt" -> ".", "b.txt"; "/b.txt" -> "", "b.txt" (it joins with '/'). */
     char dir[4096];
     const char *slash = strrchr(lists_path, '/');
     const char *name = slash ? slash + 1 : lists_path;
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - lists_path) : 1,
-             slash ? lists_path : ".");
-    if (slash == lists_path)
-        snprintf(dir, sizeof dir, "/");
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - lists_path), lists_path);
+    else
+        snprintf(dir, sizeof dir, ".");
     struct datafile df;
     if (!datafile_open(&df, dir, name, err, errlen))
         return NULL;

@@ -5,9 +5,12 @@
  * where "please" stands, direct questions, sentences opening with "you",
  * first and second person, positive and negative words) and word features.
  *
- * The model is a small file written by politeness_train() and read by
- * politeness_load(); a team can retrain it on its own labelled replies.
- * Loaded models are read-only and shared by threads.
+ * The model is a small file (about 20 kB) written by politeness_save() after
+ * politeness_train() and read by politeness_load(); it carries the word
+ * lists it was trained with (data/politeness/strategies.txt), so nothing
+ * else is needed to use it.  A team can retrain it on its own labelled
+ * replies (truce politeness train).  Loaded models are read-only and shared
+ * by threads; politeness_predict() allocates nothing.
  */
 #ifndef TRUCE_POLITENESS_H
 #define TRUCE_POLITENESS_H
