@@ -10,7 +10,7 @@ M="$T_DIR/p.model"
     >"$T_DIR/out" 2>"$T_DIR/err"
 check "train exits 0" [ $? -eq 0 ]
 check "train writes the model" [ -s "$M" ]
-check "train counts the rows" grep -q "^424 rows: 210 polite, 214 impolite" "$T_DIR/out"
+check "train counts the rows" grep -q "^494 rows: 252 polite, 242 impolite" "$T_DIR/out"
 check "train prints the strategies' weights" grep -Eq "^  gratitude +\+" "$T_DIR/out"
 "$TRUCE" politeness train --csv "$CSV" --text text --label label -o "$T_DIR/again.model" \
     "${OPTS[@]}" >/dev/null
@@ -26,8 +26,8 @@ check "the polite line scores high and the rude one low" \
 
 "$TRUCE" politeness eval --model "$M" --csv "$CSV" --text text --label label --json \
     --lexicon "$ROOT/data/lexicons/vader_lexicon.txt" >"$T_DIR/out"
-check "eval --json gives n and accuracy" [ "$(jq -r '.n' "$T_DIR/out")" = 424 ]
-check "eval --json has precision and recall" jq -e '.precision > 0.9 and .recall > 0.9' "$T_DIR/out" >/dev/null
+check "eval --json counts the rows" [ "$(jq -r '.n' "$T_DIR/out")" = 494 ]
+check "eval --json has accuracy, precision and recall" jq -e '.accuracy > 0.9 and .precision > 0.9 and .recall > 0.9' "$T_DIR/out" >/dev/null
 
 printf 'text,score\nplease do it,1\nthanks a lot,5\nwhy not,-2\nsend it,0\nhi there,2\n' >"$T_DIR/s.csv"
 "$TRUCE" politeness train --csv "$T_DIR/s.csv" --text text --score score -o "$T_DIR/s.model" \
