@@ -60,7 +60,7 @@ all: $(BIN) $(if $(filter release,$(VARIANT)),truce) models
 
 # The shipped models, trained by truce itself from data under data/training/
 # (a few seconds each in the release build).  The category data may be absent.
-MODELS := $(B)/models/emotion.model \
+MODELS := $(B)/models/emotion.model $(B)/models/politeness.model \
           $(if $(wildcard data/training/categories.csv),$(B)/models/category.model)
 # 2^15 buckets keep each model's weights within a core's L2 cache (the
 # analysis runs both on every message); both share one feature extraction.
@@ -84,6 +84,14 @@ $(B)/models/category.model: data/training/categories.csv $(BIN) data/lexicons/va
 	$(MODEL_TRAIN) --csv $< --text text --label category --balanced \
 	  $(if $(wildcard data/training/categories-dev.csv),--dev data/training/categories-dev.csv) \
 	  -o $@ >$@.log
+
+# The coach's politeness model, from our own labelled replies (the Stanford
+# corpus may not ship); its word lists are copied into the model.
+$(B)/models/politeness.model: data/training/politeness.csv data/politeness/strategies.txt \
+                              $(BIN) data/lexicons/vader_lexicon.txt
+	@mkdir -p $(dir $@)
+	$(BIN) politeness train --seed 1 --lexicon data/lexicons/vader_lexicon.txt \
+	  --lists data/politeness/strategies.txt --csv $< --text text --label label -o $@ >$@.log
 
 truce: $(BIN)
 	ln -sf $(BIN) truce

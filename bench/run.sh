@@ -275,6 +275,8 @@ echo
 "$(dirname "$0")/coach.sh" "$(dirname "$truce")"
 echo
 "$(dirname "$0")/model.sh" "$truce"
+echo
+"$(dirname "$0")/politeness.sh" "$truce"
 
 if [ "$errors" -ne 0 ]; then
     echo

@@ -5,13 +5,17 @@
  * where "please" stands, direct questions, sentences opening with "you",
  * first and second person, positive and negative words) and word features.
  *
- * The model is a small file written by politeness_train() and read by
- * politeness_load(); a team can retrain it on its own labelled replies.
- * Loaded models are read-only and shared by threads.
+ * The model is a small file (about 20 kB) written by politeness_save() after
+ * politeness_train() and read by politeness_load(); it carries the word
+ * lists it was trained with (data/politeness/strategies.txt), so nothing
+ * else is needed to use it.  A team can retrain it on its own labelled
+ * replies (truce politeness train).  Loaded models are read-only and shared
+ * by threads; politeness_predict() allocates nothing.
  */
 #ifndef TRUCE_POLITENESS_H
 #define TRUCE_POLITENESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/err.h"
@@ -64,5 +68,58 @@ void politeness_free(struct politeness_model *m);
 void politeness_predict(const struct politeness_model *m, const struct tokens *t,
                         const char *text, size_t len, const struct lexicon *lx,
                         struct politeness_result *out);
+
+/* ---- Training (truce politeness train; tests) ------------------------------
+ *
+ * The strategies' word lists come from a data file (data/politeness/
+ * strategies.txt) read by politeness_new(); the model file carries a copy,
+ * so a model always scores with the lists its weights were learnt on.  The
+ * words also feed 2^log2_buckets hashed unigram and bigram features. */
+
+#define POLITENESS_MIN_LOG2_BUCKETS 8
+#define POLITENESS_MAX_LOG2_BUCKETS 20
+#define POLITENESS_DEFAULT_LOG2_BUCKETS 12
+
+/* A new model with the lists at lists_path and all weights zero (every text
+ * scores 0.5).  NULL with "path:line: why" in err.  Free with
+ * politeness_free(). */
+struct politeness_model *politeness_new(const char *lists_path, unsigned log2_buckets,
+                                        char *err, size_t errlen);
+
+/* Writes m to path (beside it, then renamed).  TERR_IO with the reason. */
+enum terr politeness_save(const struct politeness_model *m, const char *path, char *err,
+                          size_t errlen);
+
+/* Labelled texts, turned into m's features once so training many times
+ * (cross-validation) does not tokenize again.  Caller frees with
+ * politeness_set_free() (accepts NULL). */
+struct politeness_set;
+struct politeness_set *politeness_set_new(void);
+void politeness_set_free(struct politeness_set *s);
+/* Adds the text tokenized in t with its label; uses m's lists only. */
+void politeness_set_add(struct politeness_set *s, const struct politeness_model *m,
+                        const struct tokens *t, const struct lexicon *lx, bool polite);
+size_t politeness_set_size(const struct politeness_set *s);
+bool politeness_set_label(const struct politeness_set *s, size_t i);
+/* The probability m gives example i (as politeness_predict would). */
+double politeness_set_predict(const struct politeness_model *m, const struct politeness_set *s,
+                              size_t i);
+
+struct politeness_train_opts {
+    unsigned epochs;
+    unsigned seed;   /* the order examples are visited in; same seed, same model */
+    double lr;       /* AdaGrad's step */
+    double l2;       /* on the strategies' weights */
+    double l2_words; /* on the hashed word weights: larger, so that the
+                      * strategies, which carry over to other communities,
+                      * explain what they can */
+};
+void politeness_train_defaults(struct politeness_train_opts *o);
+
+/* Learns m's weights (replacing them) from examples rows[0..n_rows) of s, or
+ * from all of them when rows is NULL: logistic regression by AdaGrad with
+ * L2.  Deterministic for a seed.  Can't fail. */
+void politeness_train(struct politeness_model *m, const struct politeness_set *s,
+                      const size_t *rows, size_t n_rows, const struct politeness_train_opts *o);
 
 #endif

@@ -26,6 +26,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_politeness(int argc, char **argv);
 
 struct analysis_data;
 /* The analysis data directory into out: --data DIR, else $TRUCE_DATA, else

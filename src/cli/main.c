@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "load a realistic demo team and tickets"},
     {"model", cmd_model, "train, run and evaluate a text classifier (model train|predict|eval)"},
     {"analyze", cmd_analyze, "analyse messages or a thread and print JSON"},
+    {"politeness", cmd_politeness, "train, evaluate and run the politeness model"},
 };
 
 int fail(int code, const char *fmt, ...)
