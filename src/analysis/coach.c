@@ -167,19 +167,35 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
     x->thread_level = CONFLICT_CALM;
     x->thread_compound = 0;
     x->company_fault = x->customer_questions = x->need_unclear = x->facts = 0;
+    x->fault_earlier = x->apologised_before = 0;
+    x->concrete_words = 0;
     x->n_stems = x->stems_len = 0;
     if (!thread)
         return;
 
-    /* The turns the draft answers: after the last agent reply the customer saw. */
-    size_t since = 0;
-    for (size_t i = 0; i < thread->n; i++)
-        if (thread->turns[i].author == THREAD_AGENT && !thread->turns[i].internal) {
+    /* The turns the draft answers: the customer's messages after the agent
+     * reply before the last of them (a draft that follows up an agent reply
+     * still answers the messages before it). */
+    size_t since = 0, last_customer = thread->n;
+    for (size_t i = 0; i < thread->n; i++) {
+        if (thread->turns[i].author == THREAD_AGENT && !thread->turns[i].internal)
             x->first_reply = 0;
+        if (thread->turns[i].author == THREAD_CUSTOMER)
+            last_customer = i;
+    }
+    for (size_t i = 0; i < thread->n && i < last_customer; i++)
+        if (thread->turns[i].author == THREAD_AGENT && !thread->turns[i].internal)
             since = i + 1;
-        }
     for (size_t i = 0; i < thread->n; i++) {
         const struct coach_turn *tu = &thread->turns[i];
+        if (tu->author == THREAD_AGENT && !tu->internal && i < since) {
+            struct tokens *t = &c->analyzer->tokens;
+            if (tokenize(tu->body, tu->len, t) == TERR_OK) {
+                tokens_stem(t, c->analyzer->stemmer);
+                negation_mark(t);
+                coach_rules_read_earlier(c, THREAD_AGENT, t);
+            }
+        }
         if (tu->author != THREAD_CUSTOMER)
             continue;
         struct msg_analysis own;
@@ -189,7 +205,7 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
             if (analyze_message(c->analyzer, tu->body, tu->len, &own) != TERR_OK)
                 continue;
             a = &own;
-        } else if (i >= since) {
+        } else {
             if (tokenize(tu->body, tu->len, t) != TERR_OK)
                 continue;
             tokens_stem(t, c->analyzer->stemmer);
@@ -201,8 +217,10 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
             x->thread_level = a->level;
         if (a->sentiment.compound < x->thread_compound)
             x->thread_compound = a->sentiment.compound;
-        if (i < since)
+        if (i < since) {
+            coach_rules_read_earlier(c, THREAD_CUSTOMER, t);
             continue;
+        }
         x->has_customer = 1;
         x->latest = *a;
         if (a->score >= x->strongest.score)

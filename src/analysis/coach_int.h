@@ -35,9 +35,12 @@ struct coach_context {
     enum conflict_level thread_level; /* the most heated customer message of the thread */
     double thread_compound;           /* the most negative sentiment of the thread */
     int company_fault;     /* the customer reports something the company got wrong */
+    int fault_earlier;     /* ... in a message an earlier agent reply answered */
+    int apologised_before; /* an earlier agent reply apologised */
     int customer_questions; /* questions since the last agent reply */
     int need_unclear;       /* the customer's need is not clear yet */
     int facts;              /* the customer gives ids, numbers, dates */
+    int concrete_words; /* content words that say what the problem is, not how bad */
     /* Content words (stems) of the customer's messages since the last
      * agent reply, for paraphrase checks: offsets into stems_text. */
     char *stems_text;
@@ -64,6 +67,11 @@ void coach_rules_free(struct coach_rules *r);
  * (the company's fault, an unclear need) in c->ctx; t holds its tokens. */
 void coach_rules_read_customer(struct coach *c, const char *text, size_t len,
                                const struct tokens *t);
+
+/* Notes what an earlier turn of the thread tells the rules: a customer
+ * message already answered (the fault it reports) or an agent reply (an
+ * apology it made).  t holds its tokens. */
+void coach_rules_read_earlier(struct coach *c, enum thread_author author, const struct tokens *t);
 
 /* Runs every rule on the tokenized draft; fills out->findings. */
 void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coach_review *out);

@@ -407,7 +407,11 @@ static void collect(const struct coach_rules *r, const struct phrase_set *ps,
         n = cap;
     for (size_t i = 0; i < n && m->n < HITS_MAX; i++) {
         const struct entry *en = &r->entries[buf[i].value];
-        if (!en->except &&
+        /* What the customer reports stands even negated or quoted: "never
+         * had worse service" still complains about service, and quoting
+         * staff ("they said 'we don't care'") is the complaint. */
+        bool customer_list = en->list == L_FAULT || en->list == L_VAGUE_NEED;
+        if (!en->except && !customer_list &&
             (all_quoted(t, buf[i].first, buf[i].last) ||
              (!en->has_negator && any_negated(t, buf[i].first, buf[i].last))))
             continue;
@@ -492,15 +496,36 @@ void coach_rules_read_customer(struct coach *c, const char *text, size_t len,
     match(c, t, &m);
     x->company_fault |= has(&m, L_FAULT);
     size_t content = 0;
-    for (size_t i = 0; i < t->n; i++)
-        content += content_word(r, t, i);
+    for (size_t i = 0; i < t->n; i++) {
+        if (!content_word(r, t, i))
+            continue;
+        content++;
+        bool vague = false; /* "worst", "joke": how bad, not what */
+        for (size_t j = 0; j < m.n && !vague; j++)
+            vague = r->entries[m.v[j].entry].list == L_VAGUE_NEED && m.v[j].first <= i &&
+                    i <= m.v[j].last;
+        x->concrete_words += !vague;
+    }
     bool facts = false;
     for (size_t i = 0; i < t->n; i++)
         facts |= t->v[i].kind == TOK_ID || t->v[i].kind == TOK_NUMBER;
     /* Unclear when the message says little or only that something is wrong;
      * a later, clearer message of the same turn settles it. */
     x->need_unclear = !facts && ((double)content <= r->set.vague_need_max_words ||
-                                 (has(&m, L_VAGUE_NEED) && content <= 5));
+                                 (has(&m, L_VAGUE_NEED) && content <= 8));
+}
+
+static bool has_clear(const struct coach_rules *r, const struct matches *m, enum list l,
+                      enum list without);
+
+void coach_rules_read_earlier(struct coach *c, enum thread_author author, const struct tokens *t)
+{
+    struct matches m;
+    match(c, t, &m);
+    if (author == THREAD_CUSTOMER)
+        c->ctx.fault_earlier |= has(&m, L_FAULT);
+    else if (author == THREAD_AGENT)
+        c->ctx.apologised_before |= has_clear(c->d->rules, &m, L_APOLOGY, L_HOLLOW);
 }
 
 /* --- findings ------------------------------------------------------------ */
@@ -540,8 +565,18 @@ static void phrase_findings(const struct coach_rules *r, const struct tokens *t,
         if (lists[en->list].kind < 0)
             continue;
         uint32_t start = t->v[m->v[i].first].start, end = t->v[m->v[i].last].end;
-        if (start < last_end[en->list])
-            continue; /* overlaps the previous finding of its list */
+        if (start < last_end[en->list] ||
+            (last_end[en->list] && last_end[en->list] + 1 >= start && out->n_findings &&
+             out->findings[out->n_findings - 1].kind == (enum coach_kind)lists[en->list].kind)) {
+            /* Overlaps or touches the previous finding of its list: one finding
+             * ("as stated in" + "our conditions of carriage"). */
+            struct coach_finding *prev = &out->findings[out->n_findings - 1];
+            if (prev->kind == (enum coach_kind)lists[en->list].kind && end > prev->end) {
+                prev->end = end;
+                last_end[en->list] = end;
+            }
+            continue;
+        }
         last_end[en->list] = end;
         enum coach_severity sev =
             en->severity >= 0 ? (enum coach_severity)en->severity : r->info[en->list].severity;
@@ -616,6 +651,14 @@ static void shouting(const struct coach_rules *r, const struct tokens *t,
     }
 }
 
+static bool last_word(const struct tokens *t, size_t i)
+{
+    for (size_t j = i + 1; j < t->n; j++)
+        if (t->v[j].kind == TOK_WORD)
+            return false;
+    return true;
+}
+
 /* Capitals outside a shouted run.  An everyday word in capitals ("VERY",
  * "NOT", "PLEASE": a stopword or a lexicon word) is emphasis, and two of
  * them read as a raised voice.  Any other short string of capitals is an
@@ -648,6 +691,8 @@ static void capitals(const struct coach_rules *r, const struct lexicon *lx, cons
         if ((i + 1 < t->n && draft[t->v[i + 1].start] == '(') ||
             (i > 0 && draft[t->v[i - 1].start] == '('))
             continue;
+        if ((k->start > 0 && strchr("^-~/", draft[k->start - 1])) || last_word(t, i))
+            continue; /* an agent's initials: "-KC", "^JK", "... Thanks, AB" */
         bool listed = false;
         for (size_t j = 0; j < m->n && !listed; j++)
             listed = r->entries[m->v[j].entry].list == L_JARGON && m->v[j].first <= i &&
@@ -676,30 +721,51 @@ static bool draft_names(const char *draft, size_t len, const char *name)
     return false;
 }
 
+/* Equal stems, hyphens aside: "check-in" echoes "checkin". */
+static bool same_word(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == '-')
+            a++;
+        while (*b == '-')
+            b++;
+        if (*a != *b)
+            return false;
+        if (!*a)
+            return true;
+        a++, b++;
+    }
+}
+
 /* Words of the draft that echo the customer's content words. */
 static size_t echoes(const struct coach_rules *r, const struct coach_context *x,
-                     const struct tokens *t)
+                     const char *draft, const struct tokens *t)
 {
     size_t n = 0;
+    char joined[64];
     for (size_t i = 0; i < t->n; i++) {
         if (!content_word(r, t, i))
             continue;
         const char *s = tok_stem(t, i);
+        /* "check-in" is two words; the customer may have written "checkin". */
+        if (i + 1 < t->n && t->v[i + 1].start == t->v[i].end + 1 && draft[t->v[i].end] == '-' &&
+            t->v[i + 1].kind == TOK_WORD &&
+            (size_t)t->v[i].norm_len + t->v[i + 1].norm_len < sizeof joined) {
+            memcpy(joined, tok_norm(t, i), t->v[i].norm_len);
+            memcpy(joined + t->v[i].norm_len, tok_norm(t, i + 1), t->v[i + 1].norm_len + 1u);
+            for (size_t j = 0; j < x->n_stems; j++)
+                if (same_word(joined, x->stems_text + x->stem_off[j])) {
+                    n++;
+                    break;
+                }
+        }
         for (size_t j = 0; j < x->n_stems; j++)
-            if (strcmp(s, x->stems_text + x->stem_off[j]) == 0 &&
+            if (same_word(s, x->stems_text + x->stem_off[j]) &&
                 !is_stopword(r, x->stems_text + x->stem_off[j])) {
                 n++;
                 break;
             }
     }
-    return n;
-}
-
-static size_t customer_content_words(const struct coach_rules *r, const struct coach_context *x)
-{
-    size_t n = 0;
-    for (size_t j = 0; j < x->n_stems; j++)
-        n += !is_stopword(r, x->stems_text + x->stem_off[j]);
     return n;
 }
 
@@ -757,6 +823,28 @@ static void length_findings(const struct coach_rules *r, const char *draft, size
             "Use everyday words and shorter sentences.");
 }
 
+/* A sentence that opens with a question word and ends in '?': "What
+ * happened at the gate?", "Which card did you use?" ask for what the agent
+ * needs to act; "did you get it?" or a guess with a '?' does not. */
+static bool asks_open_question(const struct tokens *t)
+{
+    static const char *const openers[] = {"what", "which", "when", "where", "who", "how",
+                                          "why", "could", "would", "can"};
+    for (size_t i = 0; i < t->n; i++) {
+        if (i > 0 && t->v[i].sentence == t->v[i - 1].sentence)
+            continue;
+        bool opener = false;
+        for (size_t k = 0; k < sizeof openers / sizeof openers[0] && !opener; k++)
+            opener = strcmp(tok_norm(t, i), openers[k]) == 0;
+        if (!opener)
+            continue;
+        for (size_t j = i; j < t->n && t->v[j].sentence == t->v[i].sentence; j++)
+            if (t->v[j].kind == TOK_PUNCT && strchr(tok_norm(t, j), '?'))
+                return true;
+    }
+    return false;
+}
+
 /* Triggers that show a customer's feelings, whatever the emotion scores. */
 #define FEELING_TRIGGERS                                                                        \
     ((1u << TRIG_CHURN) | (1u << TRIG_LEGAL) | (1u << TRIG_PUBLIC) | (1u << TRIG_ESCALATION) |  \
@@ -768,7 +856,7 @@ static void length_findings(const struct coach_rules *r, const char *draft, size
  * something we got wrong (nobody is calm about a lost bag). */
 static bool upset(const struct coach_rules *r, const struct coach_context *x)
 {
-    if (x->thread_level >= CONFLICT_TENSE || x->company_fault ||
+    if (x->thread_level >= CONFLICT_TENSE || x->company_fault || x->fault_earlier ||
         (x->all_triggers & FEELING_TRIGGERS) || x->thread_compound <= -0.4)
         return true;
     for (size_t e = 0; e < N_EMOTIONS; e++)
@@ -796,12 +884,14 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
     uint32_t end_of_text = (uint32_t)len;
 
     if (x->has_customer) {
+        bool fault = x->company_fault || (x->fault_earlier && !x->apologised_before);
         /* A sincere apology for what happened acknowledges it too. */
-        if (upset(r, x) && !has(&m, L_ACK) && !apology)
+        bool feelings = upset(r, x);
+        if (feelings && !has(&m, L_ACK) && !apology)
             add(out, COACH_NO_ACKNOWLEDGEMENT, COACH_WARN, 0, 0,
                 msg(r, L_ACK, "The customer is upset and the reply does not say so."),
                 sug(r, L_ACK, "Name the feeling first: \"I can see how frustrating this has been.\""));
-        if (x->company_fault && !apology)
+        if (fault && !apology)
             add(out, COACH_NO_APOLOGY, COACH_WARN, 0, 0,
                 msg(r, L_APOLOGY, "Something went wrong on our side and the reply does not apologise for it."),
                 sug(r, L_APOLOGY, "Own it in plain words: \"I'm sorry we got this wrong.\""));
@@ -809,13 +899,22 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
             add(out, COACH_NO_THANKS, COACH_WARN, 0, 0,
                 msg(r, L_THANKS, "A first reply that does not thank the customer for writing."),
                 sug(r, L_THANKS, "\"Thank you for letting us know.\""));
-        if (!has_clear(r, &m, L_NEXT_STEP, L_VAGUE)) {
+        /* A question for the details is a step too: the agent is working
+         * on it.  Praise or small talk needs no step. */
+        bool asks_detail = asks_open_question(t);
+        bool needs_step =
+            feelings || fault || x->customer_questions > 0 || x->latest.sentiment.compound < 0.3;
+        if (needs_step && !asks_detail && !has_clear(r, &m, L_NEXT_STEP, L_VAGUE)) {
             uint32_t vend, vstart = first_hit_start(r, t, &m, L_VAGUE, &vend);
             add(out, COACH_NO_NEXT_STEP, COACH_WARN, vstart, vend,
                 msg(r, L_NEXT_STEP, "The reply does not say what happens next, who does it, or when."),
                 sug(r, L_NEXT_STEP, "Give one concrete step with a time: \"I've asked the team to ... and I'll update you by ...\""));
         }
-        if ((double)customer_content_words(r, x) >= s->paraphrase_min_words && echoes(r, x, t) == 0)
+        /* A reply to a problem should reflect it; a short request for the
+         * details ("DM us your booking number") is not judged on it. */
+        bool asks_for_details = asks_detail || has_clear(r, &m, L_NEXT_STEP, L_VAGUE);
+        if (needs_step && !(out->words < 12 && asks_for_details) &&
+            (double)x->concrete_words >= s->paraphrase_min_words && echoes(r, x, draft, t) == 0)
             add(out, COACH_NO_PARAPHRASE, COACH_WARN, 0, 0,
                 "The reply does not reflect what the customer wrote about.",
                 "Restate the problem in a few words so they know you read it.");
