@@ -18,6 +18,8 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "load a realistic demo team and tickets"},
     {"model", cmd_model, "train, run and evaluate a text classifier (model train|predict|eval)"},
     {"analyze", cmd_analyze, "analyse messages or a thread and print JSON"},
+    {"coach", cmd_coach, "review a reply draft before it is sent"},
+    {"qa", cmd_qa, "score the sent agent replies of a ticket or an export"},
 };
 
 int fail(int code, const char *fmt, ...)
