@@ -247,4 +247,8 @@ check "and says so" grep -q "not found" "$T_DIR/err"
 "$TRUCE" qa 2>/dev/null
 check "CLI qa without input exits 2" [ $? -eq 2 ]
 
+# Under the sanitizers a leak or a race in the server shows in its exit code.
+stop_server
+check "the server stops cleanly" [ "$SERVER_EXIT" -eq 0 ]
+
 finish
