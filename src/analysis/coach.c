@@ -191,6 +191,7 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
             if (tokenize(tu->body, tu->len, t) != TERR_OK)
                 continue;
             tokens_stem(t, c->analyzer->stemmer);
+            negation_mark(t);
         }
         for (size_t k = 0; k < a->n_triggers; k++)
             x->all_triggers |= 1u << a->triggers[k].kind;
