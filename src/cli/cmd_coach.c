@@ -48,9 +48,12 @@ static bool read_all(FILE *f, struct buf *b)
     return true;
 }
 
-static const char *colour_of(enum coach_severity s)
+/* ANSI colours by severity: red, yellow, cyan; underlined for spans. */
+static const char *colour_of(enum coach_severity s, bool underline)
 {
-    return s == COACH_ERROR ? "\033[4;31m" : s == COACH_WARN ? "\033[4;33m" : "\033[4;36m";
+    if (underline)
+        return s == COACH_ERROR ? "\033[4;31m" : s == COACH_WARN ? "\033[4;33m" : "\033[4;36m";
+    return s == COACH_ERROR ? "\033[31m" : s == COACH_WARN ? "\033[33m" : "\033[36m";
 }
 
 /* The draft with each finding's span underlined in the colour of the most
@@ -68,7 +71,7 @@ static void print_annotated(const struct coach_review *r, const char *draft, siz
         if (sev != current) {
             fputs("\033[0m", stdout);
             if (sev >= 0)
-                fputs(colour_of((enum coach_severity)sev), stdout);
+                fputs(colour_of((enum coach_severity)sev, true), stdout);
             current = sev;
         }
         putchar(draft[i]);
@@ -103,7 +106,7 @@ static void print_terminal(const struct coach_review *r, const char *draft, size
         puts("No findings: the reply reads well.");
     for (size_t i = 0; i < r->n_findings; i++) {
         const struct coach_finding *f = &r->findings[i];
-        printf("%s%-5s\033[0m %-18s ", colour_of(f->severity) + 4 /* no underline */,
+        printf("%s%-5s\033[0m %-18s ", colour_of(f->severity, false),
                coach_severity_name(f->severity), coach_kind_name(f->kind));
         if (f->end > f->start && f->end <= len)
             printf("\"%.*s\" ", (int)(f->end - f->start), draft + f->start);

@@ -8,7 +8,7 @@ setup_db
 start_server
 
 ANGRY='My order is three weeks late and nobody answers. This is the third time I write!'
-GOOD='Hi Dana, thank you for writing, and I am sorry your order is so late: that is on us. I have sent a replacement by express today; you will have the tracking number by email within the hour. Is there anything else I can do for you?'
+GOOD='Hi Dana, thank you for writing, and I am sorry your order is so late: that is on us. I have sent a replacement by express today; you will have the tracking number by email within the hour. Is there anything else I can do for you? Best regards, Sam'
 BLAME='You should have read the policy before ordering. There is nothing we can do.'
 
 post_file() { # PATH FILE: POST a body from a file (bytes jq or the shell would change)
@@ -35,6 +35,17 @@ expect_json '[.findings[] | select(.start > .end or .end > ('"${#GOOD}"'))] | le
     "spans lie inside the draft"
 expect_json '[.findings[] | select(.severity | test("^(info|warn|error)$") | not)] | length' 0 \
     "severities are info, warn or error"
+expect_json '[.findings[] | select(.severity != "info")] | length' 0 \
+    "a reply a careful lead would approve has no warn or error finding"
+req POST /api/v1/coach "{\"draft\":\"$BLAME\",\"thread\":[{\"author\":\"customer\",\"body\":\"$ANGRY\"}]}"
+expect 200 "review a blaming draft"
+expect_json '[.findings[].kind] | index("blame") != null' true "blame is found"
+expect_json '[.findings[] | select(.kind == "blame") | .text | test("(?i)you should have")] | any' \
+    true "its span is the blaming words"
+expect_json '[.findings[] | select(.kind == "blame") | .suggestion | length > 0] | any' true \
+    "with a suggestion"
+expect_json '[.findings[].kind] | index("no_acknowledgement") != null' true \
+    "an upset customer left unacknowledged is found"
 
 TOKEN=$AGENT req POST /api/v1/coach '{"draft":"Thanks, we will send it today."}'
 expect 200 "an agent may use the coach"
@@ -88,6 +99,7 @@ expect 201 "an agent replies"
 expect_json '.coach | type' object "the reply carries its review"
 expect_json '.coach.scores.overall | type' number "with scores"
 expect_json '.coach.first_reply' true "reviewed as the first reply"
+expect_json '[.coach.findings[].kind] | index("blame") != null' true "the stored review finds the blame"
 expect_json '.analysis' null "an agent reply is not analysed as a customer's"
 req POST "/api/v1/tickets/$tid/messages" '{"body":"asked the warehouse, waiting","internal":true}'
 expect 201 "an internal note"
@@ -141,6 +153,10 @@ expect_json '[.conversations[].id] | join(",")' c1,7 "conversations in order, id
 expect_json '[.agents[].agent] | sort | join(",")' ann,bob "per agent"
 expect_json '.totals.replies' 2 "totals count the scored replies"
 expect_json '.totals.skipped' 1 "and the skipped"
+expect_json '[.agents[] | select(.agent == "bob") | .kinds.blame] | .[0] >= 1' true \
+    "bob's blame is counted by kind"
+expect_json '([.agents[] | select(.agent == "ann") | .scores.overall][0]) > ([.agents[] | select(.agent == "bob") | .scores.overall][0])' \
+    true "the careful agent scores above the blaming one"
 
 req POST /api/v1/qa '{}'
 expect 400 invalid_value "neither a ticket nor conversations"
@@ -170,6 +186,7 @@ check "CLI prints JSON when not on a terminal" sh -c "printf '%s' '$out' | jq -e
 printf '%s' "$BLAME" | "$TRUCE" coach >"$T_DIR/out"
 check "CLI stdin exits 0" [ $? -eq 0 ]
 check "CLI stdin: one JSON review" [ "$(jq -r '.findings | type' "$T_DIR/out")" = array ]
+check "CLI stdin: the blame is found" [ "$(jq -r '[.findings[].kind] | index("blame") != null' "$T_DIR/out")" = true ]
 cat >"$T_DIR/thread.json" <<JSON
 {"customer_name":"Dana","messages":[{"author":"customer","body":"$ANGRY","at":"2026-01-01T08:00:00Z"}]}
 JSON
