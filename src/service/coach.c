@@ -267,29 +267,43 @@ char *svc_coach_review_json(const struct coach_review *r, const char *draft, siz
     return copy;
 }
 
+char *svc_coach_reply_tx(struct store_tx *tx, int64_t ticket_id, const char *body)
+{
+    if (!g_data)
+        return NULL;
+    struct svc_coach_thread th;
+    if (svc_coach_thread_from_ticket(tx, ticket_id, &th, NULL) != TERR_OK)
+        return NULL;
+    struct coach_review rev;
+    size_t len = strlen(body);
+    char *out = NULL;
+    if (svc_coach_review(body, len, "body", &th.thread, &rev, NULL) == TERR_OK)
+        out = svc_coach_review_json(&rev, body, len);
+    svc_coach_thread_release(&th);
+    return out;
+}
+
 struct reply_read {
     int64_t ticket_id;
-    struct svc_coach_thread th;
+    const char *body;
+    char *out;
 };
 
 static enum terr reply_read_tx(struct store_tx *tx, void *arg)
 {
     struct reply_read *r = arg;
-    return svc_coach_thread_from_ticket(tx, r->ticket_id, &r->th, NULL);
+    r->out = svc_coach_reply_tx(tx, r->ticket_id, r->body);
+    return TERR_OK;
 }
 
 char *svc_coach_reply(struct store *st, int64_t ticket_id, const char *body)
 {
     if (!g_data)
         return NULL;
-    struct reply_read r = {.ticket_id = ticket_id};
-    if (store_read(st, reply_read_tx, &r) != TERR_OK)
+    struct reply_read r = {.ticket_id = ticket_id, .body = body};
+    if (store_read(st, reply_read_tx, &r) != TERR_OK) {
+        free(r.out);
         return NULL;
-    struct coach_review rev;
-    size_t len = strlen(body);
-    char *out = NULL;
-    if (svc_coach_review(body, len, "body", &r.th.thread, &rev, NULL) == TERR_OK)
-        out = svc_coach_review_json(&rev, body, len);
-    svc_coach_thread_release(&r.th);
-    return out;
+    }
+    return r.out;
 }

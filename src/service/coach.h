@@ -71,5 +71,7 @@ char *svc_coach_review_json(const struct coach_review *r, const char *draft, siz
  * when the coach is off, the ticket unknown or the body not reviewable (a
  * reply is never refused for its review's sake).  Reads only. */
 char *svc_coach_reply(struct store *st, int64_t ticket_id, const char *body);
+/* The same inside the caller's transaction (imports, the demo). */
+char *svc_coach_reply_tx(struct store_tx *tx, int64_t ticket_id, const char *body);
 
 #endif
