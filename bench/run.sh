@@ -272,6 +272,8 @@ echo "   these rows durably could reach against the 0.3 target on this machine.)
 echo
 "$(dirname "$0")/analysis.sh" "$(dirname "$truce")"
 echo
+"$(dirname "$0")/coach.sh" "$(dirname "$truce")"
+echo
 "$(dirname "$0")/model.sh" "$truce"
 
 if [ "$errors" -ne 0 ]; then

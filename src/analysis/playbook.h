@@ -24,6 +24,8 @@
 struct playbook;  /* one file */
 struct playbooks; /* all of them */
 
+/* Chosen from the situation's emotions, questions and facts; the thresholds
+ * are in playbook.c and data/playbooks/README.md. */
 enum playbook_style {
     PLAYBOOK_STANDARD,
     PLAYBOOK_EMPATHETIC, /* distraught: more acknowledgement, slower pace */
@@ -46,12 +48,18 @@ struct playbook_choice {
     const struct playbook *picked[PLAYBOOK_MAX_PICKED]; /* level's first, then triggers' */
     size_t n;                                           /* 0: calm, nothing to play */
     enum playbook_style style;
+    enum conflict_level level; /* the situation's, for the JSON */
 };
 
 /* Loads every playbook of dir (data/playbooks).  NULL with a message naming
  * the file and line when one is missing or malformed. */
 struct playbooks *playbooks_load(const char *dir, char *err, size_t errlen);
 void playbooks_free(struct playbooks *p);
+
+/* A playbook's file name ("hostile.txt") and its title line, borrowed from
+ * the loaded set. */
+const char *playbook_file(const struct playbook *pb);
+const char *playbook_title(const struct playbook *pb);
 
 /* Chooses for s.  Can't fail; a calm thread without triggers gets n == 0. */
 void playbook_choose(const struct playbooks *p, const struct playbook_situation *s,
