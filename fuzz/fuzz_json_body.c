@@ -188,6 +188,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_against(obj, body_message_create);
     check_against(obj, body_login);
     check_against(obj, body_agent_create);
+    check_against(obj, body_coach);
+    check_against(obj, body_qa);
     run_accessors(obj);
     json_t *customer = json_object_get(obj, "customer");
     if (json_is_object(customer))

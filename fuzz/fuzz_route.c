@@ -83,6 +83,14 @@ void h_analyze(struct request *req)
 {
     (void)req;
 }
+void h_coach(struct request *req)
+{
+    (void)req;
+}
+void h_qa(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 

@@ -27,6 +27,8 @@ int cmd_demo(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_politeness(int argc, char **argv);
+int cmd_coach(int argc, char **argv);
+int cmd_qa(int argc, char **argv);
 
 struct analysis_data;
 /* The analysis data directory into out: --data DIR, else $TRUCE_DATA, else
@@ -38,6 +40,13 @@ void cli_data_dir(const char *data_flag, char *out, size_t len);
 int cli_load_analysis(const char *data_flag, struct analysis_data **out);
 /* Turns analysis off, frees this thread's analyzer, then d.  Accepts NULL. */
 void cli_unload_analysis(struct analysis_data *d);
+
+struct coach_data;
+/* Loads the coach's data from the same places, over ad (borrowed: unload
+ * the coach first).  Returns 0, or 1 after printing why. */
+int cli_load_coach(const char *data_flag, const struct analysis_data *ad, struct coach_data **out);
+/* Turns the coach off, frees this thread's coach, then d.  Accepts NULL. */
+void cli_unload_coach(struct coach_data *d);
 
 /* Prints "truce: <message>" on stderr and returns code (for "return fail(...)"). */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

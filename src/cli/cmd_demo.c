@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../service/agents.h"
+#include "../service/coach.h"
 #include "../service/conflict.h"
 #include "../service/tickets.h"
 #include "../util/alloc.h"
@@ -114,8 +115,14 @@ static enum terr load_ticket(struct store_tx *tx, struct demo *d, json_t *j)
             who.kind = ACTOR_AGENT;
             who.id = agent_id_by_email(tx, json_string_value(json_object_get(m, "agent")));
         }
+        /* Each agent reply carries the coach's review, as the server's do. */
+        char *coach = NULL;
+        if (mn.author == AUTHOR_AGENT && !mn.internal)
+            coach = svc_coach_reply_tx(tx, id, mn.body);
+        mn.coach_json = coach;
         struct message added;
         e = svc_message_add(tx, &who, id, &mn, &added, &d->ei);
+        free(coach);
         if (!e)
             message_release(&added);
     }
@@ -190,8 +197,16 @@ int cmd_demo(int argc, char **argv)
         return 1;
     }
     svc_conflict_setup(ad);
+    struct coach_data *cd;
+    if (cli_load_coach(data, ad, &cd)) {
+        cli_unload_analysis(ad);
+        json_decref(d.doc);
+        return 1;
+    }
+    svc_coach_setup(cd);
     struct store *st;
     if (cli_open_store(db, &st)) {
+        cli_unload_coach(cd);
         cli_unload_analysis(ad);
         json_decref(d.doc);
         return 1;
@@ -200,6 +215,7 @@ int cmd_demo(int argc, char **argv)
      * which frees its analyzer when store_close stops it). */
     enum terr e = store_write(st, load, &d);
     store_close(st);
+    cli_unload_coach(cd);
     cli_unload_analysis(ad);
     if (e) {
         json_decref(d.doc);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../http/server.h"
+#include "../service/coach.h"
 #include "../service/conflict.h"
 #include "../service/maintenance.h"
 #include "../util/timeutil.h"
@@ -20,7 +21,8 @@ static const char usage[] =
     "--no-read-cache renders every read afresh.  Behind an HTTPS proxy,\n"
     "--secure-cookies marks the session cookie Secure.  Every customer message is\n"
     "analysed with the data in DIR (default: $TRUCE_DATA, else the repository's\n"
-    "data/, else ./data) and the models beside the executable.\n";
+    "data/, else ./data) and the models beside the executable; every agent reply\n"
+    "is reviewed by the reply coach with the same data and stored with its review.\n";
 
 #define HOUSEKEEPING_EVERY_S 600
 
@@ -117,8 +119,15 @@ int cmd_serve(int argc, char **argv)
     if (cli_load_analysis(data, &ad))
         return 1;
     svc_conflict_setup(ad);
+    struct coach_data *cd;
+    if (cli_load_coach(data, ad, &cd)) {
+        cli_unload_analysis(ad);
+        return 1;
+    }
+    svc_coach_setup(cd);
     struct store *st;
     if (cli_open_store(db, &st)) {
+        cli_unload_coach(cd);
         cli_unload_analysis(ad);
         return 1;
     }
@@ -126,6 +135,7 @@ int cmd_serve(int argc, char **argv)
     struct terr_info ei = {0};
     if (http_server_start(&ho, st, &srv, &ei)) {
         store_close(st);
+        cli_unload_coach(cd);
         cli_unload_analysis(ad);
         return fail(1, "%s", ei.message);
     }
@@ -148,6 +158,7 @@ int cmd_serve(int argc, char **argv)
      * data goes last. */
     http_server_stop(srv);
     store_close(st);
+    cli_unload_coach(cd);
     cli_unload_analysis(ad);
     fprintf(stderr, "truce: stopped\n");
     return 0;

@@ -19,6 +19,8 @@ static const struct command commands[] = {
     {"model", cmd_model, "train, run and evaluate a text classifier (model train|predict|eval)"},
     {"analyze", cmd_analyze, "analyse messages or a thread and print JSON"},
     {"politeness", cmd_politeness, "train, evaluate and run the politeness model"},
+    {"coach", cmd_coach, "review a reply draft before it is sent"},
+    {"qa", cmd_qa, "score the sent agent replies of a ticket or an export"},
 };
 
 int fail(int code, const char *fmt, ...)

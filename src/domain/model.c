@@ -101,6 +101,7 @@ void message_release(struct message *m)
         return;
     free(m->body);
     free(m->analysis_json);
+    free(m->coach_json);
     memset(m, 0, sizeof(*m));
 }
 

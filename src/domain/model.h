@@ -134,6 +134,7 @@ struct message {
     enum channel channel;
     int64_t created_at;
     char *analysis_json; /* NULL until analysed */
+    char *coach_json;    /* an agent reply's coach review; NULL when none */
 };
 
 /* One line of the audit trail.  before/after are JSON texts or NULL. */

@@ -72,3 +72,21 @@ const struct jfield body_agent_create[] = {
     {"skills", JT_STRINGS, false, 0, LIMIT_SKILLS, LIMIT_SKILL, NULL},
     {0}, /* end */
 };
+
+/* The draft's cap is the coach's (64 KiB): a longer body is refused by
+ * name; a body past HTTP_BODY_MAX (1 MiB) never gets this far (413). */
+const struct jfield body_coach[] = {
+    {"draft", JT_STRING, true, 0, 64 * 1024, 0, NULL},
+    {"ticket_id", JT_INT, false, 1, INT64_MAX, 0, NULL},
+    {"thread", JT_OBJECTS, false, 0, 200, 0, analyze_thread_item},
+    {"customer_name", JT_STRING_NULL, false, 0, LIMIT_NAME, 0, NULL},
+    {0}, /* end */
+};
+
+/* The conversations' items are checked by the use case (service/qa.h), which
+ * reads the same shape from JSONL files. */
+const struct jfield body_qa[] = {
+    {"ticket_id", JT_INT, false, 1, INT64_MAX, 0, NULL},
+    {"conversations", JT_OBJECTS, false, 0, 10000, 0, NULL},
+    {0}, /* end */
+};

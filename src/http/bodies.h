@@ -10,5 +10,7 @@ extern const struct jfield body_message_create[]; /* POST /api/v1/tickets/{id}/m
 extern const struct jfield body_login[];          /* POST /api/v1/session */
 extern const struct jfield body_agent_create[];   /* POST /api/v1/agents */
 extern const struct jfield body_analyze[];        /* POST /api/v1/analyze */
+extern const struct jfield body_coach[];          /* POST /api/v1/coach */
+extern const struct jfield body_qa[];             /* POST /api/v1/qa */
 
 #endif

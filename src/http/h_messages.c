@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "../domain/ticket_rules.h"
+#include "../service/coach.h"
 #include "../service/conflict.h"
 #include "../service/tickets.h"
 #include "../util/alloc.h"
@@ -14,6 +15,7 @@
 struct create_job {
     struct message_new in; /* the body is borrowed from req->json */
     char *analysis_json;   /* a customer message's, made before the write */
+    char *coach_json;      /* an agent reply's review, made before the write */
     struct message out;
 };
 
@@ -22,6 +24,7 @@ static void create_job_free(void *arg)
     struct create_job *j = arg;
     message_release(&j->out);
     free(j->analysis_json);
+    free(j->coach_json);
     free(j);
 }
 
@@ -66,6 +69,12 @@ void h_messages_create(struct request *req)
             return;
         }
         job->in.analysis_json = job->analysis_json;
+    }
+    /* An agent's reply to the customer is reviewed against the thread as
+     * stored now, and the review kept with it; a note stays private. */
+    if (in.author == AUTHOR_AGENT && !in.internal && !text_blank(in.body)) {
+        job->coach_json = svc_coach_reply(req_store(req), req->params[0], in.body);
+        job->in.coach_json = job->coach_json;
     }
     http_write(req, create_tx, job, create_job_free);
 }

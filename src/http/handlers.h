@@ -20,5 +20,7 @@ void h_customer_get(struct request *req);
 void h_agents_create(struct request *req);
 void h_agents_list(struct request *req);
 void h_analyze(struct request *req);
+void h_coach(struct request *req);
+void h_qa(struct request *req);
 
 #endif

@@ -118,7 +118,7 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
             snprintf(at, sizeof(at), "%s[%zu]", path, i);
             if (!json_is_object(item))
                 return terr_set(ei, TERR_WRONG_TYPE, at, "'%s' must be an object", at);
-            enum terr e = check_obj(item, f->sub, at, ei);
+            enum terr e = f->sub ? check_obj(item, f->sub, at, ei) : TERR_OK;
             if (e)
                 return e;
         }

@@ -22,7 +22,7 @@ enum jtype {
     JT_BOOL,
     JT_STRINGS, /* array of strings; max: items, item_max: bytes per item */
     JT_OBJECT,  /* described by sub */
-    JT_OBJECTS, /* array of objects described by sub; max: items */
+    JT_OBJECTS, /* array of objects described by sub (NULL: the handler checks them); max: items */
 };
 
 struct jfield {

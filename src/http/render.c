@@ -154,13 +154,19 @@ static json_t *parsed_or_null(const char *text)
 
 json_t *render_message(const struct message *m)
 {
-    return packed(json_pack("{s:I, s:I, s:s, s:o, s:o, s:b, s:s, s:o, s:o}", "id",
-                            (json_int_t)m->id, "ticket_id", (json_int_t)m->ticket_id, "author",
-                            author_name(m->author_kind), "author_id", id_or_null(m->author_id),
-                            "body", json_text(m->body), "internal", m->internal, "channel",
-                            channel_name(m->channel), "created_at", render_time(m->created_at),
-                            "analysis", render_stored_json(m->analysis_json)),
-                  "a message");
+    json_t *o = packed(json_pack("{s:I, s:I, s:s, s:o, s:o, s:b, s:s, s:o, s:o}", "id",
+                                 (json_int_t)m->id, "ticket_id", (json_int_t)m->ticket_id,
+                                 "author", author_name(m->author_kind), "author_id",
+                                 id_or_null(m->author_id), "body", json_text(m->body), "internal",
+                                 m->internal, "channel", channel_name(m->channel), "created_at",
+                                 render_time(m->created_at), "analysis",
+                                 render_stored_json(m->analysis_json)),
+                       "a message");
+    /* An agent's reply carries the coach's review made when it was sent
+     * (null for replies sent before the coach, or without its data). */
+    if (m->author_kind == AUTHOR_AGENT)
+        json_object_set_new(o, "coach", render_stored_json(m->coach_json));
+    return o;
 }
 
 json_t *render_event(const struct event *e)

@@ -22,6 +22,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/agents", h_agents_create, ROLE_ADMIN, ROUTE_BODY},
     {"GET", "/api/v1/agents", h_agents_list, ROLE_ADMIN, 0},
     {"POST", "/api/v1/analyze", h_analyze, ROLE_AGENT, ROUTE_BODY},
+    {"POST", "/api/v1/coach", h_coach, ROLE_AGENT, ROUTE_BODY},
+    {"POST", "/api/v1/qa", h_qa, ROLE_AGENT, ROUTE_BODY},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */

@@ -243,6 +243,8 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
         };
         if (in->author == AUTHOR_CUSTOMER)
             m.analysis_json = analysis ? analysis : xstrdup(in->analysis_json);
+        else if (!in->internal)
+            m.coach_json = xstrdup(in->coach_json);
         analysis = NULL;
         e = store_message_insert(tx, &m);
         /* An internal note changes nothing the customer sees: no new risk. */

@@ -59,6 +59,10 @@ struct message_new {
     int64_t created_at; /* 0: now */
     /* A customer message's analysis, as for ticket_open; ignored for agents. */
     const char *analysis_json;
+    /* An agent reply's coach review (svc_coach_review_json), made by the
+     * caller off the writer thread; NULL: none.  Kept only on an agent's
+     * message the customer sees (not on internal notes). */
+    const char *coach_json;
 };
 
 /* Adds a message: the customer's (author_id = the ticket's customer) or the

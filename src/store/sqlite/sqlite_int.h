@@ -22,7 +22,8 @@
     " AND (?4 IS NULL OR customer_id = ?4)"
 #define AGENT_COLS "id, name, email, role, skills, created_at, password_hash"
 #define MESSAGE_COLS                                                                           \
-    "id, ticket_id, author_kind, author_id, body, internal, channel, created_at, analysis"
+    "id, ticket_id, author_kind, author_id, body, internal, channel, created_at, analysis, "    \
+    "coach"
 #define EVENT_COLS                                                                             \
     "id, actor_kind, actor_id, action, target_kind, target_id, ticket_id, before, after, "     \
     "created_at"
@@ -85,7 +86,8 @@
     X(TICKET_LIST_CREATED, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                 \
                            " AND (id, id) < (?5, ?6) ORDER BY id DESC LIMIT ?7")        \
     X(MESSAGE_INSERT, "INSERT INTO messages (ticket_id, author_kind, author_id, body,"        \
-                      " internal, channel, created_at, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?)") \
+                      " internal, channel, created_at, analysis, coach)"                         \
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") \
     X(MESSAGE_LIST, "SELECT " MESSAGE_COLS " FROM messages"                                    \
                     " WHERE ticket_id = ?1 AND (?2 OR internal = 0) AND id > ?3"               \
                     " ORDER BY id LIMIT ?4")                                                   \

@@ -128,6 +128,7 @@ static void message_from_row(sqlite3_stmt *s, struct message *m)
     channel_parse((const char *)sqlite3_column_text(s, 6), &m->channel);
     m->created_at = sqlite3_column_int64(s, 7);
     m->analysis_json = sq_col_text(s, 8);
+    m->coach_json = sq_col_text(s, 9);
 }
 
 enum terr sq_message_insert(struct store_conn *c, struct message *m)
@@ -143,6 +144,7 @@ enum terr sq_message_insert(struct store_conn *c, struct message *m)
     sq_bind_text(s, 6, channel_name(m->channel));
     sqlite3_bind_int64(s, 7, m->created_at);
     sq_bind_text(s, 8, m->analysis_json);
+    sq_bind_text(s, 9, m->coach_json);
     return sq_insert_id(c, s, &m->id);
 }
 

@@ -320,6 +320,28 @@ static void check_works_without_error_info(void **state)
     json_decref(v);
 }
 
+/* Objects without a sub-table are left to the handler: any object passes,
+ * anything else is named. */
+static void check_objects_without_sub_table_only_need_objects(void **state)
+{
+    (void)state;
+    static const struct jfield open_items[] = {
+        {"items", JT_OBJECTS, true, 0, 2, 0, NULL},
+        {0},
+    };
+    struct terr_info ei;
+    json_t *v = json_loads("{\"items\": [{\"any\": 1}, {}]}", 0, NULL);
+    assert_int_equal(json_check(v, open_items, &ei), TERR_OK);
+    json_decref(v);
+    v = json_loads("{\"items\": [{}, 3]}", 0, NULL);
+    assert_int_equal(json_check(v, open_items, &ei), TERR_WRONG_TYPE);
+    assert_string_equal(ei.field, "items[1]");
+    json_decref(v);
+    v = json_loads("{\"items\": [{}, {}, {}]}", 0, NULL);
+    assert_int_equal(json_check(v, open_items, &ei), TERR_TOO_LONG);
+    json_decref(v);
+}
+
 /* ---- accessors ---- */
 
 static void accessors_give_values_or_defaults(void **state)
@@ -365,6 +387,7 @@ int main(void)
         cmocka_unit_test(check_rejects_non_string_array_items),
         cmocka_unit_test(check_null_types_accept_null),
         cmocka_unit_test(check_works_without_error_info),
+        cmocka_unit_test(check_objects_without_sub_table_only_need_objects),
         cmocka_unit_test(accessors_give_values_or_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -534,6 +534,28 @@ static void test_message_insert_then_list_round_trips(void **state)
     assert_int_equal(l.v[0].channel, CHANNEL_CHAT);
     assert_int_equal(l.v[0].created_at, 1700000000777);
     assert_string_equal(l.v[0].analysis_json, "{\"level\":\"tense\"}");
+    assert_null(l.v[0].coach_json);
+    messages_free(l.v, l.n);
+    message_release(&m);
+}
+
+static void test_message_keeps_its_coach_review(void **state)
+{
+    struct thread_of th;
+    seed_thread(ST(state), &th);
+    struct message m = {.ticket_id = th.ticket,
+                        .author_kind = AUTHOR_AGENT,
+                        .author_id = th.agent,
+                        .body = xstrdup("Refunded today."),
+                        .channel = CHANNEL_EMAIL,
+                        .created_at = 1700000000888,
+                        .coach_json = xstrdup("{\"findings\":[]}")};
+    assert_int_equal(store_write(ST(state), tx_message_insert, &m), TERR_OK);
+    struct list_messages l = {.ticket_id = th.ticket};
+    assert_int_equal(store_read(ST(state), tx_message_list, &l), TERR_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.v[0].coach_json, "{\"findings\":[]}");
+    assert_null(l.v[0].analysis_json);
     messages_free(l.v, l.n);
     message_release(&m);
 }
@@ -841,6 +863,7 @@ int main(void)
         T(test_ticket_list_filters_by_customer),
         T(test_ticket_list_combines_filters),
         T(test_message_insert_then_list_round_trips),
+        T(test_message_keeps_its_coach_review),
         T(test_message_list_is_oldest_first_with_internal_notes),
         T(test_message_list_hides_internal_notes),
         T(test_message_list_of_quiet_ticket_is_empty),
