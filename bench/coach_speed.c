@@ -131,8 +131,8 @@ static double run(struct coach *c, char **texts, const struct msg_analysis *an, 
             struct coach_turn turns[3] = {
                 {THREAD_CUSTOMER, texts[i], strlen(texts[i]), stored ? &an[i] : NULL, 0},
                 {THREAD_AGENT, earlier, sizeof earlier - 1, NULL, 0},
-                {THREAD_CUSTOMER, texts[i + 1], strlen(texts[i + 1]),
-                 stored ? &an[i + 1] : NULL, 0},
+                {THREAD_CUSTOMER, texts[i + 1], strlen(texts[i + 1]), stored ? &an[i + 1] : NULL,
+                 0},
             };
             struct coach_thread th = {turns, 3, "Dana"};
             const char *d = drafts[(i / 2) % N_DRAFTS];

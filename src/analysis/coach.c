@@ -155,9 +155,8 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
 {
     struct coach_context *x = &c->ctx;
     x->thread = thread;
-    x->customer_name = thread && thread->customer_name && *thread->customer_name
-                           ? thread->customer_name
-                           : NULL;
+    x->customer_name =
+        thread && thread->customer_name && *thread->customer_name ? thread->customer_name : NULL;
     x->first_reply = 1;
     x->has_customer = 0;
     memset(&x->latest, 0, sizeof x->latest);
@@ -244,20 +243,34 @@ static const struct {
     enum coach_skill skill;
     int points;
 } penalties[] = {
-    {COACH_NO_ACKNOWLEDGEMENT, SKILL_EMPATHY, 35},   {COACH_NO_ACKNOWLEDGEMENT, SKILL_LISTENING, 15},
-    {COACH_NO_APOLOGY, SKILL_OWNERSHIP, 40},         {COACH_NO_APOLOGY, SKILL_EMPATHY, 10},
-    {COACH_HOLLOW_APOLOGY, SKILL_OWNERSHIP, 25},     {COACH_HOLLOW_APOLOGY, SKILL_EMPATHY, 20},
-    {COACH_NO_THANKS, SKILL_PROFESSIONALISM, 10},    {COACH_NO_THANKS, SKILL_EMPATHY, 5},
-    {COACH_NO_NAME, SKILL_EMPATHY, 5},               {COACH_NO_NAME, SKILL_PROFESSIONALISM, 5},
-    {COACH_BLAME, SKILL_OWNERSHIP, 35},              {COACH_BLAME, SKILL_PROFESSIONALISM, 25},
-    {COACH_DEFENSIVE, SKILL_OWNERSHIP, 25},          {COACH_DEFENSIVE, SKILL_PROFESSIONALISM, 20},
-    {COACH_CONDESCENDING, SKILL_PROFESSIONALISM, 35}, {COACH_CONDESCENDING, SKILL_EMPATHY, 20},
-    {COACH_SHOUTING, SKILL_PROFESSIONALISM, 35},     {COACH_JARGON, SKILL_CLARITY, 20},
-    {COACH_NEGATIVE_PHRASING, SKILL_SOLUTION, 15},   {COACH_NEGATIVE_PHRASING, SKILL_CLARITY, 5},
-    {COACH_NO_NEXT_STEP, SKILL_SOLUTION, 45},        {COACH_NO_PARAPHRASE, SKILL_LISTENING, 35},
-    {COACH_NO_OPEN_QUESTION, SKILL_LISTENING, 20},   {COACH_NO_OPEN_QUESTION, SKILL_SOLUTION, 5},
-    {COACH_WALL_OF_TEXT, SKILL_CLARITY, 30},         {COACH_HARD_TO_READ, SKILL_CLARITY, 25},
-    {COACH_NO_GREETING, SKILL_PROFESSIONALISM, 10},  {COACH_NO_CLOSING, SKILL_PROFESSIONALISM, 10},
+    {COACH_NO_ACKNOWLEDGEMENT, SKILL_EMPATHY, 35},
+    {COACH_NO_ACKNOWLEDGEMENT, SKILL_LISTENING, 15},
+    {COACH_NO_APOLOGY, SKILL_OWNERSHIP, 40},
+    {COACH_NO_APOLOGY, SKILL_EMPATHY, 10},
+    {COACH_HOLLOW_APOLOGY, SKILL_OWNERSHIP, 25},
+    {COACH_HOLLOW_APOLOGY, SKILL_EMPATHY, 20},
+    {COACH_NO_THANKS, SKILL_PROFESSIONALISM, 10},
+    {COACH_NO_THANKS, SKILL_EMPATHY, 5},
+    {COACH_NO_NAME, SKILL_EMPATHY, 5},
+    {COACH_NO_NAME, SKILL_PROFESSIONALISM, 5},
+    {COACH_BLAME, SKILL_OWNERSHIP, 35},
+    {COACH_BLAME, SKILL_PROFESSIONALISM, 25},
+    {COACH_DEFENSIVE, SKILL_OWNERSHIP, 25},
+    {COACH_DEFENSIVE, SKILL_PROFESSIONALISM, 20},
+    {COACH_CONDESCENDING, SKILL_PROFESSIONALISM, 35},
+    {COACH_CONDESCENDING, SKILL_EMPATHY, 20},
+    {COACH_SHOUTING, SKILL_PROFESSIONALISM, 35},
+    {COACH_JARGON, SKILL_CLARITY, 20},
+    {COACH_NEGATIVE_PHRASING, SKILL_SOLUTION, 15},
+    {COACH_NEGATIVE_PHRASING, SKILL_CLARITY, 5},
+    {COACH_NO_NEXT_STEP, SKILL_SOLUTION, 45},
+    {COACH_NO_PARAPHRASE, SKILL_LISTENING, 35},
+    {COACH_NO_OPEN_QUESTION, SKILL_LISTENING, 20},
+    {COACH_NO_OPEN_QUESTION, SKILL_SOLUTION, 5},
+    {COACH_WALL_OF_TEXT, SKILL_CLARITY, 30},
+    {COACH_HARD_TO_READ, SKILL_CLARITY, 25},
+    {COACH_NO_GREETING, SKILL_PROFESSIONALISM, 10},
+    {COACH_NO_CLOSING, SKILL_PROFESSIONALISM, 10},
 };
 
 static void score_skills(struct coach_review *r)
@@ -366,11 +379,11 @@ json_t *coach_review_to_json(const struct coach_review *r, const char *draft, si
         const struct coach_finding *f = &r->findings[i];
         uint32_t end = f->end <= len ? f->end : (uint32_t)len;
         uint32_t start = f->start <= end ? f->start : end;
-        json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:s%, s:s, s:s}", "kind",
-                              coach_kind_name(f->kind), "severity",
-                              coach_severity_name(f->severity), "start", (json_int_t)start, "end",
-                              (json_int_t)end, "text", draft + start, (size_t)(end - start),
-                              "message", f->message, "suggestion", f->suggestion);
+        json_t *o =
+            json_pack("{s:s, s:s, s:i, s:i, s:s%, s:s, s:s}", "kind", coach_kind_name(f->kind),
+                      "severity", coach_severity_name(f->severity), "start", (json_int_t)start,
+                      "end", (json_int_t)end, "text", draft + start, (size_t)(end - start),
+                      "message", f->message, "suggestion", f->suggestion);
         if (!o)
             BUG("cannot build a coach finding");
         json_array_append_new(fs, o);

@@ -35,24 +35,24 @@
 #include "analysis/risk.h"
 #include "util/err.h"
 
-#define COACH_KINDS(X)                                                                          \
-    X(COACH_NO_ACKNOWLEDGEMENT, "no_acknowledgement")                                           \
-    X(COACH_NO_APOLOGY, "no_apology")                                                           \
-    X(COACH_HOLLOW_APOLOGY, "hollow_apology")                                                   \
-    X(COACH_NO_THANKS, "no_thanks")                                                             \
-    X(COACH_NO_NAME, "no_name")                                                                 \
-    X(COACH_BLAME, "blame")                                                                     \
-    X(COACH_DEFENSIVE, "defensive")                                                             \
-    X(COACH_CONDESCENDING, "condescending")                                                     \
-    X(COACH_SHOUTING, "shouting")                                                               \
-    X(COACH_JARGON, "jargon")                                                                   \
-    X(COACH_NEGATIVE_PHRASING, "negative_phrasing")                                             \
-    X(COACH_NO_NEXT_STEP, "no_next_step")                                                       \
-    X(COACH_NO_PARAPHRASE, "no_paraphrase")                                                     \
-    X(COACH_NO_OPEN_QUESTION, "no_open_question")                                               \
-    X(COACH_WALL_OF_TEXT, "wall_of_text")                                                       \
-    X(COACH_HARD_TO_READ, "hard_to_read")                                                       \
-    X(COACH_NO_GREETING, "no_greeting")                                                         \
+#define COACH_KINDS(X)                                                                             \
+    X(COACH_NO_ACKNOWLEDGEMENT, "no_acknowledgement")                                              \
+    X(COACH_NO_APOLOGY, "no_apology")                                                              \
+    X(COACH_HOLLOW_APOLOGY, "hollow_apology")                                                      \
+    X(COACH_NO_THANKS, "no_thanks")                                                                \
+    X(COACH_NO_NAME, "no_name")                                                                    \
+    X(COACH_BLAME, "blame")                                                                        \
+    X(COACH_DEFENSIVE, "defensive")                                                                \
+    X(COACH_CONDESCENDING, "condescending")                                                        \
+    X(COACH_SHOUTING, "shouting")                                                                  \
+    X(COACH_JARGON, "jargon")                                                                      \
+    X(COACH_NEGATIVE_PHRASING, "negative_phrasing")                                                \
+    X(COACH_NO_NEXT_STEP, "no_next_step")                                                          \
+    X(COACH_NO_PARAPHRASE, "no_paraphrase")                                                        \
+    X(COACH_NO_OPEN_QUESTION, "no_open_question")                                                  \
+    X(COACH_WALL_OF_TEXT, "wall_of_text")                                                          \
+    X(COACH_HARD_TO_READ, "hard_to_read")                                                          \
+    X(COACH_NO_GREETING, "no_greeting")                                                            \
     X(COACH_NO_CLOSING, "no_closing")
 
 #define X(e, s) e,
@@ -64,13 +64,13 @@ bool coach_kind_parse(const char *s, enum coach_kind *out);
 enum coach_severity { COACH_INFO, COACH_WARN, COACH_ERROR };
 const char *coach_severity_name(enum coach_severity s);
 
-#define COACH_SKILLS(X)                                                                         \
-    X(SKILL_LISTENING, "listening")                                                             \
-    X(SKILL_EMPATHY, "empathy")                                                                 \
-    X(SKILL_OWNERSHIP, "ownership")                                                             \
-    X(SKILL_CLARITY, "clarity")                                                                 \
-    X(SKILL_SOLUTION, "solution")                                                               \
-    X(SKILL_PROFESSIONALISM, "professionalism")                                                 \
+#define COACH_SKILLS(X)                                                                            \
+    X(SKILL_LISTENING, "listening")                                                                \
+    X(SKILL_EMPATHY, "empathy")                                                                    \
+    X(SKILL_OWNERSHIP, "ownership")                                                                \
+    X(SKILL_CLARITY, "clarity")                                                                    \
+    X(SKILL_SOLUTION, "solution")                                                                  \
+    X(SKILL_PROFESSIONALISM, "professionalism")                                                    \
     X(SKILL_OVERALL, "overall")
 
 #define X(e, s) e,
@@ -78,13 +78,13 @@ enum coach_skill { COACH_SKILLS(X) N_COACH_SKILLS };
 #undef X
 const char *coach_skill_name(enum coach_skill s);
 
-#define COACH_MESSAGE_MAX 200
+#define COACH_MESSAGE_MAX    200
 #define COACH_SUGGESTION_MAX 240
 
 struct coach_finding {
     enum coach_kind kind;
     enum coach_severity severity;
-    uint32_t start, end; /* byte offsets into the draft, [start, end) */
+    uint32_t start, end;                   /* byte offsets into the draft, [start, end) */
     char message[COACH_MESSAGE_MAX];       /* why it matters, one sentence */
     char suggestion[COACH_SUGGESTION_MAX]; /* a rewrite or what to add; "" when none */
 };

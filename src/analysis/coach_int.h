@@ -26,21 +26,21 @@ struct coach_context {
     const struct coach_thread *thread; /* NULL: no context */
     const char *customer_name;         /* NULL when unknown */
     int first_reply;
-    int has_customer;             /* a customer message precedes the draft */
-    struct msg_analysis latest;   /* the latest customer message (zero without) */
+    int has_customer;              /* a customer message precedes the draft */
+    struct msg_analysis latest;    /* the latest customer message (zero without) */
     struct msg_analysis strongest; /* the most heated customer message since the last reply */
     double emotion_peak[N_EMOTIONS];
-    unsigned triggers; /* bit per trigger kind since the last agent reply */
-    unsigned all_triggers; /* bit per trigger kind in the whole thread */
+    unsigned triggers;                /* bit per trigger kind since the last agent reply */
+    unsigned all_triggers;            /* bit per trigger kind in the whole thread */
     enum conflict_level thread_level; /* the most heated customer message of the thread */
     double thread_compound;           /* the most negative sentiment of the thread */
-    int company_fault;     /* the customer reports something the company got wrong */
-    int fault_earlier;     /* ... in a message an earlier agent reply answered */
-    int apologised_before; /* an earlier agent reply apologised */
-    int customer_questions; /* questions since the last agent reply */
-    int need_unclear;       /* the customer's need is not clear yet */
-    int facts;              /* the customer gives ids, numbers, dates */
-    int concrete_words; /* content words that say what the problem is, not how bad */
+    int company_fault;                /* the customer reports something the company got wrong */
+    int fault_earlier;                /* ... in a message an earlier agent reply answered */
+    int apologised_before;            /* an earlier agent reply apologised */
+    int customer_questions;           /* questions since the last agent reply */
+    int need_unclear;                 /* the customer's need is not clear yet */
+    int facts;                        /* the customer gives ids, numbers, dates */
+    int concrete_words;               /* content words that say what the problem is, not how bad */
     /* Content words (stems) of the customer's messages since the last
      * agent reply, for paraphrase checks: offsets into stems_text. */
     char *stems_text;
@@ -59,8 +59,7 @@ struct coach {
     size_t hits_cap;
 };
 
-struct coach_rules *coach_rules_load(const char *dir, struct stemmer *s, char *err,
-                                     size_t errlen);
+struct coach_rules *coach_rules_load(const char *dir, struct stemmer *s, char *err, size_t errlen);
 void coach_rules_free(struct coach_rules *r);
 
 /* Notes what a customer message since the last agent reply tells the rules

@@ -100,9 +100,9 @@ struct settings {
     double long_sentence_words; /* a sentence longer than this is hard to read */
     double hard_ease;           /* Flesch ease below this (with enough words) is hard */
     double hard_ease_min_words;
-    double emotion_threshold; /* an emotion this strong calls for acknowledgement */
-    double shouting_words;    /* this many words in capitals in a row is shouting */
-    double exclamations;      /* a run of this many '!' is shouting */
+    double emotion_threshold;    /* an emotion this strong calls for acknowledgement */
+    double shouting_words;       /* this many words in capitals in a row is shouting */
+    double exclamations;         /* a run of this many '!' is shouting */
     double paraphrase_min_words; /* the customer wrote at least this many content words */
     double vague_need_max_words; /* a need this short (content words) is unclear */
 };
@@ -274,11 +274,16 @@ static bool load_settings(struct loader *ld, const char *dir, char *err, size_t 
         double lo, hi;
     } keys[] = {
 #define K(name, lo, hi) {#name, offsetof(struct settings, name), lo, hi}
-        K(short_reply_words, 1, 1000),     K(wall_words, 10, 100000),
-        K(paragraph_words, 10, 100000),    K(long_sentence_words, 5, 1000),
-        K(hard_ease, 0, 120),              K(hard_ease_min_words, 1, 100000),
-        K(emotion_threshold, 0, 1),        K(shouting_words, 1, 100),
-        K(exclamations, 2, 100),           K(paraphrase_min_words, 1, 100),
+        K(short_reply_words, 1, 1000),
+        K(wall_words, 10, 100000),
+        K(paragraph_words, 10, 100000),
+        K(long_sentence_words, 5, 1000),
+        K(hard_ease, 0, 120),
+        K(hard_ease_min_words, 1, 100000),
+        K(emotion_threshold, 0, 1),
+        K(shouting_words, 1, 100),
+        K(exclamations, 2, 100),
+        K(paraphrase_min_words, 1, 100),
         K(vague_need_max_words, 0, 100),
 #undef K
     };
@@ -302,8 +307,7 @@ static bool load_settings(struct loader *ld, const char *dir, char *err, size_t 
         char *end;
         double v = strtod(val, &end);
         if (errno || end == val || *end || !(v >= keys[k].lo && v <= keys[k].hi)) {
-            datafile_fail(&ld->df, "%s must be a number from %g to %g", s, keys[k].lo,
-                          keys[k].hi);
+            datafile_fail(&ld->df, "%s must be a number from %g to %g", s, keys[k].lo, keys[k].hi);
             break;
         }
         memcpy((char *)&ld->r->set + keys[k].off, &v, sizeof v);
@@ -317,8 +321,7 @@ static bool load_settings(struct loader *ld, const char *dir, char *err, size_t 
     return ok;
 }
 
-struct coach_rules *coach_rules_load(const char *dir, struct stemmer *s, char *err,
-                                     size_t errlen)
+struct coach_rules *coach_rules_load(const char *dir, struct stemmer *s, char *err, size_t errlen)
 {
     struct coach_rules *r = xcalloc(1, sizeof *r);
     r->stemmed = phrase_set_new(s);
@@ -331,8 +334,7 @@ struct coach_rules *coach_rules_load(const char *dir, struct stemmer *s, char *e
     if (ok)
         ok = load_words(&ld, dir, "stopwords.txt", s, &r->stopwords, &r->n_stopwords, err, errlen);
     if (ok)
-        ok = load_words(&ld, dir, "acronyms.txt", NULL, &r->acronyms, &r->n_acronyms, err,
-                        errlen);
+        ok = load_words(&ld, dir, "acronyms.txt", NULL, &r->acronyms, &r->n_acronyms, err, errlen);
     if (ok)
         ok = load_settings(&ld, dir, err, errlen);
     tokens_release(&ld.tok);
@@ -399,8 +401,7 @@ static bool any_negated(const struct tokens *t, uint32_t first, uint32_t last)
 }
 
 static void collect(const struct coach_rules *r, const struct phrase_set *ps,
-                    const struct tokens *t, struct phrase_hit *buf, size_t cap,
-                    struct matches *m)
+                    const struct tokens *t, struct phrase_hit *buf, size_t cap, struct matches *m)
 {
     size_t n = phrase_set_match(ps, t, buf, cap);
     if (n > cap)
@@ -616,15 +617,14 @@ static uint32_t first_hit_start(const struct coach_rules *r, const struct tokens
 }
 
 /* Capitals: runs of words in capitals (acronyms aside) and runs of '!'. */
-static void shouting(const struct coach_rules *r, const struct tokens *t,
-                     struct coach_review *out)
+static void shouting(const struct coach_rules *r, const struct tokens *t, struct coach_review *out)
 {
     size_t run = 0;
     uint32_t run_start = 0;
     for (size_t i = 0; i <= t->n; i++) {
         const struct token *k = i < t->n ? &t->v[i] : NULL;
-        bool caps = k && k->kind == TOK_WORD && (k->flags & TOK_ALLCAPS) &&
-                    !is_acronym(r, tok_norm(t, i));
+        bool caps =
+            k && k->kind == TOK_WORD && (k->flags & TOK_ALLCAPS) && !is_acronym(r, tok_norm(t, i));
         if (caps) {
             if (!run)
                 run_start = k->start;
@@ -647,7 +647,8 @@ static void shouting(const struct coach_rules *r, const struct tokens *t,
         if (k->kind == TOK_PUNCT && tok_norm(t, i)[0] == '!' && !inside &&
             (double)k->norm_len >= r->set.exclamations)
             add(out, COACH_SHOUTING, COACH_WARN, k->start, k->end,
-                "A row of exclamation marks reads as raised voice or sarcasm.", "Use one full stop.");
+                "A row of exclamation marks reads as raised voice or sarcasm.",
+                "Use one full stop.");
     }
 }
 
@@ -679,7 +680,8 @@ static void capitals(const struct coach_rules *r, const struct lexicon *lx, cons
             (i + 1 < t->n && (t->v[i + 1].flags & TOK_ALLCAPS)))
             continue; /* part of a shouted run: shouting() has it */
         double val;
-        if (is_stopword(r, tok_stem(t, i)) || (lx && lexicon_get(lx, tok_norm(t, i), k->norm_len, &val))) {
+        if (is_stopword(r, tok_stem(t, i)) ||
+            (lx && lexicon_get(lx, tok_norm(t, i), k->norm_len, &val))) {
             if (!emphasis++) {
                 first_start = k->start;
                 first_end = k->end;
@@ -738,8 +740,8 @@ static bool same_word(const char *a, const char *b)
 }
 
 /* Words of the draft that echo the customer's content words. */
-static size_t echoes(const struct coach_rules *r, const struct coach_context *x,
-                     const char *draft, const struct tokens *t)
+static size_t echoes(const struct coach_rules *r, const struct coach_context *x, const char *draft,
+                     const struct tokens *t)
 {
     size_t n = 0;
     char joined[64];
@@ -828,8 +830,8 @@ static void length_findings(const struct coach_rules *r, const char *draft, size
  * needs to act; "did you get it?" or a guess with a '?' does not. */
 static bool asks_open_question(const struct tokens *t)
 {
-    static const char *const openers[] = {"what", "which", "when", "where", "who", "how",
-                                          "why", "could", "would", "can"};
+    static const char *const openers[] = {"what", "which", "when",  "where", "who",
+                                          "how",  "why",   "could", "would", "can"};
     for (size_t i = 0; i < t->n; i++) {
         if (i > 0 && t->v[i].sentence == t->v[i - 1].sentence)
             continue;
@@ -846,9 +848,9 @@ static bool asks_open_question(const struct tokens *t)
 }
 
 /* Triggers that show a customer's feelings, whatever the emotion scores. */
-#define FEELING_TRIGGERS                                                                        \
-    ((1u << TRIG_CHURN) | (1u << TRIG_LEGAL) | (1u << TRIG_PUBLIC) | (1u << TRIG_ESCALATION) |  \
-     (1u << TRIG_REPEAT) | (1u << TRIG_SHOUTING) | (1u << TRIG_PROFANITY) | (1u << TRIG_ABUSE) | \
+#define FEELING_TRIGGERS                                                                           \
+    ((1u << TRIG_CHURN) | (1u << TRIG_LEGAL) | (1u << TRIG_PUBLIC) | (1u << TRIG_ESCALATION) |     \
+     (1u << TRIG_REPEAT) | (1u << TRIG_SHOUTING) | (1u << TRIG_PROFANITY) | (1u << TRIG_ABUSE) |   \
      (1u << TRIG_SAFETY))
 
 /* The customer showed emotion somewhere in the thread: a tense message, a
@@ -890,10 +892,12 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
         if (feelings && !has(&m, L_ACK) && !apology)
             add(out, COACH_NO_ACKNOWLEDGEMENT, COACH_WARN, 0, 0,
                 msg(r, L_ACK, "The customer is upset and the reply does not say so."),
-                sug(r, L_ACK, "Name the feeling first: \"I can see how frustrating this has been.\""));
+                sug(r, L_ACK,
+                    "Name the feeling first: \"I can see how frustrating this has been.\""));
         if (fault && !apology)
             add(out, COACH_NO_APOLOGY, COACH_WARN, 0, 0,
-                msg(r, L_APOLOGY, "Something went wrong on our side and the reply does not apologise for it."),
+                msg(r, L_APOLOGY,
+                    "Something went wrong on our side and the reply does not apologise for it."),
                 sug(r, L_APOLOGY, "Own it in plain words: \"I'm sorry we got this wrong.\""));
         if (x->first_reply && !has(&m, L_THANKS))
             add(out, COACH_NO_THANKS, COACH_WARN, 0, 0,
@@ -907,8 +911,11 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
         if (needs_step && !asks_detail && !has_clear(r, &m, L_NEXT_STEP, L_VAGUE)) {
             uint32_t vend, vstart = first_hit_start(r, t, &m, L_VAGUE, &vend);
             add(out, COACH_NO_NEXT_STEP, COACH_WARN, vstart, vend,
-                msg(r, L_NEXT_STEP, "The reply does not say what happens next, who does it, or when."),
-                sug(r, L_NEXT_STEP, "Give one concrete step with a time: \"I've asked the team to ... and I'll update you by ...\""));
+                msg(r, L_NEXT_STEP,
+                    "The reply does not say what happens next, who does it, or when."),
+                sug(r, L_NEXT_STEP,
+                    "Give one concrete step with a time: \"I've asked the team to ... and I'll "
+                    "update you by ...\""));
         }
         /* A reply to a problem should reflect it; a short request for the
          * details ("DM us your booking number") is not judged on it. */
@@ -928,12 +935,12 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
     }
     if (x->customer_name && !draft_names(draft, len, x->customer_name))
         add(out, COACH_NO_NAME, COACH_WARN, 0, 0,
-            "The customer's name is known and the reply does not use it.",
-            "Address them by name.");
+            "The customer's name is known and the reply does not use it.", "Address them by name.");
     if (long_reply) {
         bool greets = false;
         for (size_t i = 0; i < m.n && !greets; i++)
-            greets = r->entries[m.v[i].entry].list == L_GREETING && t->v[m.v[i].first].sentence == 0;
+            greets =
+                r->entries[m.v[i].entry].list == L_GREETING && t->v[m.v[i].first].sentence == 0;
         if (!greets)
             add(out, COACH_NO_GREETING, COACH_WARN, 0, 0,
                 "A longer reply that starts without a greeting feels abrupt.",
@@ -946,6 +953,7 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
         if (!closes)
             add(out, COACH_NO_CLOSING, COACH_WARN, end_of_text, end_of_text,
                 "A longer reply that stops without a closing line feels cut off.",
-                "End with an offer of help and your name: \"If anything else comes up, just reply here. - Sam\"");
+                "End with an offer of help and your name: \"If anything else comes up, just reply "
+                "here. - Sam\"");
     }
 }

@@ -11,8 +11,7 @@
 
 #include "util/utf8.h"
 
-bool datafile_open(struct datafile *df, const char *dir, const char *name, char *err,
-                   size_t errlen)
+bool datafile_open(struct datafile *df, const char *dir, const char *name, char *err, size_t errlen)
 {
     memset(df, 0, sizeof *df);
     df->err = err;

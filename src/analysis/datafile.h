@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define DATAFILE_LINE_MAX 2048
+#define DATAFILE_LINE_MAX  2048
 #define DATAFILE_LINES_MAX 20000
 
 struct datafile {

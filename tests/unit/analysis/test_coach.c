@@ -49,8 +49,7 @@ static int teardown(void **state)
 
 /* Reviews draft in reply to one customer message (NULL: no thread), with an
  * optional name and an optional earlier agent reply. */
-static void review3(const char *customer, const char *name, const char *earlier,
-                    const char *draft)
+static void review3(const char *customer, const char *name, const char *earlier, const char *draft)
 {
     struct coach_turn turns[3];
     size_t n = 0;
@@ -316,8 +315,10 @@ static void test_greeting_and_closing_on_longer_replies_only(void **state)
     assert_non_null(f);
     assert_int_equal(f->start, strlen(longr)); /* where a sign-off would go */
     char full[1024];
-    snprintf(full, sizeof full, "Hi Sam,\n\n%s\n\nIf anything else comes up, just reply here.\n"
-                                "Kind regards, Alex", longr);
+    snprintf(full, sizeof full,
+             "Hi Sam,\n\n%s\n\nIf anything else comes up, just reply here.\n"
+             "Kind regards, Alex",
+             longr);
     review(NULL, full);
     assert_null(warned(COACH_NO_GREETING));
     assert_null(warned(COACH_NO_CLOSING));
@@ -363,11 +364,11 @@ static void test_json_has_spans_scores_and_readability(void **state)
     bool saw_blame = false;
     size_t i;
     json_t *f;
-    json_array_foreach(fs, i, f) {
+    json_array_foreach(fs, i, f)
+    {
         if (strcmp(json_string_value(json_object_get(f, "kind")), "blame") == 0) {
             saw_blame = true;
-            assert_string_equal(json_string_value(json_object_get(f, "text")),
-                                "You should have");
+            assert_string_equal(json_string_value(json_object_get(f, "text")), "You should have");
             assert_string_equal(json_string_value(json_object_get(f, "severity")), "error");
         }
     }
@@ -378,9 +379,8 @@ static void test_json_has_spans_scores_and_readability(void **state)
     for (size_t k = 0; k < 7; k++)
         assert_true(json_is_integer(json_object_get(sc, skills[k])));
     assert_true(json_is_null(json_object_get(j, "politeness"))); /* no model loaded */
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "readability"),
-                                                        "words")),
-                     8);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(j, "readability"), "words")), 8);
     assert_string_equal(json_string_value(json_object_get(j, "level")),
                         conflict_level_name(rev.level));
     json_decref(j);
