@@ -48,7 +48,7 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static char *strip_line(char *line)
+char *datafile_strip(char *line)
 {
     for (char *p = line; *p; p++) {
         if (*p == '#' && (p == line || is_blank(p[-1])) && (p[1] == '\0' || is_blank(p[1]))) {
@@ -76,10 +76,10 @@ char *datafile_next(struct datafile *df)
         if (memchr(df->buf, '\0', (size_t)len))
             return datafile_fail(df, "%s", "NUL byte in the line"), NULL;
         if (!utf8_valid(df->buf, (size_t)len))
-            return datafile_fail(df, "%s", "invalid UTF-8"), NULL;
+            return datafile_fail(df, "%s", "the line is not valid UTF-8"), NULL;
         if (df->line > DATAFILE_LINES_MAX)
             return datafile_fail(df, "more than %d lines", DATAFILE_LINES_MAX), NULL;
-        char *s = strip_line(df->buf);
+        char *s = datafile_strip(df->buf);
         if (*s)
             return s;
     }

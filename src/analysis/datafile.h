@@ -40,6 +40,10 @@ char *datafile_next(struct datafile *df);
 /* Records "path:line: what" in err, sets failed and returns false. */
 bool datafile_fail(struct datafile *df, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Cuts a "# " comment and surrounding blanks from line, in place; returns
+ * the start of what is left. */
+char *datafile_strip(char *line);
+
 /* Closes the file and frees the buffer; safe to call twice. */
 void datafile_close(struct datafile *df);
 

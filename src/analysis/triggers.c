@@ -43,6 +43,7 @@
 
 #include <utf8proc.h>
 
+#include "analysis/datafile.h"
 #include "analysis/triggers.h"
 #include "text/phrase.h"
 #include "text/stem.h"
@@ -50,11 +51,6 @@
 #include "util/alloc.h"
 #include "util/utf8.h"
 
-/* A line of a trigger file longer than this is refused: no phrase is that
- * long, and a binary file should fail loudly. */
-#define TRIGGER_LINE_MAX 512
-/* Lines per file, a cap against a runaway file. */
-#define TRIGGER_LINES_MAX 20000
 #define DEFAULT_CONFIDENCE 0.9
 
 #define X(e, s) s,
@@ -62,10 +58,10 @@ static const char *const kind_file[] = {TRIGGER_KINDS(X)};
 #undef X
 
 struct trig_entry {
-    uint8_t kind;      /* enum trigger_kind */
-    bool except;       /* "!phrase": a hit of kind overlapping it is dropped */
-    bool has_negator;  /* the phrase carries its own negation */
-    bool has_punct;    /* the phrase has punctuation, so its hits may too */
+    uint8_t kind;     /* enum trigger_kind */
+    bool except;      /* "!phrase": a hit of kind overlapping it is dropped */
+    bool has_negator; /* the phrase carries its own negation */
+    bool has_punct;   /* the phrase has punctuation, so its hits may too */
     float confidence;
 };
 
@@ -118,26 +114,6 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Cuts a "# " comment and surrounding blanks from line (in place); returns
- * the start of what is left.  A '#' starts a comment at the line's start or
- * after a blank, and only when a blank or the end follows it: "#boycott" is
- * a hashtag. */
-static char *strip_line(char *line)
-{
-    for (char *p = line; *p; p++) {
-        if (*p == '#' && (p == line || is_blank(p[-1])) && (p[1] == '\0' || is_blank(p[1]))) {
-            *p = '\0';
-            break;
-        }
-    }
-    while (is_blank(*line))
-        line++;
-    size_t n = strlen(line);
-    while (n && is_blank(line[n - 1]))
-        line[--n] = '\0';
-    return line;
-}
-
 /* Splits a trailing " @0.6" off s (in place) into *conf.  False, with the
  * error set, when it is there but not a number in 0..1. */
 static bool take_confidence(struct loader *ld, char *s, double *conf)
@@ -152,7 +128,7 @@ static bool take_confidence(struct loader *ld, char *s, double *conf)
     if (errno || *end != '\0' || !(v >= 0.0 && v <= 1.0))
         return failf(ld, "bad confidence '%s' (a number from 0 to 1)", at);
     *at = '\0';
-    strip_line(s);
+    datafile_strip(s);
     if (!*s)
         return failf(ld, "confidence '%s' without a phrase", at + 1);
     *conf = v;
@@ -197,13 +173,13 @@ static bool phrase_line(struct loader *ld, enum trigger_kind kind, char *s)
 {
     bool except = s[0] == '!';
     if (except) {
-        s = strip_line(s + 1);
+        s = datafile_strip(s + 1);
         if (!*s)
             return failf(ld, "%s", "'!' without a phrase");
     }
     bool exact = s[0] == '=';
     if (exact) {
-        s = strip_line(s + 1);
+        s = datafile_strip(s + 1);
         if (!*s)
             return failf(ld, "%s", "'=' without a phrase");
     }
@@ -234,7 +210,7 @@ static bool shouting_line(struct loader *ld, char *s)
         sp++;
     if (*sp) {
         *sp = '\0';
-        char *val = strip_line(sp + 1);
+        char *val = datafile_strip(sp + 1);
         double v = 0;
         if (!strcmp(s, "min_ratio")) {
             if (!shout_number(ld, s, val, 0.0, 1.0, &v))
@@ -274,43 +250,20 @@ static int cmp_str(const void *a, const void *b)
 
 static bool load_file(struct loader *ld, const char *dir, enum trigger_kind kind)
 {
-    char path[4096];
-    int n = snprintf(path, sizeof path, "%s/triggers/%s.txt", dir, kind_file[kind]);
-    if (n < 0 || (size_t)n >= sizeof path) {
-        snprintf(ld->err, ld->errlen, "trigger directory '%s/triggers' is too long", dir);
+    char name[64];
+    snprintf(name, sizeof name, "triggers/%s.txt", kind_file[kind]);
+    struct datafile df;
+    if (!datafile_open(&df, dir, name, ld->err, ld->errlen))
         return false;
-    }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(ld->err, ld->errlen, "unable to open '%s': %s", path, strerror(errno));
-        return false;
-    }
-    ld->path = path;
-    ld->line = 0;
-    char *buf = NULL;
-    size_t bufcap = 0;
-    ssize_t len;
+    ld->path = df.path;
+    char *s;
     bool ok = true;
-    while (ok && (len = getline(&buf, &bufcap, f)) >= 0) {
-        ld->line++;
-        if (len > TRIGGER_LINE_MAX)
-            ok = failf(ld, "line longer than %d bytes", TRIGGER_LINE_MAX);
-        else if (memchr(buf, '\0', (size_t)len))
-            ok = failf(ld, "%s", "NUL byte in the line");
-        else if (ld->line > TRIGGER_LINES_MAX)
-            ok = failf(ld, "more than %d lines", TRIGGER_LINES_MAX);
-        if (!ok)
-            break;
-        char *s = strip_line(buf);
-        if (*s)
-            ok = kind == TRIG_SHOUTING ? shouting_line(ld, s) : phrase_line(ld, kind, s);
+    while (ok && (s = datafile_next(&df))) {
+        ld->line = df.line;
+        ok = kind == TRIG_SHOUTING ? shouting_line(ld, s) : phrase_line(ld, kind, s);
     }
-    free(buf);
-    if (ok && ferror(f)) {
-        snprintf(ld->err, ld->errlen, "unable to read '%s': %s", path, strerror(errno));
-        ok = false;
-    }
-    fclose(f);
+    ok = ok && !df.failed;
+    datafile_close(&df);
     ld->path = NULL;
     return ok;
 }
@@ -375,8 +328,7 @@ static bool negation_is_conditional(const struct tokens *t, size_t i)
     }
     if (!(t->v[neg].flags & TOK_NEGATOR))
         return false;
-    for (size_t k = neg, seen = 0; k > 0 && seen < 10 && t->v[k - 1].sentence == sentence;
-         seen++) {
+    for (size_t k = neg, seen = 0; k > 0 && seen < 10 && t->v[k - 1].sentence == sentence; seen++) {
         k--;
         if (word_is(t, k, "if") || word_is(t, k, "unless") || word_is(t, k, "until") ||
             word_is(t, k, "till"))

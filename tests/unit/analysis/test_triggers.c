@@ -119,7 +119,7 @@ static void errors_name_file_and_line(void **state)
     expect_load_error("abuse", "!\n", "abuse.txt:1: '!' without a phrase");
     expect_load_error("abuse", "ok\n... ,,,\n", "abuse.txt:2:");
     expect_load_error("profanity", "a b c d e f g h i j k l m n o p q\n", "profanity.txt:1:");
-    expect_load_error("safety", "fire\n\xff\xfe\n", "safety.txt:2: the phrase is not valid UTF-8");
+    expect_load_error("safety", "fire\n\xff\xfe\n", "safety.txt:2: the line is not valid UTF-8");
     expect_load_error("shouting", "min_ratio 2\n", "shouting.txt:1: bad value '2' for min_ratio");
     expect_load_error("shouting", "min_words 3\nnot one\n",
                       "shouting.txt:2: unknown setting 'not'");
