@@ -167,7 +167,7 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
     x->thread_compound = 0;
     x->company_fault = x->customer_questions = x->need_unclear = x->facts = 0;
     x->fault_earlier = x->apologised_before = 0;
-    x->concrete_words = 0;
+    x->concrete_words = x->need_clear = 0;
     x->n_stems = x->stems_len = 0;
     if (!thread)
         return;
@@ -216,6 +216,7 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
             x->thread_level = a->level;
         if (a->sentiment.compound < x->thread_compound)
             x->thread_compound = a->sentiment.compound;
+        keep_stems(x, t);
         if (i < since) {
             coach_rules_read_earlier(c, THREAD_CUSTOMER, t);
             continue;
@@ -231,7 +232,6 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
             x->triggers |= 1u << a->triggers[k].kind;
         x->customer_questions += a->question;
         x->facts |= has_fact_tokens(t);
-        keep_stems(x, t);
         coach_rules_read_customer(c, tu->body, tu->len, t);
     }
 }

@@ -39,10 +39,11 @@ struct coach_context {
     int apologised_before;            /* an earlier agent reply apologised */
     int customer_questions;           /* questions since the last agent reply */
     int need_unclear;                 /* the customer's need is not clear yet */
+    int need_clear;                   /* a customer message of the thread said what they need */
     int facts;                        /* the customer gives ids, numbers, dates */
     int concrete_words;               /* content words that say what the problem is, not how bad */
-    /* Content words (stems) of the customer's messages since the last
-     * agent reply, for paraphrase checks: offsets into stems_text. */
+    /* Content words (stems) of the customer's messages, for the paraphrase
+     * check: offsets into stems_text. */
     char *stems_text;
     size_t stems_len, stems_cap;
     uint32_t *stem_off;

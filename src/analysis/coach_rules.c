@@ -487,33 +487,40 @@ static bool content_word(const struct coach_rules *r, const struct tokens *t, si
     return k->kind == TOK_WORD && k->stem_len >= 3 && !is_stopword(r, tok_stem(t, i));
 }
 
-void coach_rules_read_customer(struct coach *c, const char *text, size_t len,
-                               const struct tokens *t)
+/* What customer message t says of the need: its concrete words (for the
+ * paraphrase rule) and whether it says what the customer needs.  One clear
+ * message anywhere in the thread makes the need clear. */
+static void read_need(const struct coach_rules *r, struct coach_context *x, const struct tokens *t,
+                      const struct matches *m)
 {
-    (void)text, (void)len;
-    const struct coach_rules *r = c->d->rules;
-    struct coach_context *x = &c->ctx;
-    struct matches m;
-    match(c, t, &m);
-    x->company_fault |= has(&m, L_FAULT);
     size_t content = 0;
+    bool facts = false;
     for (size_t i = 0; i < t->n; i++) {
+        facts |= t->v[i].kind == TOK_ID || t->v[i].kind == TOK_NUMBER;
         if (!content_word(r, t, i))
             continue;
         content++;
         bool vague = false; /* "worst", "joke": how bad, not what */
-        for (size_t j = 0; j < m.n && !vague; j++)
-            vague = r->entries[m.v[j].entry].list == L_VAGUE_NEED && m.v[j].first <= i &&
-                    i <= m.v[j].last;
+        for (size_t j = 0; j < m->n && !vague; j++)
+            vague = r->entries[m->v[j].entry].list == L_VAGUE_NEED && m->v[j].first <= i &&
+                    i <= m->v[j].last;
         x->concrete_words += !vague;
     }
-    bool facts = false;
-    for (size_t i = 0; i < t->n; i++)
-        facts |= t->v[i].kind == TOK_ID || t->v[i].kind == TOK_NUMBER;
-    /* Unclear when the message says little or only that something is wrong;
-     * a later, clearer message of the same turn settles it. */
-    x->need_unclear = !facts && ((double)content <= r->set.vague_need_max_words ||
-                                 (has(&m, L_VAGUE_NEED) && content <= 8));
+    /* Unclear when the message says little, or only how bad it is. */
+    bool unclear = !facts && ((double)content <= r->set.vague_need_max_words ||
+                              (has(m, L_VAGUE_NEED) && content <= 8));
+    x->need_clear |= !unclear;
+    x->need_unclear = !x->need_clear;
+}
+
+void coach_rules_read_customer(struct coach *c, const char *text, size_t len,
+                               const struct tokens *t)
+{
+    (void)text, (void)len;
+    struct matches m;
+    match(c, t, &m);
+    c->ctx.company_fault |= has(&m, L_FAULT);
+    read_need(c->d->rules, &c->ctx, t, &m);
 }
 
 static bool has_clear(const struct coach_rules *r, const struct matches *m, enum list l,
@@ -523,10 +530,12 @@ void coach_rules_read_earlier(struct coach *c, enum thread_author author, const 
 {
     struct matches m;
     match(c, t, &m);
-    if (author == THREAD_CUSTOMER)
+    if (author == THREAD_CUSTOMER) {
         c->ctx.fault_earlier |= has(&m, L_FAULT);
-    else if (author == THREAD_AGENT)
+        read_need(c->d->rules, &c->ctx, t, &m);
+    } else if (author == THREAD_AGENT) {
         c->ctx.apologised_before |= has_clear(c->d->rules, &m, L_APOLOGY, L_HOLLOW);
+    }
 }
 
 /* --- findings ------------------------------------------------------------ */

@@ -224,6 +224,27 @@ static void test_vague_promise_is_no_next_step(void **state)
     assert_null(warned(COACH_NO_NEXT_STEP));
 }
 
+static void test_a_follow_up_answers_the_whole_thread(void **state)
+{
+    (void)state;
+    struct coach_turn turns[3] = {
+        {THREAD_CUSTOMER, LOST_BAG, strlen(LOST_BAG), NULL, 0},
+        {THREAD_AGENT, "Calm down.", 10, NULL, 0},
+        {THREAD_CUSTOMER, "Are you kidding me?", 19, NULL, 0},
+    };
+    struct coach_thread th = {turns, 3, NULL};
+    const char *d = "I'm so sorry about your bag, and about that last reply. I've opened a trace "
+                    "and I'll call you by 5pm today.";
+    assert_int_equal(coach_review(coach, d, strlen(d), &th, &rev), TERR_OK);
+    if (coach_review_has_warnings(&rev))
+        dump(d);
+    assert_false(coach_review_has_warnings(&rev)); /* the bag is the concern, and it is clear */
+    d = "Thanks for your patience. We'll look into it.";
+    assert_int_equal(coach_review(coach, d, strlen(d), &th, &rev), TERR_OK);
+    assert_non_null(warned(COACH_NO_APOLOGY)); /* the earlier reply never apologised */
+    assert_null(warned(COACH_NO_THANKS));      /* not the first reply */
+}
+
 static void test_paraphrase(void **state)
 {
     (void)state;
@@ -469,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_thanks_only_on_the_first_reply),
         cmocka_unit_test(test_name_known_and_unused),
         cmocka_unit_test(test_vague_promise_is_no_next_step),
+        cmocka_unit_test(test_a_follow_up_answers_the_whole_thread),
         cmocka_unit_test(test_paraphrase),
         cmocka_unit_test(test_open_question_when_the_need_is_unclear),
         cmocka_unit_test(test_shouting_and_jargon),
