@@ -119,13 +119,14 @@ void coach_free(struct coach *c)
 }
 
 /* Remembers the content-word stems of the tokenized text t for the
- * paraphrase rule (coach_rules.c decides what is a content word). */
+ * paraphrase rule, hyphens left out ("check-in" and "checkin" meet).
+ * coach_rules.c decides what is a content word. */
 static void keep_stems(struct coach_context *x, const struct tokens *t)
 {
     for (size_t i = 0; i < t->n; i++) {
         const struct token *k = &t->v[i];
         if ((k->kind != TOK_WORD && k->kind != TOK_ID && k->kind != TOK_NUMBER) ||
-            k->stem_len < 3 || x->n_stems >= 512)
+            k->stem_len < 3 || x->n_stems >= COACH_STEMS_MAX)
             continue;
         if (x->stems_len + k->stem_len + 1 > x->stems_cap) {
             x->stems_cap = (x->stems_len + k->stem_len + 1) * 2;
@@ -136,9 +137,56 @@ static void keep_stems(struct coach_context *x, const struct tokens *t)
             x->stem_off = xrealloc(x->stem_off, x->stems_alloc * sizeof *x->stem_off);
         }
         x->stem_off[x->n_stems++] = (uint32_t)x->stems_len;
-        memcpy(x->stems_text + x->stems_len, tok_stem(t, i), k->stem_len + 1u);
-        x->stems_len += k->stem_len + 1u;
+        const char *st = tok_stem(t, i);
+        for (size_t j = 0; j < k->stem_len; j++)
+            if (st[j] != '-')
+                x->stems_text[x->stems_len++] = st[j];
+        x->stems_text[x->stems_len++] = '\0';
     }
+}
+
+/* For cmp_stem: qsort has no context argument; one per thread, as reviews
+ * run on every HTTP worker at once. */
+static _Thread_local const char *stems_base;
+
+static int cmp_stem(const void *a, const void *b)
+{
+    return strcmp(stems_base + *(const uint32_t *)a, stems_base + *(const uint32_t *)b);
+}
+
+/* Sorts the kept stems so the paraphrase rule can look words up. */
+static void sort_stems(struct coach_context *x)
+{
+    stems_base = x->stems_text;
+    if (x->n_stems > 1)
+        qsort(x->stem_off, x->n_stems, sizeof *x->stem_off, cmp_stem);
+}
+
+bool coach_thread_has_stem(const struct coach_context *x, const char *stem)
+{
+    size_t lo = 0, hi = x->n_stems;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(x->stems_text + x->stem_off[mid], stem);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* The length of text[0..len) cut to at most max bytes on a character
+ * boundary. */
+static size_t cut_utf8(const char *text, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    while (max > 0 && ((unsigned char)text[max] & 0xC0) == 0x80)
+        max--;
+    return max;
 }
 
 static bool has_fact_tokens(const struct tokens *t)
@@ -185,11 +233,27 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
     for (size_t i = 0; i < thread->n && i < last_customer; i++)
         if (thread->turns[i].author == THREAD_AGENT && !thread->turns[i].internal)
             since = i + 1;
-    for (size_t i = 0; i < thread->n; i++) {
+
+    /* Only the newest turns are read, each cut to COACH_TURN_BYTES, within
+     * COACH_THREAD_BYTES in all: the coach runs as the agent types and on
+     * every reply, so its cost must not grow with a long thread. */
+    size_t first = thread->n, budget = COACH_THREAD_BYTES;
+    while (first > 0 && thread->n - first < COACH_THREAD_TURNS) {
+        const struct coach_turn *tu = &thread->turns[first - 1];
+        size_t cost = tu->len < COACH_TURN_BYTES ? tu->len : COACH_TURN_BYTES;
+        if (cost > budget)
+            break;
+        budget -= cost;
+        first--;
+    }
+    if (first == thread->n && thread->n > 0)
+        first = thread->n - 1; /* the newest turn, whatever its size (cut below) */
+    for (size_t i = first; i < thread->n; i++) {
         const struct coach_turn *tu = &thread->turns[i];
+        size_t len = cut_utf8(tu->body, tu->len, COACH_TURN_BYTES);
         if (tu->author == THREAD_AGENT && !tu->internal && i < since) {
             struct tokens *t = &c->analyzer->tokens;
-            if (tokenize(tu->body, tu->len, t) == TERR_OK) {
+            if (tokenize(tu->body, len, t) == TERR_OK) {
                 tokens_stem(t, c->analyzer->stemmer);
                 negation_mark(t);
                 coach_rules_read_earlier(c, THREAD_AGENT, t);
@@ -201,11 +265,11 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
         const struct msg_analysis *a = tu->analysis;
         struct tokens *t = &c->analyzer->tokens;
         if (!a) {
-            if (analyze_message(c->analyzer, tu->body, tu->len, &own) != TERR_OK)
+            if (analyze_message(c->analyzer, tu->body, len, &own) != TERR_OK)
                 continue;
             a = &own;
         } else {
-            if (tokenize(tu->body, tu->len, t) != TERR_OK)
+            if (tokenize(tu->body, len, t) != TERR_OK)
                 continue;
             tokens_stem(t, c->analyzer->stemmer);
             negation_mark(t);
@@ -232,8 +296,9 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
             x->triggers |= 1u << a->triggers[k].kind;
         x->customer_questions += a->question;
         x->facts |= has_fact_tokens(t);
-        coach_rules_read_customer(c, tu->body, tu->len, t);
+        coach_rules_read_customer(c, tu->body, len, t);
     }
+    sort_stems(x);
 }
 
 /* Points a finding of each kind takes from each skill, at warn severity;
@@ -380,7 +445,7 @@ json_t *coach_review_to_json(const struct coach_review *r, const char *draft, si
         uint32_t end = f->end <= len ? f->end : (uint32_t)len;
         uint32_t start = f->start <= end ? f->start : end;
         json_t *o =
-            json_pack("{s:s, s:s, s:i, s:i, s:s%, s:s, s:s}", "kind", coach_kind_name(f->kind),
+            json_pack("{s:s, s:s, s:I, s:I, s:s%, s:s, s:s}", "kind", coach_kind_name(f->kind),
                       "severity", coach_severity_name(f->severity), "start", (json_int_t)start,
                       "end", (json_int_t)end, "text", draft + start, (size_t)(end - start),
                       "message", f->message, "suggestion", f->suggestion);
@@ -392,11 +457,11 @@ json_t *coach_review_to_json(const struct coach_review *r, const char *draft, si
     for (size_t s = 0; s < N_COACH_SKILLS; s++)
         json_object_set_new(scores, skill_names[s], json_integer(r->scores[s]));
     json_t *o = json_pack(
-        "{s:o, s:o, s:o, s:s, s:b, s:o, s:{s:i, s:i, s:f}}", "findings", fs, "scores", scores,
+        "{s:o, s:o, s:o, s:s, s:b, s:o, s:{s:I, s:I, s:f}}", "findings", fs, "scores", scores,
         "politeness", r->politeness < 0 ? json_null() : json_real(round3(r->politeness)), "level",
         conflict_level_name(r->level), "first_reply", r->first_reply, "playbook",
         playbook_choice_to_json(&r->playbook), "readability", "words", (json_int_t)r->words,
-        "sentences", (json_int_t)r->sentences, "reading_ease", round3(r->reading_ease) / 1);
+        "sentences", (json_int_t)r->sentences, "reading_ease", round3(r->reading_ease));
     if (!o)
         BUG("cannot build a coach review");
     return o;

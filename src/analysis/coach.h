@@ -137,6 +137,13 @@ void coach_data_free(struct coach_data *d);
 struct coach *coach_new(const struct coach_data *d);
 void coach_free(struct coach *c);
 
+/* How much of a thread the coach reads: the newest COACH_THREAD_TURNS turns
+ * within COACH_THREAD_BYTES, each cut to COACH_TURN_BYTES (a review's cost
+ * does not grow with the thread). */
+#define COACH_THREAD_TURNS 40
+#define COACH_THREAD_BYTES (32u * 1024u)
+#define COACH_TURN_BYTES   (8u * 1024u)
+
 /* Largest draft coach_review() accepts, in bytes. */
 #define COACH_MAX_DRAFT (64u * 1024u)
 

@@ -12,7 +12,10 @@
 #include "text/phrase.h"
 #include "text/tokenize.h"
 
-struct coach_rules; /* coach_data.c */
+struct coach_rules; /* coach_rules.c */
+
+/* The most content-word stems kept of a thread (its read part holds fewer). */
+#define COACH_STEMS_MAX 8192
 
 struct coach_data {
     const struct analysis_data *analysis;
@@ -42,8 +45,8 @@ struct coach_context {
     int need_clear;                   /* a customer message of the thread said what they need */
     int facts;                        /* the customer gives ids, numbers, dates */
     int concrete_words;               /* content words that say what the problem is, not how bad */
-    /* Content words (stems) of the customer's messages, for the paraphrase
-     * check: offsets into stems_text. */
+    /* Content words (stems, hyphens left out) of the customer's messages,
+     * for the paraphrase check: offsets into stems_text, sorted by stem. */
     char *stems_text;
     size_t stems_len, stems_cap;
     uint32_t *stem_off;
@@ -75,6 +78,9 @@ void coach_rules_read_earlier(struct coach *c, enum thread_author author, const 
 
 /* Runs every rule on the tokenized draft; fills out->findings. */
 void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coach_review *out);
+
+/* True when the customer wrote a word with this stem (hyphens left out). */
+bool coach_thread_has_stem(const struct coach_context *x, const char *stem);
 
 /* Flesch reading ease and counts of the tokenized draft. */
 void coach_readability(const struct tokens *t, size_t *words, size_t *sentences, double *ease);

@@ -144,6 +144,9 @@ static bool add_phrase(struct loader *ld, enum list l, char *s)
             sug++;
         if (!*sug)
             return datafile_fail(&ld->df, "%s", "'=>' without a suggestion");
+        if (strlen(sug) >= COACH_SUGGESTION_MAX)
+            return datafile_fail(&ld->df, "suggestion longer than %d bytes",
+                                 COACH_SUGGESTION_MAX - 1);
         en.suggestion = xstrdup(sug);
         *arrow = '\0';
     }
@@ -212,6 +215,9 @@ static bool directive(struct loader *ld, enum list l, char *s)
         return datafile_fail(&ld->df, "unknown directive '%s'", s);
     if (!*val)
         return datafile_fail(&ld->df, "%s without a value", s);
+    size_t max = slot == &in->message ? COACH_MESSAGE_MAX : COACH_SUGGESTION_MAX;
+    if (strlen(val) >= max)
+        return datafile_fail(&ld->df, "%s longer than %zu bytes", s, max - 1);
     free(*slot);
     *slot = xstrdup(val);
     return true;
@@ -371,7 +377,7 @@ void coach_rules_free(struct coach_rules *r)
 
 /* --- matching ------------------------------------------------------------ */
 
-#define HITS_MAX 256
+#define HITS_MAX 1024
 
 struct hit {
     uint32_t first, last; /* token indexes, inclusive */
@@ -540,6 +546,21 @@ void coach_rules_read_earlier(struct coach *c, enum thread_author author, const 
 
 /* --- findings ------------------------------------------------------------ */
 
+/* Copies src (NULL: "") into dst[0..cap), cut on a UTF-8 character
+ * boundary so the JSON of a finding is always valid. */
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static void add(struct coach_review *out, enum coach_kind kind, enum coach_severity sev,
                 uint32_t start, uint32_t end, const char *message, const char *suggestion)
 {
@@ -550,8 +571,8 @@ static void add(struct coach_review *out, enum coach_kind kind, enum coach_sever
     f->severity = sev;
     f->start = start;
     f->end = end;
-    snprintf(f->message, sizeof f->message, "%s", message ? message : "");
-    snprintf(f->suggestion, sizeof f->suggestion, "%s", suggestion ? suggestion : "");
+    copy_text(f->message, sizeof f->message, message);
+    copy_text(f->suggestion, sizeof f->suggestion, suggestion);
 }
 
 /* The list's own message, or fallback when the file sets none. */
@@ -732,50 +753,33 @@ static bool draft_names(const char *draft, size_t len, const char *name)
     return false;
 }
 
-/* Equal stems, hyphens aside: "check-in" echoes "checkin". */
-static bool same_word(const char *a, const char *b)
-{
-    for (;;) {
-        while (*a == '-')
-            a++;
-        while (*b == '-')
-            b++;
-        if (*a != *b)
-            return false;
-        if (!*a)
-            return true;
-        a++, b++;
-    }
-}
-
-/* Words of the draft that echo the customer's content words. */
+/* Words of the draft that echo the customer's content words, hyphens
+ * aside: "check-in" (two words) echoes "checkin". */
 static size_t echoes(const struct coach_rules *r, const struct coach_context *x, const char *draft,
                      const struct tokens *t)
 {
     size_t n = 0;
-    char joined[64];
+    char word[64];
     for (size_t i = 0; i < t->n; i++) {
         if (!content_word(r, t, i))
             continue;
         const char *s = tok_stem(t, i);
-        /* "check-in" is two words; the customer may have written "checkin". */
+        size_t len = 0;
+        for (size_t j = 0; s[j] && len + 1 < sizeof word; j++)
+            if (s[j] != '-')
+                word[len++] = s[j];
+        word[len] = '\0';
+        if (coach_thread_has_stem(x, word)) {
+            n++;
+            continue;
+        }
         if (i + 1 < t->n && t->v[i + 1].start == t->v[i].end + 1 && draft[t->v[i].end] == '-' &&
             t->v[i + 1].kind == TOK_WORD &&
-            (size_t)t->v[i].norm_len + t->v[i + 1].norm_len < sizeof joined) {
-            memcpy(joined, tok_norm(t, i), t->v[i].norm_len);
-            memcpy(joined + t->v[i].norm_len, tok_norm(t, i + 1), t->v[i + 1].norm_len + 1u);
-            for (size_t j = 0; j < x->n_stems; j++)
-                if (same_word(joined, x->stems_text + x->stem_off[j])) {
-                    n++;
-                    break;
-                }
+            (size_t)t->v[i].norm_len + t->v[i + 1].norm_len < sizeof word) {
+            memcpy(word, tok_norm(t, i), t->v[i].norm_len);
+            memcpy(word + t->v[i].norm_len, tok_norm(t, i + 1), t->v[i + 1].norm_len + 1u);
+            n += coach_thread_has_stem(x, word);
         }
-        for (size_t j = 0; j < x->n_stems; j++)
-            if (same_word(s, x->stems_text + x->stem_off[j]) &&
-                !is_stopword(r, x->stems_text + x->stem_off[j])) {
-                n++;
-                break;
-            }
     }
     return n;
 }

@@ -56,10 +56,9 @@ static struct qa_conversation *new_conversation(struct qa_input *in, const char 
         in->v = xrealloc(in->v, in->cap * sizeof *in->v);
     }
     struct qa_conversation *c = &in->v[in->n++];
-    *c = (struct qa_conversation){.id = xstrdup(id),
-                                  .customer_name = customer_name && *customer_name
-                                                       ? xstrdup(customer_name)
-                                                       : NULL};
+    *c = (struct qa_conversation){
+        .id = xstrdup(id),
+        .customer_name = customer_name && *customer_name ? xstrdup(customer_name) : NULL};
     return c;
 }
 
@@ -71,8 +70,8 @@ static enum terr room_for(const struct qa_input *in, const struct qa_conversatio
         return terr_set(ei, TERR_TOO_LARGE, NULL, "%s: conversation '%s' has more than %d messages",
                         where, c->id, QA_MAX_MESSAGES);
     if (reply && in->n_replies >= in->max_replies)
-        return terr_set(ei, TERR_TOO_LARGE, NULL, "%s: more than %zu agent replies to score",
-                        where, in->max_replies);
+        return terr_set(ei, TERR_TOO_LARGE, NULL, "%s: more than %zu agent replies to score", where,
+                        in->max_replies);
     if (in->n_messages >= in->max_messages)
         return terr_set(ei, TERR_TOO_LARGE, NULL, "%s: more than %zu messages", where,
                         in->max_messages);
@@ -142,16 +141,16 @@ static enum terr json_message(struct qa_input *in, struct qa_conversation *c, co
     if (agent && !json_is_null(agent) &&
         (!json_is_string(agent) || json_string_length(agent) > LIMIT_NAME)) {
         snprintf(path, sizeof path, "%s.agent", at);
-        return terr_set(ei, TERR_WRONG_TYPE, path, "'%s' must be a name of at most %d bytes",
-                        path, LIMIT_NAME);
+        return terr_set(ei, TERR_WRONG_TYPE, path, "'%s' must be a name of at most %d bytes", path,
+                        LIMIT_NAME);
     }
     if (!json_is_string(body)) {
         snprintf(path, sizeof path, "%s.body", at);
         return terr_set(ei, body ? TERR_WRONG_TYPE : TERR_MISSING_FIELD, path,
                         "'%s' must be a string", path);
     }
-    if (json_string_length(body) > LIMIT_BODY || strlen(json_string_value(body)) !=
-                                                     json_string_length(body)) {
+    if (json_string_length(body) > LIMIT_BODY ||
+        strlen(json_string_value(body)) != json_string_length(body)) {
         snprintf(path, sizeof path, "%s.body", at);
         return terr_set(ei, TERR_TOO_LONG, path, "'%s' is over 256 KiB or holds a NUL", path);
     }
@@ -196,8 +195,8 @@ enum terr svc_qa_add_json(struct qa_input *in, const json_t *conv, const char *f
     if (name && !json_is_null(name) &&
         (!json_is_string(name) || json_string_length(name) > LIMIT_NAME)) {
         snprintf(path, sizeof path, "%s.customer_name", field);
-        return terr_set(ei, TERR_WRONG_TYPE, path, "'%s' must be a name of at most %d bytes",
-                        path, LIMIT_NAME);
+        return terr_set(ei, TERR_WRONG_TYPE, path, "'%s' must be a name of at most %d bytes", path,
+                        LIMIT_NAME);
     }
     snprintf(path, sizeof path, "%s.messages", field);
     if (!json_is_array(msgs))
@@ -263,8 +262,8 @@ enum terr svc_qa_add_csv(struct qa_input *in, FILE *f, const char *source, struc
         else if (strcmp(author, "agent") == 0)
             a = THREAD_AGENT;
         else {
-            e = terr_set(ei, TERR_INVALID, NULL, "%s: author must be customer or agent, not '%.40s'",
-                         where, author);
+            e = terr_set(ei, TERR_INVALID, NULL,
+                         "%s: author must be customer or agent, not '%.40s'", where, author);
             goto done;
         }
         if (!*id || strlen(id) > 200) {
@@ -424,6 +423,21 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+/* Words of a reply, roughly: runs of letters and digits (what the coach
+ * counts, without tokenizing). */
+static size_t rough_words(const char *s)
+{
+    size_t n = 0;
+    bool in = false;
+    for (; *s; s++) {
+        bool w = ((unsigned char)*s >= 0x80) || (*s >= 'a' && *s <= 'z') ||
+                 (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '\'';
+        n += w && !in;
+        in = w;
+    }
+    return n;
+}
+
 /* Reviews conversation c into the lists and sums. */
 static void run_conversation(const struct qa_conversation *c, json_t *replies, json_t *skipped,
                              struct sums *conv, struct agents *agents, struct sums *total)
@@ -448,31 +462,47 @@ static void run_conversation(const struct qa_conversation *c, json_t *replies, j
         struct coach_thread th = {
             .turns = turns + from, .n = i - from, .customer_name = c->customer_name};
         struct coach_review r;
-        size_t len = strlen(m->body);
-        enum terr e = svc_coach_review(m->body, len, "body", &th, &r, NULL);
+        size_t len = strlen(m->body), words = rough_words(m->body);
+        /* Too short to judge is known without a review: skip it cheaply. */
+        enum terr e = len > COACH_MAX_DRAFT       ? TERR_TOO_LARGE
+                      : !utf8_valid(m->body, len) ? TERR_BAD_UTF8
+                      : words == 0                ? TERR_INVALID
+                      : words < QA_MIN_WORDS
+                          ? TERR_OK
+                          : svc_coach_review(m->body, len, "body", &th, &r, NULL);
         struct sums *ag = agent_sums(agents, m->agent);
-        const char *reason = e == TERR_INVALID     ? "empty"
-                             : e == TERR_TOO_LARGE ? "too_long"
-                             : e == TERR_BAD_UTF8  ? "invalid_utf8"
-                             : e                   ? "not_reviewable"
-                             : r.words < QA_MIN_WORDS ? "too_short"
-                                                      : NULL;
+        const char *reason = e == TERR_INVALID                                ? "empty"
+                             : e == TERR_TOO_LARGE                            ? "too_long"
+                             : e == TERR_BAD_UTF8                             ? "invalid_utf8"
+                             : e                                              ? "not_reviewable"
+                             : words < QA_MIN_WORDS || r.words < QA_MIN_WORDS ? "too_short"
+                                                                              : NULL;
         if (reason) {
-            json_array_append_new(
-                skipped, json_pack("{s:s, s:I, s:o, s:s, s:I}", "conversation", c->id, "index",
-                                   (json_int_t)i, "agent", str_or_null(m->agent), "reason",
-                                   reason, "words", (json_int_t)(e ? 0 : r.words)));
+            json_array_append_new(skipped, json_pack("{s:s, s:I, s:o, s:s, s:I}", "conversation",
+                                                     c->id, "index", (json_int_t)i, "agent",
+                                                     str_or_null(m->agent), "reason", reason,
+                                                     "words", (json_int_t)(e ? 0 : words)));
             conv->skipped++;
             ag->skipped++;
             total->skipped++;
             continue;
         }
         json_t *full = coach_review_to_json(&r, m->body, len);
-        json_array_append_new(
-            replies, json_pack("{s:s, s:I, s:o, s:O, s:O}", "conversation", c->id, "index",
-                               (json_int_t)i, "agent", str_or_null(m->agent), "scores",
-                               json_object_get(full, "scores"), "findings",
-                               json_object_get(full, "findings")));
+        /* A scorecard lists what was found where; the per-kind message and
+         * suggestion are the coach's own words, the same for every reply,
+         * and would make the answer many times its request. */
+        size_t k;
+        json_t *f;
+        json_array_foreach(json_object_get(full, "findings"), k, f)
+        {
+            json_object_del(f, "message");
+            json_object_del(f, "suggestion");
+        }
+        json_array_append_new(replies,
+                              json_pack("{s:s, s:I, s:o, s:O, s:O}", "conversation", c->id, "index",
+                                        (json_int_t)i, "agent", str_or_null(m->agent), "scores",
+                                        json_object_get(full, "scores"), "findings",
+                                        json_object_get(full, "findings")));
         json_decref(full);
         sums_add(conv, &r);
         sums_add(ag, &r);
@@ -512,8 +542,8 @@ enum terr svc_qa_run(const struct qa_input *in, json_t **out, struct terr_info *
     json_t *totals = sums_json(&total);
     json_object_set_new(totals, "conversations", json_integer((json_int_t)in->n));
     *out = json_pack("{s:o, s:o, s:o, s:{s:I, s:o}, s:o}", "replies", replies, "conversations",
-                     convs, "agents", ags, "skipped", "count", (json_int_t)total.skipped,
-                     "replies", skipped, "totals", totals);
+                     convs, "agents", ags, "skipped", "count", (json_int_t)total.skipped, "replies",
+                     skipped, "totals", totals);
     if (!*out)
         BUG("cannot build a QA scorecard");
     return TERR_OK;

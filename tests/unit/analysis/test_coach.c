@@ -245,6 +245,32 @@ static void test_a_follow_up_answers_the_whole_thread(void **state)
     assert_null(warned(COACH_NO_THANKS));      /* not the first reply */
 }
 
+static void test_a_long_early_message_does_not_hide_the_latest(void **state)
+{
+    (void)state;
+    char *first = malloc(64 * 1024);
+    size_t n = 0;
+    while (n + 40 < 64 * 1024) { /* 64 KiB of words about something else */
+        memcpy(first + n, "the delivery driver parked on my lawn ", 38);
+        n += 38;
+    }
+    first[n] = '\0';
+    const char *latest = "My invoice shows a duplicate charge for the subscription renewal.";
+    struct coach_turn turns[3] = {
+        {THREAD_CUSTOMER, first, n, NULL, 0},
+        {THREAD_AGENT, "Thanks, we have passed this on.", 31, NULL, 0},
+        {THREAD_CUSTOMER, latest, strlen(latest), NULL, 0},
+    };
+    struct coach_thread th = {turns, 3, NULL};
+    const char *d = "I'm sorry about the duplicate subscription charge on your invoice: I have "
+                    "refunded it today and it reaches your card within 5 days.";
+    assert_int_equal(coach_review(coach, d, strlen(d), &th, &rev), TERR_OK);
+    if (warned(COACH_NO_PARAPHRASE))
+        dump(d);
+    assert_null(warned(COACH_NO_PARAPHRASE));
+    free(first);
+}
+
 static void test_paraphrase(void **state)
 {
     (void)state;
@@ -456,6 +482,16 @@ static void test_broken_data_names_file_and_line(void **state)
     assert_non_null(strstr(err, "jargon.txt:1:"));
     remove_dir(dir);
 
+    char longer[400];
+    memset(longer, 'a', sizeof longer);
+    memcpy(longer, "you should have => ", 19);
+    memcpy(longer + sizeof longer - 3, "\xc3\xa9", 2); /* ends in a two-byte character */
+    longer[sizeof longer - 1] = '\0';
+    dir = data_with("blame.txt", longer);
+    assert_null(coach_data_load(dir, NULL, ad, err, sizeof err));
+    assert_non_null(strstr(err, "blame.txt:1: suggestion longer than"));
+    remove_dir(dir);
+
     dir = data_with("thanks.txt", NULL);
     assert_null(coach_data_load(dir, NULL, ad, err, sizeof err));
     assert_non_null(strstr(err, "unable to open"));
@@ -491,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_name_known_and_unused),
         cmocka_unit_test(test_vague_promise_is_no_next_step),
         cmocka_unit_test(test_a_follow_up_answers_the_whole_thread),
+        cmocka_unit_test(test_a_long_early_message_does_not_hide_the_latest),
         cmocka_unit_test(test_paraphrase),
         cmocka_unit_test(test_open_question_when_the_need_is_unclear),
         cmocka_unit_test(test_shouting_and_jargon),

@@ -192,6 +192,20 @@ static void the_scorecard_sums_what_it_scored(void **state)
     assert_string_equal(json_string_value(json_object_get(s0, "conversation")), "a");
     assert_int_equal(json_integer_value(json_object_get(s0, "index")), 3);
     assert_string_equal(json_string_value(json_object_get(s0, "reason")), "too_short");
+    /* A scorecard's findings say what and where, not the coach's advice. */
+    size_t fi;
+    const json_t *rep, *f;
+    json_array_foreach(replies, fi, rep)
+    {
+        size_t k;
+        json_array_foreach(json_object_get(rep, "findings"), k, f)
+        {
+            assert_non_null(json_object_get(f, "kind"));
+            assert_non_null(json_object_get(f, "text"));
+            assert_null(json_object_get(f, "message"));
+            assert_null(json_object_get(f, "suggestion"));
+        }
+    }
 
     /* Per conversation: replies and skipped, findings summed from the replies. */
     const json_t *convs = json_object_get(out, "conversations");
