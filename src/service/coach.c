@@ -198,8 +198,9 @@ enum terr svc_coach_thread_from_ticket(struct store_tx *tx, int64_t ticket_id,
         e = TERR_OK; /* a thread without a known name */
     struct message *v = NULL;
     size_t n = 0;
+    /* The coach reads no more than its newest COACH_THREAD_TURNS turns. */
     if (!e)
-        e = store_message_recent(tx, ticket_id, COACH_THREAD_MAX, &v, &n);
+        e = store_message_recent(tx, ticket_id, COACH_THREAD_TURNS, &v, &n);
     if (e) {
         customer_release(&c);
         return terr_set(ei, e, NULL, NULL);

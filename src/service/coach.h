@@ -50,7 +50,7 @@ void svc_coach_thread_release(struct svc_coach_thread *t);
 enum terr svc_coach_thread_from_json(const json_t *v, const char *field,
                                      struct svc_coach_thread *out, struct terr_info *ei);
 
-/* Reads the last COACH_THREAD_MAX messages of ticket_id (internal notes
+/* Reads the last COACH_THREAD_TURNS messages of ticket_id (internal notes
  * included: the coach knows the customer never saw them), their stored
  * analyses and the customer's name.  TERR_NOT_FOUND for an unknown ticket. */
 enum terr svc_coach_thread_from_ticket(struct store_tx *tx, int64_t ticket_id,
