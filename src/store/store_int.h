@@ -14,6 +14,7 @@
 #include "store.h"
 
 struct store_conn;
+struct store_jobs_ops; /* the job queue and webhooks: store_jobs_int.h */
 
 struct store_ops {
     const char *name;
@@ -75,6 +76,7 @@ struct store_ops {
     enum terr (*idem_get)(struct store_conn *c, const char *principal, const char *key,
                           struct idem_record *out);
     enum terr (*idem_put)(struct store_conn *c, const struct idem_record *r);
+    const struct store_jobs_ops *jobs;
 };
 
 struct write_job {

@@ -16,10 +16,12 @@
 #include "../../util/alloc.h"
 #include "../../util/log.h"
 #include "../../util/timeutil.h"
+#include "../store_jobs_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
     SQLITE_STMTS(X)
+    SQLITE_JOB_STMTS(X)
 #undef X
 };
 
@@ -405,4 +407,5 @@ const struct store_ops store_sqlite_ops = {
     .event_list = sq_event_list,
     .idem_get = sq_idem_get,
     .idem_put = sq_idem_put,
+    .jobs = &sqlite_jobs_ops,
 };

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "../store_int.h"
+#include "sqlite_jobs.h"
 
 /* clang-format off */
 #define TICKET_COLS                                                                            \
@@ -106,6 +107,7 @@
 enum sqlite_stmt {
 #define X(name, sql) STMT_##name,
     SQLITE_STMTS(X)
+    SQLITE_JOB_STMTS(X)
 #undef X
         STMT__COUNT
 };
