@@ -4,16 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../channels/webhook.h"
 #include "../http/server.h"
 #include "../service/coach.h"
 #include "../service/conflict.h"
 #include "../service/maintenance.h"
+#include "../service/scheduler.h"
 #include "../util/timeutil.h"
 #include "cli.h"
 
 static const char usage[] =
     "usage: truce serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]\n"
-    "                   [--no-read-cache] [--secure-cookies] [--data DIR]\n\n"
+    "                   [--no-read-cache] [--secure-cookies] [--data DIR] [--no-jobs]\n\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free\n"
     "one, printed at start).  Logs one line per request on stderr unless\n"
     "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n"
@@ -22,7 +24,22 @@ static const char usage[] =
     "--secure-cookies marks the session cookie Secure.  Every customer message is\n"
     "analysed with the data in DIR (default: $TRUCE_DATA, else the repository's\n"
     "data/, else ./data) and the models beside the executable; every agent reply\n"
-    "is reviewed by the reply coach with the same data and stored with its review.\n";
+    "is reviewed by the reply coach with the same data and stored with its review.\n"
+    "A background thread runs the jobs due in the database (webhook deliveries,\n"
+    "and later reminders and follow-ups); several servers may share one database\n"
+    "and never run a job twice at once.  --no-jobs leaves them to other servers.\n";
+
+/* Hidden knobs for tests: a short lease, a short retry backoff, and the
+ * "test.append" job kind. */
+static int64_t env_ms(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return 0;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    return *end || n < 1 ? 0 : (int64_t)n;
+}
 
 #define HOUSEKEEPING_EVERY_S 600
 
@@ -82,6 +99,7 @@ int cmd_serve(int argc, char **argv)
 {
     const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL, *data = NULL;
     struct http_options ho = {0};
+    bool no_jobs = false;
     char host[256];
     const struct cli_opt opts[] = {
         {"db", &db, NULL},
@@ -91,6 +109,7 @@ int cmd_serve(int argc, char **argv)
         {"no-read-cache", NULL, &ho.no_read_cache},
         {"secure-cookies", NULL, &ho.secure_cookies},
         {"data", &data, NULL},
+        {"no-jobs", NULL, &no_jobs},
         {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "serve");
@@ -139,6 +158,24 @@ int cmd_serve(int argc, char **argv)
         cli_unload_analysis(ad);
         return fail(1, "%s", ei.message);
     }
+    struct scheduler *sched = NULL;
+    if (!no_jobs) {
+        const char *test_jobs = getenv("TRUCE_TEST_JOBS");
+        svc_scheduler_register_builtin(test_jobs && strcmp(test_jobs, "1") == 0);
+        struct scheduler_options so = {
+            .lease_ms = env_ms("TRUCE_JOB_LEASE_MS"),
+            .backoff_base_ms = env_ms("TRUCE_JOB_BACKOFF_MS"),
+        };
+        if (webhook_setup() || svc_scheduler_start(st, &so, &sched, &ei)) {
+            http_server_stop(srv);
+            store_close(st);
+            cli_unload_coach(cd);
+            cli_unload_analysis(ad);
+            return fail(1, "cannot start the job scheduler%s%s", ei.message[0] ? ": " : "",
+                        ei.message);
+        }
+        fprintf(stderr, "truce: running jobs as %s\n", svc_scheduler_owner(sched));
+    }
     fprintf(stderr, "truce: listening on http://%s%s%s:%d (database %s)\n",
             strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", http_server_port(srv),
             db);
@@ -157,6 +194,11 @@ int cmd_serve(int argc, char **argv)
     /* The workers and the writer free their analyzers as they exit, so the
      * data goes last. */
     http_server_stop(srv);
+    /* After the HTTP workers (who may wake it), before the store closes. */
+    if (sched) {
+        svc_scheduler_stop(sched);
+        webhook_cleanup();
+    }
     store_close(st);
     cli_unload_coach(cd);
     cli_unload_analysis(ad);

@@ -90,3 +90,11 @@ const struct jfield body_qa[] = {
     {"conversations", JT_OBJECTS, false, 0, 10000, 0, NULL},
     {0}, /* end */
 };
+
+/* The URL and event names are checked by the use case (service/webhooks.h). */
+const struct jfield body_webhook_create[] = {
+    {"url", JT_STRING, true, 0, 2000, 0, NULL},
+    {"events", JT_STRINGS, true, 0, 32, 64, NULL},
+    {"active", JT_BOOL, false, 0, 0, 0, NULL},
+    {0}, /* end */
+};

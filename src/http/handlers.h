@@ -22,5 +22,10 @@ void h_agents_list(struct request *req);
 void h_analyze(struct request *req);
 void h_coach(struct request *req);
 void h_qa(struct request *req);
+void h_webhooks_create(struct request *req);
+void h_webhooks_list(struct request *req);
+void h_webhook_get(struct request *req);
+void h_webhook_delete(struct request *req);
+void h_webhook_deliveries(struct request *req);
 
 #endif

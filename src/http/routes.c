@@ -24,6 +24,11 @@ static const struct route routes[] = {
     {"POST", "/api/v1/analyze", h_analyze, ROLE_AGENT, ROUTE_BODY},
     {"POST", "/api/v1/coach", h_coach, ROLE_AGENT, ROUTE_BODY},
     {"POST", "/api/v1/qa", h_qa, ROLE_AGENT, ROUTE_BODY},
+    {"POST", "/api/v1/webhooks", h_webhooks_create, ROLE_ADMIN, ROUTE_BODY},
+    {"GET", "/api/v1/webhooks", h_webhooks_list, ROLE_ADMIN, 0},
+    {"GET", "/api/v1/webhooks/{id}", h_webhook_get, ROLE_ADMIN, 0},
+    {"DELETE", "/api/v1/webhooks/{id}", h_webhook_delete, ROLE_ADMIN, 0},
+    {"GET", "/api/v1/webhooks/{id}/deliveries", h_webhook_deliveries, ROLE_ADMIN, 0},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */

@@ -8,6 +8,7 @@
 
 #include "../util/alloc.h"
 #include "../util/timeutil.h"
+#include "webhooks.h"
 
 /*
  * The shared data is a plain pointer set before threads start.  Each thread's
@@ -193,6 +194,14 @@ enum terr svc_conflict_audit_level(struct store_tx *tx, const struct ticket *t, 
         BUG("cannot encode a level change");
     struct actor system = {.kind = ACTOR_SYSTEM};
     enum terr e = svc_audit(tx, &system, "ticket.level_changed", "ticket", t->id, t->id, b, a, at);
+    if (!e) {
+        json_t *why = json_loads(reasons, 0, NULL);
+        json_t *data = json_pack("{s:I, s:s, s:s, s:i, s:i, s:o}", "ticket_id", (json_int_t)t->id,
+                                 "from", level_name(from), "to", level_name(t->level), "from_risk",
+                                 from_risk, "risk", t->risk, "reasons", why ? why : json_array());
+        e = svc_webhook_emit(tx, "ticket.level_changed", data, t->id, at);
+        json_decref(data);
+    }
     free(a);
     free(b);
     return e;

@@ -9,6 +9,7 @@
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
 #include "conflict.h"
+#include "webhooks.h"
 
 void ticket_opened_release(struct ticket_opened *o)
 {
@@ -58,6 +59,42 @@ static enum terr customer_for(struct store_tx *tx, const char *email, const char
     else
         customer_release(&c);
     return e;
+}
+
+/* Emits a webhook event about t: its audited view `after` (and `before`,
+ * for an update, with the names of the fields that changed). */
+static enum terr emit_ticket(struct store_tx *tx, const char *type, const struct ticket *t,
+                             const char *before, const char *after, int64_t now)
+{
+    json_t *a = json_loads(after, 0, NULL);
+    json_t *data = json_pack("{s:I, s:I, s:s}", "ticket_id", (json_int_t)t->id, "customer_id",
+                             (json_int_t)t->customer_id, "channel", channel_name(t->channel));
+    if (!a || !data)
+        BUG("cannot encode ticket %lld for a webhook", (long long)t->id);
+    if (before) {
+        json_t *b = json_loads(before, 0, NULL);
+        json_t *changes = json_array();
+        const char *k;
+        json_t *v;
+        json_object_foreach(a, k, v)
+        {
+            if (!json_equal(v, json_object_get(b, k)))
+                json_array_append_new(changes, json_string(k));
+        }
+        json_object_set_new(data, "changes", changes);
+        json_object_set_new(data, "before", b ? b : json_null());
+    }
+    json_object_set_new(data, before ? "after" : "ticket", a);
+    enum terr e = svc_webhook_emit(tx, type, data, t->id, now);
+    json_decref(data);
+    return e;
+}
+
+/* Whether an update changed what integrators follow: status, priority, assignee. */
+static bool followed_change(const struct ticket *before, const struct ticket *after)
+{
+    return before->status != after->status || before->priority != after->priority ||
+           before->assignee_id != after->assignee_id;
 }
 
 enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
@@ -118,6 +155,8 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
     if (!e) {
         char *after = svc_ticket_audit_json(&t);
         e = svc_audit(tx, who, "ticket.create", "ticket", t.id, t.id, NULL, after, now);
+        if (!e)
+            e = emit_ticket(tx, "ticket.created", &t, NULL, after, now);
         free(after);
     }
     if (!e && t.level != LEVEL_CALM)
@@ -191,6 +230,7 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
                         (long long)id);
     char *before = svc_ticket_audit_json(&t);
     bool was_closed = t.status == STATUS_CLOSED;
+    struct ticket old = {.status = t.status, .priority = t.priority, .assignee_id = t.assignee_id};
     e = apply_patch(tx, &t, p, now, ei);
     char *after = e ? NULL : svc_ticket_audit_json(&t);
     if (!e && was_closed && strcmp(before, after) != 0)
@@ -200,6 +240,8 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
         e = store_ticket_update(tx, &t);
         if (!e)
             e = svc_audit(tx, who, "ticket.update", "ticket", id, id, before, after, now);
+        if (!e && followed_change(&old, &t))
+            e = emit_ticket(tx, "ticket.updated", &t, before, after, now);
         if (e)
             terr_set(ei, e, NULL, NULL);
     }
@@ -258,6 +300,17 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
                      "{\"message_id\":%lld,\"author\":\"%s\",\"internal\":%s}", (long long)m.id,
                      author_name(m.author_kind), m.internal ? "true" : "false");
             e = svc_audit(tx, who, "message.create", "message", m.id, ticket_id, NULL, after, now);
+        }
+        if (!e) {
+            char at[TIME_ISO_LEN];
+            json_t *data = json_pack(
+                "{s:I, s:I, s:s, s:b, s:o, s:s}", "ticket_id", (json_int_t)ticket_id,
+                "message_id", (json_int_t)m.id, "author", author_name(m.author_kind), "internal",
+                m.internal, "body", json_text(m.body), "created_at", time_format_iso(now, at));
+            if (!data)
+                BUG("cannot encode message %lld for a webhook", (long long)m.id);
+            e = svc_webhook_emit(tx, "message.created", data, ticket_id, now);
+            json_decref(data);
         }
         if (!e)
             *out = m;
