@@ -21,6 +21,8 @@ static const struct command commands[] = {
     {"politeness", cmd_politeness, "train, evaluate and run the politeness model"},
     {"coach", cmd_coach, "review a reply draft before it is sent"},
     {"qa", cmd_qa, "score the sent agent replies of a ticket or an export"},
+    {"webhooks", cmd_webhooks, "subscribe URLs to the desk's events (webhooks add|list|remove)"},
+    {"jobs", cmd_jobs, "list, add and cancel background jobs (jobs list|enqueue|cancel)"},
 };
 
 int fail(int code, const char *fmt, ...)
