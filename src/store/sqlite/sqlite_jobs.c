@@ -208,7 +208,7 @@ static enum terr sq_job_cancel(struct store_conn *c, int64_t id, int64_t now)
     enum terr e = sq_exec(c, s);
     if (e || sqlite3_changes(c->db) == 1)
         return e;
-    struct job j;
+    struct job j = {0};
     e = sq_job_get(c, id, &j);
     job_release(&j);
     return e ? e : TERR_CONFLICT;
