@@ -307,7 +307,8 @@ static size_t run_batch(struct scheduler *s)
     return n;
 }
 
-static void sleep_until(struct scheduler *s, int64_t wait_ms)
+/* Sleeps up to wait_ms; true when woken by an enqueue rather than the clock. */
+static bool sleep_until(struct scheduler *s, int64_t wait_ms)
 {
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
@@ -321,14 +322,25 @@ static void sleep_until(struct scheduler *s, int64_t wait_ms)
     while (!s->woken && !atomic_load(&s->stopping))
         if (pthread_cond_timedwait(&s->cond, &s->lock, &until) != 0)
             break;
+    bool woken = s->woken;
     s->woken = false;
     pthread_mutex_unlock(&s->lock);
+    return woken;
 }
 
 static void *scheduler_main(void *arg)
 {
     struct scheduler *s = arg;
+    bool woken = false;
     while (!atomic_load(&s->stopping)) {
+        /* An enqueue wakes us from inside its still-open write: a read now
+         * might not see the job yet, but the lease, a write, queues behind
+         * that transaction and does. */
+        if (woken) {
+            woken = false;
+            if (run_batch(s) == s->opt.batch)
+                continue;
+        }
         struct due d = {.s = s};
         enum terr e = store_read(s->st, due_tx, &d);
         int64_t now = time_now_ms();
@@ -340,7 +352,7 @@ static void *scheduler_main(void *arg)
                 continue; /* more may be due */
         } else if (d.next_at && d.next_at - now < wait_ms)
             wait_ms = d.next_at - now;
-        sleep_until(s, wait_ms);
+        woken = sleep_until(s, wait_ms);
     }
     return NULL;
 }
