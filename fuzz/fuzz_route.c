@@ -91,6 +91,26 @@ void h_qa(struct request *req)
 {
     (void)req;
 }
+void h_webhooks_create(struct request *req)
+{
+    (void)req;
+}
+void h_webhooks_list(struct request *req)
+{
+    (void)req;
+}
+void h_webhook_get(struct request *req)
+{
+    (void)req;
+}
+void h_webhook_delete(struct request *req)
+{
+    (void)req;
+}
+void h_webhook_deliveries(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 
