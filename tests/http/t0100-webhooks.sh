@@ -150,7 +150,10 @@ expect 404 not_found "removing it twice is 404"
 req POST /api/v1/tickets "$(ticket_body 'After removal' gone@example.org)"
 sleep 0.5
 check "a removed webhook gets nothing" [ "$(wc -l <"$T_DIR/hook.log")" = 2 ]
+[ "$(wc -l <"$T_DIR/hook.log")" = 2 ] || cut -c1-300 "$T_DIR/hook.log"
 stop_server
+check "the server stops cleanly after delivering (exit $SERVER_EXIT)" [ "$SERVER_EXIT" = 0 ]
+[ "$SERVER_EXIT" = 0 ] || tail -n 40 "$T_DIR/server.log"
 stop_listener
 
 # ---- two servers on one SQLite file ----
@@ -184,8 +187,9 @@ check "both servers ran jobs" \
 
 # kill -9 one server mid-way: its leased jobs wait for the lease to expire,
 # then the other server takes them over.
-enqueue "$T_DIR/run2" 100 50
-wait_for '[ "$(done_in run2)" -ge 8 ]' 200
+enqueue "$T_DIR/run2" 200 50
+held_by_a() { sql "select count(*) from jobs where state = 'running' and lease_owner = '$A_OWNER'"; }
+wait_for '[ "$(done_in run2)" -ge 8 ] && [ "$(held_by_a)" -ge 1 ]' 300
 kill -9 "$A_PID"
 wait "$A_PID" 2>/dev/null
 A_PID=""
