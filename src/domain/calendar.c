@@ -204,8 +204,7 @@ enum terr calendar_add(const struct calendar *cal, int64_t start_ms, int64_t bus
                        int64_t *out_due, struct terr_info *ei)
 {
     if (!time_ok(start_ms))
-        return terr_set(ei, TERR_INVALID, "time", "time %lld is out of range",
-                        (long long)start_ms);
+        return terr_set(ei, TERR_INVALID, "time", "time %lld is out of range", (long long)start_ms);
     if (business_ms < 0)
         return terr_set(ei, TERR_INVALID, "business_ms", "a business duration cannot be negative");
     if (business_ms == 0) {
@@ -339,7 +338,7 @@ struct clause {
     int n;
 };
 
-#define CLAUSE_FMT "in calendar clause '%.*s': "
+#define CLAUSE_FMT     "in calendar clause '%.*s': "
 #define CLAUSE_ARG(cl) ((cl)->n > 60 ? 60 : (cl)->n), (cl)->s
 
 static enum terr add_span(struct calendar *cal, int wd, int from, int to, const struct clause *cl,
@@ -518,8 +517,8 @@ enum terr calendar_parse(const char *spec, struct calendar *out, struct terr_inf
             e = end;
         struct cur c = {s, e};
         skip_ws(&c);
-        while (c.end > c.p && (c.end[-1] == ' ' || c.end[-1] == '\t' || c.end[-1] == '\n' ||
-                               c.end[-1] == '\r'))
+        while (c.end > c.p &&
+               (c.end[-1] == ' ' || c.end[-1] == '\t' || c.end[-1] == '\n' || c.end[-1] == '\r'))
             c.end--;
         struct clause cl = {c.p, (int)(c.end - c.p)};
         s = e + 1;
@@ -617,8 +616,8 @@ enum terr calendar_format(const struct calendar *cal, char *buf, size_t size)
                 put(&o, "-%s", day_names[last]);
             for (int i = 0; i < cal->n_spans[wd]; i++) {
                 const struct cal_span *x = &cal->spans[wd][i];
-                put(&o, "%s%02d:%02d-%02d:%02d", i ? "," : " ", x->from_min / 60,
-                    x->from_min % 60, x->to_min / 60, x->to_min % 60);
+                put(&o, "%s%02d:%02d-%02d:%02d", i ? "," : " ", x->from_min / 60, x->from_min % 60,
+                    x->to_min / 60, x->to_min % 60);
             }
             sep = "; ";
             wd = last + 1;

@@ -33,9 +33,9 @@
 #define CAL_MAX_SPEC     (16 * 1024)
 #define CAL_MAX_OFFSET   (14 * 60) /* minutes either side of UTC */
 /* calendar_add refuses a due date further than this after its start. */
-#define CAL_MAX_SPAN_MS  (3653LL * 86400000LL) /* ten years of calendar time */
+#define CAL_MAX_SPAN_MS (3653LL * 86400000LL) /* ten years of calendar time */
 /* Times outside [0, CAL_TIME_MAX] are refused (year 10000 and later). */
-#define CAL_TIME_MAX     253402300799999LL
+#define CAL_TIME_MAX 253402300799999LL
 
 #define CAL_MINUTE_MS 60000LL
 #define CAL_HOUR_MS   3600000LL
@@ -50,7 +50,7 @@ struct cal_span {
 struct calendar {
     struct cal_span spans[7][CAL_MAX_SPANS]; /* [0] is Monday, [6] Sunday */
     uint8_t n_spans[7];
-    int32_t offset_min;                /* local time = UTC + offset */
+    int32_t offset_min;                 /* local time = UTC + offset */
     int32_t holidays[CAL_MAX_HOLIDAYS]; /* local days since 1970-01-01, ascending, unique */
     size_t n_holidays;
     int64_t week_ms; /* open ms in a week without holidays; > 0 in a valid calendar */

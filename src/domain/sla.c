@@ -83,10 +83,10 @@ void sla_policy_default(struct sla_policy *p)
         {60, 2 * 60, 8 * 60},        /* urgent */
     };
     static const int level[SLA_N_LEVELS][SLA_METRIC_COUNT] = {
-        {-1, -1, -1},             /* calm: the priority decides */
-        {4 * 60, 8 * 60, -1},     /* tense */
-        {60, 4 * 60, 24 * 60},    /* heated */
-        {30, 60, 16 * 60},        /* hostile */
+        {-1, -1, -1},          /* calm: the priority decides */
+        {4 * 60, 8 * 60, -1},  /* tense */
+        {60, 4 * 60, 24 * 60}, /* heated */
+        {30, 60, 16 * 60},     /* hostile */
     };
     for (int i = 0; i < SLA_N_PRIORITIES; i++)
         for (int m = 0; m < SLA_METRIC_COUNT; m++)
@@ -96,8 +96,7 @@ void sla_policy_default(struct sla_policy *p)
             p->by_level[i].ms[m] = level[i][m] < 0 ? SLA_NO_TARGET : level[i][m] * CAL_MINUTE_MS;
 }
 
-int64_t sla_target(const struct sla_policy *p, enum priority pr, enum level lv,
-                   enum sla_metric m)
+int64_t sla_target(const struct sla_policy *p, enum priority pr, enum level lv, enum sla_metric m)
 {
     int64_t a = (unsigned)pr < SLA_N_PRIORITIES ? p->by_priority[pr].ms[m] : SLA_NO_TARGET;
     int64_t b = (unsigned)lv < SLA_N_LEVELS ? p->by_level[lv].ms[m] : SLA_NO_TARGET;
@@ -185,8 +184,7 @@ enum terr sla_policy_parse(const char *spec, struct sla_policy *out, struct terr
 {
     size_t len = strlen(spec);
     if (len > SLA_MAX_SPEC)
-        return terr_set(ei, TERR_TOO_LONG, "policy", "the sla spec is over %d bytes",
-                        SLA_MAX_SPEC);
+        return terr_set(ei, TERR_TOO_LONG, "policy", "the sla spec is over %d bytes", SLA_MAX_SPEC);
     struct sla_policy p;
     sla_policy_init_empty(&p);
     const char *end = spec + len;
@@ -321,8 +319,8 @@ enum terr sla_policy_format(const struct sla_policy *p, char *buf, size_t size)
 
 /* ---- timeline ---- */
 
-enum terr sla_timeline_from_messages(const struct message *msgs, size_t n,
-                                     struct sla_timeline *tl, struct terr_info *ei)
+enum terr sla_timeline_from_messages(const struct message *msgs, size_t n, struct sla_timeline *tl,
+                                     struct terr_info *ei)
 {
     int64_t first = 0, since = 0, replied = 0;
     for (size_t i = 0; i < n; i++) {
@@ -454,8 +452,8 @@ static bool paused_at(const struct clock_ctx *cx, int64_t t)
     return false;
 }
 
-static enum terr run_clock(const struct clock_ctx *cx, int64_t start, int64_t stop,
-                           int64_t target, int64_t now, struct sla_clock *c)
+static enum terr run_clock(const struct clock_ctx *cx, int64_t start, int64_t stop, int64_t target,
+                           int64_t now, struct sla_clock *c)
 {
     memset(c, 0, sizeof(*c));
     c->target_ms = target;
@@ -523,8 +521,8 @@ enum terr sla_evaluate(const struct sla_policy *p, const struct calendar *cal,
                         (long long)tl->created_at);
     if (now <= 0 || !time_ok(now))
         return terr_set(ei, TERR_INVALID, "now", "now %lld is not a valid time", (long long)now);
-    const int64_t *stamps[] = {&tl->first_response_at, &tl->next_wait_since,
-                               &tl->next_replied_at, &tl->resolved_at};
+    const int64_t *stamps[] = {&tl->first_response_at, &tl->next_wait_since, &tl->next_replied_at,
+                               &tl->resolved_at};
     static const char *const stamp_names[] = {"first_response_at", "next_wait_since",
                                               "next_replied_at", "resolved_at"};
     for (size_t i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++)
@@ -576,13 +574,29 @@ enum terr sla_evaluate(const struct sla_policy *p, const struct calendar *cal,
     return e;
 }
 
+static void keep_earliest(int64_t *best, int64_t t)
+{
+    if (t && (!*best || t < *best))
+        *best = t;
+}
+
 int64_t sla_next_check(const struct sla_status *st)
 {
     int64_t best = 0;
-    for (int m = 0; m < SLA_METRIC_COUNT; m++) {
-        int64_t t = st->clock[m].next_check_at;
-        if (t && (!best || t < best))
-            best = t;
-    }
+    for (int m = 0; m < SLA_METRIC_COUNT; m++)
+        keep_earliest(&best, st->clock[m].next_check_at);
     return best;
+}
+
+void sla_ticket_times(const struct sla_status *st, int64_t *out_due_at, int64_t *out_breached_at)
+{
+    int64_t due = 0, breached = 0;
+    for (int m = 0; m < SLA_METRIC_COUNT; m++) {
+        const struct sla_clock *c = &st->clock[m];
+        if (c->state == SLA_STATE_RUNNING)
+            keep_earliest(&due, c->due_at);
+        keep_earliest(&breached, c->breached_at);
+    }
+    *out_due_at = due;
+    *out_breached_at = breached;
 }

@@ -71,7 +71,7 @@ enum sla_state {
 #define SLA_MAX_PAUSES   1000
 #define SLA_MAX_SPEC     4096
 /* Reminders fire when this share of a target is used up. */
-#define SLA_N_REMINDERS  2
+#define SLA_N_REMINDERS 2
 extern const int sla_reminder_percent[SLA_N_REMINDERS]; /* {50, 75} */
 
 /* Wire names (static strings) and their parsers; a parser returns false and
@@ -116,11 +116,11 @@ enum terr sla_policy_format(const struct sla_policy *p, char *buf, size_t size);
 
 /* The target for one metric: the tighter of the priority's and the level's,
  * SLA_NO_TARGET when neither has one. */
-int64_t sla_target(const struct sla_policy *p, enum priority pr, enum level lv,
-                   enum sla_metric m);
+int64_t sla_target(const struct sla_policy *p, enum priority pr, enum level lv, enum sla_metric m);
 
 /* A span when the ticket waited on the customer: [from, to); to == 0 while it
- * lasts.  Pauses may come in any order and overlap. */
+ * lasts.  Pauses may come in any order and overlap; one that starts after
+ * `now` is ignored, one that ends after `now` counts as still going on. */
 struct sla_pause {
     int64_t from;
     int64_t to;
@@ -131,8 +131,8 @@ struct sla_pause {
 struct sla_timeline {
     int64_t created_at;
     int64_t first_response_at; /* first public agent reply */
-    int64_t next_wait_since;   /* current (or last) next-response wait: its first customer message */
-    int64_t next_replied_at;   /* the agent reply that ended that wait; 0 while waiting */
+    int64_t next_wait_since; /* current (or last) next-response wait: its first customer message */
+    int64_t next_replied_at; /* the agent reply that ended that wait; 0 while waiting */
     int64_t resolved_at;
     const struct sla_pause *pauses;
     size_t n_pauses;
@@ -147,8 +147,8 @@ struct sla_timeline {
  * of tl are left alone.  TERR_INVALID when the messages are out of order (tl
  * untouched).
  */
-enum terr sla_timeline_from_messages(const struct message *msgs, size_t n,
-                                     struct sla_timeline *tl, struct terr_info *ei);
+enum terr sla_timeline_from_messages(const struct message *msgs, size_t n, struct sla_timeline *tl,
+                                     struct terr_info *ei);
 
 struct sla_reminder {
     int percent;  /* from sla_reminder_percent */
@@ -191,5 +191,10 @@ enum terr sla_evaluate(const struct sla_policy *p, const struct calendar *cal,
 /* The earliest next_check_at of the three clocks (0 when none): when a
  * scheduler should evaluate the ticket again if nothing else happens. */
 int64_t sla_next_check(const struct sla_status *st);
+
+/* What the ticket row shows: *out_due_at, the earliest due time of a clock
+ * still RUNNING (0 when none), and *out_breached_at, the earliest breach of
+ * any clock, answered since or not (0 when none).  Cannot fail. */
+void sla_ticket_times(const struct sla_status *st, int64_t *out_due_at, int64_t *out_breached_at);
 
 #endif

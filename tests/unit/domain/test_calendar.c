@@ -236,9 +236,8 @@ static void holidays_are_closed_all_day(void **state)
     (void)state;
     struct calendar cal;
     struct terr_info ei = {0};
-    assert_int_equal(calendar_parse("mon-fri 09:00-17:00; holidays 2026-12-25,2026-12-28", &cal,
-                                    &ei),
-                     TERR_OK);
+    assert_int_equal(
+        calendar_parse("mon-fri 09:00-17:00; holidays 2026-12-25,2026-12-28", &cal, &ei), TERR_OK);
     /* Thursday 16:00 + 2h: Friday 25th and Monday 28th closed -> Tuesday 10:00 */
     assert_int_equal(add(&cal, AT("2026-12-24", 16, 0), 2 * H), AT("2026-12-29", 10, 0));
     assert_false(calendar_is_open(&cal, AT("2026-12-25", 10, 0)));
@@ -250,9 +249,9 @@ static void the_offset_moves_local_hours(void **state)
     (void)state;
     struct calendar cal;
     struct terr_info ei = {0};
-    assert_int_equal(calendar_parse("mon-fri 09:00-17:00; offset +01:00; holidays 2026-11-24",
-                                    &cal, &ei),
-                     TERR_OK);
+    assert_int_equal(
+        calendar_parse("mon-fri 09:00-17:00; offset +01:00; holidays 2026-11-24", &cal, &ei),
+        TERR_OK);
     int64_t mon9 = when("2026-11-23", 9, 0, 60);
     assert_int_equal(mon9, AT("2026-11-23", 8, 0));
     assert_false(calendar_is_open(&cal, mon9 - 1));
@@ -277,9 +276,8 @@ static void thirty_business_days_land_six_weeks_later(void **state)
     assert_int_equal(add(&cal, mon, 30 * 8 * H), AT("2027-01-01", 17, 0));
     assert_int_equal(elapsed(&cal, mon, AT("2027-01-01", 17, 0)), 30 * 8 * H);
     /* with two holidays the same target runs to the next Tuesday */
-    assert_int_equal(calendar_parse("mon-fri 09:00-17:00; holidays 2026-12-25,2027-01-01", &cal,
-                                    &ei),
-                     TERR_OK);
+    assert_int_equal(
+        calendar_parse("mon-fri 09:00-17:00; holidays 2026-12-25,2027-01-01", &cal, &ei), TERR_OK);
     assert_int_equal(add(&cal, mon, 30 * 8 * H), AT("2027-01-05", 17, 0));
 }
 

@@ -265,8 +265,8 @@ static void a_pause_over_closed_hours_stops_resolution_not_first_response(void *
     struct sla_status st = eval(&tl, WED(12, 0));
     const struct sla_clock *r = &st.clock[RES];
     assert_int_equal(r->state, SLA_STATE_RUNNING);
-    assert_int_equal(r->elapsed_ms, 7 * H);       /* Mon 9-15, Wed 11-12 */
-    assert_int_equal(r->due_at, THU(13, 0));      /* Mon 6h + Wed 6h + Thu 4h */
+    assert_int_equal(r->elapsed_ms, 7 * H);           /* Mon 9-15, Wed 11-12 */
+    assert_int_equal(r->due_at, THU(13, 0));          /* Mon 6h + Wed 6h + Thu 4h */
     assert_int_equal(r->reminders[0].at, WED(13, 0)); /* 8h */
     assert_int_equal(r->next_check_at, WED(13, 0));
     assert_int_equal(st.clock[FR].state, SLA_STATE_BREACHED);
@@ -423,6 +423,25 @@ static void resolving_stops_every_clock(void **state)
     assert_int_equal(sla_next_check(&st), 0);
 }
 
+static void the_ticket_shows_the_earliest_running_due_and_first_breach(void **state)
+{
+    (void)state;
+    struct sla_timeline tl = ticket(MON(9, 0));
+    tl.first_response_at = MON(17, 30); /* late */
+    tl.next_wait_since = TUE(9, 0);
+    int64_t due = 1, breached = 1;
+    struct sla_status st = eval(&tl, TUE(10, 0));
+    sla_ticket_times(&st, &due, &breached);
+    assert_int_equal(due, TUE(13, 0)); /* next response 4h; resolution is due Tue 17:00 */
+    assert_int_equal(breached, MON(17, 0));
+    tl = ticket(MON(9, 0));
+    tl.resolved_at = MON(9, 5);
+    st = eval(&tl, MON(10, 0));
+    sla_ticket_times(&st, &due, &breached);
+    assert_int_equal(due, 0);
+    assert_int_equal(breached, 0);
+}
+
 static void a_24x7_calendar_counts_the_wall_clock(void **state)
 {
     (void)state;
@@ -498,6 +517,7 @@ int main(void)
         cmocka_unit_test(the_next_response_wait_comes_from_the_messages),
         cmocka_unit_test(the_next_response_clock_runs_from_the_wait),
         cmocka_unit_test(resolving_stops_every_clock),
+        cmocka_unit_test(the_ticket_shows_the_earliest_running_due_and_first_breach),
         cmocka_unit_test(a_24x7_calendar_counts_the_wall_clock),
         cmocka_unit_test(bad_timelines_are_refused_and_leave_out_untouched),
         cmocka_unit_test(a_due_time_too_far_away_is_an_error_not_a_hang),
