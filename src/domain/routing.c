@@ -135,8 +135,7 @@ static enum terr check_ticket(const struct routing_ticket *t, struct terr_info *
     if ((unsigned)t->channel > CHANNEL_PHONE)
         return terr_set(ei, TERR_INVALID, "channel", "unknown channel %d", (int)t->channel);
     if (t->n_skills && !t->skills)
-        return terr_set(ei, TERR_INVALID, "skills", "%zu required skills but no list",
-                        t->n_skills);
+        return terr_set(ei, TERR_INVALID, "skills", "%zu required skills but no list", t->n_skills);
     for (size_t i = 0; i < t->n_skills; i++)
         if (!t->skills[i] || !t->skills[i][0])
             return terr_set(ei, TERR_INVALID, "skills", "required skill %zu is empty", i);
@@ -225,8 +224,8 @@ static void explain(struct routing_result *r, const struct routing_ticket *t, bo
 }
 
 /* Whether a may take t (rules 1-4) and belongs to the tier of rule 5. */
-static bool in_tier(const struct routing_agent *a, const struct routing_ticket *t,
-                    bool need_skills, bool need_language)
+static bool in_tier(const struct routing_agent *a, const struct routing_ticket *t, bool need_skills,
+                    bool need_language)
 {
     return a->id != t->exclude_id && routing_agent_fits(a, t) &&
            (!need_skills || has_all_skills(a, t)) && (!need_language || speaks(a, t));
@@ -277,8 +276,7 @@ enum terr routing_choose(const struct routing_ticket *t, const struct routing_ag
     if (n_fit == 0) {
         r.outcome = ROUTING_NO_DEESCALATION_AGENT;
         r.notify_lead = true;
-        snprintf(r.reason, sizeof r.reason,
-                 "no available agent has the %s skill for a %s ticket",
+        snprintf(r.reason, sizeof r.reason, "no available agent has the %s skill for a %s ticket",
                  ROUTING_SKILL_DEESCALATION, level_name(t->level));
         *out = r;
         return TERR_OK;
@@ -340,8 +338,7 @@ enum terr routing_check_assign(const struct routing_actor *actor, int64_t curren
     if (!to)
         return TERR_OK; /* a lead, or an agent with their own (or no) ticket */
     if (!to->available)
-        return terr_set(ei, TERR_CONFLICT, "assignee_id", "agent %lld is away",
-                        (long long)to->id);
+        return terr_set(ei, TERR_CONFLICT, "assignee_id", "agent %lld is away", (long long)to->id);
     if (!lead && routing_needs_deescalation(level) && !has_skill(to, ROUTING_SKILL_DEESCALATION))
         return terr_set(ei, TERR_INVALID, "assignee_id",
                         "a %s ticket goes only to an agent with the '%s' skill", level_name(level),
