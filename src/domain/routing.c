@@ -128,11 +128,19 @@ bool routing_agent_fits(const struct routing_agent *a, const struct routing_tick
            (!routing_needs_deescalation(t->level) || has_skill(a, ROUTING_SKILL_DEESCALATION));
 }
 
+_Static_assert(LEVEL_HOSTILE + 1 == ROUTING_LEVELS, "open_by_level[] has one slot per level");
+
+/* clang-format off */
+#define ONE(name, str) +1
+enum { N_CHANNELS = 0 CHANNEL_MAP(ONE) };
+#undef ONE
+/* clang-format on */
+
 static enum terr check_ticket(const struct routing_ticket *t, struct terr_info *ei)
 {
     if ((unsigned)t->level >= ROUTING_LEVELS)
         return terr_set(ei, TERR_INVALID, "level", "unknown level %d", (int)t->level);
-    if ((unsigned)t->channel > CHANNEL_PHONE)
+    if ((unsigned)t->channel >= N_CHANNELS)
         return terr_set(ei, TERR_INVALID, "channel", "unknown channel %d", (int)t->channel);
     if (t->n_skills && !t->skills)
         return terr_set(ei, TERR_INVALID, "skills", "%zu required skills but no list", t->n_skills);

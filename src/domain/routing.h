@@ -63,8 +63,8 @@ struct routing_ticket {
 
 /* One candidate, as the store knows them now.  Strings are borrowed. */
 struct routing_agent {
-    int64_t id; /* > 0 */
-    enum role role;
+    int64_t id;     /* > 0 */
+    enum role role; /* not weighed: pass only the people who take new tickets */
     bool available; /* false: away, gets nothing new */
     const char *const *skills;
     size_t n_skills;
