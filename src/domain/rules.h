@@ -230,7 +230,10 @@ bool rule_duration_parse(const char *s, int64_t *out_ms);
 /* Writes ms (>= 0) to out (cap bytes, 32 is plenty), in the largest exact units. */
 void rule_duration_format(int64_t ms, char *out, size_t cap);
 
-/* A ticket's facts, as the service gathers them when something happens. */
+/* A ticket's facts, as the service gathers them when something happens.  A
+ * zeroed struct is a calm, low-priority ticket where nothing is present.
+ * "Present" triggers are best those of the latest customer message: a calmer
+ * message then clears them, which is what lets a "rearm auto" rule re-arm. */
 struct rule_facts {
     int64_t now;
     uint32_t triggers; /* bit (1u << RULE_TRIGGER_x) for each trigger kind present */
