@@ -908,6 +908,8 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
         bool fault = x->company_fault || (x->fault_earlier && !x->apologised_before);
         /* A sincere apology for what happened acknowledges it too. */
         bool feelings = upset(r, x);
+        out->customer_upset = feelings;
+        out->company_fault = fault;
         if (feelings && !has(&m, L_ACK) && !apology)
             add(out, COACH_NO_ACKNOWLEDGEMENT, COACH_WARN, 0, 0,
                 msg(r, L_ACK, "The customer is upset and the reply does not say so."),
