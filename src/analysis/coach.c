@@ -457,9 +457,10 @@ json_t *coach_review_to_json(const struct coach_review *r, const char *draft, si
     for (size_t s = 0; s < N_COACH_SKILLS; s++)
         json_object_set_new(scores, skill_names[s], json_integer(r->scores[s]));
     json_t *o = json_pack(
-        "{s:o, s:o, s:o, s:s, s:b, s:o, s:{s:I, s:I, s:f}}", "findings", fs, "scores", scores,
-        "politeness", r->politeness < 0 ? json_null() : json_real(round3(r->politeness)), "level",
-        conflict_level_name(r->level), "first_reply", r->first_reply, "playbook",
+        "{s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:o, s:{s:I, s:I, s:f}}", "findings", fs, "scores",
+        scores, "politeness", r->politeness < 0 ? json_null() : json_real(round3(r->politeness)),
+        "level", conflict_level_name(r->level), "first_reply", r->first_reply, "customer_upset",
+        r->customer_upset, "company_fault", r->company_fault, "playbook",
         playbook_choice_to_json(&r->playbook), "readability", "words", (json_int_t)r->words,
         "sentences", (json_int_t)r->sentences, "reading_ease", round3(r->reading_ease));
     if (!o)

@@ -116,6 +116,8 @@ struct coach_review {
     /* The thread as the coach read it. */
     enum conflict_level level; /* the customer's latest level (calm without a thread) */
     int first_reply;           /* no agent reply precedes the draft */
+    int customer_upset;        /* the customer showed emotion in the thread */
+    int company_fault; /* the customer reports something we got wrong, not yet apologised for */
     struct playbook_choice playbook;
     /* Readability of the draft. */
     size_t words, sentences;
@@ -154,7 +156,8 @@ enum terr coach_review(struct coach *c, const char *draft, size_t len,
                        const struct coach_thread *thread, struct coach_review *out);
 
 /* {"findings":[{"kind","severity","start","end","text","message","suggestion"}],
- *  "scores":{...},"politeness":x|null,"level","first_reply","playbook":{...}|null,
+ *  "scores":{...},"politeness":x|null,"level","first_reply","customer_upset",
+ *  "company_fault","playbook":{...}|null,
  *  "readability":{"words","sentences","reading_ease"}}; caller owns it. */
 json_t *coach_review_to_json(const struct coach_review *r, const char *draft, size_t len);
 

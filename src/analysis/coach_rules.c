@@ -696,7 +696,8 @@ static bool last_word(const struct tokens *t, size_t i)
  * acronym the customer may not know, unless acronyms.txt lists it, the
  * jargon list already has it, or brackets explain it. */
 static void capitals(const struct coach_rules *r, const struct lexicon *lx, const char *draft,
-                     const struct tokens *t, const struct matches *m, struct coach_review *out)
+                     const char *customer_name, const struct tokens *t, const struct matches *m,
+                     struct coach_review *out)
 {
     size_t emphasis = 0;
     uint32_t first_start = 0, first_end = 0;
@@ -725,6 +726,11 @@ static void capitals(const struct coach_rules *r, const struct lexicon *lx, cons
             continue;
         if ((k->start > 0 && strchr("^-~/", draft[k->start - 1])) || last_word(t, i))
             continue; /* an agent's initials: "-KC", "^JK", "... Thanks, AB" */
+        if (i + 1 < t->n && (t->v[i + 1].flags & TOK_CAPITALISED))
+            continue; /* part of a name: "PS Plus", "BA Club" */
+        if (customer_name && strncasecmp(customer_name, draft + k->start, n) == 0 &&
+            !isalnum((unsigned char)customer_name[n]))
+            continue; /* the customer's name, written in capitals */
         bool listed = false;
         for (size_t j = 0; j < m->n && !listed; j++)
             listed = r->entries[m->v[j].entry].list == L_JARGON && m->v[j].first <= i &&
@@ -891,7 +897,7 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
 
     phrase_findings(r, t, &m, out);
     shouting(r, t, out);
-    capitals(r, c->d->analysis->lexicon, draft, t, &m, out);
+    capitals(r, c->d->analysis->lexicon, draft, x->customer_name, t, &m, out);
     length_findings(r, draft, len, t, out);
 
     bool apology = has_clear(r, &m, L_APOLOGY, L_HOLLOW);
@@ -902,6 +908,8 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
         bool fault = x->company_fault || (x->fault_earlier && !x->apologised_before);
         /* A sincere apology for what happened acknowledges it too. */
         bool feelings = upset(r, x);
+        out->customer_upset = feelings;
+        out->company_fault = fault;
         if (feelings && !has(&m, L_ACK) && !apology)
             add(out, COACH_NO_ACKNOWLEDGEMENT, COACH_WARN, 0, 0,
                 msg(r, L_ACK, "The customer is upset and the reply does not say so."),
@@ -933,7 +941,10 @@ void coach_rules_run(struct coach *c, const char *draft, size_t len, struct coac
         /* A reply to a problem should reflect it; a short request for the
          * details ("DM us your booking number") is not judged on it. */
         bool asks_for_details = asks_detail || has_clear(r, &m, L_NEXT_STEP, L_VAGUE);
+        /* Nor is a reply that asks what happened when the customer has not
+         * said yet: there is nothing concrete to reflect. */
         if (needs_step && !(out->words < 12 && asks_for_details) &&
+            !(x->need_unclear && asks_detail) &&
             (double)x->concrete_words >= s->paraphrase_min_words && echoes(r, x, draft, t) == 0)
             add(out, COACH_NO_PARAPHRASE, COACH_WARN, 0, 0,
                 "The reply does not reflect what the customer wrote about.",

@@ -68,6 +68,13 @@ struct cli_opt {
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *usage,
               const char *command);
 
+/* The value s of option --opt as a whole number in [min, max] (or a real
+ * number, for cli_parse_double) into *out: 0, or EXIT_USAGE after saying on
+ * stderr what --opt must be. */
+int cli_parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+                   unsigned long *out);
+int cli_parse_double(const char *opt, const char *s, double min, double max, double *out);
+
 #define DEFAULT_DB "truce.db"
 
 #endif

@@ -28,7 +28,7 @@
 #include "cli.h"
 
 #define DEFAULT_LEXICON "lexicons/vader_lexicon.txt" /* in the data directory */
-#define EMOJI_LEXICON "vader_emoji_utf8_lexicon.txt"
+#define EMOJI_LEXICON   "vader_emoji_utf8_lexicon.txt"
 
 static const char usage[] =
     "usage: truce model train --csv FILE --text COL --label COL [--dev FILE] -o MODEL\n"
@@ -98,8 +98,10 @@ static int load_lexicon(struct featurizer *z, const char *path, bool want, bool 
         snprintf(dflt, sizeof(dflt), "%s/%s", dir, DEFAULT_LEXICON);
         if (stat(dflt, &st) != 0) {
             if (required)
-                return fail(1, "the model uses lexicon features and '%s' is missing; "
-                               "give --lexicon FILE", dflt);
+                return fail(1,
+                            "the model uses lexicon features and '%s' is missing; "
+                            "give --lexicon FILE",
+                            dflt);
             return 0;
         }
         path = dflt;
@@ -144,8 +146,9 @@ static void featurize(struct featurizer *z, const char *text, size_t line)
 static void warn_bad_utf8(const struct featurizer *z, const char *what)
 {
     if (z->n_bad_utf8)
-        fprintf(stderr, "truce: warning: %zu texts of %s were not valid UTF-8 (first on line "
-                        "%zu); bad bytes read as '?'\n",
+        fprintf(stderr,
+                "truce: warning: %zu texts of %s were not valid UTF-8 (first on line "
+                "%zu); bad bytes read as '?'\n",
                 z->n_bad_utf8, what, z->first_bad_line);
 }
 
@@ -281,8 +284,7 @@ static int label_map_load(const char *path, struct label_map *m)
     while (!rc && fgets(line, sizeof(line), f)) {
         lineno++;
         if (!strchr(line, '\n') && !feof(f)) {
-            rc = fail(1, "'%s': line %zu: longer than %zu bytes", path, lineno,
-                      sizeof(line) - 2);
+            rc = fail(1, "'%s': line %zu: longer than %zu bytes", path, lineno, sizeof(line) - 2);
             break;
         }
         char *hash = strchr(line, '#');
@@ -294,8 +296,8 @@ static int label_map_load(const char *path, struct label_map *m)
         if (n <= 0)
             continue;
         if (n != 2 || strlen(a) == MODEL_MAX_LABEL_LEN || strlen(b) == MODEL_MAX_LABEL_LEN) {
-            rc = fail(1, "'%s': line %zu: expected '<label> <group>', each under %d bytes",
-                      path, lineno, MODEL_MAX_LABEL_LEN);
+            rc = fail(1, "'%s': line %zu: expected '<label> <group>', each under %d bytes", path,
+                      lineno, MODEL_MAX_LABEL_LEN);
         } else if (strcmp(a, "*") == 0) {
             free(m->other);
             m->other = xstrdup(b);
@@ -357,8 +359,7 @@ static int read_rows(const char *path, const char *text_col, const char *label_c
 }
 
 /* Features of every row into a new trainset, or NULL after printing why. */
-static struct trainset *featurize_rows(struct featurizer *z, const struct rows *r,
-                                       const char *path)
+static struct trainset *featurize_rows(struct featurizer *z, const struct rows *r, const char *path)
 {
     struct trainset *ts = trainset_new();
     for (size_t i = 0; i < r->n; i++) {
@@ -377,31 +378,6 @@ static struct trainset *featurize_rows(struct featurizer *z, const struct rows *
 
 /* ---- Options ------------------------------------------------------------- */
 
-static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
-                      unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
-        return fail(EXIT_USAGE, "--%s must be a whole number from %lu to %lu, not '%s'", opt,
-                    min, max, s);
-    *out = v;
-    return 0;
-}
-
-static int parse_double(const char *opt, const char *s, double min, double max, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= min && v <= max))
-        return fail(EXIT_USAGE, "--%s must be a number from %g to %g, not '%s'", opt, min, max,
-                    s);
-    *out = v;
-    return 0;
-}
-
 /* ---- train ------------------------------------------------------------ */
 
 struct train_view {
@@ -415,9 +391,8 @@ static void progress(void *arg, unsigned epoch, size_t done, size_t total)
     if (!v->tty)
         return;
     int width = 30, filled = total ? (int)((double)done / (double)total * width) : width;
-    fprintf(stderr, "\repoch %2u [%.*s%*s] %3d%%", epoch, filled,
-            "##############################", width - filled, "",
-            total ? (int)(100.0 * (double)done / (double)total) : 100);
+    fprintf(stderr, "\repoch %2u [%.*s%*s] %3d%%", epoch, filled, "##############################",
+            width - filled, "", total ? (int)(100.0 * (double)done / (double)total) : 100);
     fflush(stderr);
 }
 
@@ -504,41 +479,51 @@ static int model_train_cmd(int argc, char **argv)
     const char *cv_s = NULL, *map_path = NULL;
     bool balanced = false, no_lexicon = false;
     const struct cli_opt opts[] = {
-        {"csv", &csv, NULL},          {"text", &text_col, NULL},
-        {"label", &label_col, NULL},  {"dev", &dev_path, NULL},
-        {"o", &out, NULL},            {"seed", &seed_s, NULL},
-        {"epochs", &epochs_s, NULL},  {"lr", &lr_s, NULL},
-        {"l2", &l2_s, NULL},          {"buckets", &buckets_s, NULL},
-        {"word-ngrams", &wng_s, NULL}, {"char-ngrams", &cng_s, NULL},
-        {"balanced", NULL, &balanced}, {"lexicon", &lexicon, NULL},
-        {"no-lexicon", NULL, &no_lexicon}, {"cv", &cv_s, NULL},
-        {"label-map", &map_path, NULL}, {NULL, NULL, NULL},
+        {"csv", &csv, NULL},
+        {"text", &text_col, NULL},
+        {"label", &label_col, NULL},
+        {"dev", &dev_path, NULL},
+        {"o", &out, NULL},
+        {"seed", &seed_s, NULL},
+        {"epochs", &epochs_s, NULL},
+        {"lr", &lr_s, NULL},
+        {"l2", &l2_s, NULL},
+        {"buckets", &buckets_s, NULL},
+        {"word-ngrams", &wng_s, NULL},
+        {"char-ngrams", &cng_s, NULL},
+        {"balanced", NULL, &balanced},
+        {"lexicon", &lexicon, NULL},
+        {"no-lexicon", NULL, &no_lexicon},
+        {"cv", &cv_s, NULL},
+        {"label-map", &map_path, NULL},
+        {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "model train");
     if (rc >= 0)
         return rc;
     unsigned long folds = 0;
-    if (cv_s && parse_uint("cv", cv_s, 2, 20, &folds))
+    if (cv_s && cli_parse_uint("cv", cv_s, 2, 20, &folds))
         return EXIT_USAGE;
     if (!csv || !text_col || !label_col || (!out && !folds))
-        return fail(EXIT_USAGE, "model train needs --csv FILE, --text COL, --label COL and -o MODEL");
+        return fail(EXIT_USAGE,
+                    "model train needs --csv FILE, --text COL, --label COL and -o MODEL");
 
     struct train_opts o;
     train_opts_default(&o);
     unsigned long u;
-    if (seed_s && parse_uint("seed", seed_s, 0, UINT32_MAX, &u))
+    if (seed_s && cli_parse_uint("seed", seed_s, 0, UINT32_MAX, &u))
         return EXIT_USAGE;
     if (seed_s)
         o.seed = u;
-    if (epochs_s && parse_uint("epochs", epochs_s, 1, 1000, &u))
+    if (epochs_s && cli_parse_uint("epochs", epochs_s, 1, 1000, &u))
         return EXIT_USAGE;
     if (epochs_s)
         o.epochs = (unsigned)u;
-    if (lr_s && parse_double("lr", lr_s, 1e-6, 100, &o.lr))
+    if (lr_s && cli_parse_double("lr", lr_s, 1e-6, 100, &o.lr))
         return EXIT_USAGE;
-    if (l2_s && parse_double("l2", l2_s, 0, 1, &o.l2))
+    if (l2_s && cli_parse_double("l2", l2_s, 0, 1, &o.l2))
         return EXIT_USAGE;
-    if (wng_s && parse_uint("word-ngrams", wng_s, 1, FEAT_MAX_WORD_NGRAMS, &u))
+    if (wng_s && cli_parse_uint("word-ngrams", wng_s, 1, FEAT_MAX_WORD_NGRAMS, &u))
         return EXIT_USAGE;
     if (wng_s)
         o.feat.word_ngrams = (uint8_t)u;
@@ -549,15 +534,16 @@ static int model_train_cmd(int argc, char **argv)
         if (strcmp(cng_s, "0") == 0 || strcmp(cng_s, "none") == 0)
             n = 2;
         if (n != 2 || (lo && (lo > hi || hi > FEAT_MAX_CHAR_NGRAM)))
-            return fail(EXIT_USAGE, "--char-ngrams must be MIN-MAX with 1 <= MIN <= MAX <= %d, "
-                                    "or 0 for none, not '%s'",
+            return fail(EXIT_USAGE,
+                        "--char-ngrams must be MIN-MAX with 1 <= MIN <= MAX <= %d, "
+                        "or 0 for none, not '%s'",
                         FEAT_MAX_CHAR_NGRAM, cng_s);
         o.feat.char_min = (uint8_t)(lo ? lo : 0);
         o.feat.char_max = (uint8_t)(lo ? hi : 0);
     }
     unsigned long buckets = 0;
-    if (buckets_s && parse_uint("buckets", buckets_s, 1ul << FEAT_MIN_LOG2_BUCKETS,
-                                1ul << FEAT_MAX_LOG2_BUCKETS, &buckets))
+    if (buckets_s && cli_parse_uint("buckets", buckets_s, 1ul << FEAT_MIN_LOG2_BUCKETS,
+                                    1ul << FEAT_MAX_LOG2_BUCKETS, &buckets))
         return EXIT_USAGE;
     o.balanced = balanced;
     o.feat.seed = (uint32_t)o.seed * 0x9e3779b1u ^ 0x7275ceu;
@@ -615,8 +601,7 @@ static int model_train_cmd(int argc, char **argv)
         warn_bad_utf8(&z, dev_path);
     rc = !ts || (dev_path && !ds);
     if (!rc) {
-        printf("%zu examples, %zu labels from '%s'", trainset_size(ts), trainset_n_labels(ts),
-               csv);
+        printf("%zu examples, %zu labels from '%s'", trainset_size(ts), trainset_n_labels(ts), csv);
         if (train.n_unlabelled)
             printf(" (%zu rows without a label skipped)", train.n_unlabelled);
         if (ds)
@@ -640,8 +625,8 @@ static int model_train_cmd(int argc, char **argv)
         } else {
             struct stat st;
             double mb = stat(out, &st) == 0 ? (double)st.st_size / 1048576.0 : 0;
-            printf("kept epoch %u; wrote '%s' (%.1f MB, 2^%u buckets) in %.1fs\n",
-                   o.best_epoch, out, mb, o.feat.log2_buckets, now() - t0);
+            printf("kept epoch %u; wrote '%s' (%.1f MB, 2^%u buckets) in %.1fs\n", o.best_epoch,
+                   out, mb, o.feat.log2_buckets, now() - t0);
         }
         model_free(m);
     }
@@ -673,8 +658,7 @@ static struct model *open_model(const char *path, const char *lexicon, struct fe
     return m;
 }
 
-static void print_prediction(const struct model *m, size_t best, const float *probs,
-                             bool jsonl)
+static void print_prediction(const struct model *m, size_t best, const float *probs, bool jsonl)
 {
     if (!jsonl) {
         fputs(model_label(m, best), stdout);
@@ -698,9 +682,8 @@ static int model_predict_cmd(int argc, char **argv)
     const char *model = NULL, *csv = NULL, *text_col = NULL, *format = "labels";
     const char *lexicon = NULL;
     const struct cli_opt opts[] = {
-        {"model", &model, NULL},   {"csv", &csv, NULL},
-        {"text", &text_col, NULL}, {"format", &format, NULL},
-        {"lexicon", &lexicon, NULL}, {NULL, NULL, NULL},
+        {"model", &model, NULL},   {"csv", &csv, NULL},         {"text", &text_col, NULL},
+        {"format", &format, NULL}, {"lexicon", &lexicon, NULL}, {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "model predict");
     if (rc >= 0)
@@ -745,7 +728,8 @@ static int model_predict_cmd(int argc, char **argv)
             while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
                 line[--len] = '\0';
             /* A NUL inside a line would end the text early: read it as a space. */
-            for (char *p = memchr(line, '\0', (size_t)len); p; p = memchr(p, '\0', (size_t)(line + len - p)))
+            for (char *p = memchr(line, '\0', (size_t)len); p;
+                 p = memchr(p, '\0', (size_t)(line + len - p)))
                 *p = ' ';
             featurize(&z, line, n);
             size_t best = model_predict_features(m, &z.fv, probs);
@@ -838,16 +822,16 @@ static int model_eval_cmd(int argc, char **argv)
     const char *lexicon = NULL;
     bool as_json = false;
     const struct cli_opt opts[] = {
-        {"model", &model, NULL},     {"csv", &csv, NULL},
-        {"text", &text_col, NULL},   {"label", &label_col, NULL},
-        {"json", NULL, &as_json},    {"lexicon", &lexicon, NULL},
+        {"model", &model, NULL},     {"csv", &csv, NULL},      {"text", &text_col, NULL},
+        {"label", &label_col, NULL}, {"json", NULL, &as_json}, {"lexicon", &lexicon, NULL},
         {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "model eval");
     if (rc >= 0)
         return rc;
     if (!model || !csv || !text_col || !label_col)
-        return fail(EXIT_USAGE, "model eval needs --model MODEL, --csv FILE, --text COL and --label COL");
+        return fail(EXIT_USAGE,
+                    "model eval needs --model MODEL, --csv FILE, --text COL and --label COL");
     struct featurizer z = {0};
     struct model *m = open_model(model, lexicon, &z);
     if (!m)

@@ -25,9 +25,9 @@
 #include "../util/utf8.h"
 #include "cli.h"
 
-#define DEFAULT_LISTS "politeness/strategies.txt" /* in the data directory */
+#define DEFAULT_LISTS   "politeness/strategies.txt" /* in the data directory */
 #define DEFAULT_LEXICON "lexicons/vader_lexicon.txt"
-#define EMOJI_LEXICON "vader_emoji_utf8_lexicon.txt"
+#define EMOJI_LEXICON   "vader_emoji_utf8_lexicon.txt"
 
 static const char usage[] =
     "usage: truce politeness train --csv FILE --text COL (--label COL | --score COL)\n"
@@ -190,8 +190,8 @@ static int read_rows(const char *path, const char *text_col, const char *label_c
             else if (strcasecmp(v, "impolite") == 0)
                 s = 0;
             else {
-                rc = fail(1, "'%s': line %zu: label '%s' is neither 'polite' nor 'impolite'",
-                          path, c.line, v);
+                rc = fail(1, "'%s': line %zu: label '%s' is neither 'polite' nor 'impolite'", path,
+                          c.line, v);
                 break;
             }
         } else {
@@ -270,31 +270,6 @@ static double ratio(size_t a, size_t b)
     return b ? (double)a / (double)b : 0;
 }
 
-static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
-                      unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
-        return fail(EXIT_USAGE, "--%s must be a whole number from %lu to %lu, not '%s'", opt,
-                    min, max, s);
-    *out = v;
-    return 0;
-}
-
-static int parse_double(const char *opt, const char *s, double min, double max, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= min && v <= max))
-        return fail(EXIT_USAGE, "--%s must be a number from %g to %g, not '%s'", opt, min, max,
-                    s);
-    *out = v;
-    return 0;
-}
-
 /* ---- train --------------------------------------------------------------- */
 
 /* K-fold cross-validation: rows shuffled by the seed, fold = position % K. */
@@ -340,16 +315,16 @@ static void cross_validate(struct politeness_model *m, const struct politeness_s
 
 static int run_train(int argc, char **argv)
 {
-    const char *csv = NULL, *text = NULL, *label = NULL, *score = NULL, *out = NULL,
-               *seed = NULL, *cv = NULL, *epochs = NULL, *lr = NULL, *l2 = NULL,
-               *l2w = NULL, *bits = NULL, *lists = NULL, *lexicon = NULL;
+    const char *csv = NULL, *text = NULL, *label = NULL, *score = NULL, *out = NULL, *seed = NULL,
+               *cv = NULL, *epochs = NULL, *lr = NULL, *l2 = NULL, *l2w = NULL, *bits = NULL,
+               *lists = NULL, *lexicon = NULL;
     bool no_lexicon = false;
     const struct cli_opt opts[] = {
-        {"csv", &csv, NULL},       {"text", &text, NULL},       {"label", &label, NULL},
-        {"score", &score, NULL},   {"o", &out, NULL},           {"seed", &seed, NULL},
-        {"cv", &cv, NULL},         {"epochs", &epochs, NULL},   {"lr", &lr, NULL},
-        {"l2", &l2, NULL},         {"l2-words", &l2w, NULL},    {"bits", &bits, NULL},
-        {"lists", &lists, NULL},   {"lexicon", &lexicon, NULL}, {"no-lexicon", NULL, &no_lexicon},
+        {"csv", &csv, NULL},     {"text", &text, NULL},       {"label", &label, NULL},
+        {"score", &score, NULL}, {"o", &out, NULL},           {"seed", &seed, NULL},
+        {"cv", &cv, NULL},       {"epochs", &epochs, NULL},   {"lr", &lr, NULL},
+        {"l2", &l2, NULL},       {"l2-words", &l2w, NULL},    {"bits", &bits, NULL},
+        {"lists", &lists, NULL}, {"lexicon", &lexicon, NULL}, {"no-lexicon", NULL, &no_lexicon},
         {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "politeness train");
@@ -362,21 +337,21 @@ static int run_train(int argc, char **argv)
     struct politeness_train_opts o;
     politeness_train_defaults(&o);
     unsigned long v, k = 0, b = POLITENESS_DEFAULT_LOG2_BUCKETS;
-    if (seed && (rc = parse_uint("seed", seed, 0, UINT_MAX, &v)) == 0)
+    if (seed && (rc = cli_parse_uint("seed", seed, 0, UINT_MAX, &v)) == 0)
         o.seed = (unsigned)v;
-    if (!rc && epochs && (rc = parse_uint("epochs", epochs, 1, 1000, &v)) == 0)
+    if (!rc && epochs && (rc = cli_parse_uint("epochs", epochs, 1, 1000, &v)) == 0)
         o.epochs = (unsigned)v;
     if (!rc && cv)
-        rc = parse_uint("cv", cv, 2, 100, &k);
+        rc = cli_parse_uint("cv", cv, 2, 100, &k);
     if (!rc && bits)
-        rc = parse_uint("bits", bits, POLITENESS_MIN_LOG2_BUCKETS, POLITENESS_MAX_LOG2_BUCKETS,
-                        &b);
+        rc = cli_parse_uint("bits", bits, POLITENESS_MIN_LOG2_BUCKETS, POLITENESS_MAX_LOG2_BUCKETS,
+                            &b);
     if (!rc && lr)
-        rc = parse_double("lr", lr, 1e-6, 10, &o.lr);
+        rc = cli_parse_double("lr", lr, 1e-6, 10, &o.lr);
     if (!rc && l2)
-        rc = parse_double("l2", l2, 0, 10, &o.l2);
+        rc = cli_parse_double("l2", l2, 0, 10, &o.l2);
     if (!rc && l2w)
-        rc = parse_double("l2-words", l2w, 0, 10, &o.l2_words);
+        rc = cli_parse_double("l2-words", l2w, 0, 10, &o.l2_words);
     if (rc)
         return rc;
 
@@ -407,8 +382,8 @@ static int run_train(int argc, char **argv)
     struct politeness_set *s = rc ? NULL : featurize(&z, m, &r);
     if (!rc) {
         warn_bad_utf8(&z);
-        printf("%zu rows: %zu polite, %zu impolite (%zu skipped)\n", r.n, n_polite,
-               r.n - n_polite, r.n_skipped);
+        printf("%zu rows: %zu polite, %zu impolite (%zu skipped)\n", r.n, n_polite, r.n - n_polite,
+               r.n_skipped);
         if (k) {
             if (k > r.n)
                 rc = fail(EXIT_USAGE, "--cv %lu is more folds than the %zu rows", k, r.n);
@@ -447,9 +422,11 @@ static int run_eval(int argc, char **argv)
                *lexicon = NULL;
     bool json = false, no_lexicon = false;
     const struct cli_opt opts[] = {
-        {"model", &model, NULL}, {"csv", &csv, NULL},         {"text", &text, NULL},
-        {"label", &label, NULL}, {"score", &score, NULL},     {"json", NULL, &json},
-        {"lexicon", &lexicon, NULL}, {"no-lexicon", NULL, &no_lexicon}, {NULL, NULL, NULL},
+        {"model", &model, NULL},     {"csv", &csv, NULL},
+        {"text", &text, NULL},       {"label", &label, NULL},
+        {"score", &score, NULL},     {"json", NULL, &json},
+        {"lexicon", &lexicon, NULL}, {"no-lexicon", NULL, &no_lexicon},
+        {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "politeness eval");
     if (rc >= 0)
@@ -480,8 +457,8 @@ static int run_eval(int argc, char **argv)
         double acc = ratio(t.right, t.n), prec = ratio(t.tp, t.tp + t.fp),
                rec = ratio(t.tp, t.tp + t.fn);
         if (json)
-            printf("{\"n\":%zu,\"accuracy\":%.4f,\"precision\":%.4f,\"recall\":%.4f}\n", t.n,
-                   acc, prec, rec);
+            printf("{\"n\":%zu,\"accuracy\":%.4f,\"precision\":%.4f,\"recall\":%.4f}\n", t.n, acc,
+                   prec, rec);
         else
             printf("n %zu  accuracy %.3f  polite: precision %.3f recall %.3f\n", t.n, acc, prec,
                    rec);

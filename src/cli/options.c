@@ -1,6 +1,8 @@
 /* Option parsing shared by every subcommand: a table of long options. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -51,4 +53,28 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *usa
         return fail(EXIT_USAGE, "unexpected argument '%s'; see 'truce %s --help'", argv[optind],
                     command);
     return -1;
+}
+
+int cli_parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+                   unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+        return fail(EXIT_USAGE, "--%s must be a whole number from %lu to %lu, not '%s'", opt, min,
+                    max, s);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *opt, const char *s, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= min && v <= max))
+        return fail(EXIT_USAGE, "--%s must be a number from %g to %g, not '%s'", opt, min, max, s);
+    *out = v;
+    return 0;
 }

@@ -430,6 +430,8 @@ static void test_json_has_spans_scores_and_readability(void **state)
         json_integer_value(json_object_get(json_object_get(j, "readability"), "words")), 8);
     assert_string_equal(json_string_value(json_object_get(j, "level")),
                         conflict_level_name(rev.level));
+    assert_true(json_is_true(json_object_get(j, "customer_upset"))); /* "I am so angry" */
+    assert_true(json_is_true(json_object_get(j, "company_fault")));  /* "my bag was lost" */
     json_decref(j);
 }
 

@@ -8,6 +8,10 @@
  *     listed span of draft text lies inside a finding of its kind.
  * Every failing case is printed with its id, its draft and what the coach
  * returned before the test fails, so one run shows them all.
+ *
+ * tests/data/coach/holdout.jsonl, in the same format, was written without
+ * looking at the rules and is never tuned on: it is held to thresholds
+ * (HOLDOUT_MIN_*), not perfection, and its misses are printed the same way.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +30,7 @@
 #include "util/alloc.h"
 
 #define CASES_FILE "tests/data/coach/cases.jsonl"
+#define HOLDOUT_FILE "tests/data/coach/holdout.jsonl"
 #define MAX_TURNS 8
 #define MAX_SPANS 8
 
@@ -34,6 +39,11 @@
 #define MIN_APPROVED 25
 #define MIN_BAD 45
 #define MIN_CASES_PER_KIND 2
+
+/* The held-out set: its size, and how well the coach must do on it. */
+#define HOLDOUT_CASES 40
+#define HOLDOUT_MIN_CLEAN_PCT 85.0 /* approved drafts with no warning */
+#define HOLDOUT_MIN_RECALL_PCT 75.0 /* expected kinds that come back */
 
 struct span {
     enum coach_kind kind;
@@ -56,6 +66,7 @@ struct coach_case {
 };
 
 struct cases {
+    const char *file; /* the case file, for messages */
     struct coach_case *v;
     size_t n, cap;
     unsigned errors; /* format errors, printed as found */
@@ -63,7 +74,7 @@ struct cases {
 
 static void bad(struct cases *s, unsigned line, const char *id, const char *what)
 {
-    fprintf(stderr, "%s:%u: %s%s%s\n", CASES_FILE, line, id ? id : "", id ? ": " : "", what);
+    fprintf(stderr, "%s:%u: %s%s%s\n", s->file, line, id ? id : "", id ? ": " : "", what);
     s->errors++;
 }
 
@@ -197,12 +208,13 @@ static bool case_read(struct cases *s, struct coach_case *c)
     return true;
 }
 
-static void cases_load(struct cases *s)
+static void cases_load(struct cases *s, const char *file)
 {
     memset(s, 0, sizeof *s);
-    FILE *f = fopen(CASES_FILE, "r");
+    s->file = file;
+    FILE *f = fopen(file, "r");
     if (!f)
-        fail_msg("unable to open '%s' (run the tests from the repository root)", CASES_FILE);
+        fail_msg("unable to open '%s' (run the tests from the repository root)", file);
     char *line = NULL;
     size_t cap = 0;
     unsigned lineno = 0;
@@ -241,6 +253,31 @@ static void cases_free(struct cases *s)
     free(s->v);
 }
 
+/* Checks what every case set must hold: unique ids, approved drafts expect
+ * nothing, bad ones one to three kinds.  Counts into approved, bad_drafts
+ * and per_kind; problems are printed and counted in s->errors. */
+static void set_check(struct cases *s, size_t *approved, size_t *bad_drafts,
+                      size_t per_kind[N_COACH_KINDS])
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct coach_case *c = &s->v[i];
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->id, s->v[j].id) == 0)
+                bad(s, c->line, c->id, "id used twice");
+        if (c->approved) {
+            (*approved)++;
+            if (c->n_expect)
+                bad(s, c->line, c->id, "an approved draft expects no finding");
+        } else {
+            (*bad_drafts)++;
+            if (c->n_expect < 1 || c->n_expect > 3)
+                bad(s, c->line, c->id, "a bad draft expects one to three kinds");
+        }
+        for (int k = 0; k < N_COACH_KINDS; k++)
+            per_kind[k] += c->expect[k];
+    }
+}
+
 /* The set itself: well formed, unique ids, big enough, approved drafts
  * expect nothing, bad ones one to three kinds, every kind expected often
  * enough to be measured. */
@@ -248,25 +285,9 @@ static void golden_set_is_complete(void **state)
 {
     (void)state;
     struct cases s;
-    cases_load(&s);
+    cases_load(&s, CASES_FILE);
     size_t approved = 0, bad_drafts = 0, per_kind[N_COACH_KINDS] = {0};
-    for (size_t i = 0; i < s.n; i++) {
-        const struct coach_case *c = &s.v[i];
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(c->id, s.v[j].id) == 0)
-                bad(&s, c->line, c->id, "id used twice");
-        if (c->approved) {
-            approved++;
-            if (c->n_expect)
-                bad(&s, c->line, c->id, "an approved draft expects no finding");
-        } else {
-            bad_drafts++;
-            if (c->n_expect < 1 || c->n_expect > 3)
-                bad(&s, c->line, c->id, "a bad draft expects one to three kinds");
-        }
-        for (int k = 0; k < N_COACH_KINDS; k++)
-            per_kind[k] += c->expect[k];
-    }
+    set_check(&s, &approved, &bad_drafts, per_kind);
     for (int k = 0; k < N_COACH_KINDS; k++)
         if (per_kind[k] < MIN_CASES_PER_KIND) {
             fprintf(stderr, "%s: only %zu cases expect %s\n", CASES_FILE, per_kind[k],
@@ -312,10 +333,10 @@ static void print_oneline(const char *s, size_t n)
     }
 }
 
-static void print_failure(const struct coach_case *c, const struct coach_review *r,
-                          const char *why)
+static void print_failure(const char *file, const struct coach_case *c,
+                          const struct coach_review *r, const char *why)
 {
-    fprintf(stderr, "%s:%u: %s: %s\n  draft: ", CASES_FILE, c->line, c->id, why);
+    fprintf(stderr, "%s:%u: %s: %s\n  draft: ", file, c->line, c->id, why);
     print_oneline(c->draft, c->draft_len);
     fputc('\n', stderr);
     if (!r->n_findings)
@@ -341,13 +362,14 @@ struct tally {
 };
 
 /* Reviews one case; returns true when it passes, printing it otherwise. */
-static bool check_case(struct coach *co, const struct coach_case *c, struct tally *t)
+static bool check_case(struct coach *co, const char *file, const struct coach_case *c,
+                       struct tally *t)
 {
     struct coach_thread thread = {c->turns, c->n_turns, c->customer_name};
     struct coach_review r;
     enum terr e = coach_review(co, c->draft, c->draft_len, c->n_turns ? &thread : NULL, &r);
     if (e != TERR_OK) {
-        fprintf(stderr, "%s:%u: %s: coach_review failed (%s)\n", CASES_FILE, c->line, c->id,
+        fprintf(stderr, "%s:%u: %s: coach_review failed (%s)\n", file, c->line, c->id,
                 terr_code(e));
         return false;
     }
@@ -402,7 +424,7 @@ static bool check_case(struct coach *co, const struct coach_case *c, struct tall
                                   c->spans[i].text);
     }
     if (w)
-        print_failure(c, &r, why);
+        print_failure(file, c, &r, why);
     return w == 0;
 }
 
@@ -430,9 +452,10 @@ static void print_tally(const struct tally *t)
                       t->kind_flagged_ok[k], t->kind_flagged[k]);
 }
 
-static void coach_matches_golden_cases(void **state)
+/* Runs every case of file through the coach, filling t; returns how many
+ * fail (each printed), and the set's format errors in *errors. */
+static size_t run_cases(const char *file, struct tally *t, size_t *n, unsigned *errors)
 {
-    (void)state;
     const char *models = getenv("TRUCE_MODELS");
     if (models && !*models)
         models = NULL;
@@ -447,22 +470,71 @@ static void coach_matches_golden_cases(void **state)
     }
     struct coach *co = coach_new(cd);
     struct cases s;
-    cases_load(&s);
-    struct tally t;
-    memset(&t, 0, sizeof t);
+    cases_load(&s, file);
+    memset(t, 0, sizeof *t);
     size_t failing = 0;
     for (size_t i = 0; i < s.n; i++)
-        failing += !check_case(co, &s.v[i], &t);
-    size_t n = s.n;
-    unsigned errors = s.errors;
+        failing += !check_case(co, file, &s.v[i], t);
+    *n = s.n;
+    *errors = s.errors;
     cases_free(&s);
     coach_free(co);
     coach_data_free(cd);
     analysis_data_free(ad);
+    return failing;
+}
+
+static void coach_matches_golden_cases(void **state)
+{
+    (void)state;
+    struct tally t;
+    size_t n;
+    unsigned errors;
+    size_t failing = run_cases(CASES_FILE, &t, &n, &errors);
     print_tally(&t);
     assert_int_equal(errors, 0);
     if (failing)
         fail_msg("%zu of %zu golden coach cases fail (printed above)", failing, n);
+}
+
+/* The held-out set is well formed: its size, unique ids, and one to three
+ * kinds on each bad draft. */
+static void holdout_set_is_complete(void **state)
+{
+    (void)state;
+    struct cases s;
+    cases_load(&s, HOLDOUT_FILE);
+    size_t approved = 0, bad_drafts = 0, per_kind[N_COACH_KINDS] = {0};
+    set_check(&s, &approved, &bad_drafts, per_kind);
+    unsigned errors = s.errors;
+    size_t n = s.n;
+    cases_free(&s);
+    print_message("held-out coach set: %zu cases, %zu approved, %zu bad\n", n, approved,
+                  bad_drafts);
+    assert_int_equal(errors, 0);
+    assert_int_equal(n, HOLDOUT_CASES);
+    assert_int_equal(approved, HOLDOUT_CASES / 2);
+}
+
+/* On drafts it was never tuned on, the coach leaves most approved drafts
+ * clean and finds most expected faults; the misses are printed to judge. */
+static void coach_meets_holdout_thresholds(void **state)
+{
+    (void)state;
+    struct tally t;
+    size_t n;
+    unsigned errors;
+    size_t failing = run_cases(HOLDOUT_FILE, &t, &n, &errors);
+    print_message("held-out set, %zu of %zu cases with a miss (printed above):\n", failing, n);
+    print_tally(&t);
+    assert_int_equal(errors, 0);
+    double clean = pct(t.approved_clean, t.approved), recall = pct(t.found, t.expected);
+    if (clean < HOLDOUT_MIN_CLEAN_PCT)
+        fail_msg("held-out approved drafts clean: %.1f%%, below %.0f%%", clean,
+                 HOLDOUT_MIN_CLEAN_PCT);
+    if (recall < HOLDOUT_MIN_RECALL_PCT)
+        fail_msg("held-out expected kinds found: %.1f%%, below %.0f%%", recall,
+                 HOLDOUT_MIN_RECALL_PCT);
 }
 
 int main(void)
@@ -470,6 +542,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(golden_set_is_complete),
         cmocka_unit_test(coach_matches_golden_cases),
+        cmocka_unit_test(holdout_set_is_complete),
+        cmocka_unit_test(coach_meets_holdout_thresholds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
