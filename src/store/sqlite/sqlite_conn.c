@@ -405,4 +405,13 @@ const struct store_ops store_sqlite_ops = {
     .event_list = sq_event_list,
     .idem_get = sq_idem_get,
     .idem_put = sq_idem_put,
+    .setting_get = sq_setting_get,
+    .setting_insert = sq_setting_insert,
+    .survey_insert = sq_survey_insert,
+    .survey_set_token = sq_survey_set_token,
+    .survey_get = sq_survey_get,
+    .survey_answer = sq_survey_answer,
+    .survey_list = sq_survey_list,
+    .outbox_insert = sq_outbox_insert,
+    .outbox_list = sq_outbox_list,
 };
