@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "../domain/survey.h"
 #include "../domain/ticket_rules.h"
 
 static const struct jfield ticket_customer[] = {
@@ -88,5 +89,15 @@ const struct jfield body_coach[] = {
 const struct jfield body_qa[] = {
     {"ticket_id", JT_INT, false, 1, INT64_MAX, 0, NULL},
     {"conversations", JT_OBJECTS, false, 0, 10000, 0, NULL},
+    {0}, /* end */
+};
+
+/* The comment's cap here is in bytes (4 per character at most); the
+ * character count is the domain's (survey_answer_check). */
+const struct jfield body_survey_answer[] = {
+    {"csat", JT_INT_NULL, false, 1, 5, 0, NULL},
+    {"nps", JT_INT_NULL, false, 0, 10, 0, NULL},
+    {"ces", JT_INT_NULL, false, 1, 7, 0, NULL},
+    {"comment", JT_STRING_NULL, false, 0, 4 * SURVEY_COMMENT_MAX, 0, NULL},
     {0}, /* end */
 };

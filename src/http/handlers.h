@@ -22,5 +22,9 @@ void h_agents_list(struct request *req);
 void h_analyze(struct request *req);
 void h_coach(struct request *req);
 void h_qa(struct request *req);
+void h_ticket_surveys(struct request *req);
+void h_outbox_list(struct request *req);
+void h_survey_show(struct request *req);
+void h_survey_answer(struct request *req);
 
 #endif

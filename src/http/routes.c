@@ -24,6 +24,11 @@ static const struct route routes[] = {
     {"POST", "/api/v1/analyze", h_analyze, ROLE_AGENT, ROUTE_BODY},
     {"POST", "/api/v1/coach", h_coach, ROLE_AGENT, ROUTE_BODY},
     {"POST", "/api/v1/qa", h_qa, ROLE_AGENT, ROUTE_BODY},
+    {"GET", "/api/v1/tickets/{id}/surveys", h_ticket_surveys, ROLE_AGENT, 0},
+    {"GET", "/api/v1/outbox", h_outbox_list, ROLE_AGENT, 0},
+    /* The customer's survey link: public, the token is the credential. */
+    {"GET", "/s/{token}", h_survey_show, ROLE_AGENT, ROUTE_PUBLIC},
+    {"POST", "/s/{token}", h_survey_answer, ROLE_AGENT, ROUTE_PUBLIC},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */
@@ -43,6 +48,19 @@ static bool match(const char *pattern, const char *path, int64_t params[HTTP_MAX
                 return false;
             params[n++] = v;
             pattern += 4;
+            continue;
+        }
+        if (strncmp(pattern, "{token}", 7) == 0) {
+            int chars = 0;
+            while ((*path >= 'A' && *path <= 'Z') || (*path >= 'a' && *path <= 'z') ||
+                   (*path >= '0' && *path <= '9') || *path == '-' || *path == '_') {
+                if (++chars > 128)
+                    return false;
+                path++;
+            }
+            if (chars == 0)
+                return false;
+            pattern += 7;
             continue;
         }
         if (*pattern++ != *path++)

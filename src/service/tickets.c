@@ -9,6 +9,7 @@
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
 #include "conflict.h"
+#include "surveys.h"
 
 void ticket_opened_release(struct ticket_opened *o)
 {
@@ -191,6 +192,7 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
                         (long long)id);
     char *before = svc_ticket_audit_json(&t);
     bool was_closed = t.status == STATUS_CLOSED;
+    bool was_resolved = t.status == STATUS_RESOLVED;
     e = apply_patch(tx, &t, p, now, ei);
     char *after = e ? NULL : svc_ticket_audit_json(&t);
     if (!e && was_closed && strcmp(before, after) != 0)
@@ -200,6 +202,9 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
         e = store_ticket_update(tx, &t);
         if (!e)
             e = svc_audit(tx, who, "ticket.update", "ticket", id, id, before, after, now);
+        /* Resolution sends the survey and schedules the follow-up (surveys.h). */
+        if (!e && !was_resolved && t.status == STATUS_RESOLVED)
+            e = svc_survey_on_resolve(tx, who, &t, now, NULL, ei);
         if (e)
             terr_set(ei, e, NULL, NULL);
     }
