@@ -176,15 +176,21 @@ static const char *page_title(enum terr code)
 }
 
 /* The error as the client wants it: the JSON envelope or a page. */
-static void reply_survey_error(struct request *req, enum terr code)
+static void reply_error_as(struct request *req, enum terr code, bool json)
 {
-    if (wants_json(req)) {
+    if (json) {
         reply_err_info(req, code);
         return;
     }
     const char *msg = req->err.code == code && req->err.message[0] ? req->err.message
                                                                      : terr_message(code);
     reply_note(req, terr_http_status(code), page_title(code), msg);
+}
+
+/* On a worker thread only: reads the request's headers. */
+static void reply_survey_error(struct request *req, enum terr code)
+{
+    reply_error_as(req, code, wants_json(req));
 }
 
 /* Takes one request from the address's survey budget; replies 429 when spent. */
@@ -276,6 +282,7 @@ void h_survey_show(struct request *req)
 /* ---- POST /s/{token} ---- */
 
 struct answer_job {
+    bool json; /* the client wants JSON (decided on the worker: see answer_error) */
     char *token;
     char *comment;
     struct survey_answer in; /* comment points at ->comment */
@@ -293,10 +300,17 @@ static void answer_job_free(void *arg)
     free(j);
 }
 
+/* A failed answer's reply.  It runs on the writer thread, which must not
+ * touch the suspended connection (its headers): the job says what to send. */
+static void answer_error(struct request *req, enum terr code)
+{
+    reply_error_as(req, code, ((struct answer_job *)req->warg)->json);
+}
+
 static void render_answered(struct request *req)
 {
     struct answer_job *j = req->warg;
-    if (!wants_json(req)) {
+    if (!j->json) {
         reply_note(req, 200, "Thank you", "Your answer is recorded. Thank you for telling us.");
         return;
     }
@@ -472,7 +486,8 @@ void h_survey_answer(struct request *req)
         return;
     }
     j->token = xstrdup(path_token(req));
-    req->render_error = reply_survey_error;
+    j->json = wants_json(req);
+    req->render_error = answer_error;
     http_write(req, answer_tx, j, answer_job_free);
 }
 

@@ -76,7 +76,8 @@ struct request {
 
     const char *content_type; /* a static string; NULL: JSON */
     /* Renders a failed write's error instead of the JSON envelope (for the
-     * HTML pages of survey links); called on the writer thread. */
+     * HTML pages of survey links).  Called on the writer thread: it must not
+     * read the connection (headers, arguments), only what the request holds. */
     void (*render_error)(struct request *req, enum terr code);
 
     /* A reply rendered after the write is durable (reply_later). */
