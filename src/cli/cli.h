@@ -29,6 +29,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_politeness(int argc, char **argv);
 int cmd_coach(int argc, char **argv);
 int cmd_qa(int argc, char **argv);
+int cmd_surveys(int argc, char **argv);
 
 struct analysis_data;
 /* The analysis data directory into out: --data DIR, else $TRUCE_DATA, else

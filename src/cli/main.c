@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"politeness", cmd_politeness, "train, evaluate and run the politeness model"},
     {"coach", cmd_coach, "review a reply draft before it is sent"},
     {"qa", cmd_qa, "score the sent agent replies of a ticket or an export"},
+    {"surveys", cmd_surveys, "list a ticket's satisfaction surveys (surveys list)"},
 };
 
 int fail(int code, const char *fmt, ...)

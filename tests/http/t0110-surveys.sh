@@ -112,6 +112,15 @@ expect 401 unauthorized "surveys need a login"
 req GET /api/v1/tickets/999999/surveys
 expect 404 not_found "surveys of an unknown ticket"
 
+"$TRUCE" surveys list --db "$DB" --ticket "$t1" >"$T_DIR/out"
+check "the CLI lists the survey" [ "$(sed -n 2p "$T_DIR/out" | cut -f2,6,7,8,9)" = \
+    "$(printf 'answered\t5\t9\t6\tQuick and kind!')" ]
+check "under a header" [ "$(head -n 1 "$T_DIR/out" | cut -f1,2)" = "$(printf 'id\tstate')" ]
+"$TRUCE" surveys list --db "$DB" --ticket 999999 2>/dev/null
+check "the CLI: an unknown ticket exits 1" [ $? -eq 1 ]
+"$TRUCE" surveys list --db "$DB" 2>/dev/null
+check "the CLI: no ticket is a usage error" [ $? -eq 2 ]
+
 # ---- a low answer reopens ----
 req POST /api/v1/tickets "$(ticket_body 'Refund missing' kim@example.org)"
 t2=$(json .id)
