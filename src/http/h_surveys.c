@@ -262,11 +262,12 @@ void h_survey_show(struct request *req)
                               survey_state_name(state), "expires_at",
                               render_time(sh.survey.expires_at), "questions", q, "comment_max",
                               SURVEY_COMMENT_MAX);
-        if (state == SURVEY_EXPIRED)
+        if (state == SURVEY_EXPIRED) {
+            json_decref(o);
             reply_error(req, TERR_GONE, NULL, "this survey link has expired");
-        else
-            reply_json(req, 200, o), o = NULL;
-        json_decref(o);
+        } else {
+            reply_json(req, 200, o);
+        }
     } else if (state == SURVEY_EXPIRED) {
         reply_note(req, 410, "This link has expired",
                    "Thank you for following it. The survey it leads to has closed.");

@@ -464,6 +464,10 @@ enum terr store_outbox_list(struct store_tx *tx, const struct outbox_query *q,
 {
     return tx->st->ops->outbox_list(tx->conn, q, out, n_out);
 }
+enum terr store_outbox_mark(struct store_tx *tx, int64_t id, enum outbox_state state, int64_t at)
+{
+    return tx->st->ops->outbox_mark(tx->conn, id, state, at);
+}
 
 int64_t store_ticket_sort_key(const struct ticket *t, enum ticket_sort sort)
 {

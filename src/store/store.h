@@ -210,6 +210,7 @@ struct outbox_query {
     int64_t ticket_id;
     bool has_state;
     enum outbox_state state;
+    int64_t due_by; /* 0: any; else only messages with due_at <= due_by */
     int64_t after_id;
     size_t limit; /* 0: no limit */
 };
@@ -217,5 +218,10 @@ enum terr store_outbox_insert(struct store_tx *tx, struct outbox_msg *m); /* set
 /* Caller frees with outbox_msgs_free(). */
 enum terr store_outbox_list(struct store_tx *tx, const struct outbox_query *q,
                             struct outbox_msg **out, size_t *n_out);
+/* For the channel that delivers: moves a queued message to `state` (sent
+ * stamps sent_at = at).  TERR_NOT_FOUND for an unknown id, TERR_CONFLICT
+ * when the message is no longer queued (another sender got there first). */
+enum terr store_outbox_mark(struct store_tx *tx, int64_t id, enum outbox_state state,
+                            int64_t at);
 
 #endif

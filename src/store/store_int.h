@@ -90,6 +90,8 @@ struct store_ops {
     enum terr (*outbox_insert)(struct store_conn *c, struct outbox_msg *m);
     enum terr (*outbox_list)(struct store_conn *c, const struct outbox_query *q,
                              struct outbox_msg **out, size_t *n_out);
+    enum terr (*outbox_mark)(struct store_conn *c, int64_t id, enum outbox_state state,
+                             int64_t at);
 };
 
 struct write_job {

@@ -61,6 +61,9 @@ check "only a 32-byte hash of the link is stored" \
     [ "$(sql "select length(token_hash) from surveys where ticket_id = $t1")" = 32 ]
 check "the survey key is a setting" [ "$(sql "select length(value) from settings where name = 'survey_key'")" = 32 ]
 check "the resolution is audited" [ "$(events_of "$t1" survey.create)" = 1 ]
+req PATCH "/api/v1/tickets/$t1" '{"status":"resolved"}'
+check "resolving a resolved ticket sends no second survey" \
+    [ "$(sql "select count(*) from surveys where ticket_id = $t1")" = 1 ]
 
 # ---- GET shows the questions and records nothing ----
 pub GET "/s/$LINK"

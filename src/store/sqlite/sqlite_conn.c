@@ -414,4 +414,5 @@ const struct store_ops store_sqlite_ops = {
     .survey_list = sq_survey_list,
     .outbox_insert = sq_outbox_insert,
     .outbox_list = sq_outbox_list,
+    .outbox_mark = sq_outbox_mark,
 };

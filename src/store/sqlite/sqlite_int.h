@@ -48,7 +48,11 @@
                      " body, state, survey_id, due_at, created_at, sent_at)"                   \
                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")                              \
     X(OUTBOX_LIST, "SELECT " OUTBOX_COLS " FROM outbox WHERE (?1 IS NULL OR ticket_id = ?1)"  \
-                   " AND (?2 IS NULL OR state = ?2) AND id > ?3 ORDER BY id LIMIT ?4")
+                   " AND (?2 IS NULL OR state = ?2) AND (?5 IS NULL OR due_at <= ?5)"          \
+                   " AND id > ?3 ORDER BY id LIMIT ?4")                                        \
+    X(OUTBOX_MARK, "UPDATE outbox SET state = ?2, sent_at = ?3 WHERE id = ?1"                  \
+                   " AND state = 'queued'")                                                    \
+    X(OUTBOX_EXISTS, "SELECT 1 FROM outbox WHERE id = ?")
 
 #define SQLITE_STMTS(X)                                                                        \
     X(BEGIN_READ, "BEGIN")                                                                     \
@@ -256,5 +260,6 @@ enum terr sq_survey_list(struct store_conn *c, int64_t ticket_id, struct survey 
 enum terr sq_outbox_insert(struct store_conn *c, struct outbox_msg *m);
 enum terr sq_outbox_list(struct store_conn *c, const struct outbox_query *q,
                          struct outbox_msg **out, size_t *n_out);
+enum terr sq_outbox_mark(struct store_conn *c, int64_t id, enum outbox_state state, int64_t at);
 
 #endif

@@ -197,5 +197,27 @@ enum terr sq_outbox_list(struct store_conn *c, const struct outbox_query *q,
         sq_bind_text(s, 2, outbox_state_name(q->state));
     sqlite3_bind_int64(s, 3, q->after_id);
     sqlite3_bind_int64(s, 4, q->limit ? (sqlite3_int64)q->limit : -1);
+    sq_bind_id(s, 5, q->due_by);
     COLLECT_ROWS(c, s, outbox_msg, outbox_from_row, outbox_msgs_free, out, n_out);
+}
+
+enum terr sq_outbox_mark(struct store_conn *c, int64_t id, enum outbox_state state, int64_t at)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_OUTBOX_MARK);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, id);
+    sq_bind_text(s, 2, outbox_state_name(state));
+    sq_bind_id(s, 3, state == OUTBOX_STATE_SENT ? at : 0);
+    enum terr e = sq_exec(c, s);
+    if (e || sqlite3_changes(c->db) > 0)
+        return e;
+    /* Nothing changed: not queued any more, or no such message. */
+    s = sq_stmt(c, STMT_OUTBOX_EXISTS);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? TERR_CONFLICT : rc == SQLITE_DONE ? TERR_NOT_FOUND : sq_error(c, rc);
 }

@@ -292,6 +292,46 @@ static void the_outbox_filters_and_pages_in_id_order(void **state)
     outbox_msgs_free(io.list, io.n);
 }
 
+struct mark_io {
+    int64_t id;
+    enum outbox_state state;
+    int64_t at;
+};
+
+static enum terr outbox_mark_tx(struct store_tx *tx, void *arg)
+{
+    struct mark_io *m = arg;
+    return store_outbox_mark(tx, m->id, m->state, m->at);
+}
+
+static void due_messages_are_listed_and_marked_once(void **state)
+{
+    int64_t t = seed_ticket(ST(state));
+    int64_t c = seed_customer(ST(state), "F", "f@example.com");
+    int64_t a = queue(ST(state), t, c, OUTBOX_SURVEY, OUTBOX_STATE_QUEUED); /* due at 100 */
+    struct outbox_io io = {.q = {.has_state = true, .state = OUTBOX_STATE_QUEUED, .due_by = 99}};
+    assert_int_equal(store_read(ST(state), outbox_list_tx, &io), TERR_OK);
+    assert_int_equal(io.n, 0);
+    outbox_msgs_free(io.list, io.n);
+    io.q.due_by = 100;
+    assert_int_equal(store_read(ST(state), outbox_list_tx, &io), TERR_OK);
+    assert_int_equal(io.n, 1);
+    outbox_msgs_free(io.list, io.n);
+
+    struct mark_io m = {a, OUTBOX_STATE_SENT, 150};
+    assert_int_equal(store_write(ST(state), outbox_mark_tx, &m), TERR_OK);
+    /* A second sender finds it taken. */
+    assert_int_equal(store_write(ST(state), outbox_mark_tx, &m), TERR_CONFLICT);
+    m.id = a + 1000;
+    assert_int_equal(store_write(ST(state), outbox_mark_tx, &m), TERR_NOT_FOUND);
+    io.q = (struct outbox_query){.ticket_id = t};
+    assert_int_equal(store_read(ST(state), outbox_list_tx, &io), TERR_OK);
+    assert_int_equal(io.n, 1);
+    assert_int_equal(io.list[0].state, OUTBOX_STATE_SENT);
+    assert_int_equal(io.list[0].sent_at, 150);
+    outbox_msgs_free(io.list, io.n);
+}
+
 static void an_outbox_message_for_an_unknown_customer_is_refused(void **state)
 {
     struct outbox_io io = {.m = {.customer_id = 999, .kind = OUTBOX_NOTICE, .due_at = 1,
@@ -312,6 +352,7 @@ int main(void)
         T(a_tickets_surveys_are_listed_oldest_first),
         T(an_outbox_message_round_trips),
         T(the_outbox_filters_and_pages_in_id_order),
+        T(due_messages_are_listed_and_marked_once),
         T(an_outbox_message_for_an_unknown_customer_is_refused),
     };
 #undef T
