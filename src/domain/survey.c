@@ -98,8 +98,8 @@ static enum terr check_score(int v, int lo, int hi, const char *field, struct te
 enum terr survey_answer_check(const struct survey_answer *a, struct terr_info *ei)
 {
     enum terr e;
-    if ((e = check_score(a->csat, 1, 5, "csat", ei)) || (e = check_score(a->nps, 0, 10, "nps", ei)) ||
-        (e = check_score(a->ces, 1, 7, "ces", ei)))
+    if ((e = check_score(a->csat, 1, 5, "csat", ei)) ||
+        (e = check_score(a->nps, 0, 10, "nps", ei)) || (e = check_score(a->ces, 1, 7, "ces", ei)))
         return e;
     if (a->csat == SURVEY_NO_SCORE && a->nps == SURVEY_NO_SCORE && a->ces == SURVEY_NO_SCORE)
         return terr_set(ei, TERR_MISSING_FIELD, "csat",
@@ -109,8 +109,8 @@ enum terr survey_answer_check(const struct survey_answer *a, struct terr_info *e
         if (!utf8_valid(a->comment, n))
             return terr_set(ei, TERR_BAD_UTF8, "comment", "'comment' is not valid UTF-8");
         if (utf8_length(a->comment, n) > SURVEY_COMMENT_MAX)
-            return terr_set(ei, TERR_TOO_LONG, "comment",
-                            "'comment' is over %d characters", SURVEY_COMMENT_MAX);
+            return terr_set(ei, TERR_TOO_LONG, "comment", "'comment' is over %d characters",
+                            SURVEY_COMMENT_MAX);
     }
     return TERR_OK;
 }

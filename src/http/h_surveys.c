@@ -37,14 +37,13 @@ static json_t *score_or_null(int v)
 
 static json_t *render_survey(const struct survey *s, int64_t now)
 {
-    json_t *o = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-                          (json_int_t)s->id, "ticket_id", (json_int_t)s->ticket_id, "state",
-                          survey_state_name(survey_state_at(s, now)), "created_at",
-                          render_time(s->created_at), "expires_at", render_time(s->expires_at),
-                          "answered_at", render_time(s->answered_at), "csat",
-                          score_or_null(s->csat), "nps", score_or_null(s->nps), "ces",
-                          score_or_null(s->ces), "comment",
-                          s->comment ? json_string(s->comment) : json_null());
+    json_t *o = json_pack(
+        "{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)s->id, "ticket_id",
+        (json_int_t)s->ticket_id, "state", survey_state_name(survey_state_at(s, now)), "created_at",
+        render_time(s->created_at), "expires_at", render_time(s->expires_at), "answered_at",
+        render_time(s->answered_at), "csat", score_or_null(s->csat), "nps", score_or_null(s->nps),
+        "ces", score_or_null(s->ces), "comment",
+        s->comment ? json_string(s->comment) : json_null());
     if (!o)
         BUG("cannot render survey %lld", (long long)s->id);
     return o;
@@ -116,8 +115,8 @@ static void scale(struct buf *b, const char *name, const char *question, int lo,
     html_add(b, low_label);
     buf_adds(b, " ");
     for (int v = lo; v <= hi; v++)
-        buf_addf(b, "<label><input type=\"radio\" name=\"%s\" value=\"%d\"> %d</label>", name,
-                 v, v);
+        buf_addf(b, "<label><input type=\"radio\" name=\"%s\" value=\"%d\"> %d</label>", name, v,
+                 v);
     buf_adds(b, " ");
     html_add(b, high_label);
     buf_adds(b, "</p></fieldset>\n");
@@ -182,8 +181,8 @@ static void reply_error_as(struct request *req, enum terr code, bool json)
         reply_err_info(req, code);
         return;
     }
-    const char *msg = req->err.code == code && req->err.message[0] ? req->err.message
-                                                                     : terr_message(code);
+    const char *msg =
+        req->err.code == code && req->err.message[0] ? req->err.message : terr_message(code);
     reply_note(req, terr_http_status(code), page_title(code), msg);
 }
 
@@ -256,12 +255,11 @@ void h_survey_show(struct request *req)
             "name", "nps", "text", "How likely are you to recommend us to a friend or colleague?",
             "min", 0, "max", 10, "name", "ces", "text",
             "How easy was it to get your problem solved?", "min", 1, "max", 7);
-        json_t *o = json_pack("{s:I, s:I, s:o, s:s, s:o, s:o, s:i}", "id", (json_int_t)sh.survey.id,
-                              "ticket_id", (json_int_t)sh.survey.ticket_id, "subject",
-                              json_string(sh.subject ? sh.subject : ""), "state",
-                              survey_state_name(state), "expires_at",
-                              render_time(sh.survey.expires_at), "questions", q, "comment_max",
-                              SURVEY_COMMENT_MAX);
+        json_t *o = json_pack(
+            "{s:I, s:I, s:o, s:s, s:o, s:o, s:i}", "id", (json_int_t)sh.survey.id, "ticket_id",
+            (json_int_t)sh.survey.ticket_id, "subject", json_string(sh.subject ? sh.subject : ""),
+            "state", survey_state_name(state), "expires_at", render_time(sh.survey.expires_at),
+            "questions", q, "comment_max", SURVEY_COMMENT_MAX);
         if (state == SURVEY_EXPIRED) {
             json_decref(o);
             reply_error(req, TERR_GONE, NULL, "this survey link has expired");

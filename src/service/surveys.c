@@ -16,12 +16,13 @@
 #define SURVEY_KEY_SETTING "survey_key"
 #define DAY_MS             (24LL * 3600 * 1000)
 
-static struct survey_policy policy = {SURVEY_TTL_MS, FOLLOW_UP_DAYS_DEFAULT * DAY_MS};
+static struct survey_policy policy = {SURVEY_TTL_MS, FOLLOW_UP_DAYS_DEFAULT *DAY_MS};
 
 void svc_survey_setup(const struct survey_policy *p)
 {
     policy.ttl_ms = p && p->ttl_ms > 0 ? p->ttl_ms : SURVEY_TTL_MS;
-    policy.follow_up_ms = p && p->follow_up_ms > 0 ? p->follow_up_ms : FOLLOW_UP_DAYS_DEFAULT * DAY_MS;
+    policy.follow_up_ms =
+        p && p->follow_up_ms > 0 ? p->follow_up_ms : FOLLOW_UP_DAYS_DEFAULT * DAY_MS;
 }
 
 enum terr svc_survey_key(struct store_tx *tx, bool create, unsigned char key[SURVEY_KEY_LEN])
@@ -116,14 +117,13 @@ enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
     until[10] = '\0'; /* the date is enough for a person */
     long long days = policy.follow_up_ms / DAY_MS;
     if (!e)
-        e = queue_message(
-            tx, t, OUTBOX_SURVEY, s.id, now, now,
-            strf("How did we do? (request #%lld)", (long long)t->id),
-            strf("Your request \"%s\" is resolved.\n\n"
-                 "Would you tell us how we did? It takes a minute:\n%s%s\n\n"
-                 "The link works once, until %s.",
-                 t->subject, SURVEY_LINK_PREFIX, sent.token, until),
-            &sent.message_id);
+        e = queue_message(tx, t, OUTBOX_SURVEY, s.id, now, now,
+                          strf("How did we do? (request #%lld)", (long long)t->id),
+                          strf("Your request \"%s\" is resolved.\n\n"
+                               "Would you tell us how we did? It takes a minute:\n%s%s\n\n"
+                               "The link works once, until %s.",
+                               t->subject, SURVEY_LINK_PREFIX, sent.token, until),
+                          &sent.message_id);
     if (!e)
         e = queue_message(
             tx, t, OUTBOX_FOLLOW_UP, s.id, now + policy.follow_up_ms, now,
@@ -139,10 +139,10 @@ enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
                        t->subject, SURVEY_LINK_PREFIX, sent.token),
             &sent.follow_up_id);
     if (!e) {
-        char *after = json_text_of(json_pack(
-            "{s:I, s:I, s:I, s:o}", "survey_id", (json_int_t)s.id, "message_id",
-            (json_int_t)sent.message_id, "follow_up_id", (json_int_t)sent.follow_up_id,
-            "expires_at", json_text(until)));
+        char *after =
+            json_text_of(json_pack("{s:I, s:I, s:I, s:o}", "survey_id", (json_int_t)s.id,
+                                   "message_id", (json_int_t)sent.message_id, "follow_up_id",
+                                   (json_int_t)sent.follow_up_id, "expires_at", json_text(until)));
         e = svc_audit(tx, who, "survey.create", "survey", s.id, t->id, NULL, after, now);
         free(after);
     }
@@ -230,9 +230,9 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
         e = store_survey_answer(tx, s.id, a, now);
     struct actor customer = {.kind = ACTOR_CUSTOMER, .id = t.customer_id};
     if (!e) {
-        char *after = json_text_of(json_pack(
-            "{s:o, s:o, s:o, s:b}", "csat", score_json(a->csat), "nps", score_json(a->nps), "ces",
-            score_json(a->ces), "comment", a->comment && *a->comment));
+        char *after = json_text_of(json_pack("{s:o, s:o, s:o, s:b}", "csat", score_json(a->csat),
+                                             "nps", score_json(a->nps), "ces", score_json(a->ces),
+                                             "comment", a->comment && *a->comment));
         e = svc_audit(tx, &customer, "survey.answered", "survey", s.id, s.ticket_id, NULL, after,
                       now);
         free(after);
@@ -244,9 +244,9 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
             reopened = !e;
         }
         if (!e) {
-            char *after = json_text_of(json_pack(
-                "{s:I, s:o, s:o, s:b}", "survey_id", (json_int_t)s.id, "csat", score_json(a->csat),
-                "nps", score_json(a->nps), "reopened", reopened));
+            char *after = json_text_of(json_pack("{s:I, s:o, s:o, s:b}", "survey_id",
+                                                 (json_int_t)s.id, "csat", score_json(a->csat),
+                                                 "nps", score_json(a->nps), "reopened", reopened));
             e = svc_audit(tx, &customer, "survey.low_score", "ticket", t.id, t.id, NULL, after,
                           now);
             free(after);
@@ -257,7 +257,8 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
         survey_release(&s);
         if (ei && ei->code == e && ei->message[0])
             return e;
-        return terr_set(ei, e, NULL, e == TERR_CONFLICT ? "this survey was already answered" : NULL);
+        return terr_set(ei, e, NULL,
+                        e == TERR_CONFLICT ? "this survey was already answered" : NULL);
     }
     s.answered_at = now;
     s.csat = a->csat;

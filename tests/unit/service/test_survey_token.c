@@ -38,8 +38,8 @@ static void a_token_is_url_safe(void **state)
     char tok[SURVEY_TOKEN_MAX];
     survey_token_make(KEY, 7, 1, tok);
     for (const char *p = tok; *p; p++)
-        assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-                               *p));
+        assert_non_null(
+            strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *p));
 }
 
 static void two_tokens_for_one_survey_differ(void **state)

@@ -265,8 +265,7 @@ static void bad_scores_are_refused_before_anything_is_written(void **state)
     int64_t t = seed_ticket(ST(state), STATUS_RESOLVED);
     struct survey_sent sent = resolve(ST(state), t);
     assert_int_equal(answer(ST(state), sent.token, 6, NONE, NOW + 1, NULL), TERR_INVALID);
-    assert_int_equal(answer(ST(state), sent.token, NONE, NONE, NOW + 1, NULL),
-                     TERR_MISSING_FIELD);
+    assert_int_equal(answer(ST(state), sent.token, NONE, NONE, NOW + 1, NULL), TERR_MISSING_FIELD);
     struct reads r = read_all(ST(state), t);
     assert_int_equal(r.surveys[0].answered_at, 0);
     reads_release(&r);

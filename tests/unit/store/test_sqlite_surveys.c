@@ -112,8 +112,8 @@ static enum terr survey_list_tx(struct store_tx *tx, void *arg)
 
 static void a_survey_round_trips_with_its_hash(void **state)
 {
-    struct survey_io io = {.s = {.ticket_id = seed_ticket(ST(state)), .created_at = 10,
-                                 .expires_at = 20}};
+    struct survey_io io = {
+        .s = {.ticket_id = seed_ticket(ST(state)), .created_at = 10, .expires_at = 20}};
     memset(io.hash, 0xab, sizeof(io.hash));
     assert_int_equal(store_write(ST(state), survey_insert_tx, &io), TERR_OK);
     assert_true(io.s.id > 0);
@@ -334,8 +334,8 @@ static void due_messages_are_listed_and_marked_once(void **state)
 
 static void an_outbox_message_for_an_unknown_customer_is_refused(void **state)
 {
-    struct outbox_io io = {.m = {.customer_id = 999, .kind = OUTBOX_NOTICE, .due_at = 1,
-                                 .created_at = 1}};
+    struct outbox_io io = {
+        .m = {.customer_id = 999, .kind = OUTBOX_NOTICE, .due_at = 1, .created_at = 1}};
     assert_int_equal(store_write(ST(state), outbox_insert_tx, &io), TERR_NOT_FOUND);
 }
 
