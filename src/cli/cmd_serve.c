@@ -10,12 +10,14 @@
 #include "../service/conflict.h"
 #include "../service/maintenance.h"
 #include "../service/scheduler.h"
+#include "../service/surveys.h"
 #include "../util/timeutil.h"
 #include "cli.h"
 
 static const char usage[] =
     "usage: truce serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]\n"
-    "                   [--no-read-cache] [--secure-cookies] [--data DIR] [--no-jobs]\n\n"
+    "                   [--no-read-cache] [--secure-cookies] [--data DIR] [--no-jobs]\n"
+    "                   [--follow-up-days N] [--survey-per-minute N]\n\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free\n"
     "one, printed at start).  Logs one line per request on stderr unless\n"
     "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n"
@@ -27,7 +29,11 @@ static const char usage[] =
     "is reviewed by the reply coach with the same data and stored with its review.\n"
     "A background thread runs the jobs due in the database (webhook deliveries,\n"
     "and later reminders and follow-ups); several servers may share one database\n"
-    "and never run a job twice at once.  --no-jobs leaves them to other servers.\n";
+    "and never run a job twice at once.  --no-jobs leaves them to other servers.\n"
+    "Resolving a ticket queues a survey link and a follow-up message due after\n"
+    "--follow-up-days N days (default 3; 0 for at once) in the outbox.  Survey\n"
+    "links (/s/...) take at most --survey-per-minute requests a minute from one\n"
+    "address (default 30).\n";
 
 /* Hidden knobs for tests: a short lease, a short retry backoff, and the
  * "test.append" job kind. */
@@ -40,6 +46,10 @@ static int64_t env_ms(const char *name)
     long long n = strtoll(v, &end, 10);
     return *end || n < 1 ? 0 : (int64_t)n;
 }
+
+/* Test-only: survey links expire after this many milliseconds instead of 14
+ * days, so a test can see a link expire.  Not for production use. */
+#define TEST_SURVEY_TTL_ENV "TRUCE_TEST_SURVEY_TTL_MS"
 
 #define HOUSEKEEPING_EVERY_S 600
 
@@ -97,7 +107,8 @@ static int parse_listen(const char *s, char *host, size_t hlen, int *port)
 
 int cmd_serve(int argc, char **argv)
 {
-    const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL, *data = NULL;
+    const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL, *data = NULL,
+               *follow_up = NULL, *survey_rate = NULL;
     struct http_options ho = {0};
     bool no_jobs = false;
     char host[256];
@@ -110,6 +121,8 @@ int cmd_serve(int argc, char **argv)
         {"secure-cookies", NULL, &ho.secure_cookies},
         {"data", &data, NULL},
         {"no-jobs", NULL, &no_jobs},
+        {"follow-up-days", &follow_up, NULL},
+        {"survey-per-minute", &survey_rate, NULL},
         {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "serve");
@@ -122,6 +135,33 @@ int cmd_serve(int argc, char **argv)
             return fail(EXIT_USAGE, "--threads must be a number from 1 to 1024");
         ho.threads = (int)n;
     }
+    if (survey_rate) {
+        char *end;
+        long n = strtol(survey_rate, &end, 10);
+        if (!*survey_rate || *end || n < 1 || n > 100000)
+            return fail(EXIT_USAGE, "--survey-per-minute must be a number from 1 to 100000");
+        ho.survey_per_minute = (int)n;
+    }
+    struct survey_policy sp = {0, 0};
+    if (follow_up) {
+        char *end;
+        long n = strtol(follow_up, &end, 10);
+        if (!*follow_up || *end || n < 0 || n > 365)
+            return fail(EXIT_USAGE, "--follow-up-days must be a number from 0 to 365");
+        /* 0 days: due at once (1 ms, since 0 means "the default" to the policy). */
+        sp.follow_up_ms = n ? n * 24LL * 3600 * 1000 : 1;
+    }
+    const char *ttl = getenv(TEST_SURVEY_TTL_ENV);
+    if (ttl && *ttl) {
+        char *end;
+        long long n = strtoll(ttl, &end, 10);
+        if (*end || n < 1)
+            return fail(EXIT_USAGE, "%s must be a positive number of milliseconds",
+                        TEST_SURVEY_TTL_ENV);
+        sp.ttl_ms = n;
+        fprintf(stderr, "truce: test mode: survey links expire after %lld ms\n", n);
+    }
+    svc_survey_setup(&sp);
     if (!parse_listen(listen, host, sizeof(host), &ho.port))
         return fail(EXIT_USAGE, "--listen must be HOST:PORT, not '%s'", listen);
     ho.host = host;

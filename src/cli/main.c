@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"qa", cmd_qa, "score the sent agent replies of a ticket or an export"},
     {"webhooks", cmd_webhooks, "subscribe URLs to the desk's events (webhooks add|list|remove)"},
     {"jobs", cmd_jobs, "list, add and cancel background jobs (jobs list|enqueue|cancel)"},
+    {"surveys", cmd_surveys, "list a ticket's satisfaction surveys (surveys list)"},
 };
 
 int fail(int code, const char *fmt, ...)

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "../domain/survey.h"
 #include "../domain/ticket_rules.h"
 
 static const struct jfield ticket_customer[] = {
@@ -96,5 +97,15 @@ const struct jfield body_webhook_create[] = {
     {"url", JT_STRING, true, 0, 2000, 0, NULL},
     {"events", JT_STRINGS, true, 0, 32, 64, NULL},
     {"active", JT_BOOL, false, 0, 0, 0, NULL},
+    {0}, /* end */
+};
+
+/* The comment's cap here is in bytes (4 per character at most); the
+ * character count is the domain's (survey_answer_check). */
+const struct jfield body_survey_answer[] = {
+    {"csat", JT_INT_NULL, false, 1, 5, 0, NULL},
+    {"nps", JT_INT_NULL, false, 0, 10, 0, NULL},
+    {"ces", JT_INT_NULL, false, 1, 7, 0, NULL},
+    {"comment", JT_STRING_NULL, false, 0, 4 * SURVEY_COMMENT_MAX, 0, NULL},
     {0}, /* end */
 };

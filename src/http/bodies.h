@@ -13,5 +13,6 @@ extern const struct jfield body_analyze[];        /* POST /api/v1/analyze */
 extern const struct jfield body_coach[];          /* POST /api/v1/coach */
 extern const struct jfield body_qa[];             /* POST /api/v1/qa */
 extern const struct jfield body_webhook_create[]; /* POST /api/v1/webhooks */
+extern const struct jfield body_survey_answer[];  /* POST /s/{token} (as JSON) */
 
 #endif

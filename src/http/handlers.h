@@ -27,5 +27,9 @@ void h_webhooks_list(struct request *req);
 void h_webhook_get(struct request *req);
 void h_webhook_delete(struct request *req);
 void h_webhook_deliveries(struct request *req);
+void h_ticket_surveys(struct request *req);
+void h_outbox_list(struct request *req);
+void h_survey_show(struct request *req);
+void h_survey_answer(struct request *req);
 
 #endif

@@ -74,6 +74,12 @@ struct request {
     bool handed_off; /* given to the writer (set by the worker only) */
     struct terr_info err;
 
+    const char *content_type; /* a static string; NULL: JSON */
+    /* Renders a failed write's error instead of the JSON envelope (for the
+     * HTML pages of survey links).  Called on the writer thread: it must not
+     * read the connection (headers, arguments), only what the request holds. */
+    void (*render_error)(struct request *req, enum terr code);
+
     /* A reply rendered after the write is durable (reply_later). */
     void (*render)(struct request *req);
 

@@ -29,6 +29,11 @@ static const struct route routes[] = {
     {"GET", "/api/v1/webhooks/{id}", h_webhook_get, ROLE_ADMIN, 0},
     {"DELETE", "/api/v1/webhooks/{id}", h_webhook_delete, ROLE_ADMIN, 0},
     {"GET", "/api/v1/webhooks/{id}/deliveries", h_webhook_deliveries, ROLE_ADMIN, 0},
+    {"GET", "/api/v1/tickets/{id}/surveys", h_ticket_surveys, ROLE_AGENT, 0},
+    {"GET", "/api/v1/outbox", h_outbox_list, ROLE_AGENT, 0},
+    /* The customer's survey link: public, the token is the credential. */
+    {"GET", "/s/{token}", h_survey_show, ROLE_AGENT, ROUTE_PUBLIC},
+    {"POST", "/s/{token}", h_survey_answer, ROLE_AGENT, ROUTE_PUBLIC},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */
@@ -48,6 +53,19 @@ static bool match(const char *pattern, const char *path, int64_t params[HTTP_MAX
                 return false;
             params[n++] = v;
             pattern += 4;
+            continue;
+        }
+        if (strncmp(pattern, "{token}", 7) == 0) {
+            int chars = 0;
+            while ((*path >= 'A' && *path <= 'Z') || (*path >= 'a' && *path <= 'z') ||
+                   (*path >= '0' && *path <= '9') || *path == '-' || *path == '_') {
+                if (++chars > 128)
+                    return false;
+                path++;
+            }
+            if (chars == 0)
+                return false;
+            pattern += 7;
             continue;
         }
         if (*pattern++ != *path++)

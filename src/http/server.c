@@ -129,7 +129,16 @@ static enum MHD_Result queue_reply(struct request *req)
     struct MHD_Response *r =
         MHD_create_response_from_buffer(req->resp_len, req->resp_body, MHD_RESPMEM_MUST_FREE);
     req->resp_body = NULL; /* libmicrohttpd owns it now */
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Content-Type",
+                            req->content_type ? req->content_type
+                                              : "application/json; charset=utf-8");
+    /* A page of ours runs no script and loads nothing from elsewhere. */
+    if (req->content_type && strncmp(req->content_type, "text/html", 9) == 0) {
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; "
+                                "form-action 'self'; frame-ancestors 'none'");
+        MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    }
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (req->set_cookie)
@@ -211,7 +220,10 @@ static void write_done(void *arg, enum terr result)
         req->set_cookie = NULL;
         req->render = NULL;
         req->replayed = false;
-        reply_err_info(req, result);
+        if (req->render_error)
+            req->render_error(req, result);
+        else
+            reply_err_info(req, result);
     }
     req->state = REQ_DONE;
     /* After the resume the request may be freed at any moment: read srv first. */
@@ -470,11 +482,13 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
         srv->opt.threads = n > 0 ? (int)n : 2;
     }
     srv->login_limit = ratelimit_new(opt->login_per_minute > 0 ? opt->login_per_minute : 10);
+    srv->survey_limit = ratelimit_new(opt->survey_per_minute > 0 ? opt->survey_per_minute : 30);
     srv->tokens = token_cache_new();
     srv->read_cache = opt->no_read_cache ? NULL : read_cache_new();
     enum terr e = bind_listen(opt->host, opt->port, &srv->listen_fd, &srv->port, ei);
     if (e) {
         ratelimit_free(srv->login_limit);
+        ratelimit_free(srv->survey_limit);
         token_cache_free(srv->tokens);
         read_cache_free(srv->read_cache);
         free(srv);
@@ -488,6 +502,7 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
     if (!srv->daemon) {
         close(srv->listen_fd);
         ratelimit_free(srv->login_limit);
+        ratelimit_free(srv->survey_limit);
         token_cache_free(srv->tokens);
         read_cache_free(srv->read_cache);
         free(srv);
@@ -516,6 +531,7 @@ void http_server_stop(struct http_server *srv)
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     ratelimit_free(srv->login_limit);
+    ratelimit_free(srv->survey_limit);
     token_cache_free(srv->tokens);
     read_cache_free(srv->read_cache);
     free(srv);

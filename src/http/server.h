@@ -17,6 +17,7 @@ struct http_options {
     size_t body_max;      /* request body cap; 0: HTTP_BODY_MAX */
     bool quiet;           /* no per-request log line */
     int login_per_minute; /* login attempts per address; 0: 10 */
+    int survey_per_minute; /* survey link requests per address; 0: 30 */
     bool no_read_cache;   /* render every ticket read afresh (see read_cache.h) */
     bool secure_cookies;  /* mark the session cookie Secure (served over HTTPS by a proxy) */
 };

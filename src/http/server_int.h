@@ -19,6 +19,7 @@ struct http_server {
     int port;
     int listen_fd;
     struct ratelimit *login_limit;
+    struct ratelimit *survey_limit; /* survey links (/s/...), per address */
     struct token_cache *tokens;
     struct read_cache *read_cache; /* NULL when disabled */
     atomic_int writes_in_flight;   /* suspended connections waiting on the writer */
@@ -31,7 +32,9 @@ struct http_server {
 
 struct route {
     const char *method;
-    const char *pattern; /* "{id}" matches a positive integer */
+    const char *pattern; /* "{id}" matches a positive integer, "{token}" a
+                          * segment of 1..128 base64url characters (not kept:
+                          * the handler reads it from the path) */
     handler_fn handler;
     enum role min_role;
     unsigned flags;

@@ -10,6 +10,7 @@
 #include "../util/timeutil.h"
 #include "conflict.h"
 #include "webhooks.h"
+#include "surveys.h"
 
 void ticket_opened_release(struct ticket_opened *o)
 {
@@ -231,6 +232,7 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
     char *before = svc_ticket_audit_json(&t);
     bool was_closed = t.status == STATUS_CLOSED;
     struct ticket old = {.status = t.status, .priority = t.priority, .assignee_id = t.assignee_id};
+    bool was_resolved = t.status == STATUS_RESOLVED;
     e = apply_patch(tx, &t, p, now, ei);
     char *after = e ? NULL : svc_ticket_audit_json(&t);
     if (!e && was_closed && strcmp(before, after) != 0)
@@ -242,6 +244,9 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
             e = svc_audit(tx, who, "ticket.update", "ticket", id, id, before, after, now);
         if (!e && followed_change(&old, &t))
             e = emit_ticket(tx, "ticket.updated", &t, before, after, now);
+        /* Resolution sends the survey and schedules the follow-up (surveys.h). */
+        if (!e && !was_resolved && t.status == STATUS_RESOLVED)
+            e = svc_survey_on_resolve(tx, who, &t, now, NULL, ei);
         if (e)
             terr_set(ei, e, NULL, NULL);
     }

@@ -422,6 +422,53 @@ enum terr store_idem_put(struct store_tx *tx, const struct idem_record *r)
     return tx->st->ops->idem_put(tx->conn, r);
 }
 
+enum terr store_setting_get(struct store_tx *tx, const char *name, unsigned char *out, size_t cap,
+                            size_t *n_out)
+{
+    return tx->st->ops->setting_get(tx->conn, name, out, cap, n_out);
+}
+enum terr store_setting_insert(struct store_tx *tx, const char *name, const unsigned char *value,
+                               size_t len, int64_t now)
+{
+    return tx->st->ops->setting_insert(tx->conn, name, value, len, now);
+}
+enum terr store_survey_insert(struct store_tx *tx, struct survey *s)
+{
+    return tx->st->ops->survey_insert(tx->conn, s);
+}
+enum terr store_survey_set_token(struct store_tx *tx, int64_t id,
+                                 const unsigned char hash[SURVEY_HASH_LEN])
+{
+    return tx->st->ops->survey_set_token(tx->conn, id, hash);
+}
+enum terr store_survey_get(struct store_tx *tx, int64_t id, struct survey *out)
+{
+    return tx->st->ops->survey_get(tx->conn, id, out);
+}
+enum terr store_survey_answer(struct store_tx *tx, int64_t id, const struct survey_answer *a,
+                              int64_t now)
+{
+    return tx->st->ops->survey_answer(tx->conn, id, a, now);
+}
+enum terr store_survey_list(struct store_tx *tx, int64_t ticket_id, struct survey **out,
+                            size_t *n_out)
+{
+    return tx->st->ops->survey_list(tx->conn, ticket_id, out, n_out);
+}
+enum terr store_outbox_insert(struct store_tx *tx, struct outbox_msg *m)
+{
+    return tx->st->ops->outbox_insert(tx->conn, m);
+}
+enum terr store_outbox_list(struct store_tx *tx, const struct outbox_query *q,
+                            struct outbox_msg **out, size_t *n_out)
+{
+    return tx->st->ops->outbox_list(tx->conn, q, out, n_out);
+}
+enum terr store_outbox_mark(struct store_tx *tx, int64_t id, enum outbox_state state, int64_t at)
+{
+    return tx->st->ops->outbox_mark(tx->conn, id, state, at);
+}
+
 int64_t store_ticket_sort_key(const struct ticket *t, enum ticket_sort sort)
 {
     switch (sort) {

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "../domain/model.h"
+#include "../domain/survey.h"
 #include "../util/err.h"
 
 struct store;
@@ -177,5 +178,50 @@ enum terr store_idem_get(struct store_tx *tx, const char *principal, const char 
 enum terr store_idem_put(struct store_tx *tx, const struct idem_record *r);
 /* Forgets idempotency records created before `before`; *n_out (may be NULL) counts them. */
 enum terr store_idem_purge(struct store_tx *tx, int64_t before, int64_t *n_out);
+
+/* ---- settings, surveys and the outbox ---- */
+
+/* A server setting's value into out (cap bytes), its length in *n_out.
+ * TERR_NOT_FOUND when unset; TERR_TOO_LARGE when longer than cap. */
+enum terr store_setting_get(struct store_tx *tx, const char *name, unsigned char *out, size_t cap,
+                            size_t *n_out);
+/* Creates a setting; TERR_CONFLICT when it exists (settings are set once). */
+enum terr store_setting_insert(struct store_tx *tx, const char *name, const unsigned char *value,
+                               size_t len, int64_t now);
+
+/* Inserts a survey without its token hash (s->token_hash is ignored) and
+ * sets s->id; store_survey_set_token then stores the hash of the link made
+ * from that id, in the same transaction. */
+enum terr store_survey_insert(struct store_tx *tx, struct survey *s);
+enum terr store_survey_set_token(struct store_tx *tx, int64_t id,
+                                 const unsigned char hash[SURVEY_HASH_LEN]);
+/* A survey by id (release with survey_release); a survey whose token was
+ * never set has an all-zero token_hash. */
+enum terr store_survey_get(struct store_tx *tx, int64_t id, struct survey *out);
+/* Records the answer at `now`, once: TERR_CONFLICT if already answered. */
+enum terr store_survey_answer(struct store_tx *tx, int64_t id, const struct survey_answer *a,
+                              int64_t now);
+/* A ticket's surveys, oldest first; caller frees with surveys_free(). */
+enum terr store_survey_list(struct store_tx *tx, int64_t ticket_id, struct survey **out,
+                            size_t *n_out);
+
+/* A page of the outbox in id order.  Filters are off when 0/false. */
+struct outbox_query {
+    int64_t ticket_id;
+    bool has_state;
+    enum outbox_state state;
+    int64_t due_by; /* 0: any; else only messages with due_at <= due_by */
+    int64_t after_id;
+    size_t limit; /* 0: no limit */
+};
+enum terr store_outbox_insert(struct store_tx *tx, struct outbox_msg *m); /* sets m->id */
+/* Caller frees with outbox_msgs_free(). */
+enum terr store_outbox_list(struct store_tx *tx, const struct outbox_query *q,
+                            struct outbox_msg **out, size_t *n_out);
+/* For the channel that delivers: moves a queued message to `state` (sent
+ * stamps sent_at = at).  TERR_NOT_FOUND for an unknown id, TERR_CONFLICT
+ * when the message is no longer queued (another sender got there first). */
+enum terr store_outbox_mark(struct store_tx *tx, int64_t id, enum outbox_state state,
+                            int64_t at);
 
 #endif

@@ -77,6 +77,23 @@ struct store_ops {
                           struct idem_record *out);
     enum terr (*idem_put)(struct store_conn *c, const struct idem_record *r);
     const struct store_jobs_ops *jobs;
+    enum terr (*setting_get)(struct store_conn *c, const char *name, unsigned char *out, size_t cap,
+                             size_t *n_out);
+    enum terr (*setting_insert)(struct store_conn *c, const char *name, const unsigned char *value,
+                                size_t len, int64_t now);
+    enum terr (*survey_insert)(struct store_conn *c, struct survey *s);
+    enum terr (*survey_set_token)(struct store_conn *c, int64_t id,
+                                  const unsigned char hash[SURVEY_HASH_LEN]);
+    enum terr (*survey_get)(struct store_conn *c, int64_t id, struct survey *out);
+    enum terr (*survey_answer)(struct store_conn *c, int64_t id, const struct survey_answer *a,
+                               int64_t now);
+    enum terr (*survey_list)(struct store_conn *c, int64_t ticket_id, struct survey **out,
+                             size_t *n_out);
+    enum terr (*outbox_insert)(struct store_conn *c, struct outbox_msg *m);
+    enum terr (*outbox_list)(struct store_conn *c, const struct outbox_query *q,
+                             struct outbox_msg **out, size_t *n_out);
+    enum terr (*outbox_mark)(struct store_conn *c, int64_t id, enum outbox_state state,
+                             int64_t at);
 };
 
 struct write_job {

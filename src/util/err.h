@@ -32,7 +32,8 @@
     X(STORAGE, "storage_error", 500, "the database failed")                              \
     X(DISK_FULL, "disk_full", 507, "the disk is full")                                   \
     X(INTERNAL, "internal", 500, "internal error")                                       \
-    X(IO, "io_error", 500, "an input/output error occurred")
+    X(IO, "io_error", 500, "an input/output error occurred")                            \
+    X(GONE, "gone", 410, "this link has expired")
 /* clang-format on */
 
 enum terr {

@@ -29,6 +29,32 @@
     "id, actor_kind, actor_id, action, target_kind, target_id, ticket_id, before, after, "     \
     "created_at"
 
+#define SURVEY_COLS                                                                            \
+    "id, ticket_id, token_hash, created_at, expires_at, answered_at, csat, nps, ces, comment"
+#define OUTBOX_COLS                                                                            \
+    "id, ticket_id, customer_id, channel, kind, subject, body, state, survey_id, due_at,"      \
+    " created_at, sent_at"
+/* Settings, surveys and the outbox (sqlite_surveys.c). */
+#define SQLITE_SURVEY_STMTS(X)                                                                 \
+    X(SETTING_GET, "SELECT value FROM settings WHERE name = ?")                               \
+    X(SETTING_INSERT, "INSERT INTO settings (name, value, created_at) VALUES (?, ?, ?)")       \
+    X(SURVEY_INSERT, "INSERT INTO surveys (ticket_id, created_at, expires_at) VALUES (?, ?, ?)") \
+    X(SURVEY_SET_TOKEN, "UPDATE surveys SET token_hash = ?2 WHERE id = ?1")                    \
+    X(SURVEY_GET, "SELECT " SURVEY_COLS " FROM surveys WHERE id = ?")                         \
+    X(SURVEY_ANSWER, "UPDATE surveys SET answered_at = ?2, csat = ?3, nps = ?4, ces = ?5,"    \
+                     " comment = ?6 WHERE id = ?1 AND answered_at IS NULL")                    \
+    X(SURVEY_EXISTS, "SELECT 1 FROM surveys WHERE id = ?")                                     \
+    X(SURVEY_LIST, "SELECT " SURVEY_COLS " FROM surveys WHERE ticket_id = ? ORDER BY id")     \
+    X(OUTBOX_INSERT, "INSERT INTO outbox (ticket_id, customer_id, channel, kind, subject,"    \
+                     " body, state, survey_id, due_at, created_at, sent_at)"                   \
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")                              \
+    X(OUTBOX_LIST, "SELECT " OUTBOX_COLS " FROM outbox WHERE (?1 IS NULL OR ticket_id = ?1)"  \
+                   " AND (?2 IS NULL OR state = ?2) AND (?5 IS NULL OR due_at <= ?5)"          \
+                   " AND id > ?3 ORDER BY id LIMIT ?4")                                        \
+    X(OUTBOX_MARK, "UPDATE outbox SET state = ?2, sent_at = ?3 WHERE id = ?1"                  \
+                   " AND state = 'queued'")                                                    \
+    X(OUTBOX_EXISTS, "SELECT 1 FROM outbox WHERE id = ?")
+
 #define SQLITE_STMTS(X)                                                                        \
     X(BEGIN_READ, "BEGIN")                                                                     \
     X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
@@ -101,7 +127,8 @@
     X(IDEM_GET, "SELECT principal, key, request_hash, status, response, created_at"            \
                 " FROM idempotency_keys WHERE principal = ? AND key = ?")                      \
     X(IDEM_PUT, "INSERT INTO idempotency_keys (principal, key, request_hash, status,"         \
-                " response, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+                " response, created_at) VALUES (?, ?, ?, ?, ?, ?)")                         \
+    SQLITE_SURVEY_STMTS(X)
 /* clang-format on */
 
 enum sqlite_stmt {
@@ -219,5 +246,22 @@ enum terr sq_event_list(struct store_conn *c, int64_t ticket_id, int64_t after_i
 enum terr sq_idem_get(struct store_conn *c, const char *principal, const char *key,
                       struct idem_record *out);
 enum terr sq_idem_put(struct store_conn *c, const struct idem_record *r);
+/* In sqlite_surveys.c. */
+enum terr sq_setting_get(struct store_conn *c, const char *name, unsigned char *out, size_t cap,
+                         size_t *n_out);
+enum terr sq_setting_insert(struct store_conn *c, const char *name, const unsigned char *value,
+                            size_t len, int64_t now);
+enum terr sq_survey_insert(struct store_conn *c, struct survey *s);
+enum terr sq_survey_set_token(struct store_conn *c, int64_t id,
+                              const unsigned char hash[SURVEY_HASH_LEN]);
+enum terr sq_survey_get(struct store_conn *c, int64_t id, struct survey *out);
+enum terr sq_survey_answer(struct store_conn *c, int64_t id, const struct survey_answer *a,
+                           int64_t now);
+enum terr sq_survey_list(struct store_conn *c, int64_t ticket_id, struct survey **out,
+                         size_t *n_out);
+enum terr sq_outbox_insert(struct store_conn *c, struct outbox_msg *m);
+enum terr sq_outbox_list(struct store_conn *c, const struct outbox_query *q,
+                         struct outbox_msg **out, size_t *n_out);
+enum terr sq_outbox_mark(struct store_conn *c, int64_t id, enum outbox_state state, int64_t at);
 
 #endif

@@ -67,6 +67,7 @@ static void id_routes_match_and_pass_the_id(void **state)
         {"POST", "/api/v1/tickets/9001/messages", h_messages_create, 9001},
         {"GET", "/api/v1/tickets/9001/messages", h_messages_list, 9001},
         {"GET", "/api/v1/customers/5", h_customer_get, 5},
+        {"GET", "/api/v1/tickets/3/surveys", h_ticket_surveys, 3},
         /* 18 digits is the longest id accepted. */
         {"GET", "/api/v1/tickets/999999999999999999", h_ticket_get, 999999999999999999LL},
     };
@@ -187,6 +188,8 @@ static void only_health_and_login_are_public(void **state)
         {"GET", "/api/v1/customers/1"},
         {"POST", "/api/v1/agents"},
         {"GET", "/api/v1/agents"},
+        {"GET", "/api/v1/outbox"},
+        {"GET", "/api/v1/tickets/1/surveys"},
     };
     for (size_t i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
         m = run(closed[i].method, closed[i].path);
@@ -194,6 +197,42 @@ static void only_health_and_login_are_public(void **state)
         if (m.route->flags & ROUTE_PUBLIC)
             fail_msg("%s %s is public", closed[i].method, closed[i].path);
     }
+}
+
+static void survey_links_match_base64url_tokens(void **state)
+{
+    (void)state;
+    char longest[3 + 128 + 1], too_long[3 + 129 + 1];
+    memcpy(longest, "/s/", 3);
+    memset(longest + 3, 'a', 128);
+    longest[3 + 128] = '\0';
+    memcpy(too_long, "/s/", 3);
+    memset(too_long + 3, 'a', 129);
+    too_long[3 + 129] = '\0';
+    static const char *const good[] = {"/s/a", "/s/AZaz09-_"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        struct match m = run("GET", good[i]);
+        assert_int_equal(m.e, TERR_OK);
+        assert_true(m.route->handler == h_survey_show);
+        assert_true(m.route->flags & ROUTE_PUBLIC);
+        m = run("POST", good[i]);
+        assert_int_equal(m.e, TERR_OK);
+        assert_true(m.route->handler == h_survey_answer);
+        assert_true(m.route->flags & ROUTE_PUBLIC);
+    }
+    struct match m = run("GET", longest);
+    assert_int_equal(m.e, TERR_OK);
+    static const char *const bad[] = {"/s/", "/s", "/s/a/b", "/s/a.b", "/s/a=", "/s/a+b", "/s/%61"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        m = run("GET", bad[i]);
+        if (m.e != TERR_NOT_FOUND)
+            fail_msg("GET %s: %s", bad[i], terr_code(m.e));
+    }
+    m = run("GET", too_long);
+    assert_int_equal(m.e, TERR_NOT_FOUND);
+    m = run("DELETE", "/s/abc");
+    assert_int_equal(m.e, TERR_METHOD);
+    assert_string_equal(m.allow, "GET, POST");
 }
 
 static void agent_management_needs_admin(void **state)
@@ -228,6 +267,7 @@ int main(void)
         cmocka_unit_test(unknown_paths_are_not_found),
         cmocka_unit_test(trailing_slash_is_not_matched),
         cmocka_unit_test(only_health_and_login_are_public),
+        cmocka_unit_test(survey_links_match_base64url_tokens),
         cmocka_unit_test(agent_management_needs_admin),
         cmocka_unit_test(body_routes_are_flagged),
     };

@@ -1,0 +1,271 @@
+#include "surveys.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/ticket_rules.h"
+#include "../util/alloc.h"
+#include "../util/jsontext.h"
+#include "../util/secret.h"
+#include "../util/timeutil.h"
+
+#define SURVEY_KEY_SETTING "survey_key"
+#define DAY_MS             (24LL * 3600 * 1000)
+
+static struct survey_policy policy = {SURVEY_TTL_MS, FOLLOW_UP_DAYS_DEFAULT *DAY_MS};
+
+void svc_survey_setup(const struct survey_policy *p)
+{
+    policy.ttl_ms = p && p->ttl_ms > 0 ? p->ttl_ms : SURVEY_TTL_MS;
+    policy.follow_up_ms =
+        p && p->follow_up_ms > 0 ? p->follow_up_ms : FOLLOW_UP_DAYS_DEFAULT * DAY_MS;
+}
+
+enum terr svc_survey_key(struct store_tx *tx, bool create, unsigned char key[SURVEY_KEY_LEN])
+{
+    size_t n = 0;
+    enum terr e = store_setting_get(tx, SURVEY_KEY_SETTING, key, SURVEY_KEY_LEN, &n);
+    if (!e && n != SURVEY_KEY_LEN)
+        e = TERR_STORAGE; /* only this file writes it: a short key is damage */
+    if (e != TERR_NOT_FOUND || !create)
+        return e;
+    unsigned char fresh[SURVEY_KEY_LEN];
+    survey_key_new(fresh);
+    /* The write lock is held: no other server can store a key in between. */
+    e = store_setting_insert(tx, SURVEY_KEY_SETTING, fresh, sizeof(fresh), time_now_ms());
+    if (!e)
+        memcpy(key, fresh, SURVEY_KEY_LEN);
+    return e;
+}
+
+/* Heap copy of JSON o as compact text; o is consumed. */
+static char *json_text_of(json_t *o)
+{
+    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    if (!text)
+        BUG("cannot encode an audit record");
+    char *copy = xstrdup(text);
+    free(text);
+    return copy;
+}
+
+static enum terr queue_message(struct store_tx *tx, const struct ticket *t, enum outbox_kind kind,
+                               int64_t survey_id, int64_t due_at, int64_t now, char *subject,
+                               char *body, int64_t *out_id)
+{
+    struct outbox_msg m = {
+        .ticket_id = t->id,
+        .customer_id = t->customer_id,
+        .channel = t->channel,
+        .kind = kind,
+        .subject = subject,
+        .body = body,
+        .state = OUTBOX_STATE_QUEUED,
+        .survey_id = survey_id,
+        .due_at = due_at,
+        .created_at = now,
+    };
+    enum terr e = store_outbox_insert(tx, &m);
+    *out_id = m.id;
+    outbox_msg_release(&m);
+    return e;
+}
+
+/* A heap string from a format. */
+static char *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *strf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
+                                const struct ticket *t, int64_t now, struct survey_sent *out,
+                                struct terr_info *ei)
+{
+    struct survey_sent sent = {0};
+    unsigned char key[SURVEY_KEY_LEN];
+    enum terr e = svc_survey_key(tx, true, key);
+    struct survey s = {
+        .ticket_id = t->id,
+        .created_at = now,
+        .expires_at = now + policy.ttl_ms,
+    };
+    if (!e)
+        e = store_survey_insert(tx, &s);
+    if (!e) {
+        unsigned char hash[SECRET_HASH_LEN];
+        survey_token_make(key, s.id, s.expires_at, sent.token);
+        secret_hash(sent.token, strlen(sent.token), hash);
+        e = store_survey_set_token(tx, s.id, hash);
+        sent.survey_id = s.id;
+    }
+    char until[TIME_ISO_LEN];
+    time_format_iso(s.expires_at, until);
+    until[10] = '\0'; /* the date is enough for a person */
+    long long days = policy.follow_up_ms / DAY_MS;
+    if (!e)
+        e = queue_message(tx, t, OUTBOX_SURVEY, s.id, now, now,
+                          strf("How did we do? (request #%lld)", (long long)t->id),
+                          strf("Your request \"%s\" is resolved.\n\n"
+                               "Would you tell us how we did? It takes a minute:\n%s%s\n\n"
+                               "The link works once, until %s.",
+                               t->subject, SURVEY_LINK_PREFIX, sent.token, until),
+                          &sent.message_id);
+    if (!e)
+        e = queue_message(
+            tx, t, OUTBOX_FOLLOW_UP, s.id, now + policy.follow_up_ms, now,
+            strf("Is everything working? (request #%lld)", (long long)t->id),
+            days > 0
+                ? strf("We resolved your request \"%s\" %lld day%s ago. Is everything working as "
+                       "it should? If not, reply to this message and we will pick it up again.\n\n"
+                       "If you have not yet, tell us how we did:\n%s%s",
+                       t->subject, days, days == 1 ? "" : "s", SURVEY_LINK_PREFIX, sent.token)
+                : strf("We resolved your request \"%s\". Is everything working as it should? If "
+                       "not, reply to this message and we will pick it up again.\n\n"
+                       "If you have not yet, tell us how we did:\n%s%s",
+                       t->subject, SURVEY_LINK_PREFIX, sent.token),
+            &sent.follow_up_id);
+    if (!e) {
+        char *after =
+            json_text_of(json_pack("{s:I, s:I, s:I, s:o}", "survey_id", (json_int_t)s.id,
+                                   "message_id", (json_int_t)sent.message_id, "follow_up_id",
+                                   (json_int_t)sent.follow_up_id, "expires_at", json_text(until)));
+        e = svc_audit(tx, who, "survey.create", "survey", s.id, t->id, NULL, after, now);
+        free(after);
+    }
+    sodium_memzero(key, sizeof(key));
+    survey_release(&s);
+    if (e)
+        return terr_set(ei, e, NULL, NULL);
+    if (out)
+        *out = sent;
+    return TERR_OK;
+}
+
+enum terr svc_survey_find(struct store_tx *tx, const char *token, struct survey *out,
+                          struct terr_info *ei)
+{
+    unsigned char key[SURVEY_KEY_LEN];
+    int64_t id, expires_at;
+    enum terr e = svc_survey_key(tx, false, key);
+    if (!e)
+        e = survey_token_open(key, token, &id, &expires_at);
+    sodium_memzero(key, sizeof(key));
+    struct survey s = {0};
+    if (!e)
+        e = store_survey_get(tx, id, &s);
+    if (!e) {
+        /* The signature holds; the row must still name this very link. */
+        unsigned char hash[SECRET_HASH_LEN];
+        secret_hash(token, strlen(token), hash);
+        if (!secret_hash_equal(hash, s.token_hash) || s.expires_at != expires_at)
+            e = TERR_NOT_FOUND;
+    }
+    if (e) {
+        survey_release(&s);
+        if (e == TERR_NOT_FOUND)
+            return terr_set(ei, e, NULL, "no survey has this link");
+        return terr_set(ei, e, NULL, NULL);
+    }
+    *out = s;
+    return TERR_OK;
+}
+
+static json_t *score_json(int v)
+{
+    return v == SURVEY_NO_SCORE ? json_null() : json_integer(v);
+}
+
+/* Reopens t (resolved) after a low answer; audits the change. */
+static enum terr reopen(struct store_tx *tx, const struct actor *who, struct ticket *t, int64_t now,
+                        struct terr_info *ei)
+{
+    char *before = svc_ticket_audit_json(t);
+    enum terr e = ticket_set_status(t, STATUS_OPEN, now, ei);
+    if (!e)
+        e = store_ticket_update(tx, t);
+    if (!e) {
+        char *after = svc_ticket_audit_json(t);
+        e = svc_audit(tx, who, "ticket.update", "ticket", t->id, t->id, before, after, now);
+        free(after);
+    }
+    free(before);
+    return e;
+}
+
+enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct survey_answer *a,
+                            int64_t now, struct survey_result *out, struct terr_info *ei)
+{
+    enum terr e = survey_answer_check(a, ei);
+    if (e)
+        return e;
+    struct survey s;
+    if ((e = svc_survey_find(tx, token, &s, ei)))
+        return e;
+    enum survey_state state = survey_state_at(&s, now);
+    if (state == SURVEY_ANSWERED) {
+        survey_release(&s);
+        return terr_set(ei, TERR_CONFLICT, NULL, "this survey was already answered");
+    }
+    if (state == SURVEY_EXPIRED) {
+        survey_release(&s);
+        return terr_set(ei, TERR_GONE, NULL, "this survey link has expired");
+    }
+    struct ticket t = {0};
+    e = store_ticket_get(tx, s.ticket_id, &t);
+    if (!e)
+        e = store_survey_answer(tx, s.id, a, now);
+    struct actor customer = {.kind = ACTOR_CUSTOMER, .id = t.customer_id};
+    if (!e) {
+        char *after = json_text_of(json_pack("{s:o, s:o, s:o, s:b}", "csat", score_json(a->csat),
+                                             "nps", score_json(a->nps), "ces", score_json(a->ces),
+                                             "comment", a->comment && *a->comment));
+        e = svc_audit(tx, &customer, "survey.answered", "survey", s.id, s.ticket_id, NULL, after,
+                      now);
+        free(after);
+    }
+    bool low = survey_answer_low(a), reopened = false;
+    if (!e && low) {
+        if (t.status == STATUS_RESOLVED) {
+            e = reopen(tx, &customer, &t, now, ei);
+            reopened = !e;
+        }
+        if (!e) {
+            char *after = json_text_of(json_pack("{s:I, s:o, s:o, s:b}", "survey_id",
+                                                 (json_int_t)s.id, "csat", score_json(a->csat),
+                                                 "nps", score_json(a->nps), "reopened", reopened));
+            e = svc_audit(tx, &customer, "survey.low_score", "ticket", t.id, t.id, NULL, after,
+                          now);
+            free(after);
+        }
+    }
+    ticket_release(&t);
+    if (e) {
+        survey_release(&s);
+        if (ei && ei->code == e && ei->message[0])
+            return e;
+        return terr_set(ei, e, NULL,
+                        e == TERR_CONFLICT ? "this survey was already answered" : NULL);
+    }
+    s.answered_at = now;
+    s.csat = a->csat;
+    s.nps = a->nps;
+    s.ces = a->ces;
+    free(s.comment);
+    s.comment = xstrdup(a->comment);
+    *out = (struct survey_result){.survey = s, .low = low, .reopened = reopened};
+    return TERR_OK;
+}
