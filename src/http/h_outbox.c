@@ -13,16 +13,36 @@
 #define OUTBOX_PAGE_DEFAULT 50
 #define OUTBOX_PAGE_MAX     200
 
-static json_t *render_outbox(const struct outbox_msg *m)
+/* A copy of body with every survey link's token hidden: the link is the
+ * customer's credential, and the agents it rates must not be able to answer
+ * for the customer.  Caller frees. */
+static char *hide_links(const char *body)
 {
+    char *out = xstrdup(body);
+    for (char *p = strstr(out, "/s/"); p; p = strstr(p, "/s/")) {
+        p += 3;
+        size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+        if (n >= 8) {
+            memset(p, '*', 8); /* eight stars, whatever the token's length */
+            memmove(p + 8, p + n, strlen(p + n) + 1);
+            p += 8;
+        }
+    }
+    return out;
+}
+
+static json_t *render_outbox(const struct outbox_msg *m, bool reveal)
+{
+    char *hidden = reveal || !m->body ? NULL : hide_links(m->body);
     json_t *o = json_pack(
         "{s:I, s:o, s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)m->id,
         "ticket_id", m->ticket_id ? json_integer(m->ticket_id) : json_null(), "customer_id",
         (json_int_t)m->customer_id, "channel", channel_name(m->channel), "kind",
         outbox_kind_name(m->kind), "subject", json_string(m->subject ? m->subject : ""), "body",
-        json_string(m->body ? m->body : ""), "state", outbox_state_name(m->state), "survey_id",
+        json_string(hidden ? hidden : m->body ? m->body : ""), "state", outbox_state_name(m->state), "survey_id",
         m->survey_id ? json_integer(m->survey_id) : json_null(), "due_at", render_time(m->due_at),
         "created_at", render_time(m->created_at), "sent_at", render_time(m->sent_at));
+    free(hidden);
     if (!o)
         BUG("cannot render outbox message %lld", (long long)m->id);
     return o;
@@ -30,6 +50,7 @@ static json_t *render_outbox(const struct outbox_msg *m)
 
 struct outbox_page {
     struct outbox_query q;
+    bool reveal; /* an admin sees survey links whole */
     json_t *items;
     json_t *next;
 };
@@ -47,7 +68,7 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
     size_t shown = n > p->q.limit ? p->q.limit : n;
     p->items = json_array();
     for (size_t i = 0; i < shown; i++)
-        json_array_append_new(p->items, render_outbox(&v[i]));
+        json_array_append_new(p->items, render_outbox(&v[i], p->reveal));
     p->next = page_next_id(n > shown, shown ? v[shown - 1].id : 0);
     outbox_msgs_free(v, n);
     return TERR_OK;
@@ -56,7 +77,7 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
 void h_outbox_list(struct request *req)
 {
     static const char *const params[] = {"ticket_id", "state", "limit", "cursor", NULL};
-    struct outbox_page p = {.items = NULL};
+    struct outbox_page p = {.items = NULL, .reveal = req->actor.role == ROLE_ADMIN};
     if (!query_only(req, params) ||
         !query_limit(req, OUTBOX_PAGE_DEFAULT, OUTBOX_PAGE_MAX, &p.q.limit) ||
         !query_id_cursor(req, &p.q.after_id))

@@ -12,6 +12,7 @@
 #include "../util/jsontext.h"
 #include "../util/secret.h"
 #include "../util/timeutil.h"
+#include "tickets.h"
 
 #define SURVEY_KEY_SETTING "survey_key"
 #define DAY_MS             (24LL * 3600 * 1000)
@@ -200,6 +201,8 @@ static enum terr reopen(struct store_tx *tx, const struct actor *who, struct tic
     if (!e) {
         char *after = svc_ticket_audit_json(t);
         e = svc_audit(tx, who, "ticket.update", "ticket", t->id, t->id, before, after, now);
+        if (!e) /* subscribers hear of a reopening like of any other update */
+            e = svc_ticket_emit(tx, "ticket.updated", t, before, after, now);
         free(after);
     }
     free(before);

@@ -64,8 +64,8 @@ static enum terr customer_for(struct store_tx *tx, const char *email, const char
 
 /* Emits a webhook event about t: its audited view `after` (and `before`,
  * for an update, with the names of the fields that changed). */
-static enum terr emit_ticket(struct store_tx *tx, const char *type, const struct ticket *t,
-                             const char *before, const char *after, int64_t now)
+enum terr svc_ticket_emit(struct store_tx *tx, const char *type, const struct ticket *t,
+                          const char *before, const char *after, int64_t now)
 {
     json_t *a = json_loads(after, 0, NULL);
     json_t *data = json_pack("{s:I, s:I, s:s}", "ticket_id", (json_int_t)t->id, "customer_id",
@@ -157,7 +157,7 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
         char *after = svc_ticket_audit_json(&t);
         e = svc_audit(tx, who, "ticket.create", "ticket", t.id, t.id, NULL, after, now);
         if (!e)
-            e = emit_ticket(tx, "ticket.created", &t, NULL, after, now);
+            e = svc_ticket_emit(tx, "ticket.created", &t, NULL, after, now);
         free(after);
     }
     if (!e && t.level != LEVEL_CALM)
@@ -243,7 +243,7 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
         if (!e)
             e = svc_audit(tx, who, "ticket.update", "ticket", id, id, before, after, now);
         if (!e && followed_change(&old, &t))
-            e = emit_ticket(tx, "ticket.updated", &t, before, after, now);
+            e = svc_ticket_emit(tx, "ticket.updated", &t, before, after, now);
         /* Resolution sends the survey and schedules the follow-up (surveys.h). */
         if (!e && !was_resolved && t.status == STATUS_RESOLVED)
             e = svc_survey_on_resolve(tx, who, &t, now, NULL, ei);

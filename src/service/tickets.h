@@ -72,4 +72,10 @@ struct message_new {
 enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t ticket_id,
                           const struct message_new *in, struct message *out, struct terr_info *ei);
 
+/* Emits webhook event type for ticket t: "ticket.created" with after only,
+ * "ticket.updated" with the audit JSON before and after (the changed fields
+ * named).  Inside the write that made the change. */
+enum terr svc_ticket_emit(struct store_tx *tx, const char *type, const struct ticket *t,
+                          const char *before, const char *after, int64_t now);
+
 #endif

@@ -215,6 +215,16 @@ req GET "/api/v1/outbox?colour=red"
 expect 400 unknown_field "an unknown parameter"
 TOKEN="" req GET /api/v1/outbox
 expect 401 unauthorized "the outbox needs a login"
+# The link is the customer's credential: the agents it rates see it hidden,
+# and the server's log never holds it.
+TOKEN=$AGENT req GET "/api/v1/outbox?ticket_id=$t1"
+expect 200 "an agent reads the outbox"
+check "an agent sees the survey link hidden" \
+    [ "$(json '[.items[] | select(.kind == "survey")][0].body' | grep -c '/s/\*\*\*\*\*\*\*\*')" = 1 ]
+check "an agent cannot read a token" \
+    [ "$(json '[.items[].body] | join(" ")' | grep -o '/s/[A-Za-z0-9_-]\{9,\}' | wc -l)" = 0 ]
+check "no survey token in the server's log" \
+    [ "$(grep -c '/s/[A-Za-z0-9_-]\{9,\}' "$T_DIR/server.log")" = 0 ]
 
 # ---- restart: the key survives; a short TTL (test-only) lets a link expire ----
 req POST /api/v1/tickets "$(ticket_body 'Pending link' ray@example.org)"
