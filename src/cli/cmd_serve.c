@@ -63,14 +63,16 @@ static enum terr purge_tx(struct store_tx *tx, void *arg)
  * what changed. */
 static void housekeeping(struct store *st)
 {
-    struct purge_counts counts = {0, 0};
+    struct purge_counts counts = {0, 0, 0, 0};
     enum terr e = store_write(st, purge_tx, &counts);
     if (e)
         fprintf(stderr, "truce: housekeeping failed: %s\n", terr_message(e));
-    else if (counts.sessions || counts.idempotency_keys)
+    else if (counts.sessions || counts.idempotency_keys || counts.jobs || counts.deliveries)
         fprintf(stderr,
-                "truce: housekeeping removed %lld expired sessions, %lld old idempotency keys\n",
-                (long long)counts.sessions, (long long)counts.idempotency_keys);
+                "truce: housekeeping removed %lld expired sessions, %lld old idempotency keys,"
+                " %lld finished jobs, %lld webhook delivery records\n",
+                (long long)counts.sessions, (long long)counts.idempotency_keys,
+                (long long)counts.jobs, (long long)counts.deliveries);
     int64_t changed = 0;
     e = svc_conflict_refresh(st, time_now_ms(), &changed);
     if (e)
@@ -190,9 +192,22 @@ int cmd_serve(int argc, char **argv)
         cli_unload_analysis(ad);
         return 1;
     }
+    /* Job handlers and libcurl's global set-up, before any thread starts
+     * (webhook.h, scheduler.h). */
+    const char *test_jobs = getenv("TRUCE_TEST_JOBS");
+    if (!no_jobs)
+        svc_scheduler_register_builtin(test_jobs && strcmp(test_jobs, "1") == 0);
+    if (!no_jobs && webhook_setup()) {
+        store_close(st);
+        cli_unload_coach(cd);
+        cli_unload_analysis(ad);
+        return fail(1, "cannot set up webhook delivery (libcurl)");
+    }
     struct http_server *srv;
     struct terr_info ei = {0};
     if (http_server_start(&ho, st, &srv, &ei)) {
+        if (!no_jobs)
+            webhook_cleanup();
         store_close(st);
         cli_unload_coach(cd);
         cli_unload_analysis(ad);
@@ -200,14 +215,13 @@ int cmd_serve(int argc, char **argv)
     }
     struct scheduler *sched = NULL;
     if (!no_jobs) {
-        const char *test_jobs = getenv("TRUCE_TEST_JOBS");
-        svc_scheduler_register_builtin(test_jobs && strcmp(test_jobs, "1") == 0);
         struct scheduler_options so = {
             .lease_ms = env_ms("TRUCE_JOB_LEASE_MS"),
             .backoff_base_ms = env_ms("TRUCE_JOB_BACKOFF_MS"),
         };
-        if (webhook_setup() || svc_scheduler_start(st, &so, &sched, &ei)) {
+        if (svc_scheduler_start(st, &so, &sched, &ei)) {
             http_server_stop(srv);
+            webhook_cleanup();
             store_close(st);
             cli_unload_coach(cd);
             cli_unload_analysis(ad);
@@ -235,10 +249,10 @@ int cmd_serve(int argc, char **argv)
      * data goes last. */
     http_server_stop(srv);
     /* After the HTTP workers (who may wake it), before the store closes. */
-    if (sched) {
+    if (sched)
         svc_scheduler_stop(sched);
+    if (!no_jobs)
         webhook_cleanup();
-    }
     store_close(st);
     cli_unload_coach(cd);
     cli_unload_analysis(ad);

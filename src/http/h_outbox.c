@@ -39,7 +39,10 @@ static json_t *render_outbox(const struct outbox_msg *m, bool reveal)
         "ticket_id", m->ticket_id ? json_integer(m->ticket_id) : json_null(), "customer_id",
         (json_int_t)m->customer_id, "channel", channel_name(m->channel), "kind",
         outbox_kind_name(m->kind), "subject", json_string(m->subject ? m->subject : ""), "body",
-        json_string(hidden ? hidden : m->body ? m->body : ""), "state", outbox_state_name(m->state), "survey_id",
+        json_string(hidden    ? hidden
+                    : m->body ? m->body
+                              : ""),
+        "state", outbox_state_name(m->state), "survey_id",
         m->survey_id ? json_integer(m->survey_id) : json_null(), "due_at", render_time(m->due_at),
         "created_at", render_time(m->created_at), "sent_at", render_time(m->sent_at));
     free(hidden);

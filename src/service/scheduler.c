@@ -86,8 +86,8 @@ static enum terr run_test_append(struct job_run *run)
         nanosleep(&ts, NULL);
     }
     char line[160];
-    int n = snprintf(line, sizeof(line), "job %lld owner %s attempt %d\n",
-                     (long long)run->job->id, run->job->lease_owner, run->job->attempts);
+    int n = snprintf(line, sizeof(line), "job %lld owner %s attempt %d\n", (long long)run->job->id,
+                     run->job->lease_owner, run->job->attempts);
     int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     json_decref(p);
     /* One write(2) per line: lines from several processes never interleave. */
@@ -264,13 +264,12 @@ static void run_job(struct scheduler *s, const struct job *j)
             f.out = OUT_RETRY;
             f.retry_at = run.retry_at
                              ? run.retry_at
-                             : time_now_ms() + svc_job_backoff_ms(j->attempts,
-                                                                  s->opt.backoff_base_ms,
-                                                                  s->opt.backoff_max_ms,
-                                                                  randombytes_random());
+                             : time_now_ms() +
+                                   svc_job_backoff_ms(j->attempts, s->opt.backoff_base_ms,
+                                                      s->opt.backoff_max_ms, randombytes_random());
         }
-        log_error("scheduler: job %lld (%s) attempt %d/%d failed: %s%s", (long long)j->id,
-                  j->kind, j->attempts, j->max_attempts, run.error,
+        log_error("scheduler: job %lld (%s) attempt %d/%d failed: %s%s", (long long)j->id, j->kind,
+                  j->attempts, j->max_attempts, run.error,
                   f.out == OUT_RETRY ? "; will retry" : "; giving up");
     }
     enum terr we = store_write(s->st, finish_tx, &f);
@@ -291,6 +290,7 @@ static size_t run_batch(struct scheduler *s)
     enum terr e = store_write(s->st, lease_tx, &l);
     if (e) {
         log_error("scheduler: cannot lease jobs: %s", terr_code(e));
+        jobs_free(l.jobs, l.n); /* read before the write failed: not leased */
         return 0;
     }
     for (size_t i = 0; i < l.n; i++) {

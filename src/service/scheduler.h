@@ -10,7 +10,8 @@
  * `record` callback, in the transaction that marks it done) happen exactly
  * once.  Effects outside it (an HTTP POST, a line in a file) happen at least
  * once: exactly once unless the server dies between the effect and the
- * commit of its completion, or the handler outlives its lease; a webhook
+ * commit of its completion, that commit fails, the server stops while the
+ * handler runs, or the handler outlives its lease; a webhook
  * receiver dedupes by X-Truce-Delivery.  A server only leases the kinds it
  * has handlers for, so servers of different versions can share a database.
  */

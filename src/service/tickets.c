@@ -309,9 +309,9 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
         if (!e) {
             char at[TIME_ISO_LEN];
             json_t *data = json_pack(
-                "{s:I, s:I, s:s, s:b, s:o, s:s}", "ticket_id", (json_int_t)ticket_id,
-                "message_id", (json_int_t)m.id, "author", author_name(m.author_kind), "internal",
-                m.internal, "body", json_text(m.body), "created_at", time_format_iso(now, at));
+                "{s:I, s:I, s:s, s:b, s:o, s:s}", "ticket_id", (json_int_t)ticket_id, "message_id",
+                (json_int_t)m.id, "author", author_name(m.author_kind), "internal", m.internal,
+                "body", json_text(m.body), "created_at", time_format_iso(now, at));
             if (!data)
                 BUG("cannot encode message %lld for a webhook", (long long)m.id);
             e = svc_webhook_emit(tx, "message.created", data, ticket_id, now);

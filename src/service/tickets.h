@@ -30,8 +30,8 @@ void ticket_opened_release(struct ticket_opened *o);
 
 /* Finds or creates the customer by email, then writes the ticket, its first
  * message with its analysis, the audit event, and the ticket's risk, level
- * and category from the analysis (svc_conflict_reassess).  On success *out holds the records (release
- * with ticket_opened_release); on failure it is untouched. */
+ * and category from the analysis (svc_conflict_reassess).  On success *out holds the records
+ * (release with ticket_opened_release); on failure it is untouched. */
 enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
                           const struct ticket_open *in, struct ticket_opened *out,
                           struct terr_info *ei);

@@ -104,6 +104,11 @@ enum terr store_job_release(struct store_tx *tx, int64_t id, const char *owner, 
 {
     return JOPS(tx)->job_release(tx->conn, id, owner, attempt);
 }
+enum terr store_job_purge(struct store_tx *tx, int64_t before, int64_t *jobs, int64_t *deliveries)
+{
+    return JOPS(tx)->job_purge(tx->conn, before, jobs, deliveries);
+}
+
 enum terr store_job_cancel(struct store_tx *tx, int64_t id, int64_t now)
 {
     return JOPS(tx)->job_cancel(tx->conn, id, now);
@@ -133,8 +138,8 @@ enum terr store_webhook_delete(struct store_tx *tx, int64_t id)
 {
     return JOPS(tx)->webhook_delete(tx->conn, id);
 }
-enum terr store_webhook_matching(struct store_tx *tx, const char *event_type,
-                                 struct webhook **out, size_t *n_out)
+enum terr store_webhook_matching(struct store_tx *tx, const char *event_type, struct webhook **out,
+                                 size_t *n_out)
 {
     return JOPS(tx)->webhook_list(tx->conn, event_type, out, n_out);
 }

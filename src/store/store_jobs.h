@@ -90,6 +90,9 @@ enum terr store_job_release(struct store_tx *tx, int64_t id, const char *owner, 
 /* Cancels a queued or running job (a running one's completion is then
  * refused).  TERR_NOT_FOUND, or TERR_CONFLICT when it already ended. */
 enum terr store_job_cancel(struct store_tx *tx, int64_t id, int64_t now);
+/* Deletes the jobs finished (done, failed, cancelled) before `before`, and
+ * webhook delivery records older than it; counts into *jobs, *deliveries. */
+enum terr store_job_purge(struct store_tx *tx, int64_t before, int64_t *jobs, int64_t *deliveries);
 enum terr store_job_get(struct store_tx *tx, int64_t id, struct job *out);
 /* Jobs in id order after after_id, at most limit (0: no limit), only in
  * `state` when has_state.  Caller frees with jobs_free. */
@@ -131,8 +134,8 @@ enum terr store_webhook_list(struct store_tx *tx, struct webhook **out, size_t *
 /* Deletes a subscription and its delivery log; TERR_NOT_FOUND if unknown. */
 enum terr store_webhook_delete(struct store_tx *tx, int64_t id);
 /* The active subscriptions to event_type (listed, or "*"), by id. */
-enum terr store_webhook_matching(struct store_tx *tx, const char *event_type,
-                                 struct webhook **out, size_t *n_out);
+enum terr store_webhook_matching(struct store_tx *tx, const char *event_type, struct webhook **out,
+                                 size_t *n_out);
 enum terr store_delivery_insert(struct store_tx *tx, struct webhook_delivery *d); /* sets d->id */
 /* A subscription's deliveries in id order after after_id, at most limit. */
 enum terr store_delivery_list(struct store_tx *tx, int64_t webhook_id, int64_t after_id,

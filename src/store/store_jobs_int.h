@@ -18,6 +18,8 @@ struct store_jobs_ops {
                           int64_t now, const char *error, int64_t retry_at);
     enum terr (*job_release)(struct store_conn *c, int64_t id, const char *owner, int attempt);
     enum terr (*job_cancel)(struct store_conn *c, int64_t id, int64_t now);
+    enum terr (*job_purge)(struct store_conn *c, int64_t before, int64_t *jobs,
+                           int64_t *deliveries);
     enum terr (*job_get)(struct store_conn *c, int64_t id, struct job *out);
     enum terr (*job_list)(struct store_conn *c, bool has_state, enum job_state state,
                           int64_t after_id, size_t limit, struct job **out, size_t *n_out);

@@ -143,8 +143,8 @@ static enum terr sq_job_next_due(struct store_conn *c, const char *kinds_json, i
 }
 
 /* Runs a lease-checked UPDATE whose ?1..?3 are id, owner, attempt: TERR_CONFLICT if no row. */
-static enum terr leased_update(struct store_conn *c, sqlite3_stmt *s, int64_t id,
-                               const char *owner, int attempt)
+static enum terr leased_update(struct store_conn *c, sqlite3_stmt *s, int64_t id, const char *owner,
+                               int attempt)
 {
     sqlite3_bind_int64(s, 1, id);
     sq_bind_text(s, 2, owner);
@@ -196,6 +196,25 @@ static enum terr sq_job_get(struct store_conn *c, int64_t id, struct job *out)
         job_from_row(s, out);
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? TERR_OK : rc == SQLITE_DONE ? TERR_NOT_FOUND : sq_error(c, rc);
+}
+
+static enum terr sq_purge(struct store_conn *c, int stmt, int64_t before, int64_t *n_out)
+{
+    sqlite3_stmt *s = sq_stmt(c, stmt);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, before);
+    enum terr e = sq_exec(c, s);
+    if (!e)
+        *n_out = sqlite3_changes(c->db);
+    return e;
+}
+
+static enum terr sq_job_purge(struct store_conn *c, int64_t before, int64_t *jobs,
+                              int64_t *deliveries)
+{
+    enum terr e = sq_purge(c, STMT_JOB_PURGE, before, jobs);
+    return e ? e : sq_purge(c, STMT_DELIVERY_PURGE, before, deliveries);
 }
 
 static enum terr sq_job_cancel(struct store_conn *c, int64_t id, int64_t now)
@@ -270,8 +289,8 @@ static enum terr sq_webhook_get(struct store_conn *c, int64_t id, struct webhook
     return rc == SQLITE_ROW ? TERR_OK : rc == SQLITE_DONE ? TERR_NOT_FOUND : sq_error(c, rc);
 }
 
-static enum terr sq_webhook_list(struct store_conn *c, const char *event_type,
-                                 struct webhook **out, size_t *n_out)
+static enum terr sq_webhook_list(struct store_conn *c, const char *event_type, struct webhook **out,
+                                 size_t *n_out)
 {
     sqlite3_stmt *s = sq_stmt(c, event_type ? STMT_WEBHOOK_MATCHING : STMT_WEBHOOK_LIST);
     if (!s)
@@ -338,6 +357,7 @@ const struct store_jobs_ops sqlite_jobs_ops = {
     .job_fail = sq_job_fail,
     .job_release = sq_job_release,
     .job_cancel = sq_job_cancel,
+    .job_purge = sq_job_purge,
     .job_get = sq_job_get,
     .job_list = sq_job_list,
     .webhook_insert = sq_webhook_insert,

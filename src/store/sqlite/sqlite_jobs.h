@@ -50,6 +50,9 @@
                    " AND attempts = ?3")                                                       \
     X(JOB_CANCEL, "UPDATE jobs SET state = 'cancelled', done_at = ?2, lease_owner = NULL,"     \
                   " lease_until = NULL WHERE id = ?1 AND state IN ('queued', 'running')")      \
+    X(JOB_PURGE, "DELETE FROM jobs WHERE state IN ('done', 'failed', 'cancelled')"             \
+                 " AND done_at < ?1")                                                          \
+    X(DELIVERY_PURGE, "DELETE FROM webhook_deliveries WHERE at < ?1")                          \
     X(JOB_GET, "SELECT " JOB_COLS " FROM jobs WHERE id = ?")                                   \
     X(JOB_LIST, "SELECT " JOB_COLS " FROM jobs WHERE (?1 IS NULL OR state = ?1) AND id > ?2"   \
                 " ORDER BY id LIMIT ?3")                                                       \

@@ -1,4 +1,5 @@
-/* Housekeeping forgets expired sessions and old idempotency records, nothing else. */
+/* Housekeeping forgets expired sessions, old idempotency records and old
+ * finished jobs, nothing else. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 
 #include "../store/store_fixture.h"
 #include "service/maintenance.h"
+#include "store/store_jobs.h"
 
 #define NOW 1800000000000LL
 
@@ -44,6 +46,22 @@ static enum terr seed_tx(struct store_tx *tx, void *arg)
                                 .response = "{}",
                                 .created_at = NOW - ages[i]};
         e = store_idem_put(tx, &r);
+    }
+    /* jobs: one cancelled long ago, one cancelled an hour ago, one queued
+     * long ago (never finished: kept) */
+    const int64_t done_ages[] = {JOB_HISTORY_TTL_MS + 60000, 3600000, -1};
+    for (int i = 0; i < 3 && !e; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "job%d", i);
+        struct job_new j = {.kind = "noop",
+                            .payload = "{}",
+                            .dedupe_key = key,
+                            .run_at = NOW - 2 * JOB_HISTORY_TTL_MS,
+                            .created_at = NOW - 2 * JOB_HISTORY_TTL_MS};
+        int64_t id;
+        e = store_job_enqueue(tx, &j, &id, NULL);
+        if (!e && done_ages[i] >= 0)
+            e = store_job_cancel(tx, id, NOW - done_ages[i]);
     }
     return e;
 }
@@ -82,10 +100,12 @@ static void purge_removes_only_what_expired(void **state)
     struct seed s = {seed_agent(f->st, "Ana", "ana@example.com")};
     assert_int_equal(store_write(f->st, seed_tx, &s), TERR_OK);
 
-    struct purge_counts n = {-1, -1};
+    struct purge_counts n = {-1, -1, -1, -1};
     assert_int_equal(store_write(f->st, purge_tx, &n), TERR_OK);
     assert_int_equal(n.sessions, 2);
     assert_int_equal(n.idempotency_keys, 1);
+    assert_int_equal(n.jobs, 1); /* only the job finished long ago */
+    assert_int_equal(n.deliveries, 0);
 
     struct probe p = {0};
     assert_int_equal(store_read(f->st, probe_tx, &p), TERR_OK);
@@ -97,6 +117,7 @@ static void purge_removes_only_what_expired(void **state)
     assert_int_equal(store_write(f->st, purge_tx, &n), TERR_OK);
     assert_int_equal(n.sessions, 0);
     assert_int_equal(n.idempotency_keys, 0);
+    assert_int_equal(n.jobs, 0);
 }
 
 int main(void)
