@@ -7,10 +7,11 @@
  */
 #include "calendar.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../util/textout.h"
 
 static const char *const day_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
@@ -559,29 +560,6 @@ enum terr calendar_parse(const char *spec, struct calendar *out, struct terr_inf
 
 /* ---- formatting ---- */
 
-struct out {
-    char *buf;
-    size_t size, len;
-    bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-    if (o->full)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= o->size - o->len) {
-        o->full = true;
-        return;
-    }
-    o->len += (size_t)n;
-}
-
 static bool same_spans(const struct calendar *cal, int a, int b)
 {
     return cal->n_spans[a] == cal->n_spans[b] &&
@@ -592,7 +570,7 @@ enum terr calendar_format(const struct calendar *cal, char *buf, size_t size)
 {
     if (size == 0)
         return TERR_TOO_LONG;
-    struct out o = {buf, size, 0, false};
+    struct textout o = {buf, size, 0, false};
     buf[0] = '\0';
     bool all_day = true;
     for (int wd = 0; wd < 7; wd++)
@@ -600,7 +578,7 @@ enum terr calendar_format(const struct calendar *cal, char *buf, size_t size)
                   cal->spans[wd][0].to_min == 1440;
     const char *sep = "";
     if (all_day) {
-        put(&o, "24x7");
+        textout_put(&o, "24x7");
         sep = "; ";
     } else {
         for (int wd = 0; wd < 7;) {
@@ -611,13 +589,13 @@ enum terr calendar_format(const struct calendar *cal, char *buf, size_t size)
             int last = wd;
             while (last + 1 < 7 && same_spans(cal, wd, last + 1))
                 last++;
-            put(&o, "%s%s", sep, day_names[wd]);
+            textout_put(&o, "%s%s", sep, day_names[wd]);
             if (last > wd)
-                put(&o, "-%s", day_names[last]);
+                textout_put(&o, "-%s", day_names[last]);
             for (int i = 0; i < cal->n_spans[wd]; i++) {
                 const struct cal_span *x = &cal->spans[wd][i];
-                put(&o, "%s%02d:%02d-%02d:%02d", i ? "," : " ", x->from_min / 60, x->from_min % 60,
-                    x->to_min / 60, x->to_min % 60);
+                textout_put(&o, "%s%02d:%02d-%02d:%02d", i ? "," : " ", x->from_min / 60,
+                            x->from_min % 60, x->to_min / 60, x->to_min % 60);
             }
             sep = "; ";
             wd = last + 1;
@@ -625,13 +603,15 @@ enum terr calendar_format(const struct calendar *cal, char *buf, size_t size)
     }
     if (cal->offset_min) {
         int a = cal->offset_min < 0 ? -cal->offset_min : cal->offset_min;
-        put(&o, "%soffset %c%02d:%02d", sep, cal->offset_min < 0 ? '-' : '+', a / 60, a % 60);
+        textout_put(&o, "%soffset %c%02d:%02d", sep, cal->offset_min < 0 ? '-' : '+', a / 60,
+                    a % 60);
         sep = "; ";
     }
     for (size_t i = 0; i < cal->n_holidays; i++) {
         int y, m, d;
         civil_from_days(cal->holidays[i], &y, &m, &d);
-        put(&o, "%s%04d-%02d-%02d", i ? "," : (*sep ? "; holidays " : "holidays "), y, m, d);
+        textout_put(&o, "%s%04d-%02d-%02d", i ? "," : (*sep ? "; holidays " : "holidays "), y, m,
+                    d);
     }
     return o.full ? TERR_TOO_LONG : TERR_OK;
 }

@@ -8,12 +8,12 @@
  */
 #include "sla.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/alloc.h"
+#include "../util/textout.h"
 
 const int sla_reminder_percent[SLA_N_REMINDERS] = {50, 75};
 
@@ -245,33 +245,10 @@ enum terr sla_policy_parse(const char *spec, struct sla_policy *out, struct terr
     return TERR_OK;
 }
 
-struct out {
-    char *buf;
-    size_t size, len;
-    bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-    if (o->full)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= o->size - o->len) {
-        o->full = true;
-        return;
-    }
-    o->len += (size_t)n;
-}
-
-static void put_duration(struct out *o, int64_t ms)
+static void put_duration(struct textout *o, int64_t ms)
 {
     if (ms == 0) {
-        put(o, "0");
+        textout_put(o, "0");
         return;
     }
     static const struct {
@@ -280,13 +257,13 @@ static void put_duration(struct out *o, int64_t ms)
     } units[] = {{CAL_HOUR_MS, "h"}, {CAL_MINUTE_MS, "m"}, {1000, "s"}, {1, "ms"}};
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         if (ms >= units[i].scale) {
-            put(o, "%lld%s", (long long)(ms / units[i].scale), units[i].unit);
+            textout_put(o, "%lld%s", (long long)(ms / units[i].scale), units[i].unit);
             ms %= units[i].scale;
         }
     }
 }
 
-static void put_targets(struct out *o, const char *who, const struct sla_targets *t,
+static void put_targets(struct textout *o, const char *who, const struct sla_targets *t,
                         const char **sep)
 {
     bool any = false;
@@ -294,9 +271,9 @@ static void put_targets(struct out *o, const char *who, const struct sla_targets
         if (t->ms[m] < 0)
             continue;
         if (!any)
-            put(o, "%s%s", *sep, who);
+            textout_put(o, "%s%s", *sep, who);
         any = true;
-        put(o, " %s=", metric_names[m]);
+        textout_put(o, " %s=", metric_names[m]);
         put_duration(o, t->ms[m]);
     }
     if (any)
@@ -307,7 +284,7 @@ enum terr sla_policy_format(const struct sla_policy *p, char *buf, size_t size)
 {
     if (size == 0)
         return TERR_TOO_LONG;
-    struct out o = {buf, size, 0, false};
+    struct textout o = {buf, size, 0, false};
     buf[0] = '\0';
     const char *sep = "";
     for (int i = 0; i < SLA_N_PRIORITIES; i++)
