@@ -98,9 +98,6 @@ struct coach *coach_new(const struct coach_data *d)
     struct coach *c = xcalloc(1, sizeof *c);
     c->d = d;
     c->analyzer = analyzer_new(d->analysis);
-    c->stemmer = stemmer_new(d->analysis->stem_lang);
-    if (!c->stemmer)
-        BUG("stemmer '%s' vanished after loading", d->analysis->stem_lang);
     tokens_init(&c->draft);
     return c;
 }
@@ -110,7 +107,6 @@ void coach_free(struct coach *c)
     if (!c)
         return;
     analyzer_free(c->analyzer);
-    stemmer_free(c->stemmer);
     tokens_release(&c->draft);
     free(c->ctx.stems_text);
     free(c->ctx.stem_off);
@@ -189,20 +185,11 @@ static size_t cut_utf8(const char *text, size_t len, size_t max)
     return max;
 }
 
-static bool has_fact_tokens(const struct tokens *t)
-{
-    for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].kind == TOK_ID || t->v[i].kind == TOK_NUMBER)
-            return true;
-    return false;
-}
-
 /* Reads thread into c->ctx.  A customer turn that fails analysis (invalid
  * UTF-8, too large) is skipped: the coach still reviews the draft. */
 static void read_thread(struct coach *c, const struct coach_thread *thread)
 {
     struct coach_context *x = &c->ctx;
-    x->thread = thread;
     x->customer_name =
         thread && thread->customer_name && *thread->customer_name ? thread->customer_name : NULL;
     x->first_reply = 1;
@@ -295,8 +282,7 @@ static void read_thread(struct coach *c, const struct coach_thread *thread)
         for (size_t k = 0; k < a->n_triggers; k++)
             x->triggers |= 1u << a->triggers[k].kind;
         x->customer_questions += a->question;
-        x->facts |= has_fact_tokens(t);
-        coach_rules_read_customer(c, tu->body, len, t);
+        coach_rules_read_customer(c, t);
     }
     sort_stems(x);
 }
@@ -404,7 +390,7 @@ enum terr coach_review(struct coach *c, const char *draft, size_t len,
     enum terr e = tokenize(draft, len, &c->draft);
     if (e != TERR_OK)
         return e;
-    tokens_stem(&c->draft, c->stemmer);
+    tokens_stem(&c->draft, c->analyzer->stemmer);
     negation_mark(&c->draft);
 
     memset(out, 0, sizeof *out);

@@ -26,8 +26,7 @@ struct coach_data {
 
 /* What the coach knows of the thread, read once per review. */
 struct coach_context {
-    const struct coach_thread *thread; /* NULL: no context */
-    const char *customer_name;         /* NULL when unknown */
+    const char *customer_name; /* NULL when unknown */
     int first_reply;
     int has_customer;              /* a customer message precedes the draft */
     struct msg_analysis latest;    /* the latest customer message (zero without) */
@@ -57,7 +56,6 @@ struct coach {
     const struct coach_data *d;
     struct analyzer *analyzer;
     struct tokens draft; /* the draft's tokens, stemmed, negation marked */
-    struct stemmer *stemmer;
     struct coach_context ctx;
     struct phrase_hit *hits;
     size_t hits_cap;
@@ -68,8 +66,7 @@ void coach_rules_free(struct coach_rules *r);
 
 /* Notes what a customer message since the last agent reply tells the rules
  * (the company's fault, an unclear need) in c->ctx; t holds its tokens. */
-void coach_rules_read_customer(struct coach *c, const char *text, size_t len,
-                               const struct tokens *t);
+void coach_rules_read_customer(struct coach *c, const struct tokens *t);
 
 /* Notes what an earlier turn of the thread tells the rules: a customer
  * message already answered (the fault it reports) or an agent reply (an

@@ -495,8 +495,9 @@ static bool content_word(const struct coach_rules *r, const struct tokens *t, si
 
 /* What customer message t says of the need: its concrete words (for the
  * paraphrase rule) and whether it says what the customer needs.  One clear
- * message anywhere in the thread makes the need clear. */
-static void read_need(const struct coach_rules *r, struct coach_context *x, const struct tokens *t,
+ * message anywhere in the thread makes the need clear.  Returns whether the
+ * message gives facts (ids, numbers). */
+static bool read_need(const struct coach_rules *r, struct coach_context *x, const struct tokens *t,
                       const struct matches *m)
 {
     size_t content = 0;
@@ -517,16 +518,15 @@ static void read_need(const struct coach_rules *r, struct coach_context *x, cons
                               (has(m, L_VAGUE_NEED) && content <= 8));
     x->need_clear |= !unclear;
     x->need_unclear = !x->need_clear;
+    return facts;
 }
 
-void coach_rules_read_customer(struct coach *c, const char *text, size_t len,
-                               const struct tokens *t)
+void coach_rules_read_customer(struct coach *c, const struct tokens *t)
 {
-    (void)text, (void)len;
     struct matches m;
     match(c, t, &m);
     c->ctx.company_fault |= has(&m, L_FAULT);
-    read_need(c->d->rules, &c->ctx, t, &m);
+    c->ctx.facts |= read_need(c->d->rules, &c->ctx, t, &m);
 }
 
 static bool has_clear(const struct coach_rules *r, const struct matches *m, enum list l,
@@ -538,7 +538,7 @@ void coach_rules_read_earlier(struct coach *c, enum thread_author author, const 
     match(c, t, &m);
     if (author == THREAD_CUSTOMER) {
         c->ctx.fault_earlier |= has(&m, L_FAULT);
-        read_need(c->d->rules, &c->ctx, t, &m);
+        (void)read_need(c->d->rules, &c->ctx, t, &m);
     } else if (author == THREAD_AGENT) {
         c->ctx.apologised_before |= has_clear(c->d->rules, &m, L_APOLOGY, L_HOLLOW);
     }
