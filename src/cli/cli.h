@@ -69,6 +69,19 @@ struct cli_opt {
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *usage,
               const char *command);
 
+/* A subcommand of a command ("token create"): its name and what runs it,
+ * given argv from the subcommand's name on.  A table ends with {NULL}. */
+struct cli_sub {
+    const char *name;
+    int (*run)(int argc, char **argv);
+};
+
+/* Runs the subcommand argv[1] of `command` from subs; --help or -h prints
+ * usage; a missing or unknown one says which there are and exits
+ * EXIT_USAGE. */
+int cli_dispatch(int argc, char **argv, const struct cli_sub *subs, const char *usage,
+                 const char *command);
+
 /* The value s of option --opt as a whole number in [min, max] (or a real
  * number, for cli_parse_double) into *out: 0, or EXIT_USAGE after saying on
  * stderr what --opt must be. */

@@ -112,11 +112,9 @@ static int agent_add(int argc, char **argv)
 
 int cmd_agent(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "add") == 0)
-        return agent_add(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
-        return 0;
-    }
-    return fail(EXIT_USAGE, "agent needs a subcommand: add (see 'truce agent --help')");
+    static const struct cli_sub subs[] = {
+        {"add", agent_add},
+        {NULL, NULL},
+    };
+    return cli_dispatch(argc, argv, subs, usage, "agent");
 }

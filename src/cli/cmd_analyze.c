@@ -180,8 +180,8 @@ int cmd_analyze(int argc, char **argv)
 {
     const char *text = NULL, *jsonl = NULL, *thread = NULL, *data = NULL;
     const struct cli_opt opts[] = {
-        {"text", &text, NULL},   {"jsonl", &jsonl, NULL}, {"thread", &thread, NULL},
-        {"data", &data, NULL},   {NULL, NULL, NULL},
+        {"text", &text, NULL}, {"jsonl", &jsonl, NULL}, {"thread", &thread, NULL},
+        {"data", &data, NULL}, {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "analyze");
     if (rc >= 0)

@@ -60,8 +60,7 @@ static int jobs_list(int argc, char **argv)
     struct list_job j = {0};
     long long n;
     if (state && !job_state_parse(state, &j.state))
-        return fail(EXIT_USAGE,
-                    "--state must be one of queued, running, done, failed, cancelled");
+        return fail(EXIT_USAGE, "--state must be one of queued, running, done, failed, cancelled");
     j.has_state = state != NULL;
     if (!parse_count(limit, 100000, &n) || n < 1)
         return fail(EXIT_USAGE, "--limit must be a number from 1 to 100000");
@@ -75,8 +74,8 @@ static int jobs_list(int argc, char **argv)
         return fail(1, "cannot list jobs: %s", terr_message(e));
     for (size_t i = 0; i < j.n; i++) {
         char at[TIME_ISO_LEN];
-        printf("%lld\t%s\t%s\t%d/%d\t%s\t%s\n", (long long)j.v[i].id,
-               job_state_name(j.v[i].state), j.v[i].kind, j.v[i].attempts, j.v[i].max_attempts,
+        printf("%lld\t%s\t%s\t%d/%d\t%s\t%s\n", (long long)j.v[i].id, job_state_name(j.v[i].state),
+               j.v[i].kind, j.v[i].attempts, j.v[i].max_attempts,
                time_format_iso(j.v[i].run_at, at), j.v[i].last_error ? j.v[i].last_error : "");
     }
     jobs_free(j.v, j.n);
@@ -100,7 +99,7 @@ static int jobs_enqueue(int argc, char **argv)
     const char *db = DEFAULT_DB, *delay = "0";
     struct enqueue_job j = {.payload = "{}"};
     const struct cli_opt opts[] = {
-        {"db", &db, NULL},         {"kind", &j.kind, NULL},    {"payload", &j.payload, NULL},
+        {"db", &db, NULL},           {"kind", &j.kind, NULL},   {"payload", &j.payload, NULL},
         {"dedupe", &j.dedupe, NULL}, {"delay-s", &delay, NULL}, {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "jobs enqueue");
@@ -117,7 +116,8 @@ static int jobs_enqueue(int argc, char **argv)
     json_decref(p);
     if (!object)
         return fail(EXIT_USAGE, "--payload must be a JSON object");
-    if (j.dedupe && (!*j.dedupe || strlen(j.dedupe) > 200 || !utf8_valid(j.dedupe, strlen(j.dedupe))))
+    if (j.dedupe &&
+        (!*j.dedupe || strlen(j.dedupe) > 200 || !utf8_valid(j.dedupe, strlen(j.dedupe))))
         return fail(EXIT_USAGE, "--dedupe must be UTF-8 text of 1 to 200 bytes");
     struct store *st;
     if (cli_open_store(db, &st))
@@ -167,16 +167,11 @@ static int jobs_cancel(int argc, char **argv)
 
 int cmd_jobs(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "list") == 0)
-        return jobs_list(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "enqueue") == 0)
-        return jobs_enqueue(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "cancel") == 0)
-        return jobs_cancel(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
-        return 0;
-    }
-    return fail(EXIT_USAGE,
-                "jobs needs a subcommand: list, enqueue or cancel (see 'truce jobs --help')");
+    static const struct cli_sub subs[] = {
+        {"list", jobs_list},
+        {"enqueue", jobs_enqueue},
+        {"cancel", jobs_cancel},
+        {NULL, NULL},
+    };
+    return cli_dispatch(argc, argv, subs, usage, "jobs");
 }

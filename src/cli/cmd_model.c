@@ -879,15 +879,11 @@ static int model_eval_cmd(int argc, char **argv)
 
 int cmd_model(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : 0;
-    }
-    if (strcmp(argv[1], "train") == 0)
-        return model_train_cmd(argc - 1, argv + 1);
-    if (strcmp(argv[1], "predict") == 0)
-        return model_predict_cmd(argc - 1, argv + 1);
-    if (strcmp(argv[1], "eval") == 0)
-        return model_eval_cmd(argc - 1, argv + 1);
-    return fail(EXIT_USAGE, "'%s' is not a model command (train, predict, eval)", argv[1]);
+    static const struct cli_sub subs[] = {
+        {"train", model_train_cmd},
+        {"predict", model_predict_cmd},
+        {"eval", model_eval_cmd},
+        {NULL, NULL},
+    };
+    return cli_dispatch(argc, argv, subs, usage, "model");
 }

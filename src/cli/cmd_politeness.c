@@ -511,16 +511,11 @@ static int run_predict(int argc, char **argv)
 
 int cmd_politeness(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : 0;
-    }
-    if (strcmp(argv[1], "train") == 0)
-        return run_train(argc - 1, argv + 1);
-    if (strcmp(argv[1], "eval") == 0)
-        return run_eval(argc - 1, argv + 1);
-    if (strcmp(argv[1], "predict") == 0)
-        return run_predict(argc - 1, argv + 1);
-    return fail(EXIT_USAGE, "unknown subcommand 'politeness %s'; see 'truce politeness --help'",
-                argv[1]);
+    static const struct cli_sub subs[] = {
+        {"train", run_train},
+        {"eval", run_eval},
+        {"predict", run_predict},
+        {NULL, NULL},
+    };
+    return cli_dispatch(argc, argv, subs, usage, "politeness");
 }

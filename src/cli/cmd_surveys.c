@@ -96,11 +96,9 @@ static int surveys_list(int argc, char **argv)
 
 int cmd_surveys(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "list") == 0)
-        return surveys_list(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
-        return 0;
-    }
-    return fail(EXIT_USAGE, "surveys needs a subcommand: list (see 'truce surveys --help')");
+    static const struct cli_sub subs[] = {
+        {"list", surveys_list},
+        {NULL, NULL},
+    };
+    return cli_dispatch(argc, argv, subs, usage, "surveys");
 }

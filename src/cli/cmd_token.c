@@ -127,14 +127,10 @@ static int token_revoke(int argc, char **argv)
 
 int cmd_token(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "create") == 0)
-        return token_create(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
-        return token_revoke(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
-        return 0;
-    }
-    return fail(EXIT_USAGE,
-                "token needs a subcommand: create or revoke (see 'truce token --help')");
+    static const struct cli_sub subs[] = {
+        {"create", token_create},
+        {"revoke", token_revoke},
+        {NULL, NULL},
+    };
+    return cli_dispatch(argc, argv, subs, usage, "token");
 }

@@ -35,10 +35,8 @@ static int webhooks_add(int argc, char **argv)
     const char *db = DEFAULT_DB, *url = NULL, *events = NULL;
     bool inactive = false;
     const struct cli_opt opts[] = {
-        {"db", &db, NULL},
-        {"url", &url, NULL},
-        {"events", &events, NULL},
-        {"inactive", NULL, &inactive},
+        {"db", &db, NULL},         {"url", &url, NULL},
+        {"events", &events, NULL}, {"inactive", NULL, &inactive},
         {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "webhooks add");
@@ -152,16 +150,11 @@ static int webhooks_remove(int argc, char **argv)
 
 int cmd_webhooks(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "add") == 0)
-        return webhooks_add(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "list") == 0)
-        return webhooks_list(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "remove") == 0)
-        return webhooks_remove(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
-        return 0;
-    }
-    return fail(EXIT_USAGE, "webhooks needs a subcommand: add, list or remove "
-                            "(see 'truce webhooks --help')");
+    static const struct cli_sub subs[] = {
+        {"add", webhooks_add},
+        {"list", webhooks_list},
+        {"remove", webhooks_remove},
+        {NULL, NULL},
+    };
+    return cli_dispatch(argc, argv, subs, usage, "webhooks");
 }

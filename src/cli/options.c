@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -77,4 +78,38 @@ int cli_parse_double(const char *opt, const char *s, double min, double max, dou
         return fail(EXIT_USAGE, "--%s must be a number from %g to %g, not '%s'", opt, min, max, s);
     *out = v;
     return 0;
+}
+
+int cli_dispatch(int argc, char **argv, const struct cli_sub *subs, const char *usage,
+                 const char *command)
+{
+    if (argc >= 2) {
+        for (size_t i = 0; subs[i].name; i++)
+            if (strcmp(argv[1], subs[i].name) == 0)
+                return subs[i].run(argc - 1, argv + 1);
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+    }
+    char names[256] = "";
+    size_t len = 0, n = 0;
+    while (subs[n].name)
+        n++;
+    for (size_t i = 0; i < n; i++) {
+        int w = snprintf(names + len, sizeof names - len, "%s%s",
+                         i == 0       ? ""
+                         : i + 1 == n ? " or "
+                                      : ", ",
+                         subs[i].name);
+        if (w < 0 || (size_t)w >= sizeof names - len)
+            break;
+        len += (size_t)w;
+    }
+    if (argc >= 2)
+        return fail(EXIT_USAGE,
+                    "unknown subcommand '%s %s': %s needs one of %s (see 'truce %s --help')",
+                    command, argv[1], command, names, command);
+    return fail(EXIT_USAGE, "%s needs a subcommand: %s (see 'truce %s --help')", command, names,
+                command);
 }
