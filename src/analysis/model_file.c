@@ -88,25 +88,6 @@ static int layout_of(size_t n_labels, size_t labels_len, unsigned log2_buckets,
     return 1;
 }
 
-static void put32(unsigned char *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 enum terr model_save(const struct model *m, const char *path, char *err, size_t errlen)
 {
     size_t labels_len = 0;

@@ -11,6 +11,8 @@
 #define TRUCE_MODEL_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "analysis/features.h"
 
@@ -29,6 +31,27 @@ struct model {
 static inline size_t model_n_buckets(const struct model *m)
 {
     return (size_t)1 << m->cfg.log2_buckets;
+}
+
+/* Little-endian fields of the model files (model_file.c, politeness.c):
+ * memcpy, so any alignment is fine. */
+static inline void put32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+static inline uint32_t get32(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline uint64_t get64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
 }
 
 /* The checksum a model file ends with, over its bytes p[0..n) before it

@@ -657,18 +657,6 @@ static size_t file_size(size_t lists_len, unsigned log2_buckets)
            floats_bytes((size_t)1 << log2_buckets) + 8;
 }
 
-static void put32(unsigned char *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 enum terr politeness_save(const struct politeness_model *m, const char *path, char *err,
                           size_t errlen)
 {
