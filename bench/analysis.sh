@@ -11,20 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:?usage: bench/analysis.sh BUILD_DIR}
-cc=${CC:-cc}
 out=build/bench
 mkdir -p "$out"
-# shellcheck disable=SC2046
-$cc -std=c11 -Wall -Wextra -Werror -O2 -D_DEFAULT_SOURCE -Isrc -o "$out/analyze_speed" \
-    bench/analyze_speed.c "$build/libtruce-analysis.a" \
-    $(pkg-config --libs jansson libutf8proc) -lstemmer -lm
-if [ -f ../shared/data/airline/train.csv ]; then
-    file=../shared/data/airline/train.csv column=text
-else
-    file=data/training/categories.csv column=text
-fi
-pin=""
-command -v taskset >/dev/null && pin="taskset -c 0"
+. bench/lib.sh
+build_speed analyze_speed "$build" "$out"
 echo "== analysis: analyze_message() on one core, $file"
 line=$($pin "$out/analyze_speed" data "$build/models" "$file" "$column")
 rate=${line%% *}

@@ -49,13 +49,8 @@ else
     echo "  (Wikipedia figures skipped: $WIKI is not here)"
 fi
 
-cc=${CC:-cc}
-# shellcheck disable=SC2046
-$cc -std=c11 -Wall -Wextra -Werror -O2 -D_DEFAULT_SOURCE -Isrc -o "$W/politeness_speed" \
-    bench/politeness_speed.c "$build/libtruce-analysis.a" \
-    $(pkg-config --libs jansson libutf8proc) -lstemmer -lm
-pin=""
-command -v taskset >/dev/null && pin="taskset -c 0"
+. bench/lib.sh
+build_speed politeness_speed "$build" "$W"
 model=$build/models/politeness.model
 [ -f "$model" ] || { train --csv "$OWN" --text text --label label -o "$W/own.model" >/dev/null; model=$W/own.model; }
 line=$($pin "$W/politeness_speed" "$model" "$LEX")
