@@ -81,6 +81,9 @@ void agent_release(struct agent *a)
     free(a->name);
     free(a->email);
     strlist_release(&a->skills);
+    strlist_release(&a->languages);
+    strlist_release(&a->channels);
+    strlist_release(&a->teams);
     memset(a, 0, sizeof(*a));
 }
 
@@ -91,6 +94,8 @@ void ticket_release(struct ticket *t)
     free(t->subject);
     free(t->category);
     free(t->risk_reasons);
+    free(t->team);
+    free(t->language);
     strlist_release(&t->tags);
     memset(t, 0, sizeof(*t));
 }

@@ -102,6 +102,13 @@ struct agent {
     enum role role;
     struct strlist skills;
     int64_t created_at;
+    /* Routing (routing.h): an agent away gets nothing new; empty lists mean
+     * every language and every channel; teams are labels rules assign to. */
+    bool away;
+    struct strlist languages; /* BCP 47 tags */
+    struct strlist channels;  /* channel names */
+    struct strlist teams;
+    int64_t last_assigned_at; /* 0: never */
 };
 
 struct ticket {
@@ -122,6 +129,17 @@ struct ticket {
     struct strlist tags;
     char *risk_reasons;     /* JSON array of {"text","weight"}; NULL until assessed */
     bool category_by_agent; /* an agent set category: the analysis leaves it alone */
+    /* The resolution workflow (issue 5). */
+    int64_t due_at;        /* earliest due time of a running SLA clock; 0: none */
+    int64_t breached_at;   /* earliest SLA breach; 0: none */
+    uint32_t sla_breached; /* bit (1u << enum sla_metric) per breached clock */
+    enum level peak_level; /* the highest level reached; never falls */
+    bool marked_conflict;  /* an agent marked it as a conflict: the six steps apply */
+    bool legal_hold;       /* placed by a rule or a lead: nothing may be purged */
+    char *team;            /* the team it is routed to; NULL: none */
+    char *language;        /* the customer's language (BCP 47); NULL: unknown */
+    int64_t problem_id;    /* the problem it is linked to; 0: none */
+    int64_t problem_linked_at;
 };
 
 struct message {

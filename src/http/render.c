@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../domain/sla.h"
 #include "../util/alloc.h"
 #include "../util/buf.h"
 #include "../util/jsoncheck.h"
@@ -52,10 +53,13 @@ static json_t *packed(json_t *v, const char *what)
 
 json_t *render_agent(const struct agent *a)
 {
-    return packed(json_pack("{s:I, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)a->id, "name",
-                            json_text(a->name), "email", json_text(a->email), "role",
-                            role_name(a->role), "skills", render_strlist(&a->skills), "created_at",
-                            render_time(a->created_at)),
+    return packed(json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:b, s:o, s:o, s:o}", "id",
+                            (json_int_t)a->id, "name", json_text(a->name), "email",
+                            json_text(a->email), "role", role_name(a->role), "skills",
+                            render_strlist(&a->skills), "created_at", render_time(a->created_at),
+                            "available", !a->away, "languages", render_strlist(&a->languages),
+                            "channels", render_strlist(&a->channels), "teams",
+                            render_strlist(&a->teams)),
                   "an agent");
 }
 
@@ -155,12 +159,11 @@ static json_t *parsed_or_null(const char *text)
 json_t *render_message(const struct message *m)
 {
     json_t *o = packed(json_pack("{s:I, s:I, s:s, s:o, s:o, s:b, s:s, s:o, s:o}", "id",
-                                 (json_int_t)m->id, "ticket_id", (json_int_t)m->ticket_id,
-                                 "author", author_name(m->author_kind), "author_id",
-                                 id_or_null(m->author_id), "body", json_text(m->body), "internal",
-                                 m->internal, "channel", channel_name(m->channel), "created_at",
-                                 render_time(m->created_at), "analysis",
-                                 render_stored_json(m->analysis_json)),
+                                 (json_int_t)m->id, "ticket_id", (json_int_t)m->ticket_id, "author",
+                                 author_name(m->author_kind), "author_id", id_or_null(m->author_id),
+                                 "body", json_text(m->body), "internal", m->internal, "channel",
+                                 channel_name(m->channel), "created_at", render_time(m->created_at),
+                                 "analysis", render_stored_json(m->analysis_json)),
                        "a message");
     /* An agent's reply carries the coach's review made when it was sent
      * (null for replies sent before the coach, or without its data). */
@@ -206,6 +209,19 @@ json_t *render_ticket_from(const struct ticket *t, const struct customer *c,
     json_object_set_new(o, "risk_reasons", json_is_array(reasons) ? reasons : json_array());
     if (reasons && !json_is_array(reasons))
         json_decref(reasons);
+    json_t *breached = json_array();
+    for (int m = 0; m < SLA_METRIC_COUNT; m++)
+        if (t->sla_breached & (1u << m))
+            json_array_append_new(breached, json_string(sla_metric_name((enum sla_metric)m)));
+    json_object_update_new(
+        o,
+        packed(json_pack("{s:o, s:o, s:o, s:s, s:b, s:b, s:o, s:o, s:o}", "due_at",
+                         render_time(t->due_at), "breached_at", render_time(t->breached_at),
+                         "sla_breached", breached, "peak_level", level_name(t->peak_level),
+                         "marked_conflict", t->marked_conflict, "legal_hold", t->legal_hold, "team",
+                         text_or_null(t->team), "language", text_or_null(t->language), "problem_id",
+                         t->problem_id ? json_integer(t->problem_id) : json_null()),
+               "a ticket's workflow"));
     if (with_messages) {
         json_t *list = json_array();
         for (size_t i = 0; i < n_messages; i++)

@@ -13,6 +13,7 @@
 #include "../util/secret.h"
 #include "../util/timeutil.h"
 #include "tickets.h"
+#include "workflow.h"
 
 #define SURVEY_KEY_SETTING "survey_key"
 #define DAY_MS             (24LL * 3600 * 1000)
@@ -255,6 +256,9 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
             free(after);
         }
     }
+    /* Rules on survey scores see the answer (workflow.h). */
+    if (!e)
+        e = svc_workflow_after(tx, &customer, &t, WORKFLOW_SURVEY, now, NULL, ei);
     ticket_release(&t);
     if (e) {
         survey_release(&s);

@@ -11,6 +11,7 @@
 #include "conflict.h"
 #include "webhooks.h"
 #include "surveys.h"
+#include "workflow.h"
 
 void ticket_opened_release(struct ticket_opened *o)
 {
@@ -162,6 +163,8 @@ enum terr svc_ticket_open(struct store_tx *tx, const struct actor *who,
     }
     if (!e && t.level != LEVEL_CALM)
         e = svc_conflict_audit_level(tx, &t, LEVEL_CALM, 0, now);
+    if (!e)
+        e = svc_workflow_after(tx, who, &t, WORKFLOW_OPENED, now, NULL, ei);
     free(analysis);
     if (e) {
         ticket_release(&t);
@@ -247,6 +250,8 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
         /* Resolution sends the survey and schedules the follow-up (surveys.h). */
         if (!e && !was_resolved && t.status == STATUS_RESOLVED)
             e = svc_survey_on_resolve(tx, who, &t, now, NULL, ei);
+        if (!e)
+            e = svc_workflow_after(tx, who, &t, WORKFLOW_UPDATED, now, NULL, ei);
         if (e)
             terr_set(ei, e, NULL, NULL);
     }
@@ -299,6 +304,11 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
             e = svc_conflict_reassess(tx, &t, now, NULL);
         if (!e)
             e = store_ticket_update(tx, &t);
+        if (!e)
+            e = svc_workflow_after(tx, who, &t,
+                                   in->author == AUTHOR_CUSTOMER ? WORKFLOW_CUSTOMER_MESSAGE
+                                                                 : WORKFLOW_AGENT_REPLY,
+                                   now, NULL, ei);
         if (!e) {
             char after[160];
             snprintf(after, sizeof(after),

@@ -16,12 +16,16 @@
 /* clang-format off */
 #define TICKET_COLS                                                                            \
     "id, subject, status, priority, channel, customer_id, assignee_id, created_at, updated_at, " \
-    "first_response_at, resolved_at, risk, level, category, tags, risk_reasons, category_by_agent"
+    "first_response_at, resolved_at, risk, level, category, tags, risk_reasons, category_by_agent, " \
+    "due_at, breached_at, sla_breached, peak_level, marked_conflict, legal_hold, team, language, " \
+    "problem_id, problem_linked_at"
 #define TICKET_FILTER                                                                          \
     " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR level = ?2)"                        \
     " AND (?3 IS NULL OR (?3 = -1 AND assignee_id IS NULL) OR assignee_id = ?3)"               \
     " AND (?4 IS NULL OR customer_id = ?4)"
-#define AGENT_COLS "id, name, email, role, skills, created_at, password_hash"
+#define AGENT_COLS                                                                             \
+    "id, name, email, role, skills, created_at, password_hash, available, languages, channels, " \
+    "teams, last_assigned_at"
 #define MESSAGE_COLS                                                                           \
     "id, ticket_id, author_kind, author_id, body, internal, channel, created_at, analysis, "    \
     "coach"
@@ -73,8 +77,9 @@
     X(HANDLE_OWNER, "SELECT customer_id FROM customer_handles WHERE channel = ? AND handle = ?") \
     X(HANDLE_INSERT, "INSERT INTO customer_handles (customer_id, channel, handle)"             \
                      " VALUES (?, ?, ?)")                                                      \
-    X(AGENT_INSERT, "INSERT INTO agents (name, email, role, skills, password_hash, created_at)" \
-                    " VALUES (?, ?, ?, ?, ?, ?)")                                              \
+    X(AGENT_INSERT, "INSERT INTO agents (name, email, role, skills, password_hash, created_at," \
+                    " available, languages, channels, teams, last_assigned_at)"                \
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")                               \
     X(AGENT_GET, "SELECT " AGENT_COLS " FROM agents WHERE id = ?")                             \
     X(AGENT_FIND_EMAIL, "SELECT " AGENT_COLS " FROM agents WHERE email = ?")                   \
     X(AGENT_LIST, "SELECT " AGENT_COLS " FROM agents ORDER BY id")                             \
@@ -97,14 +102,19 @@
     X(IDEM_PURGE, "DELETE FROM idempotency_keys WHERE created_at < ?")                         \
     X(TICKET_INSERT, "INSERT INTO tickets (subject, status, priority, channel, customer_id,"   \
                      " assignee_id, created_at, updated_at, first_response_at, resolved_at,"   \
-                     " risk, level, category, tags, risk_reasons, category_by_agent)"         \
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")               \
+                     " risk, level, category, tags, risk_reasons, category_by_agent, due_at,"  \
+                     " breached_at, sla_breached, peak_level, marked_conflict, legal_hold,"    \
+                     " team, language, problem_id, problem_linked_at)"                         \
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"    \
+                     " ?, ?, ?, ?, ?, ?)")                                                     \
     X(TICKET_GET, "SELECT " TICKET_COLS " FROM tickets WHERE id = ?")                          \
     X(TICKET_UPDATE, "UPDATE tickets SET subject = ?, status = ?, priority = ?, channel = ?,"  \
                      " customer_id = ?, assignee_id = ?, created_at = ?, updated_at = ?,"      \
                      " first_response_at = ?, resolved_at = ?, risk = ?, level = ?,"          \
-                     " category = ?, tags = ?, risk_reasons = ?, category_by_agent = ?"        \
-                     " WHERE id = ?")                                                          \
+                     " category = ?, tags = ?, risk_reasons = ?, category_by_agent = ?,"       \
+                     " due_at = ?, breached_at = ?, sla_breached = ?, peak_level = ?,"         \
+                     " marked_conflict = ?, legal_hold = ?, team = ?, language = ?,"           \
+                     " problem_id = ?, problem_linked_at = ? WHERE id = ?")                    \
     X(TICKET_LIST_RISK, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                    \
                         " AND (risk, id) < (?5, ?6) ORDER BY risk DESC, id DESC LIMIT ?7")     \
     X(TICKET_LIST_UPDATED, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                 \

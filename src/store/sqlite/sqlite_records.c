@@ -133,6 +133,11 @@ static void agent_from_row(sqlite3_stmt *s, struct agent *a)
         a->role = ROLE_AGENT; /* the CHECK constraint keeps this from happening */
     sq_strlist_parse((const char *)sqlite3_column_text(s, 4), &a->skills);
     a->created_at = sqlite3_column_int64(s, 5);
+    a->away = sqlite3_column_int(s, 7) == 0;
+    sq_strlist_parse((const char *)sqlite3_column_text(s, 8), &a->languages);
+    sq_strlist_parse((const char *)sqlite3_column_text(s, 9), &a->channels);
+    sq_strlist_parse((const char *)sqlite3_column_text(s, 10), &a->teams);
+    a->last_assigned_at = sqlite3_column_int64(s, 11);
 }
 
 static enum terr read_agent(struct store_conn *c, sqlite3_stmt *s, struct agent *out,
@@ -164,8 +169,20 @@ enum terr sq_agent_insert(struct store_conn *c, struct agent *a, const char *pas
     sq_bind_text(s, 4, skills);
     sq_bind_text(s, 5, password_hash);
     sqlite3_bind_int64(s, 6, a->created_at);
+    char *languages = sq_strlist_json(&a->languages);
+    char *channels = sq_strlist_json(&a->channels);
+    char *teams = sq_strlist_json(&a->teams);
+    sqlite3_bind_int(s, 7, a->away ? 0 : 1);
+    sq_bind_text(s, 8, languages);
+    sq_bind_text(s, 9, channels);
+    sq_bind_text(s, 10, teams);
+    sqlite3_bind_int64(s, 11, a->last_assigned_at);
+    enum terr e = sq_insert_id(c, s, &a->id);
     free(skills);
-    return sq_insert_id(c, s, &a->id);
+    free(languages);
+    free(channels);
+    free(teams);
+    return e;
 }
 
 enum terr sq_agent_get(struct store_conn *c, int64_t id, struct agent *out)

@@ -28,9 +28,19 @@ static void ticket_from_row(sqlite3_stmt *s, struct ticket *t)
     sq_strlist_parse((const char *)sqlite3_column_text(s, 14), &t->tags);
     t->risk_reasons = sq_col_text(s, 15);
     t->category_by_agent = sqlite3_column_int(s, 16) != 0;
+    t->due_at = sqlite3_column_int64(s, 17);
+    t->breached_at = sqlite3_column_int64(s, 18);
+    t->sla_breached = (uint32_t)sqlite3_column_int64(s, 19);
+    level_parse((const char *)sqlite3_column_text(s, 20), &t->peak_level);
+    t->marked_conflict = sqlite3_column_int(s, 21) != 0;
+    t->legal_hold = sqlite3_column_int(s, 22) != 0;
+    t->team = sq_col_text(s, 23);
+    t->language = sq_col_text(s, 24);
+    t->problem_id = sqlite3_column_int64(s, 25);
+    t->problem_linked_at = sqlite3_column_int64(s, 26);
 }
 
-/* Binds the 16 ticket columns in TICKET_INSERT/TICKET_UPDATE order; returns the tags JSON to free.
+/* Binds the 26 ticket columns in TICKET_INSERT/TICKET_UPDATE order; returns the tags JSON to free.
  */
 static char *bind_ticket(sqlite3_stmt *s, const struct ticket *t)
 {
@@ -51,6 +61,16 @@ static char *bind_ticket(sqlite3_stmt *s, const struct ticket *t)
     sq_bind_text(s, 14, tags);
     sq_bind_text(s, 15, t->risk_reasons);
     sqlite3_bind_int(s, 16, t->category_by_agent ? 1 : 0);
+    sq_bind_id(s, 17, t->due_at);
+    sq_bind_id(s, 18, t->breached_at);
+    sqlite3_bind_int64(s, 19, t->sla_breached);
+    sq_bind_text(s, 20, level_name(t->peak_level > t->level ? t->peak_level : t->level));
+    sqlite3_bind_int(s, 21, t->marked_conflict ? 1 : 0);
+    sqlite3_bind_int(s, 22, t->legal_hold ? 1 : 0);
+    sq_bind_text(s, 23, t->team);
+    sq_bind_text(s, 24, t->language);
+    sq_bind_id(s, 25, t->problem_id);
+    sq_bind_id(s, 26, t->problem_linked_at);
     return tags;
 }
 
@@ -84,7 +104,7 @@ enum terr sq_ticket_update(struct store_conn *c, const struct ticket *t)
     if (!s)
         return TERR_STORAGE;
     char *tags = bind_ticket(s, t);
-    sqlite3_bind_int64(s, 17, t->id);
+    sqlite3_bind_int64(s, 27, t->id);
     enum terr e = sq_exec(c, s);
     free(tags);
     if (!e && sqlite3_changes(c->db) == 0)
