@@ -22,8 +22,13 @@ enum terr svc_workflow_after(struct store_tx *tx, const struct actor *who, struc
         t->peak_level = t->level;
         changed = true;
     }
-    /* The parts of the workflow, in the order of workflow.h:
-     * SLA, rules, routing, SLA again after a priority change. */
+    /* The parts of the workflow, in the order of workflow.h. */
+    enum priority priority_before = t->priority;
+    /* -- SLA (svc_sla_run) -- */
+    /* -- rules (svc_rules_run) -- */
+    /* -- routing (svc_routing_run) -- */
+    /* -- SLA again when the rules changed the priority -- */
+    (void)priority_before;
     if (!e && changed) {
         t->updated_at = t->updated_at > now ? t->updated_at : now;
         e = store_ticket_update(tx, t);
