@@ -178,8 +178,8 @@ FUZZ_SECONDS ?= 30
 FUZZ_B := build/fuzz
 FUZZ_TARGETS := $(sort $(basename $(notdir $(wildcard fuzz/fuzz_*.c))))
 FUZZ_SRC := src/util/err.c src/util/utf8.c src/util/encode.c src/util/timeutil.c src/util/csv.c \
-            src/util/alloc.c src/util/buf.c src/util/jsoncheck.c \
-            $(sort $(wildcard src/text/*.c src/analysis/*.c)) \
+            src/util/alloc.c src/util/buf.c src/util/jsoncheck.c src/util/textout.c \
+            $(sort $(wildcard src/text/*.c src/analysis/*.c src/domain/*.c)) \
             src/http/json_in.c src/http/bodies.c src/http/cursor.c src/http/routes.c
 FUZZ_CFLAGS := $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -D_DEFAULT_SOURCE -Isrc \
