@@ -231,7 +231,12 @@ struct one_ticket {
 static enum terr get_tx(struct store_tx *tx, void *arg)
 {
     struct one_ticket *o = arg;
-    return render_ticket_by_id(tx, o->id, &o->body);
+    enum terr e = render_ticket_by_id(tx, o->id, &o->body);
+    if (!e && (e = h_sla_attach(tx, o->id, o->body))) {
+        json_decref(o->body);
+        o->body = NULL;
+    }
+    return e;
 }
 
 void h_ticket_get(struct request *req)

@@ -188,6 +188,9 @@ enum terr store_setting_get(struct store_tx *tx, const char *name, unsigned char
 /* Creates a setting; TERR_CONFLICT when it exists (settings are set once). */
 enum terr store_setting_insert(struct store_tx *tx, const char *name, const unsigned char *value,
                                size_t len, int64_t now);
+/* Creates or replaces a setting (the first creation time is kept). */
+enum terr store_setting_put(struct store_tx *tx, const char *name, const unsigned char *value,
+                            size_t len, int64_t now);
 
 /* Inserts a survey without its token hash (s->token_hash is ignored) and
  * sets s->id; store_survey_set_token then stores the hash of the link made
