@@ -124,8 +124,7 @@ static void print_duration(int64_t ms)
         fputs("0", stdout);
         return;
     }
-    int64_t h = ms / CAL_HOUR_MS, m = ms / CAL_MINUTE_MS % 60, s = ms / 1000 % 60,
-            rest = ms % 1000;
+    int64_t h = ms / CAL_HOUR_MS, m = ms / CAL_MINUTE_MS % 60, s = ms / 1000 % 60, rest = ms % 1000;
     if (h)
         printf("%lldh", (long long)h);
     if (m)

@@ -36,8 +36,8 @@ static json_t *render_config(const struct sla_config *c)
         json_object_set_new(by_level, level_name((enum level)l),
                             render_targets(&c->policy.by_level[l]));
     json_t *o = json_pack("{s:s, s:s, s:b, s:{s:o, s:o}}", "policy", c->policy_spec, "calendar",
-                          c->calendar_spec, "urgent_24x7", c->urgent_24x7, "targets",
-                          "by_priority", by_priority, "by_level", by_level);
+                          c->calendar_spec, "urgent_24x7", c->urgent_24x7, "targets", "by_priority",
+                          by_priority, "by_level", by_level);
     if (!o)
         BUG("cannot render the SLA configuration");
     return o;

@@ -108,8 +108,7 @@ static enum terr apply_update(const struct sla_config_update *in, struct sla_con
     if (in->policy) {
         struct sla_policy p;
         if ((e = sla_policy_parse(in->policy, &p, &pe)))
-            return terr_set(ei, e == TERR_TOO_LARGE ? TERR_INVALID : e, "policy", "%s",
-                            pe.message);
+            return terr_set(ei, e == TERR_TOO_LARGE ? TERR_INVALID : e, "policy", "%s", pe.message);
         c->policy = p;
         if (sla_policy_format(&p, c->policy_spec, sizeof(c->policy_spec)))
             BUG("a parsed SLA policy does not format");
@@ -143,8 +142,8 @@ enum terr svc_sla_config_check(const struct sla_config_update *in, struct terr_i
 /* The configuration's audited view; caller frees. */
 static char *config_json(const struct sla_config *c)
 {
-    json_t *o = json_pack("{s:s, s:s, s:b}", "policy", c->policy_spec, "calendar",
-                          c->calendar_spec, "urgent_24x7", c->urgent_24x7);
+    json_t *o = json_pack("{s:s, s:s, s:b}", "policy", c->policy_spec, "calendar", c->calendar_spec,
+                          "urgent_24x7", c->urgent_24x7);
     char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     if (!text)
@@ -227,9 +226,8 @@ static enum terr evaluate(const struct inputs *in, const struct ticket *t, int64
 {
     struct sla_timeline tl = {
         .created_at = t->created_at,
-        .resolved_at = t->status == STATUS_RESOLVED || t->status == STATUS_CLOSED
-                           ? t->resolved_at
-                           : 0,
+        .resolved_at =
+            t->status == STATUS_RESOLVED || t->status == STATUS_CLOSED ? t->resolved_at : 0,
         .pauses = in->pauses,
         .n_pauses = in->n_pauses,
         .priority = t->priority,
@@ -296,11 +294,11 @@ static enum terr announce(struct store_tx *tx, const struct ticket *t, enum sla_
     if (e || !created)
         return e;
     char due[TIME_ISO_LEN], when[TIME_ISO_LEN];
-    json_t *data = json_pack("{s:I, s:s, s:i, s:o, s:I, s:s}", "ticket_id", (json_int_t)t->id,
-                             "metric", sla_metric_name(m), "percent", percent, "due_at",
-                             c->due_at ? json_string(time_format_iso(c->due_at, due)) : json_null(),
-                             "target_ms", (json_int_t)c->target_ms, "at",
-                             time_format_iso(at, when));
+    json_t *data =
+        json_pack("{s:I, s:s, s:i, s:o, s:I, s:s}", "ticket_id", (json_int_t)t->id, "metric",
+                  sla_metric_name(m), "percent", percent, "due_at",
+                  c->due_at ? json_string(time_format_iso(c->due_at, due)) : json_null(),
+                  "target_ms", (json_int_t)c->target_ms, "at", time_format_iso(at, when));
     if (!data)
         BUG("cannot encode an SLA alert of ticket %lld", (long long)t->id);
     char *after = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);

@@ -178,7 +178,8 @@ static void test_hostile_ticket_gets_hostile_targets(void **state)
 static void test_urgent_24x7_overrides_business_hours(void **state)
 {
     /* Business hours from 09:00; the ticket comes on Friday at 08:00. */
-    configure(ST(state), "normal first_response=1h; hostile first_response=1h", "mon-fri 09:00-17:00");
+    configure(ST(state), "normal first_response=1h; hostile first_response=1h",
+              "mon-fri 09:00-17:00");
     int64_t calm = seed_ticket(ST(state), PRIORITY_NORMAL, LEVEL_CALM);
     int64_t hostile = seed_ticket(ST(state), PRIORITY_NORMAL, LEVEL_HOSTILE);
     /* Created Friday 08:00; the calm clock counts from 09:00: due 10:00. */
@@ -316,8 +317,7 @@ int main(void)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_pending_pauses_resolution, store_setup,
                                         fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_alerts_once_and_breach, store_setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_alerts_once_and_breach, store_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_next_check_queued, store_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_bad_spec_changes_nothing, store_setup,
                                         fixture_teardown),
