@@ -197,8 +197,11 @@ void h_tickets_list(struct request *req)
             p.q.sort = SORT_UPDATED;
         else if (strcmp(v, "created") == 0)
             p.q.sort = SORT_CREATED;
+        else if (strcmp(v, "due") == 0)
+            p.q.sort = SORT_DUE;
         else {
-            reply_error(req, TERR_INVALID, "sort", "'sort' must be one of risk, updated, created");
+            reply_error(req, TERR_INVALID, "sort",
+                        "'sort' must be one of risk, updated, created, due");
             return;
         }
     }

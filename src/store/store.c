@@ -483,6 +483,8 @@ int64_t store_ticket_sort_key(const struct ticket *t, enum ticket_sort sort)
         return t->updated_at;
     case SORT_CREATED:
         return t->id; /* ids grow with creation time and never collide */
+    case SORT_DUE:
+        return t->due_at;
     }
     return t->id;
 }

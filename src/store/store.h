@@ -116,7 +116,8 @@ enum terr store_session_delete_agent(struct store_tx *tx, int64_t agent_id, int6
 /* Deletes sessions that expired before `now`; *n_out (may be NULL) counts them. */
 enum terr store_session_purge(struct store_tx *tx, int64_t now, int64_t *n_out);
 
-enum ticket_sort { SORT_RISK, SORT_UPDATED, SORT_CREATED };
+/* SORT_DUE lists only tickets with a running SLA clock, soonest due first. */
+enum ticket_sort { SORT_RISK, SORT_UPDATED, SORT_CREATED, SORT_DUE };
 
 /* A page of tickets.  Filters are off when 0/false.  The page starts after
  * the (after_key, after_id) position of the sort order, when has_after. */

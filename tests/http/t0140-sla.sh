@@ -92,6 +92,14 @@ expect_json .sla.clocks.first_response.target_ms 4000 "the hostile ticket gets 4
 check "the hostile ticket is due earlier ($HOT_DUE < $CALM_DUE)" [ "$HOT_DUE" \< "$CALM_DUE" ]
 req GET "/api/v1/tickets?sort=created"
 check "the list shows due_at" [ "$(json "[.items[] | select(.id == $HOT) | .due_at][0]")" = "$HOT_DUE" ]
+req GET "/api/v1/tickets?sort=due&limit=1"
+expect 200 "the list sorts by due time"
+expect_json '.items[0].id' "$HOT" "the hostile ticket is due first"
+req GET "/api/v1/tickets?sort=due&limit=1&cursor=$(json .next_cursor)"
+expect_json '.items[0].id' "$CALM_ID" "the calm ticket is next"
+expect_json '.next_cursor' null "the second page is the last"
+req GET "/api/v1/tickets?sort=soon"
+expect 400 invalid_value "an unknown sort is refused"
 
 # ---- an agent's reply in time keeps the clock met ----
 TOKEN=$AGENT req POST "/api/v1/tickets/$CALM_ID/messages" '{"body":"It ships tomorrow, sorry for the wait."}'

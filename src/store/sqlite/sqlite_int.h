@@ -125,6 +125,9 @@
                            " ORDER BY updated_at DESC, id DESC LIMIT ?7")                      \
     X(TICKET_LIST_CREATED, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                 \
                            " AND (id, id) < (?5, ?6) ORDER BY id DESC LIMIT ?7")        \
+    X(TICKET_LIST_DUE, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                     \
+                       " AND due_at IS NOT NULL AND (due_at, id) > (?5, ?6)"                   \
+                       " ORDER BY due_at, id LIMIT ?7")                                        \
     X(MESSAGE_INSERT, "INSERT INTO messages (ticket_id, author_kind, author_id, body,"        \
                       " internal, channel, created_at, analysis, coach)"                         \
                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") \
