@@ -2,6 +2,7 @@
 #include "sla_clock.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,38 +66,105 @@ static bool parse_onoff(const char *s, bool *out)
     return false;
 }
 
+/* The settings rows' texts; NULL for an absent row. */
+struct config_rows {
+    char *policy, *calendar, *urgent;
+};
+
+static void rows_release(struct config_rows *r)
+{
+    free(r->policy);
+    free(r->calendar);
+    free(r->urgent);
+}
+
+static enum terr rows_read(struct store_tx *tx, struct config_rows *r)
+{
+    const struct {
+        const char *name;
+        size_t cap;
+        char **out;
+    } rows[] = {
+        {SLA_SETTING_POLICY, SLA_MAX_SPEC + 1, &r->policy},
+        {SLA_SETTING_CALENDAR, CAL_MAX_SPEC + 1, &r->calendar},
+        {SLA_SETTING_URGENT_24X7, 16, &r->urgent},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *text = xmalloc(rows[i].cap);
+        bool found;
+        enum terr e = setting_text(tx, rows[i].name, text, rows[i].cap, &found);
+        if (e || !found)
+            free(text);
+        else
+            *rows[i].out = text;
+        if (e)
+            return e;
+    }
+    return TERR_OK;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Parses the rows into *out, defaults for absent or damaged rows. */
+static void config_parse(const struct config_rows *r, struct sla_config *out)
+{
+    struct terr_info ei = {0};
+    bool ok = r->policy && !sla_policy_parse(r->policy, &out->policy, &ei) &&
+              !sla_policy_format(&out->policy, out->policy_spec, sizeof(out->policy_spec));
+    if (r->policy && !ok)
+        log_error("sla: the stored policy does not parse (%s); the default applies", ei.message);
+    if (!ok)
+        default_policy(out);
+    ok = r->calendar && !calendar_parse(r->calendar, &out->calendar, &ei) &&
+         !calendar_format(&out->calendar, out->calendar_spec, sizeof(out->calendar_spec));
+    if (r->calendar && !ok)
+        log_error("sla: the stored calendar does not parse (%s); 24x7 applies", ei.message);
+    if (!ok)
+        default_calendar(out);
+    out->urgent_24x7 = true;
+    if (r->urgent && !parse_onoff(r->urgent, &out->urgent_24x7))
+        log_error("sla: setting '" SLA_SETTING_URGENT_24X7 "' is not on or off; on applies");
+}
+
+/* The last configuration parsed, keyed by the rows' texts.  The rows are
+ * read on every call (another process may have changed them); parsing the
+ * shipped policy and formatting it back costs ~7 us, a hit ~1 us. */
+static struct {
+    pthread_mutex_t lock;
+    bool valid;
+    struct config_rows rows;
+    struct sla_config cfg;
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
 enum terr svc_sla_config_get(struct store_tx *tx, struct sla_config *out)
 {
-    char *text = xmalloc(CAL_MAX_SPEC + 1);
-    bool found;
-    struct terr_info ei = {0};
-    enum terr e = setting_text(tx, SLA_SETTING_POLICY, text, SLA_MAX_SPEC + 1, &found);
-    if (!e) {
-        bool ok = found && !sla_policy_parse(text, &out->policy, &ei) &&
-                  !sla_policy_format(&out->policy, out->policy_spec, sizeof(out->policy_spec));
-        if (found && !ok)
-            log_error("sla: the stored policy does not parse (%s); the default applies",
-                      ei.message);
-        if (!ok)
-            default_policy(out);
-        e = setting_text(tx, SLA_SETTING_CALENDAR, text, CAL_MAX_SPEC + 1, &found);
+    struct config_rows r = {0};
+    enum terr e = rows_read(tx, &r);
+    if (e) {
+        rows_release(&r);
+        return e;
     }
-    if (!e) {
-        bool ok = found && !calendar_parse(text, &out->calendar, &ei) &&
-                  !calendar_format(&out->calendar, out->calendar_spec, sizeof(out->calendar_spec));
-        if (found && !ok)
-            log_error("sla: the stored calendar does not parse (%s); 24x7 applies", ei.message);
-        if (!ok)
-            default_calendar(out);
-        e = setting_text(tx, SLA_SETTING_URGENT_24X7, text, 16, &found);
+    pthread_mutex_lock(&cache.lock);
+    bool hit = cache.valid && same_text(r.policy, cache.rows.policy) &&
+               same_text(r.calendar, cache.rows.calendar) && same_text(r.urgent, cache.rows.urgent);
+    if (hit)
+        *out = cache.cfg;
+    pthread_mutex_unlock(&cache.lock);
+    if (hit) {
+        rows_release(&r);
+        return TERR_OK;
     }
-    if (!e) {
-        out->urgent_24x7 = true;
-        if (found && !parse_onoff(text, &out->urgent_24x7))
-            log_error("sla: setting '" SLA_SETTING_URGENT_24X7 "' is not on or off; on applies");
-    }
-    free(text);
-    return e;
+    config_parse(&r, out);
+    pthread_mutex_lock(&cache.lock);
+    rows_release(&cache.rows);
+    cache.rows = r; /* the cache owns the texts now */
+    cache.cfg = *out;
+    cache.valid = true;
+    pthread_mutex_unlock(&cache.lock);
+    return TERR_OK;
 }
 
 /* Parses the update's parts into c (which holds the current configuration). */

@@ -13,9 +13,12 @@
  * do not match the desk's would hide waits, never invent them).  With
  * urgent_24x7 on, an urgent or a hostile ticket's clocks run on 24x7
  * whatever the calendar says: the customer in the middle of a fight does not
- * wait for Monday.  The rows are read (and parsed) on every evaluation, so a
- * change made by another process sharing the database applies at once; it
- * costs a few microseconds (three indexed reads and two small parses).
+ * wait for Monday.  The rows are read on every evaluation, so a change made
+ * by another process sharing the database applies at once; what they parse
+ * to is cached per process, keyed by their texts.  Measured (release build,
+ * demo desk): reading the configuration 1.4 us (8.5 us without the cache),
+ * a ticket's whole evaluation (configuration, message times, pauses, clocks)
+ * 3.2 us.
  *
  * Pauses.  A ticket waits on the customer while its status is pending; its
  * time resolved (before a reopening) is left out the same way, as sla.h
