@@ -127,13 +127,18 @@ expect_json '[.items[] | select(.action == "sla.breached")][0].actor.kind' syste
     "the breach is the system's"
 expect_json '[.items[] | select(.action == "sla.breached")][0].after.metric' first_response \
     "the breach names the metric"
-check "one breach webhook, with the ticket" python3 - "$T_DIR/hook.log" "$HOT" <<'PY'
+check "one breach webhook and two reminders (50, 75), for the ticket" python3 - "$T_DIR/hook.log" "$HOT" <<'PY'
 import json, sys
 reqs = [json.loads(l) for l in open(sys.argv[1])]
-b = [json.loads(r["body"]) for r in reqs
-     if {k.lower(): v for k, v in r["headers"].items()}.get("x-truce-event") == "ticket.sla_breached"]
-sys.exit(0 if len(b) == 1 and b[0]["data"]["ticket_id"] == int(sys.argv[2])
-         and b[0]["data"]["metric"] == "first_response" else 1)
+def of(kind):
+    return [json.loads(r["body"]) for r in reqs
+            if {k.lower(): v for k, v in r["headers"].items()}.get("x-truce-event") == kind]
+b, rem = of("ticket.sla_breached"), of("ticket.sla_reminder")
+hot = int(sys.argv[2])
+sys.exit(0 if len(b) == 1 and b[0]["data"]["ticket_id"] == hot
+         and b[0]["data"]["metric"] == "first_response" and b[0]["data"]["percent"] == 100
+         and sorted(r["data"]["percent"] for r in rem if r["data"]["ticket_id"] == hot) == [50, 75]
+         else 1)
 PY
 check "the calm ticket did not breach" [ "$(sql "select count(*) from sla_alerts where ticket_id = $CALM_ID and percent = 100")" = 0 ]
 
