@@ -16,7 +16,7 @@
 #include "fuzz.h"
 #include "http/cursor.h"
 
-static const enum ticket_sort sorts[] = {SORT_RISK, SORT_UPDATED, SORT_CREATED};
+static const enum ticket_sort sorts[] = {SORT_RISK, SORT_UPDATED, SORT_CREATED, SORT_DUE};
 
 /* Encodes (sort, key, id) into a heap block of exactly len bytes; if it
  * fits, it must decode to the same values under sort and no other. */

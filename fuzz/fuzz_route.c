@@ -128,6 +128,14 @@ void h_survey_answer(struct request *req)
 {
     (void)req;
 }
+void h_sla_get(struct request *req)
+{
+    (void)req;
+}
+void h_sla_put(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 

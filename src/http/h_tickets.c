@@ -197,8 +197,11 @@ void h_tickets_list(struct request *req)
             p.q.sort = SORT_UPDATED;
         else if (strcmp(v, "created") == 0)
             p.q.sort = SORT_CREATED;
+        else if (strcmp(v, "due") == 0)
+            p.q.sort = SORT_DUE;
         else {
-            reply_error(req, TERR_INVALID, "sort", "'sort' must be one of risk, updated, created");
+            reply_error(req, TERR_INVALID, "sort",
+                        "'sort' must be one of risk, updated, created, due");
             return;
         }
     }
@@ -231,7 +234,12 @@ struct one_ticket {
 static enum terr get_tx(struct store_tx *tx, void *arg)
 {
     struct one_ticket *o = arg;
-    return render_ticket_by_id(tx, o->id, &o->body);
+    enum terr e = render_ticket_by_id(tx, o->id, &o->body);
+    if (!e && (e = h_sla_attach(tx, o->id, o->body))) {
+        json_decref(o->body);
+        o->body = NULL;
+    }
+    return e;
 }
 
 void h_ticket_get(struct request *req)

@@ -31,5 +31,10 @@ void h_ticket_surveys(struct request *req);
 void h_outbox_list(struct request *req);
 void h_survey_show(struct request *req);
 void h_survey_answer(struct request *req);
+void h_sla_get(struct request *req);
+void h_sla_put(struct request *req);
+
+/* Adds "sla" (the clocks of ticket_id now, h_sla.c) to the ticket's JSON. */
+enum terr h_sla_attach(struct store_tx *tx, int64_t ticket_id, json_t *ticket);
 
 #endif

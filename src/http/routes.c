@@ -34,6 +34,8 @@ static const struct route routes[] = {
     /* The customer's survey link: public, the token is the credential. */
     {"GET", "/s/{token}", h_survey_show, ROLE_AGENT, ROUTE_PUBLIC},
     {"POST", "/s/{token}", h_survey_answer, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/api/v1/sla", h_sla_get, ROLE_AGENT, 0},
+    {"PUT", "/api/v1/sla", h_sla_put, ROLE_ADMIN, ROUTE_BODY},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */

@@ -6,6 +6,7 @@
 
 #include "../util/log.h"
 #include "../util/timeutil.h"
+#include "sla_clock.h"
 
 static const struct actor system_actor = {.kind = ACTOR_SYSTEM};
 
@@ -25,10 +26,13 @@ enum terr svc_workflow_after(struct store_tx *tx, const struct actor *who, struc
     /* The parts of the workflow, in the order of workflow.h. */
     enum priority priority_before = t->priority;
     /* -- SLA (svc_sla_run) -- */
+    if (!e)
+        e = svc_sla_run(tx, t, now, &changed, ei);
     /* -- rules (svc_rules_run) -- */
     /* -- routing (svc_routing_run) -- */
     /* -- SLA again when the rules changed the priority -- */
-    (void)priority_before;
+    if (!e && t->priority != priority_before)
+        e = svc_sla_run(tx, t, now, &changed, ei);
     if (!e && changed) {
         t->updated_at = t->updated_at > now ? t->updated_at : now;
         e = store_ticket_update(tx, t);

@@ -432,6 +432,11 @@ enum terr store_setting_insert(struct store_tx *tx, const char *name, const unsi
 {
     return tx->st->ops->setting_insert(tx->conn, name, value, len, now);
 }
+enum terr store_setting_put(struct store_tx *tx, const char *name, const unsigned char *value,
+                            size_t len, int64_t now)
+{
+    return tx->st->ops->setting_put(tx->conn, name, value, len, now);
+}
 enum terr store_survey_insert(struct store_tx *tx, struct survey *s)
 {
     return tx->st->ops->survey_insert(tx->conn, s);
@@ -478,6 +483,8 @@ int64_t store_ticket_sort_key(const struct ticket *t, enum ticket_sort sort)
         return t->updated_at;
     case SORT_CREATED:
         return t->id; /* ids grow with creation time and never collide */
+    case SORT_DUE:
+        return t->due_at;
     }
     return t->id;
 }

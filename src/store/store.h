@@ -116,7 +116,8 @@ enum terr store_session_delete_agent(struct store_tx *tx, int64_t agent_id, int6
 /* Deletes sessions that expired before `now`; *n_out (may be NULL) counts them. */
 enum terr store_session_purge(struct store_tx *tx, int64_t now, int64_t *n_out);
 
-enum ticket_sort { SORT_RISK, SORT_UPDATED, SORT_CREATED };
+/* SORT_DUE lists only tickets with a running SLA clock, soonest due first. */
+enum ticket_sort { SORT_RISK, SORT_UPDATED, SORT_CREATED, SORT_DUE };
 
 /* A page of tickets.  Filters are off when 0/false.  The page starts after
  * the (after_key, after_id) position of the sort order, when has_after. */
@@ -188,6 +189,9 @@ enum terr store_setting_get(struct store_tx *tx, const char *name, unsigned char
 /* Creates a setting; TERR_CONFLICT when it exists (settings are set once). */
 enum terr store_setting_insert(struct store_tx *tx, const char *name, const unsigned char *value,
                                size_t len, int64_t now);
+/* Creates or replaces a setting (the first creation time is kept). */
+enum terr store_setting_put(struct store_tx *tx, const char *name, const unsigned char *value,
+                            size_t len, int64_t now);
 
 /* Inserts a survey without its token hash (s->token_hash is ignored) and
  * sets s->id; store_survey_set_token then stores the hash of the link made

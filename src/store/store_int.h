@@ -15,6 +15,7 @@
 
 struct store_conn;
 struct store_jobs_ops; /* the job queue and webhooks: store_jobs_int.h */
+struct store_sla_ops;  /* the SLA clocks' records: store_sla_int.h */
 
 struct store_ops {
     const char *name;
@@ -81,6 +82,8 @@ struct store_ops {
                              size_t *n_out);
     enum terr (*setting_insert)(struct store_conn *c, const char *name, const unsigned char *value,
                                 size_t len, int64_t now);
+    enum terr (*setting_put)(struct store_conn *c, const char *name, const unsigned char *value,
+                             size_t len, int64_t now);
     enum terr (*survey_insert)(struct store_conn *c, struct survey *s);
     enum terr (*survey_set_token)(struct store_conn *c, int64_t id,
                                   const unsigned char hash[SURVEY_HASH_LEN]);
@@ -94,6 +97,7 @@ struct store_ops {
                              struct outbox_msg **out, size_t *n_out);
     enum terr (*outbox_mark)(struct store_conn *c, int64_t id, enum outbox_state state,
                              int64_t at);
+    const struct store_sla_ops *sla;
 };
 
 struct write_job {

@@ -17,11 +17,13 @@
 #include "../../util/log.h"
 #include "../../util/timeutil.h"
 #include "../store_jobs_int.h"
+#include "../store_sla_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
     SQLITE_STMTS(X)
     SQLITE_JOB_STMTS(X)
+    SQLITE_SLA_STMTS(X)
 #undef X
 };
 
@@ -410,6 +412,7 @@ const struct store_ops store_sqlite_ops = {
     .jobs = &sqlite_jobs_ops,
     .setting_get = sq_setting_get,
     .setting_insert = sq_setting_insert,
+    .setting_put = sq_setting_put,
     .survey_insert = sq_survey_insert,
     .survey_set_token = sq_survey_set_token,
     .survey_get = sq_survey_get,
@@ -418,4 +421,5 @@ const struct store_ops store_sqlite_ops = {
     .outbox_insert = sq_outbox_insert,
     .outbox_list = sq_outbox_list,
     .outbox_mark = sq_outbox_mark,
+    .sla = &sqlite_sla_ops,
 };

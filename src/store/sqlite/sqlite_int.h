@@ -12,6 +12,7 @@
 
 #include "../store_int.h"
 #include "sqlite_jobs.h"
+#include "sqlite_sla.h"
 
 /* clang-format off */
 #define TICKET_COLS                                                                            \
@@ -42,6 +43,8 @@
 #define SQLITE_SURVEY_STMTS(X)                                                                 \
     X(SETTING_GET, "SELECT value FROM settings WHERE name = ?")                               \
     X(SETTING_INSERT, "INSERT INTO settings (name, value, created_at) VALUES (?, ?, ?)")       \
+    X(SETTING_PUT, "INSERT INTO settings (name, value, created_at) VALUES (?, ?, ?)"          \
+                   " ON CONFLICT (name) DO UPDATE SET value = excluded.value")                 \
     X(SURVEY_INSERT, "INSERT INTO surveys (ticket_id, created_at, expires_at) VALUES (?, ?, ?)") \
     X(SURVEY_SET_TOKEN, "UPDATE surveys SET token_hash = ?2 WHERE id = ?1")                    \
     X(SURVEY_GET, "SELECT " SURVEY_COLS " FROM surveys WHERE id = ?")                         \
@@ -122,6 +125,9 @@
                            " ORDER BY updated_at DESC, id DESC LIMIT ?7")                      \
     X(TICKET_LIST_CREATED, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                 \
                            " AND (id, id) < (?5, ?6) ORDER BY id DESC LIMIT ?7")        \
+    X(TICKET_LIST_DUE, "SELECT " TICKET_COLS " FROM tickets" TICKET_FILTER                     \
+                       " AND due_at IS NOT NULL AND (due_at, id) > (?5, ?6)"                   \
+                       " ORDER BY due_at, id LIMIT ?7")                                        \
     X(MESSAGE_INSERT, "INSERT INTO messages (ticket_id, author_kind, author_id, body,"        \
                       " internal, channel, created_at, analysis, coach)"                         \
                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") \
@@ -145,6 +151,7 @@ enum sqlite_stmt {
 #define X(name, sql) STMT_##name,
     SQLITE_STMTS(X)
     SQLITE_JOB_STMTS(X)
+    SQLITE_SLA_STMTS(X)
 #undef X
         STMT__COUNT
 };
@@ -261,6 +268,8 @@ enum terr sq_setting_get(struct store_conn *c, const char *name, unsigned char *
                          size_t *n_out);
 enum terr sq_setting_insert(struct store_conn *c, const char *name, const unsigned char *value,
                             size_t len, int64_t now);
+enum terr sq_setting_put(struct store_conn *c, const char *name, const unsigned char *value,
+                         size_t len, int64_t now);
 enum terr sq_survey_insert(struct store_conn *c, struct survey *s);
 enum terr sq_survey_set_token(struct store_conn *c, int64_t id,
                               const unsigned char hash[SURVEY_HASH_LEN]);

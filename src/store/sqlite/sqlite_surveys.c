@@ -44,6 +44,18 @@ enum terr sq_setting_insert(struct store_conn *c, const char *name, const unsign
     return sq_exec(c, s);
 }
 
+enum terr sq_setting_put(struct store_conn *c, const char *name, const unsigned char *value,
+                         size_t len, int64_t now)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_SETTING_PUT);
+    if (!s)
+        return TERR_STORAGE;
+    sq_bind_text(s, 1, name);
+    sqlite3_bind_blob(s, 2, value, (int)len, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 3, now);
+    return sq_exec(c, s);
+}
+
 /* ---- surveys ---- */
 
 static int score_col(sqlite3_stmt *s, int i)

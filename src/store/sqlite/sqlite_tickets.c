@@ -117,6 +117,7 @@ enum terr sq_ticket_list(struct store_conn *c, const struct ticket_query *q, str
 {
     enum sqlite_stmt which = q->sort == SORT_RISK      ? STMT_TICKET_LIST_RISK
                              : q->sort == SORT_UPDATED ? STMT_TICKET_LIST_UPDATED
+                             : q->sort == SORT_DUE     ? STMT_TICKET_LIST_DUE
                                                        : STMT_TICKET_LIST_CREATED;
     sqlite3_stmt *s = sq_stmt(c, which);
     if (!s)
@@ -127,9 +128,11 @@ enum terr sq_ticket_list(struct store_conn *c, const struct ticket_query *q, str
         sq_bind_text(s, 2, level_name(q->level));
     sq_bind_id(s, 3, q->assignee_id);
     sq_bind_id(s, 4, q->customer_id);
-    /* Without a cursor, start above every real position. */
-    sqlite3_bind_int64(s, 5, q->has_after ? q->after_key : INT64_MAX);
-    sqlite3_bind_int64(s, 6, q->has_after ? q->after_id : INT64_MAX);
+    /* Without a cursor, start above every real position (below, for the
+     * one ascending order). */
+    int64_t start = q->sort == SORT_DUE ? INT64_MIN : INT64_MAX;
+    sqlite3_bind_int64(s, 5, q->has_after ? q->after_key : start);
+    sqlite3_bind_int64(s, 6, q->has_after ? q->after_id : start);
     sqlite3_bind_int64(s, 7, (sqlite3_int64)q->limit);
     COLLECT_ROWS(c, s, ticket, ticket_from_row, tickets_free, out, n_out);
 }

@@ -13,9 +13,9 @@
 static void round_trips_for_every_sort(void **state)
 {
     (void)state;
-    const enum ticket_sort sorts[] = {SORT_RISK, SORT_UPDATED, SORT_CREATED};
+    const enum ticket_sort sorts[] = {SORT_RISK, SORT_UPDATED, SORT_CREATED, SORT_DUE};
     const int64_t keys[] = {0, 100, 1795371457123, INT64_MAX, -5};
-    for (size_t s = 0; s < 3; s++) {
+    for (size_t s = 0; s < sizeof(sorts) / sizeof(sorts[0]); s++) {
         for (size_t k = 0; k < 5; k++) {
             char c[128];
             int64_t key = -1, id = -1;

@@ -101,10 +101,19 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
     return store_job_list(tx, false, JOB_QUEUED, 0, 0, &d->v, &d->n);
 }
 
+/* The queued webhook deliveries (the workflow's "ticket.check" timers left out). */
 static struct deliveries jobs(struct store *st)
 {
     struct deliveries d = {0};
     assert_int_equal(store_read(st, list_tx, &d), TERR_OK);
+    size_t kept = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        if (strcmp(d.v[i].kind, WEBHOOK_JOB_KIND) == 0)
+            d.v[kept++] = d.v[i];
+        else
+            job_release(&d.v[i]);
+    }
+    d.n = kept;
     return d;
 }
 
