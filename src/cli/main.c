@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"webhooks", cmd_webhooks, "subscribe URLs to the desk's events (webhooks add|list|remove)"},
     {"jobs", cmd_jobs, "list, add and cancel background jobs (jobs list|enqueue|cancel)"},
     {"surveys", cmd_surveys, "list a ticket's satisfaction surveys (surveys list)"},
+    {"offers", cmd_offers, "list offers and decide pending ones (offers list|approve|reject)"},
 };
 
 int fail(int code, const char *fmt, ...)

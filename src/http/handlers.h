@@ -31,5 +31,14 @@ void h_ticket_surveys(struct request *req);
 void h_outbox_list(struct request *req);
 void h_survey_show(struct request *req);
 void h_survey_answer(struct request *req);
+void h_offers_create(struct request *req);
+void h_ticket_offers(struct request *req);
+void h_offers_list(struct request *req);
+void h_offer_get(struct request *req);
+void h_offer_approve(struct request *req);
+void h_offer_reject(struct request *req);
+void h_offer_withdraw(struct request *req);
+void h_case_link(struct request *req);
+void h_case_show(struct request *req);
 
 #endif

@@ -12,7 +12,9 @@
 #include "scheduler.h"
 
 const char *const svc_webhook_event_types[] = {
-    "ticket.created", "ticket.updated", "ticket.level_changed", "message.created", NULL,
+    "ticket.created", "ticket.updated", "ticket.level_changed", "message.created",
+    "offer.proposed", "offer.approved", "offer.rejected", "offer.withdrawn",
+    NULL,
 };
 
 bool svc_webhook_event_known(const char *type)
