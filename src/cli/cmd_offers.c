@@ -163,19 +163,15 @@ static int offers_decide(int argc, char **argv, bool approve)
     }
     const char *id_opt = NULL;
     const struct cli_opt opts[] = {
-        {"db", &db, NULL},
-        {"id", &id_opt, NULL},
-        {"agent", &email, NULL},
-        {"note", &note, NULL},
-        {"authority", &authority, NULL},
-        {NULL, NULL, NULL},
+        {"db", &db, NULL},     {"id", &id_opt, NULL},           {"agent", &email, NULL},
+        {"note", &note, NULL}, {"authority", &authority, NULL}, {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, command);
     if (rc >= 0)
         return rc;
     if (id && id_opt)
-        return fail(EXIT_USAGE, "%s takes the offer's id once, not '%s' and --id '%s'", command,
-                    id, id_opt);
+        return fail(EXIT_USAGE, "%s takes the offer's id once, not '%s' and --id '%s'", command, id,
+                    id_opt);
     struct decide_job j = {.email = email, .approve = approve, .note = note};
     if (!parse_id(id ? id : id_opt, &j.id))
         return fail(EXIT_USAGE, "%s needs the offer's ID (a positive number)", command);

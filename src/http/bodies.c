@@ -122,6 +122,5 @@ const struct jfield body_offer_create[] = {
 };
 
 const struct jfield body_offer_decide[] = {
-    {"note", JT_STRING_NULL, false, 0, OFFER_NOTE_MAX, 0, NULL},
-    {0}, /* end */
+    {"note", JT_STRING_NULL, false, 0, OFFER_NOTE_MAX, 0, NULL}, {0}, /* end */
 };

@@ -72,8 +72,7 @@ static enum terr read_draft(const json_t *body, struct offer_draft *d, struct te
     d->currency = json_str(body, "currency", NULL);
     if (d->currency && *d->currency && !offer_currency_valid(d->currency))
         return terr_set(ei, TERR_INVALID, "currency",
-                        "currency '%.20s' is not three upper-case letters (ISO 4217)",
-                        d->currency);
+                        "currency '%.20s' is not three upper-case letters (ISO 4217)", d->currency);
     d->amount = 0;
     char text[64];
     if (json_decimal(body, "amount", text, sizeof(text))) {
@@ -247,8 +246,8 @@ static enum terr decide_tx(struct store_tx *tx, struct request *req)
     int64_t now = time_now_ms();
     enum terr e = j->what == DECIDE_WITHDRAW
                       ? svc_offer_withdraw(tx, &req->actor, j->id, j->note, now, &j->out, &req->err)
-                      : svc_offer_decide(tx, &req->actor, j->id, j->what == DECIDE_APPROVE,
-                                         j->note, now, &j->out, &req->err);
+                      : svc_offer_decide(tx, &req->actor, j->id, j->what == DECIDE_APPROVE, j->note,
+                                         now, &j->out, &req->err);
     if (!e)
         reply_later(req, render_decided);
     return e;
@@ -421,10 +420,9 @@ void h_case_show(struct request *req)
     json_t *messages = json_array();
     for (size_t i = 0; i < s.view.n_messages; i++) {
         const struct message *m = &s.view.messages[i];
-        json_array_append_new(messages,
-                              json_pack("{s:s, s:o, s:o}", "author", author_name(m->author_kind),
-                                        "body", json_text(m->body), "created_at",
-                                        render_time(m->created_at)));
+        json_array_append_new(
+            messages, json_pack("{s:s, s:o, s:o}", "author", author_name(m->author_kind), "body",
+                                json_text(m->body), "created_at", render_time(m->created_at)));
     }
     json_t *offers = json_array();
     for (size_t i = 0; i < s.view.n_offers; i++)

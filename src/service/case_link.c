@@ -70,8 +70,7 @@ enum terr svc_case_view(struct store_tx *tx, const char *token, struct case_view
         }
     }
     if (!e) {
-        struct offer_query q = {
-            .ticket_id = id, .has_state = true, .state = OFFER_STATE_APPROVED};
+        struct offer_query q = {.ticket_id = id, .has_state = true, .state = OFFER_STATE_APPROVED};
         e = store_offer_list(tx, &q, &v.offers, &v.n_offers);
         if (!e)
             keep_visible(v.offers, &v.n_offers);

@@ -152,8 +152,8 @@ static char *dump(json_t *o)
 }
 
 /* Tells the customer of ticket t, in the outbox, that offer o is approved. */
-static enum terr notify_customer(struct store_tx *tx, const struct ticket *t,
-                                 const struct offer *o, int64_t now)
+static enum terr notify_customer(struct store_tx *tx, const struct ticket *t, const struct offer *o,
+                                 int64_t now)
 {
     char token[LINK_TOKEN_MAX], words[160];
     enum terr e = svc_case_token(tx, t->id, true, token);
@@ -194,14 +194,13 @@ static enum terr record(struct store_tx *tx, const struct actor *who, const stru
                         const struct offer_record *r, int64_t now)
 {
     const struct offer *o = &r->offer;
-    char *before = a->created ? NULL
-                              : dump(json_pack("{s:s}", "state", offer_state_name(a->from)));
+    char *before = a->created ? NULL : dump(json_pack("{s:s}", "state", offer_state_name(a->from)));
     char amount[64];
     amount_text(o, amount, sizeof(amount));
-    char *after = dump(json_pack(
-        "{s:s, s:s, s:o, s:s, s:s, s:b}", "state", offer_state_name(a->to), "kind",
-        offer_kind_name(o->kind), "amount", o->currency[0] ? json_string(amount) : json_null(),
-        "currency", o->currency, "summary", a->summary, "automatic", a->automatic));
+    char *after = dump(json_pack("{s:s, s:s, s:o, s:s, s:s, s:b}", "state", offer_state_name(a->to),
+                                 "kind", offer_kind_name(o->kind), "amount",
+                                 o->currency[0] ? json_string(amount) : json_null(), "currency",
+                                 o->currency, "summary", a->summary, "automatic", a->automatic));
     enum terr e = svc_audit(tx, who, a->action, "offer", o->id, o->ticket_id, before, after, now);
     free(before);
     free(after);
@@ -268,8 +267,7 @@ enum terr svc_offer_propose(struct store_tx *tx, const struct actor *who, int64_
 }
 
 /* Reads offer id for a transition: TERR_NOT_FOUND named. */
-static enum terr load(struct store_tx *tx, int64_t id, struct offer_record *r,
-                      struct terr_info *ei)
+static enum terr load(struct store_tx *tx, int64_t id, struct offer_record *r, struct terr_info *ei)
 {
     enum terr e = store_offer_get(tx, id, r);
     if (e == TERR_NOT_FOUND)

@@ -71,25 +71,26 @@ enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
     long long days = policy.follow_up_ms / DAY_MS;
     if (!e)
         e = svc_outbox_queue(tx, t, OUTBOX_SURVEY, s.id, now, now,
-                          xstrfmt("How did we do? (request #%lld)", (long long)t->id),
-                          xstrfmt("Your request \"%s\" is resolved.\n\n"
-                               "Would you tell us how we did? It takes a minute:\n%s%s\n\n"
-                               "The link works once, until %s.",
-                               t->subject, SURVEY_LINK_PREFIX, sent.token, until),
-                          &sent.message_id);
+                             xstrfmt("How did we do? (request #%lld)", (long long)t->id),
+                             xstrfmt("Your request \"%s\" is resolved.\n\n"
+                                     "Would you tell us how we did? It takes a minute:\n%s%s\n\n"
+                                     "The link works once, until %s.",
+                                     t->subject, SURVEY_LINK_PREFIX, sent.token, until),
+                             &sent.message_id);
     if (!e)
         e = svc_outbox_queue(
             tx, t, OUTBOX_FOLLOW_UP, s.id, now + policy.follow_up_ms, now,
             xstrfmt("Is everything working? (request #%lld)", (long long)t->id),
             days > 0
-                ? xstrfmt("We resolved your request \"%s\" %lld day%s ago. Is everything working as "
-                       "it should? If not, reply to this message and we will pick it up again.\n\n"
-                       "If you have not yet, tell us how we did:\n%s%s",
-                       t->subject, days, days == 1 ? "" : "s", SURVEY_LINK_PREFIX, sent.token)
+                ? xstrfmt(
+                      "We resolved your request \"%s\" %lld day%s ago. Is everything working as "
+                      "it should? If not, reply to this message and we will pick it up again.\n\n"
+                      "If you have not yet, tell us how we did:\n%s%s",
+                      t->subject, days, days == 1 ? "" : "s", SURVEY_LINK_PREFIX, sent.token)
                 : xstrfmt("We resolved your request \"%s\". Is everything working as it should? If "
-                       "not, reply to this message and we will pick it up again.\n\n"
-                       "If you have not yet, tell us how we did:\n%s%s",
-                       t->subject, SURVEY_LINK_PREFIX, sent.token),
+                          "not, reply to this message and we will pick it up again.\n\n"
+                          "If you have not yet, tell us how we did:\n%s%s",
+                          t->subject, SURVEY_LINK_PREFIX, sent.token),
             &sent.follow_up_id);
     if (!e) {
         char *after =

@@ -30,8 +30,8 @@ static struct desk D;
 
 static int64_t seed_role(struct store *st, const char *email, enum role role)
 {
-    struct agent a = {.name = xstrdup(email), .email = xstrdup(email), .role = role,
-                      .created_at = 1000};
+    struct agent a = {
+        .name = xstrdup(email), .email = xstrdup(email), .role = role, .created_at = 1000};
     assert_int_equal(store_write(st, tx_agent_insert, &a), TERR_OK);
     int64_t id = a.id;
     agent_release(&a);
@@ -124,11 +124,11 @@ static enum terr propose(struct store *st, int64_t who, enum role role, int64_t 
                          enum offer_kind kind, int64_t amount, const char *currency,
                          struct offer_record *out)
 {
-    struct op_job j = {.op = PROPOSE,
-                       .who = as(who, role),
-                       .id = ticket,
-                       .draft = {.kind = kind, .amount = amount, .currency = currency,
-                                 .note = "carrier lost it"}};
+    struct op_job j = {
+        .op = PROPOSE,
+        .who = as(who, role),
+        .id = ticket,
+        .draft = {.kind = kind, .amount = amount, .currency = currency, .note = "carrier lost it"}};
     return run(st, &j, out);
 }
 
@@ -237,8 +237,10 @@ static void assert_unchanged(struct store *st, struct counts *before)
 static enum terr subscribe_tx(struct store_tx *tx, void *arg)
 {
     (void)arg;
-    struct webhook w = {.url = xstrdup("http://127.0.0.1:9/h"), .secret = xstrdup("00"),
-                        .active = true, .created_at = NOW};
+    struct webhook w = {.url = xstrdup("http://127.0.0.1:9/h"),
+                        .secret = xstrdup("00"),
+                        .active = true,
+                        .created_at = NOW};
     strlist_push(&w.events, "*");
     enum terr e = store_webhook_insert(tx, &w);
     webhook_release(&w);
@@ -269,7 +271,7 @@ static void within_authority_is_approved_at_once_and_told(void **state)
     assert_non_null(strstr(m->body, "a refund of 40.00 EUR"));
     assert_non_null(strstr(m->body, CASE_LINK_PREFIX));
     assert_null(strstr(m->body, "carrier")); /* the note is for the approver */
-    assert_int_equal(c.jobs, 2); /* offer.proposed and offer.approved */
+    assert_int_equal(c.jobs, 2);             /* offer.proposed and offer.approved */
     counts_release(&c);
 }
 
@@ -313,13 +315,12 @@ static void bad_proposals_write_nothing(void **state)
 static void a_closed_ticket_takes_no_offer(void **state)
 {
     int64_t closed = seed_ticket(ST(state), STATUS_CLOSED);
-    assert_int_equal(propose(ST(state), D.agent, ROLE_AGENT, closed, OFFER_REFUND, 100, "EUR",
-                             NULL),
-                     TERR_CONFLICT);
+    assert_int_equal(
+        propose(ST(state), D.agent, ROLE_AGENT, closed, OFFER_REFUND, 100, "EUR", NULL),
+        TERR_CONFLICT);
     int64_t resolved = seed_ticket(ST(state), STATUS_RESOLVED);
-    assert_int_equal(propose(ST(state), D.agent, ROLE_AGENT, resolved, OFFER_REFUND, 100, "EUR",
-                             NULL),
-                     TERR_OK);
+    assert_int_equal(
+        propose(ST(state), D.agent, ROLE_AGENT, resolved, OFFER_REFUND, 100, "EUR", NULL), TERR_OK);
 }
 
 /* ---- decisions ---- */
@@ -386,8 +387,7 @@ static void a_rejection_tells_the_customer_nothing(void **state)
 static void an_unknown_offer_is_not_found(void **state)
 {
     assert_int_equal(decide(ST(state), APPROVE, D.lead, ROLE_LEAD, 4242, NULL), TERR_NOT_FOUND);
-    assert_int_equal(decide(ST(state), WITHDRAW, D.agent, ROLE_AGENT, 4242, NULL),
-                     TERR_NOT_FOUND);
+    assert_int_equal(decide(ST(state), WITHDRAW, D.agent, ROLE_AGENT, 4242, NULL), TERR_NOT_FOUND);
 }
 
 static void only_the_proposer_withdraws(void **state)
@@ -513,8 +513,11 @@ static enum terr add_message_tx(struct store_tx *tx, void *arg)
 
 static void add_message(struct store *st, enum author_kind who, const char *body, bool internal)
 {
-    struct message m = {.ticket_id = D.ticket, .author_kind = who, .body = xstrdup(body),
-                        .internal = internal, .created_at = NOW,
+    struct message m = {.ticket_id = D.ticket,
+                        .author_kind = who,
+                        .body = xstrdup(body),
+                        .internal = internal,
+                        .created_at = NOW,
                         .analysis_json = xstrdup("{\"risk\":90}")};
     assert_int_equal(store_write(st, add_message_tx, &m), TERR_OK);
     message_release(&m);
@@ -553,7 +556,8 @@ static void forged_and_foreign_case_tokens_are_not_found(void **state)
     struct store *st = ST(state);
     struct case_job j = {.ticket = D.ticket};
     /* No key yet: nothing opens. */
-    j.open = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    j.open =
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     assert_int_equal(store_read(st, case_view_tx, &j), TERR_NOT_FOUND);
     j.open = NULL;
     assert_int_equal(store_write(st, case_token_tx, &j), TERR_OK);

@@ -70,8 +70,8 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 static void an_offer_comes_back_as_stored(void **state)
 {
     int64_t t = seed_ticket(ST(state)), a = seed_agent(ST(state), "A", "a@x.test");
-    struct get_job j = {.id = insert(ST(state), t, a, OFFER_REFUND, 8000, "EUR",
-                                     OFFER_STATE_PENDING)};
+    struct get_job j = {
+        .id = insert(ST(state), t, a, OFFER_REFUND, 8000, "EUR", OFFER_STATE_PENDING)};
     assert_int_equal(store_read(ST(state), get_tx, &j), TERR_OK);
     assert_int_equal(j.r.offer.ticket_id, t);
     assert_int_equal(j.r.offer.kind, OFFER_REFUND);
@@ -116,8 +116,8 @@ static enum terr decide_tx(struct store_tx *tx, void *arg)
 static void a_decision_lands_once_and_only_on_a_pending_offer(void **state)
 {
     int64_t t = seed_ticket(ST(state)), a = seed_agent(ST(state), "A", "a@x.test");
-    struct get_job j = {.id = insert(ST(state), t, a, OFFER_REFUND, 8000, "EUR",
-                                     OFFER_STATE_PENDING)};
+    struct get_job j = {
+        .id = insert(ST(state), t, a, OFFER_REFUND, 8000, "EUR", OFFER_STATE_PENDING)};
     assert_int_equal(store_read(ST(state), get_tx, &j), TERR_OK);
     struct offer_record stale = j.r; /* a second decider's copy, read pending too */
     stale.note = NULL;
@@ -179,15 +179,14 @@ static void lists_filter_by_ticket_and_state_and_page(void **state)
         sizeof(got));
     assert_string_equal(got, "1,3,5");
     ids(st,
-        &(struct offer_query){.has_state = true, .state = OFFER_STATE_PENDING, .after_id = 1,
-                              .limit = 1},
+        &(struct offer_query){
+            .has_state = true, .state = OFFER_STATE_PENDING, .after_id = 1, .limit = 1},
         got, sizeof(got));
     assert_string_equal(got, "3");
     ids(st, &(struct offer_query){.ticket_id = t1}, got, sizeof(got));
     assert_string_equal(got, "1,2,5");
     ids(st,
-        &(struct offer_query){.ticket_id = t2, .has_state = true,
-                              .state = OFFER_STATE_REJECTED},
+        &(struct offer_query){.ticket_id = t2, .has_state = true, .state = OFFER_STATE_REJECTED},
         got, sizeof(got));
     assert_string_equal(got, "4");
     ids(st, &(struct offer_query){.after_id = 2, .limit = 2}, got, sizeof(got));
