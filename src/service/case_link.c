@@ -64,7 +64,8 @@ enum terr svc_case_view(struct store_tx *tx, const char *token, struct case_view
             size_t skip = n > CASE_MESSAGES_MAX ? n - CASE_MESSAGES_MAX : 0;
             for (size_t i = 0; i < skip; i++)
                 message_release(&all[i]);
-            memmove(all, all + skip, (n - skip) * sizeof(*all));
+            if (skip)
+                memmove(all, all + skip, (n - skip) * sizeof(*all));
             v.messages = all;
             v.n_messages = n - skip;
         }

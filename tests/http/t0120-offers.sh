@@ -294,14 +294,18 @@ check "truce offers list by ticket and state" [ "$(tail -n +2 "$T_DIR/out" | cut
 check "a bad id is a usage error" [ $? = 2 ]
 
 stop_server
+check "the server stops cleanly (exit $SERVER_EXIT)" [ "$SERVER_EXIT" = 0 ]
+[ "$SERVER_EXIT" = 0 ] || tail -n 40 "$T_DIR/server.log"
 # ---- serve --authority ----
 printf 'agent refund EUR 100.00\nlead * EUR unlimited\n' >"$T_DIR/authority.txt"
 start_server --authority "$T_DIR/authority.txt"
+check "the server says which policy it uses" grep -q "authority policy from .*authority.txt" "$T_DIR/server.log"
 TOKEN=$AGENT req POST "/api/v1/tickets/$t1/offers" '{"kind":"refund","amount":"80.00","currency":"EUR"}'
 expect_json .state approved "under a policy file giving agents 100.00 EUR, 80.00 EUR passes"
 TOKEN=$AGENT req POST "/api/v1/tickets/$t1/offers" '{"kind":"credit","amount":"1.00","currency":"EUR"}'
 expect_json .state pending "and a kind the file does not give agents waits"
 stop_server
+check "a server with a policy file stops cleanly (exit $SERVER_EXIT)" [ "$SERVER_EXIT" = 0 ]
 printf 'agent refund EUR 100.00\nagent refund EUR ten\n' >"$T_DIR/bad.txt"
 "$TRUCE" serve --db "$DB" --listen 127.0.0.1:0 --authority "$T_DIR/bad.txt" 2>"$T_DIR/err" &
 pid=$!
