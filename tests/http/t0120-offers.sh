@@ -14,11 +14,15 @@ offers_count() { sql "select count(*) from offers"; }
 events_of() { # ACTION: audit events of this action on offers
     sql "select count(*) from events where action = '$1' and target_kind = 'offer'"
 }
-# writes: every row the desk writes for an offer, in one number.
+# writes: every row the desk writes for an offer (the offers and their states,
+# their audit events, the customer's notices, the webhook deliveries), in one line.
 writes() {
-    sql "select (select count(*) from offers) || '/' || (select count(*) from events) || '/' ||
-         (select count(*) from outbox) || '/' || (select count(*) from jobs) || '/' ||
-         (select group_concat(state) from (select state from offers order by id))"
+    sql "select (select count(*) from offers) || '/' ||
+         (select count(*) from events where target_kind = 'offer') || '/' ||
+         (select count(*) from outbox where kind = 'notice') || '/' ||
+         (select count(*) from jobs where kind = 'webhook.deliver') || '/' ||
+         (select group_concat(state || ':' || coalesce(decided_by, '-'))
+            from (select state, decided_by from offers order by id))"
 }
 agent_id() { sql "select id from agents where email = '$1@test.example'"; }
 
