@@ -585,6 +585,38 @@ static void forged_and_foreign_case_tokens_are_not_found(void **state)
     }
 }
 
+static enum terr many_messages_tx(struct store_tx *tx, void *arg)
+{
+    int n = *(int *)arg;
+    enum terr e = TERR_OK;
+    for (int i = 0; i < n && !e; i++) {
+        char body[32];
+        snprintf(body, sizeof(body), "message %d", i);
+        struct message m = {.ticket_id = D.ticket,
+                            .author_kind = AUTHOR_CUSTOMER,
+                            .body = xstrdup(body),
+                            .created_at = NOW + i};
+        e = store_message_insert(tx, &m);
+        message_release(&m);
+    }
+    return e;
+}
+
+static void a_long_thread_shows_its_newest_messages(void **state)
+{
+    int n = CASE_MESSAGES_MAX + 2;
+    assert_int_equal(store_write(ST(state), many_messages_tx, &n), TERR_OK);
+    struct case_job j = {.ticket = D.ticket};
+    assert_int_equal(store_write(ST(state), case_token_tx, &j), TERR_OK);
+    assert_int_equal(store_read(ST(state), case_view_tx, &j), TERR_OK);
+    assert_int_equal(j.view.n_messages, CASE_MESSAGES_MAX);
+    assert_string_equal(j.view.messages[0].body, "message 2");
+    char last[32];
+    snprintf(last, sizeof(last), "message %d", n - 1);
+    assert_string_equal(j.view.messages[CASE_MESSAGES_MAX - 1].body, last);
+    case_view_release(&j.view);
+}
+
 static void offers_in_plain_words(void **state)
 {
     (void)state;
@@ -622,6 +654,7 @@ int main(void)
         T(a_bad_policy_file_names_its_line_and_changes_nothing),
         T(the_case_link_shows_approved_offers_and_public_messages_only),
         T(forged_and_foreign_case_tokens_are_not_found),
+        T(a_long_thread_shows_its_newest_messages),
         T(offers_in_plain_words),
     };
 #undef T
