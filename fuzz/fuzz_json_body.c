@@ -117,6 +117,14 @@ static void assert_conforms(const json_t *obj, const struct jfield *fields)
             }
             break;
         }
+        case JT_DECIMAL: {
+            FUZZ_ASSERT(json_is_number(v) || json_is_string(v));
+            FUZZ_ASSERT(!json_is_string(v) || !f->max || json_string_length(v) <= (size_t)f->max);
+            char text[64];
+            FUZZ_ASSERT(json_decimal(obj, f->name, text, sizeof(text)) ||
+                        json_string_length(v) >= sizeof(text));
+            break;
+        }
         }
     }
 }
@@ -190,6 +198,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_against(obj, body_agent_create);
     check_against(obj, body_coach);
     check_against(obj, body_qa);
+    check_against(obj, body_offer_create);
+    check_against(obj, body_offer_decide);
     run_accessors(obj);
     json_t *customer = json_object_get(obj, "customer");
     if (json_is_object(customer))

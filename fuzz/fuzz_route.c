@@ -136,6 +136,42 @@ void h_sla_put(struct request *req)
 {
     (void)req;
 }
+void h_offers_create(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_offers(struct request *req)
+{
+    (void)req;
+}
+void h_offers_list(struct request *req)
+{
+    (void)req;
+}
+void h_offer_get(struct request *req)
+{
+    (void)req;
+}
+void h_offer_approve(struct request *req)
+{
+    (void)req;
+}
+void h_offer_reject(struct request *req)
+{
+    (void)req;
+}
+void h_offer_withdraw(struct request *req)
+{
+    (void)req;
+}
+void h_case_link(struct request *req)
+{
+    (void)req;
+}
+void h_case_show(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 

@@ -33,6 +33,7 @@ int cmd_webhooks(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_surveys(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
+int cmd_offers(int argc, char **argv);
 
 struct analysis_data;
 /* The analysis data directory into out: --data DIR, else $TRUCE_DATA, else

@@ -9,6 +9,7 @@
 #include "../service/coach.h"
 #include "../service/conflict.h"
 #include "../service/maintenance.h"
+#include "../service/offers.h"
 #include "../service/scheduler.h"
 #include "../service/surveys.h"
 #include "../service/workflow.h"
@@ -18,7 +19,7 @@
 static const char usage[] =
     "usage: truce serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]\n"
     "                   [--no-read-cache] [--secure-cookies] [--data DIR] [--no-jobs]\n"
-    "                   [--follow-up-days N] [--survey-per-minute N]\n\n"
+    "                   [--follow-up-days N] [--survey-per-minute N] [--authority FILE]\n\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free\n"
     "one, printed at start).  Logs one line per request on stderr unless\n"
     "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n"
@@ -34,7 +35,10 @@ static const char usage[] =
     "Resolving a ticket queues a survey link and a follow-up message due after\n"
     "--follow-up-days N days (default 3; 0 for at once) in the outbox.  Survey\n"
     "links (/s/...) take at most --survey-per-minute requests a minute from one\n"
-    "address (default 30).\n";
+    "address (default 30).  Offers above their proposer's authority wait for a\n"
+    "lead's approval; the authority policy is the built-in one (the same as\n"
+    "data/policy/authority.txt) unless --authority FILE names another; a file\n"
+    "with an error stops the server from starting, naming the line.\n";
 
 /* Hidden knobs for tests: a short lease, a short retry backoff, and the
  * "test.append" job kind. */
@@ -111,7 +115,7 @@ static int parse_listen(const char *s, char *host, size_t hlen, int *port)
 int cmd_serve(int argc, char **argv)
 {
     const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL, *data = NULL,
-               *follow_up = NULL, *survey_rate = NULL;
+               *follow_up = NULL, *survey_rate = NULL, *authority = NULL;
     struct http_options ho = {0};
     bool no_jobs = false;
     char host[256];
@@ -126,6 +130,7 @@ int cmd_serve(int argc, char **argv)
         {"no-jobs", NULL, &no_jobs},
         {"follow-up-days", &follow_up, NULL},
         {"survey-per-minute", &survey_rate, NULL},
+        {"authority", &authority, NULL},
         {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "serve");
@@ -165,6 +170,12 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "truce: test mode: survey links expire after %lld ms\n", n);
     }
     svc_survey_setup(&sp);
+    if (authority) {
+        struct terr_info pe = {0};
+        if (svc_offer_policy_load(authority, &pe))
+            return fail(EXIT_USAGE, "%s", pe.message);
+        fprintf(stderr, "truce: authority policy from %s\n", authority);
+    }
     if (!parse_listen(listen, host, sizeof(host), &ho.port))
         return fail(EXIT_USAGE, "--listen must be HOST:PORT, not '%s'", listen);
     ho.host = host;
@@ -259,6 +270,7 @@ int cmd_serve(int argc, char **argv)
     store_close(st);
     cli_unload_coach(cd);
     cli_unload_analysis(ad);
+    svc_offer_policy_reset();
     fprintf(stderr, "truce: stopped\n");
     return 0;
 }

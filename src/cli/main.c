@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"jobs", cmd_jobs, "list, add and cancel background jobs (jobs list|enqueue|cancel)"},
     {"surveys", cmd_surveys, "list a ticket's satisfaction surveys (surveys list)"},
     {"sla", cmd_sla, "the SLA policy and calendar, and a ticket's clocks (sla show|set|check)"},
+    {"offers", cmd_offers, "list offers and decide pending ones (offers list|approve|reject)"},
 };
 
 int fail(int code, const char *fmt, ...)

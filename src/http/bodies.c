@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "../domain/offers.h"
 #include "../domain/survey.h"
 #include "../domain/ticket_rules.h"
 
@@ -108,4 +109,18 @@ const struct jfield body_survey_answer[] = {
     {"ces", JT_INT_NULL, false, 1, 7, 0, NULL},
     {"comment", JT_STRING_NULL, false, 0, 4 * SURVEY_COMMENT_MAX, 0, NULL},
     {0}, /* end */
+};
+
+/* The kind, the amount (in the currency's major units) and the currency are
+ * checked by the domain (domain/offers.h), which names the field. */
+const struct jfield body_offer_create[] = {
+    {"kind", JT_STRING, true, 0, 32, 0, NULL},
+    {"amount", JT_DECIMAL, false, 0, 40, 0, NULL},
+    {"currency", JT_STRING_NULL, false, 0, 8, 0, NULL},
+    {"note", JT_STRING_NULL, false, 0, OFFER_NOTE_MAX, 0, NULL},
+    {0}, /* end */
+};
+
+const struct jfield body_offer_decide[] = {
+    {"note", JT_STRING_NULL, false, 0, OFFER_NOTE_MAX, 0, NULL}, {0}, /* end */
 };

@@ -14,5 +14,8 @@ extern const struct jfield body_coach[];          /* POST /api/v1/coach */
 extern const struct jfield body_qa[];             /* POST /api/v1/qa */
 extern const struct jfield body_webhook_create[]; /* POST /api/v1/webhooks */
 extern const struct jfield body_survey_answer[];  /* POST /s/{token} (as JSON) */
+extern const struct jfield body_offer_create[];   /* POST /api/v1/tickets/{id}/offers */
+extern const struct jfield
+    body_offer_decide[]; /* POST /api/v1/offers/{id}/approve|reject|withdraw */
 
 #endif

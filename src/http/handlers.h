@@ -36,5 +36,14 @@ void h_sla_put(struct request *req);
 
 /* Adds "sla" (the clocks of ticket_id now, h_sla.c) to the ticket's JSON. */
 enum terr h_sla_attach(struct store_tx *tx, int64_t ticket_id, json_t *ticket);
+void h_offers_create(struct request *req);
+void h_ticket_offers(struct request *req);
+void h_offers_list(struct request *req);
+void h_offer_get(struct request *req);
+void h_offer_approve(struct request *req);
+void h_offer_reject(struct request *req);
+void h_offer_withdraw(struct request *req);
+void h_case_link(struct request *req);
+void h_case_show(struct request *req);
 
 #endif

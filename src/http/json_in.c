@@ -42,6 +42,8 @@ static const char *type_name(enum jtype t)
         return "an object";
     case JT_OBJECTS:
         return "an array of objects";
+    case JT_DECIMAL:
+        return "a number or a string holding one";
     }
     return "?";
 }
@@ -124,6 +126,14 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
         }
         return TERR_OK;
     }
+    case JT_DECIMAL:
+        if (json_is_number(v))
+            return TERR_OK;
+        if (!json_is_string(v))
+            break;
+        if (f->max && json_string_length(v) > (size_t)f->max)
+            return terr_set(ei, TERR_TOO_LONG, path, "'%s' is over %lld bytes", path, f->max);
+        return TERR_OK;
     }
     return terr_set(ei, TERR_WRONG_TYPE, path, "'%s' must be %s", path, type_name(f->type));
 }
@@ -186,4 +196,20 @@ bool json_bool(const json_t *obj, const char *name, bool dflt)
 bool json_has(const json_t *obj, const char *name)
 {
     return json_object_get(obj, name) != NULL;
+}
+
+bool json_decimal(const json_t *obj, const char *name, char *out, size_t n)
+{
+    const json_t *v = json_object_get(obj, name);
+    int w;
+    if (json_is_string(v))
+        w = snprintf(out, n, "%s", json_string_value(v));
+    else if (json_is_integer(v))
+        w = snprintf(out, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else if (json_is_real(v))
+        /* 15 digits give back the decimal that was written: 0.1, not 0.1000000000000000055. */
+        w = snprintf(out, n, "%.15g", json_real_value(v));
+    else
+        return false;
+    return w >= 0 && (size_t)w < n;
 }

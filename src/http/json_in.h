@@ -23,6 +23,7 @@ enum jtype {
     JT_STRINGS, /* array of strings; max: items, item_max: bytes per item */
     JT_OBJECT,  /* described by sub */
     JT_OBJECTS, /* array of objects described by sub (NULL: the handler checks them); max: items */
+    JT_DECIMAL, /* a number, or a string (max: bytes) holding one: money ("80.00") */
 };
 
 struct jfield {
@@ -46,5 +47,10 @@ const char *json_str(const json_t *obj, const char *name, const char *dflt);
 long long json_int(const json_t *obj, const char *name, long long dflt);
 bool json_bool(const json_t *obj, const char *name, bool dflt);
 bool json_has(const json_t *obj, const char *name);
+/* A JT_DECIMAL field as text into out (n bytes): a string as it is, an
+ * integer in decimal, a real with up to 15 significant digits ("80.5";
+ * "1e+20" for what no amount is).  False when absent or null, or when the
+ * text does not fit (the caller then refuses it like any bad number). */
+bool json_decimal(const json_t *obj, const char *name, char *out, size_t n);
 
 #endif

@@ -36,6 +36,17 @@ static const struct route routes[] = {
     {"POST", "/s/{token}", h_survey_answer, ROLE_AGENT, ROUTE_PUBLIC},
     {"GET", "/api/v1/sla", h_sla_get, ROLE_AGENT, 0},
     {"PUT", "/api/v1/sla", h_sla_put, ROLE_ADMIN, ROUTE_BODY},
+    /* Offers: who may decide is the service's to say (an agent hears why not). */
+    {"POST", "/api/v1/tickets/{id}/offers", h_offers_create, ROLE_AGENT, ROUTE_BODY},
+    {"GET", "/api/v1/tickets/{id}/offers", h_ticket_offers, ROLE_AGENT, 0},
+    {"GET", "/api/v1/offers", h_offers_list, ROLE_LEAD, 0},
+    {"GET", "/api/v1/offers/{id}", h_offer_get, ROLE_AGENT, 0},
+    {"POST", "/api/v1/offers/{id}/approve", h_offer_approve, ROLE_AGENT, 0},
+    {"POST", "/api/v1/offers/{id}/reject", h_offer_reject, ROLE_AGENT, 0},
+    {"POST", "/api/v1/offers/{id}/withdraw", h_offer_withdraw, ROLE_AGENT, 0},
+    {"GET", "/api/v1/tickets/{id}/case-link", h_case_link, ROLE_AGENT, 0},
+    /* The customer's case link: public, the token is the credential. */
+    {"GET", "/c/{token}", h_case_show, ROLE_AGENT, ROUTE_PUBLIC},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */

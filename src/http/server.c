@@ -422,8 +422,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!srv->opt.quiet) {
         double ms = (double)(time_mono_ns() - req->started_ns) / 1e6;
         char path[256];
-        /* A survey link's token is the customer's credential: never logged. */
-        const char *shown = strncmp(req->path, "/s/", 3) == 0 ? "/s/[token]" : req->path;
+        /* A survey or case link's token is the customer's credential: never logged. */
+        const char *shown = strncmp(req->path, "/s/", 3) == 0   ? "/s/[token]"
+                            : strncmp(req->path, "/c/", 3) == 0 ? "/c/[token]"
+                                                                : req->path;
         log_printable(shown, path, sizeof(path)); /* no forged log lines from "%0A" */
         log_info("%s %s %s %d %.3fms%s", req->ip, req->method, path, req->status, ms,
                  toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");

@@ -2,7 +2,6 @@
 
 #include <jansson.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "../util/jsontext.h"
 #include "../util/secret.h"
 #include "../util/timeutil.h"
+#include "outbox.h"
 #include "tickets.h"
 #include "workflow.h"
 
@@ -27,21 +27,9 @@ void svc_survey_setup(const struct survey_policy *p)
         p && p->follow_up_ms > 0 ? p->follow_up_ms : FOLLOW_UP_DAYS_DEFAULT * DAY_MS;
 }
 
-enum terr svc_survey_key(struct store_tx *tx, bool create, unsigned char key[SURVEY_KEY_LEN])
+enum terr svc_survey_key(struct store_tx *tx, bool create, unsigned char key[LINK_KEY_LEN])
 {
-    size_t n = 0;
-    enum terr e = store_setting_get(tx, SURVEY_KEY_SETTING, key, SURVEY_KEY_LEN, &n);
-    if (!e && n != SURVEY_KEY_LEN)
-        e = TERR_STORAGE; /* only this file writes it: a short key is damage */
-    if (e != TERR_NOT_FOUND || !create)
-        return e;
-    unsigned char fresh[SURVEY_KEY_LEN];
-    survey_key_new(fresh);
-    /* The write lock is held: no other server can store a key in between. */
-    e = store_setting_insert(tx, SURVEY_KEY_SETTING, fresh, sizeof(fresh), time_now_ms());
-    if (!e)
-        memcpy(key, fresh, SURVEY_KEY_LEN);
-    return e;
+    return link_key_load(tx, SURVEY_KEY_SETTING, create, key);
 }
 
 /* Heap copy of JSON o as compact text; o is consumed. */
@@ -56,49 +44,12 @@ static char *json_text_of(json_t *o)
     return copy;
 }
 
-static enum terr queue_message(struct store_tx *tx, const struct ticket *t, enum outbox_kind kind,
-                               int64_t survey_id, int64_t due_at, int64_t now, char *subject,
-                               char *body, int64_t *out_id)
-{
-    struct outbox_msg m = {
-        .ticket_id = t->id,
-        .customer_id = t->customer_id,
-        .channel = t->channel,
-        .kind = kind,
-        .subject = subject,
-        .body = body,
-        .state = OUTBOX_STATE_QUEUED,
-        .survey_id = survey_id,
-        .due_at = due_at,
-        .created_at = now,
-    };
-    enum terr e = store_outbox_insert(tx, &m);
-    *out_id = m.id;
-    outbox_msg_release(&m);
-    return e;
-}
-
-/* A heap string from a format. */
-static char *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *strf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
                                 const struct ticket *t, int64_t now, struct survey_sent *out,
                                 struct terr_info *ei)
 {
     struct survey_sent sent = {0};
-    unsigned char key[SURVEY_KEY_LEN];
+    unsigned char key[LINK_KEY_LEN];
     enum terr e = svc_survey_key(tx, true, key);
     struct survey s = {
         .ticket_id = t->id,
@@ -109,7 +60,7 @@ enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
         e = store_survey_insert(tx, &s);
     if (!e) {
         unsigned char hash[SECRET_HASH_LEN];
-        survey_token_make(key, s.id, s.expires_at, sent.token);
+        link_token_make(key, s.id, s.expires_at, sent.token);
         secret_hash(sent.token, strlen(sent.token), hash);
         e = store_survey_set_token(tx, s.id, hash);
         sent.survey_id = s.id;
@@ -119,26 +70,27 @@ enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
     until[10] = '\0'; /* the date is enough for a person */
     long long days = policy.follow_up_ms / DAY_MS;
     if (!e)
-        e = queue_message(tx, t, OUTBOX_SURVEY, s.id, now, now,
-                          strf("How did we do? (request #%lld)", (long long)t->id),
-                          strf("Your request \"%s\" is resolved.\n\n"
-                               "Would you tell us how we did? It takes a minute:\n%s%s\n\n"
-                               "The link works once, until %s.",
-                               t->subject, SURVEY_LINK_PREFIX, sent.token, until),
-                          &sent.message_id);
+        e = svc_outbox_queue(tx, t, OUTBOX_SURVEY, s.id, now, now,
+                             xstrfmt("How did we do? (request #%lld)", (long long)t->id),
+                             xstrfmt("Your request \"%s\" is resolved.\n\n"
+                                     "Would you tell us how we did? It takes a minute:\n%s%s\n\n"
+                                     "The link works once, until %s.",
+                                     t->subject, SURVEY_LINK_PREFIX, sent.token, until),
+                             &sent.message_id);
     if (!e)
-        e = queue_message(
+        e = svc_outbox_queue(
             tx, t, OUTBOX_FOLLOW_UP, s.id, now + policy.follow_up_ms, now,
-            strf("Is everything working? (request #%lld)", (long long)t->id),
+            xstrfmt("Is everything working? (request #%lld)", (long long)t->id),
             days > 0
-                ? strf("We resolved your request \"%s\" %lld day%s ago. Is everything working as "
-                       "it should? If not, reply to this message and we will pick it up again.\n\n"
-                       "If you have not yet, tell us how we did:\n%s%s",
-                       t->subject, days, days == 1 ? "" : "s", SURVEY_LINK_PREFIX, sent.token)
-                : strf("We resolved your request \"%s\". Is everything working as it should? If "
-                       "not, reply to this message and we will pick it up again.\n\n"
-                       "If you have not yet, tell us how we did:\n%s%s",
-                       t->subject, SURVEY_LINK_PREFIX, sent.token),
+                ? xstrfmt(
+                      "We resolved your request \"%s\" %lld day%s ago. Is everything working as "
+                      "it should? If not, reply to this message and we will pick it up again.\n\n"
+                      "If you have not yet, tell us how we did:\n%s%s",
+                      t->subject, days, days == 1 ? "" : "s", SURVEY_LINK_PREFIX, sent.token)
+                : xstrfmt("We resolved your request \"%s\". Is everything working as it should? If "
+                          "not, reply to this message and we will pick it up again.\n\n"
+                          "If you have not yet, tell us how we did:\n%s%s",
+                          t->subject, SURVEY_LINK_PREFIX, sent.token),
             &sent.follow_up_id);
     if (!e) {
         char *after =
@@ -160,11 +112,11 @@ enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
 enum terr svc_survey_find(struct store_tx *tx, const char *token, struct survey *out,
                           struct terr_info *ei)
 {
-    unsigned char key[SURVEY_KEY_LEN];
+    unsigned char key[LINK_KEY_LEN];
     int64_t id, expires_at;
     enum terr e = svc_survey_key(tx, false, key);
     if (!e)
-        e = survey_token_open(key, token, &id, &expires_at);
+        e = link_token_open(key, token, &id, &expires_at);
     sodium_memzero(key, sizeof(key));
     struct survey s = {0};
     if (!e)

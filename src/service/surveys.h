@@ -18,7 +18,7 @@
 
 #include "../domain/survey.h"
 #include "service.h"
-#include "survey_token.h"
+#include "link_token.h"
 
 #define SURVEY_TTL_MS          (14LL * 24 * 3600 * 1000) /* a link works for 14 days */
 #define FOLLOW_UP_DAYS_DEFAULT 3
@@ -36,14 +36,14 @@ void svc_survey_setup(const struct survey_policy *p);
 /* The survey key into key: read from the settings, or (when create) made and
  * stored in this write transaction if there is none yet.  Without create,
  * TERR_NOT_FOUND when no key exists. */
-enum terr svc_survey_key(struct store_tx *tx, bool create, unsigned char key[SURVEY_KEY_LEN]);
+enum terr svc_survey_key(struct store_tx *tx, bool create, unsigned char key[LINK_KEY_LEN]);
 
 /* What a resolution queued. */
 struct survey_sent {
     int64_t survey_id;
     int64_t message_id;   /* the outbox row with the link */
     int64_t follow_up_id; /* the follow-up outbox row */
-    char token[SURVEY_TOKEN_MAX];
+    char token[LINK_TOKEN_MAX];
 };
 
 /* Creates the survey, its outbox message and the follow-up for ticket t

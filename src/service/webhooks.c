@@ -13,7 +13,9 @@
 
 const char *const svc_webhook_event_types[] = {
     "ticket.created", "ticket.updated", "ticket.level_changed", "message.created",
-    "ticket.sla_reminder", "ticket.sla_breached", NULL,
+    "ticket.sla_reminder", "ticket.sla_breached",
+    "offer.proposed", "offer.approved", "offer.rejected", "offer.withdrawn",
+    NULL,
 };
 
 bool svc_webhook_event_known(const char *type)

@@ -16,6 +16,7 @@
 struct store_conn;
 struct store_jobs_ops; /* the job queue and webhooks: store_jobs_int.h */
 struct store_sla_ops;  /* the SLA clocks' records: store_sla_int.h */
+struct store_offers_ops; /* offers: store_offers_int.h */
 
 struct store_ops {
     const char *name;
@@ -98,6 +99,7 @@ struct store_ops {
     enum terr (*outbox_mark)(struct store_conn *c, int64_t id, enum outbox_state state,
                              int64_t at);
     const struct store_sla_ops *sla;
+    const struct store_offers_ops *offers;
 };
 
 struct write_job {

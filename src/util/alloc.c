@@ -51,6 +51,21 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+char *xstrfmt(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        BUG("bad format '%s'", fmt);
+    char *s = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 void truce_bug(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;

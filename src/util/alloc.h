@@ -21,6 +21,8 @@ void *xrealloc(void *p, size_t n);
 /* Copies of strings; caller frees with free().  xstrdup(NULL) returns NULL. */
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* A new string from a printf format (git's xstrfmt); caller frees. */
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Programmer errors only: logs file and line and aborts (git's BUG()). */
 #define BUG(...) truce_bug(__FILE__, __LINE__, __VA_ARGS__)

@@ -18,12 +18,14 @@
 #include "../../util/timeutil.h"
 #include "../store_jobs_int.h"
 #include "../store_sla_int.h"
+#include "../store_offers_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
     SQLITE_STMTS(X)
     SQLITE_JOB_STMTS(X)
     SQLITE_SLA_STMTS(X)
+    SQLITE_OFFER_STMTS(X)
 #undef X
 };
 
@@ -422,4 +424,5 @@ const struct store_ops store_sqlite_ops = {
     .outbox_list = sq_outbox_list,
     .outbox_mark = sq_outbox_mark,
     .sla = &sqlite_sla_ops,
+    .offers = &sqlite_offers_ops,
 };

@@ -13,6 +13,7 @@
 #include "../store_int.h"
 #include "sqlite_jobs.h"
 #include "sqlite_sla.h"
+#include "sqlite_offers.h"
 
 /* clang-format off */
 #define TICKET_COLS                                                                            \
@@ -152,6 +153,7 @@ enum sqlite_stmt {
     SQLITE_STMTS(X)
     SQLITE_JOB_STMTS(X)
     SQLITE_SLA_STMTS(X)
+    SQLITE_OFFER_STMTS(X)
 #undef X
         STMT__COUNT
 };

@@ -185,14 +185,14 @@ static enum terr key_tx(struct store_tx *tx, void *arg)
 
 static void the_key_is_made_once_and_kept(void **state)
 {
-    unsigned char k1[SURVEY_KEY_LEN], k2[SURVEY_KEY_LEN];
+    unsigned char k1[LINK_KEY_LEN], k2[LINK_KEY_LEN];
     assert_int_equal(store_read(ST(state), key_tx, k1), TERR_NOT_FOUND);
     int64_t t = seed_ticket(ST(state), STATUS_RESOLVED);
     struct survey_sent a = resolve(ST(state), t);
     assert_int_equal(store_read(ST(state), key_tx, k1), TERR_OK);
     struct survey_sent b = resolve(ST(state), t);
     assert_int_equal(store_read(ST(state), key_tx, k2), TERR_OK);
-    assert_memory_equal(k1, k2, SURVEY_KEY_LEN);
+    assert_memory_equal(k1, k2, LINK_KEY_LEN);
     /* Links made under the one key both work. */
     assert_int_equal(answer(ST(state), a.token, 5, NONE, NOW + 1, NULL), TERR_OK);
     assert_int_equal(answer(ST(state), b.token, 4, NONE, NOW + 1, NULL), TERR_OK);
@@ -249,13 +249,13 @@ static void a_validly_signed_link_not_on_record_is_not_found(void **state)
      * survey sent: the stored hash refuses it. */
     int64_t t = seed_ticket(ST(state), STATUS_RESOLVED);
     struct survey_sent sent = resolve(ST(state), t);
-    unsigned char key[SURVEY_KEY_LEN];
+    unsigned char key[LINK_KEY_LEN];
     assert_int_equal(store_read(ST(state), key_tx, key), TERR_OK);
-    char forged[SURVEY_TOKEN_MAX];
-    survey_token_make(key, sent.survey_id, NOW + SURVEY_TTL_MS, forged);
+    char forged[LINK_TOKEN_MAX];
+    link_token_make(key, sent.survey_id, NOW + SURVEY_TTL_MS, forged);
     assert_int_equal(answer(ST(state), forged, 5, NONE, NOW + 1, NULL), TERR_NOT_FOUND);
     /* Nor does a link for a survey that does not exist. */
-    survey_token_make(key, sent.survey_id + 100, NOW + SURVEY_TTL_MS, forged);
+    link_token_make(key, sent.survey_id + 100, NOW + SURVEY_TTL_MS, forged);
     assert_int_equal(answer(ST(state), forged, 5, NONE, NOW + 1, NULL), TERR_NOT_FOUND);
     assert_int_equal(answer(ST(state), sent.token, 5, NONE, NOW + 1, NULL), TERR_OK);
 }
