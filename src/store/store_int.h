@@ -15,6 +15,7 @@
 
 struct store_conn;
 struct store_jobs_ops; /* the job queue and webhooks: store_jobs_int.h */
+struct store_steps_ops; /* steps, lessons and problems: store_steps_int.h */
 
 struct store_ops {
     const char *name;
@@ -94,6 +95,7 @@ struct store_ops {
                              struct outbox_msg **out, size_t *n_out);
     enum terr (*outbox_mark)(struct store_conn *c, int64_t id, enum outbox_state state,
                              int64_t at);
+    const struct store_steps_ops *steps;
 };
 
 struct write_job {

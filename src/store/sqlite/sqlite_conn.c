@@ -17,11 +17,13 @@
 #include "../../util/log.h"
 #include "../../util/timeutil.h"
 #include "../store_jobs_int.h"
+#include "../store_steps_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
     SQLITE_STMTS(X)
     SQLITE_JOB_STMTS(X)
+    SQLITE_STEP_STMTS(X)
 #undef X
 };
 
@@ -418,4 +420,5 @@ const struct store_ops store_sqlite_ops = {
     .outbox_insert = sq_outbox_insert,
     .outbox_list = sq_outbox_list,
     .outbox_mark = sq_outbox_mark,
+    .steps = &sqlite_steps_ops,
 };
