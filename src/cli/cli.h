@@ -32,6 +32,8 @@ int cmd_qa(int argc, char **argv);
 int cmd_webhooks(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_surveys(int argc, char **argv);
+int cmd_problems(int argc, char **argv);
+int cmd_lessons(int argc, char **argv);
 
 struct analysis_data;
 /* The analysis data directory into out: --data DIR, else $TRUCE_DATA, else

@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"webhooks", cmd_webhooks, "subscribe URLs to the desk's events (webhooks add|list|remove)"},
     {"jobs", cmd_jobs, "list, add and cancel background jobs (jobs list|enqueue|cancel)"},
     {"surveys", cmd_surveys, "list a ticket's satisfaction surveys (surveys list)"},
+    {"problems", cmd_problems, "list and show problems grouping tickets (problems list|show)"},
+    {"lessons", cmd_lessons, "list the lessons of resolved conflicts (lessons list)"},
 };
 
 int fail(int code, const char *fmt, ...)
