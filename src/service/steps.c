@@ -16,40 +16,6 @@
 
 /* ---- facts ---- */
 
-/* What the stored coach review of one reply says. */
-struct review {
-    bool reviewed, upset, fault, no_ack, no_apology, no_next_step;
-};
-
-static struct review read_review(const char *coach_json)
-{
-    struct review r = {0};
-    json_t *o = coach_json ? json_loads(coach_json, 0, NULL) : NULL;
-    if (!json_is_object(o)) {
-        json_decref(o);
-        return r;
-    }
-    r.reviewed = true;
-    r.upset = json_is_true(json_object_get(o, "customer_upset"));
-    r.fault = json_is_true(json_object_get(o, "company_fault"));
-    size_t i;
-    json_t *f;
-    json_array_foreach(json_object_get(o, "findings"), i, f)
-    {
-        const char *kind = json_string_value(json_object_get(f, "kind"));
-        if (!kind)
-            continue;
-        if (strcmp(kind, "no_acknowledgement") == 0)
-            r.no_ack = true;
-        else if (strcmp(kind, "no_apology") == 0)
-            r.no_apology = true;
-        else if (strcmp(kind, "no_next_step") == 0)
-            r.no_next_step = true;
-    }
-    json_decref(o);
-    return r;
-}
-
 /* Everything svc_steps_report reads, owned until facts_release. */
 struct gathered {
     struct step_facts f;
@@ -72,46 +38,35 @@ static void gathered_release(struct gathered *g)
 /* The replies and the status updates among them, then the outbox notices. */
 static enum terr gather_messages(struct store_tx *tx, const struct ticket *t, struct gathered *g)
 {
-    struct message *v = NULL;
+    struct step_review *v = NULL;
     size_t n = 0;
-    enum terr e = store_message_list(tx, t->id, false, &v, &n);
+    enum terr e = store_step_replies(tx, t->id, &v, &n);
     if (e)
         return e;
     struct outbox_msg *ob = NULL;
     size_t n_ob = 0;
     struct outbox_query q = {.ticket_id = t->id};
     if ((e = store_outbox_list(tx, &q, &ob, &n_ob))) {
-        messages_free(v, n);
+        free(v);
         return e;
     }
     g->replies = xcalloc(n ? n : 1, sizeof(*g->replies));
     g->updates = xcalloc(n + n_ob ? n + n_ob : 1, sizeof(*g->updates));
-    size_t n_rep = 0, n_up = 0;
+    size_t n_up = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct message *m = &v[i];
-        if (m->author_kind != AUTHOR_AGENT || m->internal)
-            continue;
-        struct review r = read_review(m->coach_json);
-        /* The first reply answers; a later one with a next step informs. */
-        if (n_rep > 0 && r.reviewed && !r.no_next_step)
-            g->updates[n_up++] = (struct step_item){.id = m->id, .at = m->created_at};
-        g->replies[n_rep++] = (struct step_reply){
-            .message_id = m->id,
-            .at = m->created_at,
-            .reviewed = r.reviewed,
-            .customer_upset = r.upset,
-            .company_at_fault = r.fault,
-            .no_acknowledgement = r.no_ack,
-            .no_apology = r.no_apology,
-        };
+        const struct step_reply *r = &v[i].reply;
+        /* The first reply answers; a later one that says what happens next informs. */
+        if (i > 0 && r->reviewed && !v[i].no_next_step)
+            g->updates[n_up++] = (struct step_item){.id = r->message_id, .at = r->at};
+        g->replies[i] = *r;
     }
     for (size_t i = 0; i < n_ob; i++)
         if (ob[i].kind == OUTBOX_NOTICE && ob[i].state != OUTBOX_STATE_FAILED)
             g->updates[n_up++] = (struct step_item){.id = ob[i].id, .at = ob[i].created_at};
-    messages_free(v, n);
+    free(v);
     outbox_msgs_free(ob, n_ob);
     g->f.replies = g->replies;
-    g->f.n_replies = n_rep;
+    g->f.n_replies = n;
     g->f.updates = g->updates;
     g->f.n_updates = n_up;
     return TERR_OK;

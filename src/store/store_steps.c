@@ -67,6 +67,11 @@ enum terr store_step_mark_list(struct store_tx *tx, int64_t ticket_id, struct st
 {
     return SOPS(tx)->mark_list(tx->conn, ticket_id, out, n_out);
 }
+enum terr store_step_replies(struct store_tx *tx, int64_t ticket_id, struct step_review **out,
+                             size_t *n_out)
+{
+    return SOPS(tx)->replies(tx->conn, ticket_id, out, n_out);
+}
 enum terr store_step_offers(struct store_tx *tx, int64_t ticket_id, struct step_item **out,
                             size_t *n_out)
 {

@@ -38,6 +38,18 @@ enum terr store_step_mark_list(struct store_tx *tx, int64_t ticket_id, struct st
 
 /* ---- facts owned by other parts ---- */
 
+/* A public agent reply as its stored coach review (the JSON of
+ * coach_review_to_json, analysis/coach.h) judged it. */
+struct step_review {
+    struct step_reply reply; /* message id, time, and the facts steps.h reads */
+    bool no_next_step;       /* the review has a no_next_step finding */
+};
+/* The ticket's public agent replies, oldest first, read without their
+ * bodies.  A reply whose review is missing or not JSON has reviewed false.
+ * Caller frees *out with free(). */
+enum terr store_step_replies(struct store_tx *tx, int64_t ticket_id, struct step_review **out,
+                             size_t *n_out);
+
 /* The ticket's approved offers as (offer id, decided_at), by id.  Caller
  * frees *out with free(). */
 enum terr store_step_offers(struct store_tx *tx, int64_t ticket_id, struct step_item **out,

@@ -10,6 +10,8 @@ struct store_steps_ops {
                              int64_t *out_id);
     enum terr (*mark_list)(struct store_conn *c, int64_t ticket_id, struct step_mark **out,
                            size_t *n_out);
+    enum terr (*replies)(struct store_conn *c, int64_t ticket_id, struct step_review **out,
+                         size_t *n_out);
     enum terr (*offers)(struct store_conn *c, int64_t ticket_id, struct step_item **out,
                         size_t *n_out);
     enum terr (*category_at)(struct store_conn *c, int64_t ticket_id, int64_t *out_at);

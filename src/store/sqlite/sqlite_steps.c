@@ -61,6 +61,46 @@ static enum terr sq_mark_list(struct store_conn *c, int64_t ticket_id, struct st
 
 /* ---- facts owned by other parts ---- */
 
+/* Whether the space-separated list has the word w. */
+static bool has_word(const char *list, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = list; p && (p = strstr(p, w)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+static void review_from_row(sqlite3_stmt *s, struct step_review *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->reply.message_id = sqlite3_column_int64(s, 0);
+    r->reply.at = sqlite3_column_int64(s, 1);
+    r->reply.reviewed = sqlite3_column_int(s, 2) != 0;
+    r->reply.customer_upset = sqlite3_column_int(s, 3) != 0;
+    r->reply.company_at_fault = sqlite3_column_int(s, 4) != 0;
+    const char *kinds = (const char *)sqlite3_column_text(s, 5);
+    r->reply.no_acknowledgement = has_word(kinds, "no_acknowledgement");
+    r->reply.no_apology = has_word(kinds, "no_apology");
+    r->no_next_step = has_word(kinds, "no_next_step");
+}
+
+static void reviews_free(struct step_review *v, size_t n)
+{
+    (void)n;
+    free(v);
+}
+
+static enum terr sq_replies(struct store_conn *c, int64_t ticket_id, struct step_review **out,
+                            size_t *n_out)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_STEP_REPLIES);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, ticket_id);
+    COLLECT_ROWS(c, s, step_review, review_from_row, reviews_free, out, n_out);
+}
+
 static void item_from_row(sqlite3_stmt *s, struct step_item *it)
 {
     it->id = sqlite3_column_int64(s, 0);
@@ -242,6 +282,7 @@ static enum terr sq_problem_tickets(struct store_conn *c, int64_t problem_id, in
 const struct store_steps_ops sqlite_steps_ops = {
     .mark_insert = sq_mark_insert,
     .mark_list = sq_mark_list,
+    .replies = sq_replies,
     .offers = sq_offers,
     .category_at = sq_category_at,
     .lesson_insert = sq_lesson_insert,

@@ -13,6 +13,17 @@
                         " VALUES (?, ?, ?, ?, ?, ?)")                                          \
     X(STEP_MARK_LIST, "SELECT step, done, agent_id, reason, at FROM step_marks"                \
                       " WHERE ticket_id = ? ORDER BY id")                                      \
+    /* The coach review's facts, parsed by SQLite: no body is read and no  */                \
+    /* JSON tree built (coach_review_to_json writes the review).            */                \
+    X(STEP_REPLIES, "SELECT id, created_at, coalesce(json_valid(coach), 0),"                  \
+                    " CASE WHEN json_valid(coach) THEN"                                        \
+                    "  coalesce(json_extract(coach, '$.customer_upset'), 0) END,"              \
+                    " CASE WHEN json_valid(coach) THEN"                                        \
+                    "  coalesce(json_extract(coach, '$.company_fault'), 0) END,"               \
+                    " CASE WHEN json_valid(coach) THEN (SELECT group_concat("                  \
+                    "  json_extract(value, '$.kind'), ' ') FROM json_each(coach, '$.findings')) END" \
+                    " FROM messages WHERE ticket_id = ?1 AND author_kind = 'agent'"            \
+                    " AND internal = 0 ORDER BY id")                                           \
     X(STEP_OFFERS, "SELECT id, decided_at FROM offers WHERE ticket_id = ?"                     \
                    " AND state = 'approved' ORDER BY id")                                      \
     /* An agent's PATCH that set the category, or kept it and made it the       */             \
