@@ -31,13 +31,6 @@ const struct jfield body_ticket_create[] = {
     {0}, /* end */
 };
 
-const struct jfield body_lesson_create[] = {
-    {"cause", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
-    {"what_went_wrong", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
-    {"prevention", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
-    {0}, /* end */
-};
-
 const struct jfield body_ticket_patch[] = {
     {"status", JT_STRING, false, 0, 16, 0, NULL},
     {"priority", JT_STRING, false, 0, 16, 0, NULL},
@@ -146,6 +139,12 @@ const struct jfield body_problem_patch[] = {
 };
 
 const struct jfield body_problem_link[] = {
-    {"problem_id", JT_INT, true, 1, INT64_MAX, 0, NULL},
+    {"problem_id", JT_INT, true, 1, INT64_MAX, 0, NULL}, {0}, /* end */
+};
+
+const struct jfield body_lesson_create[] = {
+    {"cause", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
+    {"what_went_wrong", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
+    {"prevention", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
     {0}, /* end */
 };

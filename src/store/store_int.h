@@ -15,7 +15,8 @@
 
 struct store_conn;
 struct store_jobs_ops; /* the job queue and webhooks: store_jobs_int.h */
-struct store_steps_ops; /* steps, lessons and problems: store_steps_int.h */
+/* Steps, lessons and problems: store_steps_int.h. */
+struct store_steps_ops;
 
 struct store_ops {
     const char *name;
