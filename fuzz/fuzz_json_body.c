@@ -200,6 +200,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_against(obj, body_qa);
     check_against(obj, body_offer_create);
     check_against(obj, body_offer_decide);
+    check_against(obj, body_step_mark);
+    check_against(obj, body_lesson_create);
+    check_against(obj, body_problem_create);
+    check_against(obj, body_problem_patch);
+    check_against(obj, body_problem_link);
     run_accessors(obj);
     json_t *customer = json_object_get(obj, "customer");
     if (json_is_object(customer))

@@ -172,6 +172,50 @@ void h_case_show(struct request *req)
 {
     (void)req;
 }
+void h_ticket_steps_get(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_steps_mark(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_lessons_create(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_lessons_list(struct request *req)
+{
+    (void)req;
+}
+void h_lessons_list(struct request *req)
+{
+    (void)req;
+}
+void h_problems_create(struct request *req)
+{
+    (void)req;
+}
+void h_problems_list(struct request *req)
+{
+    (void)req;
+}
+void h_problem_get(struct request *req)
+{
+    (void)req;
+}
+void h_problem_patch(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_problem_link(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_problem_unlink(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 

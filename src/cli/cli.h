@@ -34,6 +34,8 @@ int cmd_jobs(int argc, char **argv);
 int cmd_surveys(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
 int cmd_offers(int argc, char **argv);
+int cmd_problems(int argc, char **argv);
+int cmd_lessons(int argc, char **argv);
 
 struct analysis_data;
 /* The analysis data directory into out: --data DIR, else $TRUCE_DATA, else

@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"surveys", cmd_surveys, "list a ticket's satisfaction surveys (surveys list)"},
     {"sla", cmd_sla, "the SLA policy and calendar, and a ticket's clocks (sla show|set|check)"},
     {"offers", cmd_offers, "list offers and decide pending ones (offers list|approve|reject)"},
+    {"problems", cmd_problems, "list and show problems grouping tickets (problems list|show)"},
+    {"lessons", cmd_lessons, "list the lessons of resolved conflicts (lessons list)"},
 };
 
 int fail(int code, const char *fmt, ...)

@@ -7,8 +7,11 @@
 #include <stdint.h>
 
 #include "../domain/offers.h"
+#include "../domain/steps.h"
 #include "../domain/survey.h"
 #include "../domain/ticket_rules.h"
+#include "../service/problems.h"
+#include "../service/steps.h"
 
 static const struct jfield ticket_customer[] = {
     {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
@@ -35,6 +38,8 @@ const struct jfield body_ticket_patch[] = {
     {"assignee", JT_INT_NULL, false, 1, INT64_MAX, 0, NULL},
     {"tags", JT_STRINGS, false, 0, LIMIT_TAGS, LIMIT_TAG, NULL},
     {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
+    {"conflict", JT_BOOL, false, 0, 0, 0, NULL},
+    {"lesson", JT_OBJECT, false, 0, 0, 0, body_lesson_create},
     {0}, /* end */
 };
 
@@ -123,4 +128,37 @@ const struct jfield body_offer_create[] = {
 
 const struct jfield body_offer_decide[] = {
     {"note", JT_STRING_NULL, false, 0, OFFER_NOTE_MAX, 0, NULL}, {0}, /* end */
+};
+const struct jfield body_step_mark[] = {
+    {"step", JT_STRING, true, 0, 64, 0, NULL},
+    {"done", JT_BOOL, true, 0, 0, 0, NULL},
+    {"reason", JT_STRING, true, 0, STEP_REASON_MAX, 0, NULL},
+    {0}, /* end */
+};
+
+const struct jfield body_problem_create[] = {
+    {"title", JT_STRING, true, 0, PROBLEM_TITLE_MAX, 0, NULL},
+    {"description", JT_STRING, false, 0, PROBLEM_DESCRIPTION_MAX, 0, NULL},
+    {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
+    {"ticket_id", JT_INT_NULL, false, 1, INT64_MAX, 0, NULL},
+    {0}, /* end */
+};
+
+const struct jfield body_problem_patch[] = {
+    {"title", JT_STRING, false, 0, PROBLEM_TITLE_MAX, 0, NULL},
+    {"description", JT_STRING, false, 0, PROBLEM_DESCRIPTION_MAX, 0, NULL},
+    {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
+    {"status", JT_STRING, false, 0, 16, 0, NULL},
+    {0}, /* end */
+};
+
+const struct jfield body_problem_link[] = {
+    {"problem_id", JT_INT, true, 1, INT64_MAX, 0, NULL}, {0}, /* end */
+};
+
+const struct jfield body_lesson_create[] = {
+    {"cause", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
+    {"what_went_wrong", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
+    {"prevention", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
+    {0}, /* end */
 };

@@ -6,6 +6,7 @@
 
 #include "../domain/ticket_rules.h"
 #include "../service/conflict.h"
+#include "../service/steps.h"
 #include "../service/tickets.h"
 #include "../util/alloc.h"
 #include "../util/encode.h"
@@ -235,7 +236,12 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 {
     struct one_ticket *o = arg;
     enum terr e = render_ticket_by_id(tx, o->id, &o->body);
-    if (!e && (e = h_sla_attach(tx, o->id, o->body))) {
+    /* The clocks (h_sla.c) and the six steps (h_steps.c), read in the same transaction. */
+    if (!e)
+        e = h_sla_attach(tx, o->id, o->body);
+    if (!e)
+        e = render_ticket_steps(tx, o->id, o->body);
+    if (e) {
         json_decref(o->body);
         o->body = NULL;
     }
@@ -276,6 +282,7 @@ void h_ticket_get(struct request *req)
 
 struct patch_arg {
     struct ticket_patch p;
+    struct lesson_new lesson; /* strings borrowed from req->json */
 };
 
 static void patch_free(void *arg)
@@ -313,7 +320,7 @@ void h_ticket_patch(struct request *req)
         reply_err_info(req, e);
         return;
     }
-    struct patch_arg a = {{0}};
+    struct patch_arg a = {{0}, {0}};
     const json_t *j = req->json;
     PARSE_VOCAB_OR_REPLY(req, j, "status", status_parse, &a.p.status,
                          "new, open, pending, resolved, closed");
@@ -343,8 +350,20 @@ void h_ticket_patch(struct request *req)
         }
         a.p.has_tags = true;
     }
+    a.p.has_conflict = json_has(j, "conflict");
+    a.p.conflict = json_bool(j, "conflict", false);
+    const json_t *lesson = json_object_get(j, "lesson");
+    a.lesson = (struct lesson_new){json_str(lesson, "cause", NULL),
+                                   json_str(lesson, "what_went_wrong", NULL),
+                                   json_str(lesson, "prevention", NULL)};
+    if (lesson && (e = svc_lesson_check(&a.lesson, "lesson", &req->err))) {
+        strlist_release(&a.p.tags);
+        reply_err_info(req, e);
+        return;
+    }
     struct patch_arg *heap = xmalloc(sizeof(*heap));
     *heap = a;
+    heap->p.lesson = lesson ? &heap->lesson : NULL;
     http_write(req, patch_tx, heap, patch_free);
 }
 

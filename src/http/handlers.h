@@ -45,5 +45,24 @@ void h_offer_reject(struct request *req);
 void h_offer_withdraw(struct request *req);
 void h_case_link(struct request *req);
 void h_case_show(struct request *req);
+void h_ticket_steps_get(struct request *req);
+void h_ticket_steps_mark(struct request *req);
+void h_ticket_lessons_create(struct request *req);
+void h_ticket_lessons_list(struct request *req);
+void h_lessons_list(struct request *req);
+void h_problems_create(struct request *req);
+void h_problems_list(struct request *req);
+void h_problem_get(struct request *req);
+void h_problem_patch(struct request *req);
+void h_ticket_problem_link(struct request *req);
+void h_ticket_problem_unlink(struct request *req);
+
+/* The six steps as the API shows them (h_steps.c). */
+struct steps_report;
+struct lesson;
+json_t *render_steps(const struct steps_report *r);
+json_t *render_lesson(const struct lesson *l);
+/* Sets "steps" on the rendered ticket (ticket_id's), read in tx. */
+enum terr render_ticket_steps(struct store_tx *tx, int64_t ticket_id, json_t *ticket);
 
 #endif

@@ -53,6 +53,8 @@ char *svc_ticket_audit_json(const struct ticket *t)
                   "risk", t->risk, "level", level_name(t->level));
     if (!o)
         BUG("cannot encode ticket %lld for the audit trail", (long long)t->id);
+    json_object_set_new(o, "marked_conflict", json_boolean(t->marked_conflict));
+    json_object_set_new(o, "category_by_agent", json_boolean(t->category_by_agent));
     char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     char *copy = xstrdup(text);

@@ -11,6 +11,7 @@
 #include "conflict.h"
 #include "webhooks.h"
 #include "surveys.h"
+#include "steps.h"
 #include "workflow.h"
 
 void ticket_opened_release(struct ticket_opened *o)
@@ -220,6 +221,8 @@ static enum terr apply_patch(struct store_tx *tx, struct ticket *t, const struct
         /* An agent's choice stays; clearing hands the field back to the analysis. */
         t->category_by_agent = p->category != NULL;
     }
+    if (p->has_conflict)
+        t->marked_conflict = p->conflict;
     return TERR_OK;
 }
 
@@ -237,6 +240,9 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
     struct ticket old = {.status = t.status, .priority = t.priority, .assignee_id = t.assignee_id};
     bool was_resolved = t.status == STATUS_RESOLVED;
     e = apply_patch(tx, &t, p, now, ei);
+    /* A conflict ticket's resolution asks for a lesson (steps.h). */
+    if (!e)
+        e = svc_steps_on_update(tx, who, old.status, &t, p->lesson, now, ei);
     char *after = e ? NULL : svc_ticket_audit_json(&t);
     if (!e && was_closed && strcmp(before, after) != 0)
         e = terr_set(ei, TERR_CONFLICT, NULL, "ticket %lld is closed", (long long)id);

@@ -4,6 +4,8 @@
 
 #include "service.h"
 
+struct lesson_new;
+
 /* A new ticket from a customer's first message. */
 struct ticket_open {
     const char *subject;
@@ -44,10 +46,16 @@ struct ticket_patch {
     int64_t assignee_id;  /* 0: unassign */
     struct strlist tags;  /* borrowed */
     const char *category; /* NULL: clear */
+    /* The six steps (steps.h): mark the ticket as a conflict (or not), and
+     * the lesson a resolution of a conflict ticket asks for (NULL: none). */
+    bool has_conflict;
+    bool conflict;
+    const struct lesson_new *lesson;
 };
 
 /* Applies the patch by the domain's rules and audits before/after.
- * TERR_NOT_FOUND for an unknown ticket, TERR_INVALID for an unknown assignee,
+ * TERR_NOT_FOUND for an unknown ticket, TERR_INVALID for an unknown assignee
+ * or a conflict ticket resolved without a lesson (field "lesson", steps.h),
  * TERR_CONFLICT for a closed ticket. */
 enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_t id,
                             const struct ticket_patch *p, struct terr_info *ei);

@@ -17,6 +17,8 @@ struct store_conn;
 struct store_jobs_ops; /* the job queue and webhooks: store_jobs_int.h */
 struct store_sla_ops;  /* the SLA clocks' records: store_sla_int.h */
 struct store_offers_ops; /* offers: store_offers_int.h */
+/* Steps, lessons and problems: store_steps_int.h. */
+struct store_steps_ops;
 
 struct store_ops {
     const char *name;
@@ -100,6 +102,7 @@ struct store_ops {
                              int64_t at);
     const struct store_sla_ops *sla;
     const struct store_offers_ops *offers;
+    const struct store_steps_ops *steps;
 };
 
 struct write_job {

@@ -167,7 +167,8 @@ expect 400 invalid_value "a forged thread cursor"
 req GET "/api/v1/tickets/$tl/events?sort=risk"
 expect 400 unknown_field "an unknown parameter on the audit trail"
 
-req PATCH "/api/v1/tickets/$t1" '{"status":"closed"}'
+# The customer grew tense: the ticket is a conflict, and closing it asks for a lesson.
+req PATCH "/api/v1/tickets/$t1" '{"status":"closed","lesson":{"cause":"depot delay","what_went_wrong":"the parcel sat at the depot","prevention":"track depot delays"}}'
 expect 200 "close the ticket"
 req PATCH "/api/v1/tickets/$t1" '{"status":"open"}'
 expect 409 conflict "a closed ticket is final"

@@ -19,6 +19,7 @@
 #include "../store_jobs_int.h"
 #include "../store_sla_int.h"
 #include "../store_offers_int.h"
+#include "../store_steps_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
@@ -26,6 +27,7 @@ static const char *const stmt_sql[] = {
     SQLITE_JOB_STMTS(X)
     SQLITE_SLA_STMTS(X)
     SQLITE_OFFER_STMTS(X)
+    SQLITE_STEP_STMTS(X)
 #undef X
 };
 
@@ -425,4 +427,5 @@ const struct store_ops store_sqlite_ops = {
     .outbox_mark = sq_outbox_mark,
     .sla = &sqlite_sla_ops,
     .offers = &sqlite_offers_ops,
+    .steps = &sqlite_steps_ops,
 };

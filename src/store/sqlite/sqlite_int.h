@@ -14,6 +14,7 @@
 #include "sqlite_jobs.h"
 #include "sqlite_sla.h"
 #include "sqlite_offers.h"
+#include "sqlite_steps.h"
 
 /* clang-format off */
 #define TICKET_COLS                                                                            \
@@ -154,6 +155,7 @@ enum sqlite_stmt {
     SQLITE_JOB_STMTS(X)
     SQLITE_SLA_STMTS(X)
     SQLITE_OFFER_STMTS(X)
+    SQLITE_STEP_STMTS(X)
 #undef X
         STMT__COUNT
 };
