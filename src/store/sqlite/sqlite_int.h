@@ -84,6 +84,16 @@
     X(AGENT_FIND_EMAIL, "SELECT " AGENT_COLS " FROM agents WHERE email = ?")                   \
     X(AGENT_LIST, "SELECT " AGENT_COLS " FROM agents ORDER BY id")                             \
     X(AGENT_COUNT, "SELECT count(*) FROM agents")                                              \
+    X(AGENT_UPDATE, "UPDATE agents SET name = ?2, role = ?3, skills = ?4, available = ?5,"     \
+                    " languages = ?6, channels = ?7, teams = ?8 WHERE id = ?1")                \
+    X(AGENT_SET_ASSIGNED, "UPDATE agents SET last_assigned_at = ?2 WHERE id = ?1")             \
+    /* Every agent with their open tickets by level (tickets_assignee index). */               \
+    X(AGENT_LOADS, "SELECT a.id, count(t.id) FILTER (WHERE t.level = 'calm'),"                 \
+                   " count(t.id) FILTER (WHERE t.level = 'tense'),"                            \
+                   " count(t.id) FILTER (WHERE t.level = 'heated'),"                           \
+                   " count(t.id) FILTER (WHERE t.level = 'hostile')"                           \
+                   " FROM agents a LEFT JOIN tickets t ON t.assignee_id = a.id"                \
+                   " AND t.status IN ('new', 'open', 'pending') GROUP BY a.id ORDER BY a.id")  \
     X(TOKEN_INSERT, "INSERT INTO api_tokens (agent_id, token_hash, label, created_at)"         \
                     " VALUES (?, ?, ?, ?)")                                                    \
     X(TOKEN_FIND, "SELECT agent_id, token_hash FROM api_tokens"                                \
@@ -223,6 +233,9 @@ enum terr sq_agent_find_email(struct store_conn *c, const char *email, struct ag
                               char **out_hash);
 enum terr sq_agent_list(struct store_conn *c, struct agent **out, size_t *n_out);
 enum terr sq_agent_count(struct store_conn *c, int64_t *out);
+enum terr sq_agent_update(struct store_conn *c, const struct agent *a);
+enum terr sq_agent_set_assigned(struct store_conn *c, int64_t id, int64_t at);
+enum terr sq_agent_loads(struct store_conn *c, struct agent_load **out, size_t *n_out);
 enum terr sq_token_insert(struct store_conn *c, int64_t agent_id,
                           const unsigned char hash[STORE_HASH_LEN], const char *label,
                           int64_t *out_id);
