@@ -128,6 +128,14 @@ void h_survey_answer(struct request *req)
 {
     (void)req;
 }
+void h_agent_get(struct request *req)
+{
+    (void)req;
+}
+void h_agent_patch(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 

@@ -23,6 +23,8 @@
 #define LIMIT_PASSWORD 1024
 #define LIMIT_SKILL    64
 #define LIMIT_SKILLS   32
+#define LIMIT_LANGUAGE  35 /* one BCP 47 tag of an agent's (the longest common form) */
+#define LIMIT_LANGUAGES 32
 #define PASSWORD_MIN   10
 
 /* Moves t to status `to`.  A closed ticket is final (TERR_CONFLICT); reaching

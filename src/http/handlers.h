@@ -31,5 +31,7 @@ void h_ticket_surveys(struct request *req);
 void h_outbox_list(struct request *req);
 void h_survey_show(struct request *req);
 void h_survey_answer(struct request *req);
+void h_agent_get(struct request *req);
+void h_agent_patch(struct request *req);
 
 #endif
