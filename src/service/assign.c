@@ -326,7 +326,7 @@ enum terr svc_routing_route(struct store_tx *tx, struct ticket *t, int64_t now, 
         *changed = true;
     } else {
         /* The holder (if any) keeps it; announce once per situation. */
-        bool news = !tr.unrouted_last || tr.unrouted_level != t->level ||
+        bool news = !tr.unrouted_last || t->level > tr.unrouted_level ||
                     strcmp(tr.unrouted_outcome, routing_outcome_name(r.outcome)) != 0;
         if (news && (e = audit_unrouted(tx, t, &r, now)))
             return terr_set(ei, e, NULL, NULL);

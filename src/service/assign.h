@@ -27,9 +27,11 @@
  *
  * Audit, as the system: "ticket.routed" {"assignee_id","reason","load",
  * "outcome","level"} on assignment (before: the previous assignee); when
- * nobody can take it, "ticket.unrouted" {"outcome","reason","level"} once:
- * again only when the outcome or the level changed, or an assignment
- * happened in between, so timer re-checks do not flood the trail.
+ * nobody can take it, "ticket.unrouted" {"outcome","reason","level",
+ * "assignee_id"} once: again only when the outcome changed, the level rose
+ * above the one announced, or an assignment happened in between, so timer
+ * re-checks and a level flapping between heated and hostile do not flood
+ * the trail (nor the lead, notified on the same passes).
  */
 #ifndef TRUCE_SVC_ASSIGN_H
 #define TRUCE_SVC_ASSIGN_H
