@@ -172,4 +172,19 @@ req PATCH "/api/v1/agents/$D" '{"available":true}'
 req POST "/api/v1/tickets/$lone/messages" "{\"author\":\"customer\",\"body\":\"$HOSTILE\"}"
 check "once someone is back, the next change routes it" [ "$(assignee_of "$lone")" = "$D" ]
 
+# ---- the CLI, for admins scripting ----
+"$TRUCE" agent set agent@test.example --db "$DB" --skills billing,returns --languages de,en \
+    --channels chat --teams sales --away >"$T_DIR/out" 2>&1
+check "agent set changes an agent" grep -q "away" "$T_DIR/out"
+check "as stored" [ "$(sql "select skills || languages || channels || teams || available from agents where id = $A")" = '["billing","returns"]["de","en"]["chat"]["sales"]0' ]
+"$TRUCE" agent set agent@test.example --db "$DB" --channels fax >"$T_DIR/out" 2>&1
+check "agent set refuses an unknown channel" [ $? -eq 2 ]
+check "naming it" grep -q "channels" "$T_DIR/out"
+"$TRUCE" agent set nobody@test.example --db "$DB" --away >/dev/null 2>&1
+check "agent set refuses an unknown agent" [ $? -eq 2 ]
+"$TRUCE" agent list --db "$DB" >"$T_DIR/out"
+check "agent list shows availability, skills, teams and load" \
+    grep -qE "^$D	dee@test.example	agent	available	de-escalation,billing	en,pt-BR	email,chat	legal	[0-9]+$" "$T_DIR/out"
+check "and the away agent" grep -qE "^$A	agent@test.example	agent	away	billing,returns	" "$T_DIR/out"
+
 finish
