@@ -9,6 +9,7 @@
 #include "../util/alloc.h"
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
+#include "assign.h"
 
 enum terr svc_agent_create(struct store_tx *tx, const struct actor *who, struct agent *a,
                            const char *password_hash, struct terr_info *ei)
@@ -159,6 +160,10 @@ enum terr svc_agent_update(struct store_tx *tx, const struct actor *who, int64_t
             free(b);
             free(t);
         }
+        /* Someone who can take tickets now: the waiting ones may fit them. */
+        bool routing_fields = json_object_size(after) > (json_object_get(after, "name") ? 1u : 0u);
+        if (!e && routing_fields && !a.away && (a.role == ROLE_AGENT || a.role == ROLE_LEAD))
+            e = svc_routing_waiting(tx, time_now_ms(), NULL, ei);
     }
     json_decref(before);
     json_decref(after);

@@ -29,8 +29,12 @@ struct agent_patch {
  * their own "available" (TERR_FORBIDDEN otherwise, nothing written).  Bad
  * values are TERR_INVALID naming the field; duplicates in a list are
  * dropped.  Audits "agent.update" with the changed fields before and
- * after.  On success *out (may be NULL) is the agent as stored now (release
- * with agent_release).  TERR_NOT_FOUND for an unknown id. */
+ * after.  When the change leaves the agent able to take tickets and touched
+ * what routing weighs (availability, role, skills, languages, channels,
+ * teams), the open tickets waiting unassigned are routed again
+ * (svc_routing_waiting), in the same transaction.  On success *out (may be
+ * NULL) is the agent as stored now (release with agent_release).
+ * TERR_NOT_FOUND for an unknown id. */
 enum terr svc_agent_update(struct store_tx *tx, const struct actor *who, int64_t id,
                            const struct agent_patch *p, struct agent *out, struct terr_info *ei);
 

@@ -344,6 +344,40 @@ enum terr svc_routing_run(struct store_tx *tx, struct ticket *t, int64_t now, bo
     return svc_routing_route(tx, t, now, changed, NULL, ei);
 }
 
+enum terr svc_routing_waiting(struct store_tx *tx, int64_t now, int64_t *n_out,
+                              struct terr_info *ei)
+{
+    static const enum ticket_status open_states[] = {STATUS_NEW, STATUS_OPEN, STATUS_PENDING};
+    int64_t n_routed = 0;
+    enum terr e = TERR_OK;
+    for (size_t k = 0; k < sizeof(open_states) / sizeof(open_states[0]) && !e; k++) {
+        struct ticket_query q = {.has_status = true,
+                                 .status = open_states[k],
+                                 .assignee_id = -1,
+                                 .sort = SORT_RISK,
+                                 .limit = ROUTING_WAITING_MAX};
+        struct ticket *v;
+        size_t n;
+        if ((e = store_ticket_list(tx, &q, &v, &n)))
+            break;
+        for (size_t i = 0; i < n && !e; i++) {
+            bool changed = false;
+            e = svc_routing_route(tx, &v[i], now, &changed, NULL, ei);
+            if (!e && changed) {
+                v[i].updated_at = v[i].updated_at > now ? v[i].updated_at : now;
+                e = store_ticket_update(tx, &v[i]);
+                n_routed++;
+            }
+        }
+        tickets_free(v, n);
+    }
+    if (e)
+        return terr_set(ei, e, NULL, NULL);
+    if (n_out)
+        *n_out = n_routed;
+    return TERR_OK;
+}
+
 enum terr svc_routing_check_assign(struct store_tx *tx, const struct actor *who,
                                    const struct ticket *t, int64_t to_id, struct terr_info *ei)
 {

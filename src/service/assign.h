@@ -59,6 +59,16 @@ enum terr svc_routing_route(struct store_tx *tx, struct ticket *t, int64_t now, 
 enum terr svc_routing_run(struct store_tx *tx, struct ticket *t, int64_t now, bool *changed,
                           struct terr_info *ei);
 
+/* At most this many waiting tickets of each open status are routed at once
+ * by svc_routing_waiting (riskiest first); the rest at their next change. */
+#define ROUTING_WAITING_MAX 100
+
+/* Routes the open tickets that wait unassigned (after an agent came back or
+ * gained a skill), riskiest first, and stores those it assigned; *n_out
+ * (may be NULL) counts them.  Errors are the store's. */
+enum terr svc_routing_waiting(struct store_tx *tx, int64_t now, int64_t *n_out,
+                              struct terr_info *ei);
+
 /* May `who` move ticket t (as it is now) to agent to_id (0: unassign)?
  * routing_check_assign's rules, with the target read from the store: an
  * unknown agent is TERR_INVALID ("assignee"); the system and customers act

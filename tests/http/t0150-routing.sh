@@ -169,8 +169,9 @@ req POST "/api/v1/tickets/$lone/messages" "{\"author\":\"customer\",\"body\":\"$
 check "once, not on every change" [ "$(n_events ticket.unrouted "$lone")" = 1 ]
 check "and it is still unassigned" [ "$(assignee_of "$lone")" = none ]
 req PATCH "/api/v1/agents/$D" '{"available":true}'
-req POST "/api/v1/tickets/$lone/messages" "{\"author\":\"customer\",\"body\":\"$HOSTILE\"}"
-check "once someone is back, the next change routes it" [ "$(assignee_of "$lone")" = "$D" ]
+expect 200 "the de-escalation agent is back"
+check "and the waiting ticket is routed to them at once" [ "$(assignee_of "$lone")" = "$D" ]
+check "audited" [ "$(n_events ticket.routed "$lone")" = 1 ]
 
 # ---- the CLI, for admins scripting ----
 "$TRUCE" agent set agent@test.example --db "$DB" --skills billing,returns --languages de,en \

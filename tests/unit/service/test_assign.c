@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../store/store_fixture.h"
+#include "service/agents.h"
 #include "service/assign.h"
 
 #define ST(state) (((struct fixture *)*(state))->st)
@@ -495,6 +496,74 @@ static void a_new_outcome_is_news(void **state)
     assert_int_equal(events_of(st, t, "ticket.unrouted").n, 2);
 }
 
+struct update_job {
+    int64_t id;
+    struct agent_patch p;
+    struct actor who;
+    struct terr_info ei;
+};
+
+static enum terr update_tx(struct store_tx *tx, void *arg)
+{
+    struct update_job *j = arg;
+    return svc_agent_update(tx, &j->who, j->id, &j->p, NULL, &j->ei);
+}
+
+struct get_job {
+    int64_t id;
+    struct ticket t;
+};
+
+static enum terr get_tx(struct store_tx *tx, void *arg)
+{
+    struct get_job *j = arg;
+    return store_ticket_get(tx, j->id, &j->t);
+}
+
+static int64_t assignee_of(struct store *st, int64_t id)
+{
+    struct get_job j = {.id = id};
+    assert_int_equal(store_read(st, get_tx, &j), TERR_OK);
+    int64_t a = j.t.assignee_id;
+    ticket_release(&j.t);
+    return a;
+}
+
+static void coming_back_takes_the_waiting_tickets(void **state)
+{
+    struct store *st = ST(state);
+    int64_t ann = seed(st, "ann", ROLE_AGENT, "de-escalation", true, NULL);
+    int64_t hot = ticket(st, LEVEL_HOSTILE, 0, NULL, NULL);
+    int64_t calm = ticket(st, LEVEL_CALM, 0, NULL, NULL);
+    int64_t done = ticket(st, LEVEL_CALM, 0, NULL, NULL);
+    set_status(st, done, STATUS_RESOLVED);
+    route(st, hot);
+    route(st, calm);
+    assert_int_equal(assignee_of(st, hot), 0);
+    /* Renaming an away agent routes nothing; coming back routes the waiting ones. */
+    struct update_job rename = {.id = ann,
+                                .p = {.has_name = true, .name = "Ann B."},
+                                .who = {.kind = ACTOR_SYSTEM}};
+    assert_int_equal(store_write(st, update_tx, &rename), TERR_OK);
+    assert_int_equal(assignee_of(st, calm), 0);
+    struct update_job back = {.id = ann,
+                              .p = {.has_available = true, .available = true},
+                              .who = {.kind = ACTOR_AGENT, .id = ann, .role = ROLE_AGENT}};
+    assert_int_equal(store_write(st, update_tx, &back), TERR_OK);
+    assert_int_equal(assignee_of(st, hot), ann);
+    assert_int_equal(assignee_of(st, calm), ann);
+    assert_int_equal(assignee_of(st, done), 0); /* resolved: left alone */
+    /* An agent may not change another's availability, nor their own skills. */
+    struct update_job other = {.id = ann,
+                               .p = {.has_available = true, .available = false},
+                               .who = {.kind = ACTOR_AGENT, .id = ann + 1, .role = ROLE_LEAD}};
+    assert_int_equal(store_write(st, update_tx, &other), TERR_FORBIDDEN);
+    struct update_job skills = {.id = ann,
+                                .p = {.has_skills = true},
+                                .who = {.kind = ACTOR_AGENT, .id = ann, .role = ROLE_AGENT}};
+    assert_int_equal(store_write(st, update_tx, &skills), TERR_FORBIDDEN);
+}
+
 static int setup(void **state)
 {
     customer_id = 0;
@@ -523,6 +592,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(unassigning_hands_it_to_someone_else, setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(a_new_outcome_is_news, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(coming_back_takes_the_waiting_tickets, setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
