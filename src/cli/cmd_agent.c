@@ -1,4 +1,5 @@
-/* truce agent add|set|list: put a person on the team, set how work is routed to them, see the team. */
+/* truce agent add|set|list: put a person on the team, set how work is routed to them, see the team.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,8 +167,8 @@ static void print_list(const struct strlist *l)
 
 static int agent_set(int argc, char **argv)
 {
-    const char *db = DEFAULT_DB, *email = NULL, *skills = NULL, *languages = NULL,
-               *channels = NULL, *teams = NULL, *role = NULL, *name = NULL;
+    const char *db = DEFAULT_DB, *email = NULL, *skills = NULL, *languages = NULL, *channels = NULL,
+               *teams = NULL, *role = NULL, *name = NULL;
     bool away = false, available = false;
     /* The email comes first: "truce agent set ann@example.org --away". */
     if (argc > 1 && argv[1][0] != '-') {
@@ -176,10 +177,17 @@ static int agent_set(int argc, char **argv)
         argv++;
     }
     const struct cli_opt opts[] = {
-        {"db", &db, NULL},       {"email", &email, NULL},         {"skills", &skills, NULL},
-        {"languages", &languages, NULL}, {"channels", &channels, NULL}, {"teams", &teams, NULL},
-        {"role", &role, NULL},   {"name", &name, NULL},           {"away", NULL, &away},
-        {"available", NULL, &available}, {NULL, NULL, NULL},
+        {"db", &db, NULL},
+        {"email", &email, NULL},
+        {"skills", &skills, NULL},
+        {"languages", &languages, NULL},
+        {"channels", &channels, NULL},
+        {"teams", &teams, NULL},
+        {"role", &role, NULL},
+        {"name", &name, NULL},
+        {"away", NULL, &away},
+        {"available", NULL, &available},
+        {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "agent set");
     if (rc >= 0)

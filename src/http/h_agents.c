@@ -208,8 +208,7 @@ static bool take_list(const json_t *j, const char *name, struct strlist *l)
         return false;
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(j, name), i, v)
-        strlist_push(l, json_string_value(v));
+    json_array_foreach(json_object_get(j, name), i, v) strlist_push(l, json_string_value(v));
     return true;
 }
 

@@ -85,10 +85,10 @@ static json_t *list_json(const struct strlist *l)
 /* The audited view of an agent's editable fields. */
 static json_t *agent_view(const struct agent *a)
 {
-    json_t *o = json_pack("{s:o, s:s, s:o, s:b, s:o, s:o, s:o}", "name", json_text(a->name),
-                          "role", role_name(a->role), "skills", list_json(&a->skills),
-                          "available", !a->away, "languages", list_json(&a->languages),
-                          "channels", list_json(&a->channels), "teams", list_json(&a->teams));
+    json_t *o = json_pack("{s:o, s:s, s:o, s:b, s:o, s:o, s:o}", "name", json_text(a->name), "role",
+                          role_name(a->role), "skills", list_json(&a->skills), "available",
+                          !a->away, "languages", list_json(&a->languages), "channels",
+                          list_json(&a->channels), "teams", list_json(&a->teams));
     if (!o)
         BUG("cannot encode agent %lld for the audit trail", (long long)a->id);
     return o;

@@ -47,7 +47,7 @@ struct pool {
     size_t n_agents;
     struct agent_load *loads;
     size_t n_loads;
-    enum channel *chans; /* one block, sliced per agent */
+    enum channel *chans;       /* one block, sliced per agent */
     struct routing_agent *all; /* views of every agent, in agents[] order */
 };
 
@@ -198,10 +198,10 @@ static enum terr choose(const struct pool *p, const struct routing_ticket *rt, c
 static enum terr audit_routed(struct store_tx *tx, const struct ticket *t, int64_t from,
                               const struct routing_result *r, int64_t now)
 {
-    json_t *after = json_pack("{s:I, s:o, s:I, s:s, s:s}", "assignee_id", (json_int_t)r->agent_id,
-                              "reason", json_text(r->reason), "load", (json_int_t)r->load,
-                              "outcome", routing_outcome_name(r->outcome), "level",
-                              level_name(t->level));
+    json_t *after =
+        json_pack("{s:I, s:o, s:I, s:s, s:s}", "assignee_id", (json_int_t)r->agent_id, "reason",
+                  json_text(r->reason), "load", (json_int_t)r->load, "outcome",
+                  routing_outcome_name(r->outcome), "level", level_name(t->level));
     json_t *before = json_pack("{s:o}", "assignee_id", from ? json_integer(from) : json_null());
     if (!after || !before)
         BUG("cannot encode the routing of ticket %lld", (long long)t->id);
@@ -218,10 +218,10 @@ static enum terr audit_routed(struct store_tx *tx, const struct ticket *t, int64
 static enum terr audit_unrouted(struct store_tx *tx, const struct ticket *t,
                                 const struct routing_result *r, int64_t now)
 {
-    json_t *after = json_pack("{s:s, s:o, s:s, s:o}", "outcome", routing_outcome_name(r->outcome),
-                              "reason", json_text(r->reason), "level", level_name(t->level),
-                              "assignee_id",
-                              t->assignee_id ? json_integer(t->assignee_id) : json_null());
+    json_t *after =
+        json_pack("{s:s, s:o, s:s, s:o}", "outcome", routing_outcome_name(r->outcome), "reason",
+                  json_text(r->reason), "level", level_name(t->level), "assignee_id",
+                  t->assignee_id ? json_integer(t->assignee_id) : json_null());
     if (!after)
         BUG("cannot encode the routing of ticket %lld", (long long)t->id);
     char *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
@@ -392,8 +392,7 @@ enum terr svc_routing_check_assign(struct store_tx *tx, const struct actor *who,
     if (to_id) {
         enum terr e = store_agent_get(tx, to_id, &a);
         if (e == TERR_NOT_FOUND)
-            return terr_set(ei, TERR_INVALID, "assignee", "no agent has id %lld",
-                            (long long)to_id);
+            return terr_set(ei, TERR_INVALID, "assignee", "no agent has id %lld", (long long)to_id);
         if (e)
             return terr_set(ei, e, NULL, NULL);
         /* Channels play no part in routing_check_assign: leave them out. */

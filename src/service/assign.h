@@ -41,7 +41,7 @@
 
 /* What one routing pass did, for the caller. */
 struct routing_run_out {
-    bool routed;                 /* routing_choose ran (else nothing needed doing) */
+    bool routed;                  /* routing_choose ran (else nothing needed doing) */
     struct routing_result result; /* its result, when routed; reason includes the team fallback */
     /* Nobody could take the ticket and this is news (the pass that audited
      * "ticket.unrouted"): a lead must be told.  The caller notifies. */

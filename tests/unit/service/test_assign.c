@@ -172,11 +172,11 @@ static enum terr move_tx(struct store_tx *tx, void *arg)
     e = store_ticket_update(tx, &t);
     ticket_release(&t);
     char before[96], after[96];
-    snprintf(before, sizeof(before), "{\"assignee_id\":%lld,\"level\":\"%s\"}",
-             (long long)j->from, j->level);
+    snprintf(before, sizeof(before), "{\"assignee_id\":%lld,\"level\":\"%s\"}", (long long)j->from,
+             j->level);
     if (j->to)
-        snprintf(after, sizeof(after), "{\"assignee_id\":%lld,\"level\":\"%s\"}",
-                 (long long)j->to, j->level);
+        snprintf(after, sizeof(after), "{\"assignee_id\":%lld,\"level\":\"%s\"}", (long long)j->to,
+                 j->level);
     else
         snprintf(after, sizeof(after), "{\"assignee_id\":null,\"level\":\"%s\"}", j->level);
     struct actor lead = {.kind = ACTOR_AGENT, .id = 99, .role = ROLE_LEAD};
@@ -213,8 +213,8 @@ static void calm_goes_to_least_loaded(void **state)
     struct store *st = ST(state);
     int64_t busy = seed(st, "busy", ROLE_AGENT, NULL, false, NULL);
     int64_t idle = seed(st, "idle", ROLE_LEAD, NULL, false, NULL);
-    seed(st, "boss", ROLE_ADMIN, NULL, false, NULL); /* admins take no tickets */
-    ticket(st, LEVEL_TENSE, busy, NULL, NULL);        /* load 2 */
+    seed(st, "boss", ROLE_ADMIN, NULL, false, NULL);         /* admins take no tickets */
+    ticket(st, LEVEL_TENSE, busy, NULL, NULL);               /* load 2 */
     int64_t held = ticket(st, LEVEL_CALM, idle, NULL, NULL); /* load 1 */
     int64_t t = ticket(st, LEVEL_CALM, 0, NULL, NULL);
     assert_int_equal(route(st, t).assignee, idle);
@@ -541,9 +541,8 @@ static void coming_back_takes_the_waiting_tickets(void **state)
     route(st, calm);
     assert_int_equal(assignee_of(st, hot), 0);
     /* Renaming an away agent routes nothing; coming back routes the waiting ones. */
-    struct update_job rename = {.id = ann,
-                                .p = {.has_name = true, .name = "Ann B."},
-                                .who = {.kind = ACTOR_SYSTEM}};
+    struct update_job rename = {
+        .id = ann, .p = {.has_name = true, .name = "Ann B."}, .who = {.kind = ACTOR_SYSTEM}};
     assert_int_equal(store_write(st, update_tx, &rename), TERR_OK);
     assert_int_equal(assignee_of(st, calm), 0);
     struct update_job back = {.id = ann,
@@ -573,17 +572,14 @@ static int setup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(hostile_goes_to_deescalation, setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(hostile_goes_to_deescalation, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(calm_goes_to_least_loaded, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(round_robin_among_equals, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(away_agent_gets_nothing, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(team_first_then_everyone, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(category_is_a_wished_skill, setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(held_ticket_turning_hostile_moves, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(deliberate_placement_stands, setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(held_ticket_turning_hostile_moves, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(deliberate_placement_stands, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(nobody_leaves_it_unassigned_and_audits_once, setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(closed_and_resolved_are_left_alone, setup,
