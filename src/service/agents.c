@@ -110,6 +110,22 @@ static bool keep_changes(json_t *before, json_t *after)
     return json_object_size(after) > 0;
 }
 
+/* TERR_CONFLICT when agent id is the desk's only admin: nobody could manage it. */
+static enum terr keep_an_admin(struct store_tx *tx, int64_t id, struct terr_info *ei)
+{
+    struct agent *v;
+    size_t n, admins = 0;
+    enum terr e = store_agent_list(tx, &v, &n);
+    if (e)
+        return terr_set(ei, e, NULL, NULL);
+    for (size_t i = 0; i < n; i++)
+        admins += v[i].role == ROLE_ADMIN;
+    agents_free(v, n);
+    return admins > 1
+               ? TERR_OK
+               : terr_set(ei, TERR_CONFLICT, "role", "agent %lld is the last admin", (long long)id);
+}
+
 enum terr svc_agent_update(struct store_tx *tx, const struct actor *who, int64_t id,
                            const struct agent_patch *p, struct agent *out, struct terr_info *ei)
 {
@@ -133,6 +149,11 @@ enum terr svc_agent_update(struct store_tx *tx, const struct actor *who, int64_t
     if (e)
         return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "agent %lld not found" : NULL,
                         (long long)id);
+    if (p->has_role && a.role == ROLE_ADMIN && p->role != ROLE_ADMIN &&
+        (e = keep_an_admin(tx, id, ei))) {
+        agent_release(&a);
+        return e;
+    }
     json_t *before = agent_view(&a);
     if (p->has_name) {
         free(a.name);

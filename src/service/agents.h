@@ -26,7 +26,8 @@ struct agent_patch {
 };
 
 /* Updates agent id.  An admin may change every field; anyone else only
- * their own "available" (TERR_FORBIDDEN otherwise, nothing written).  Bad
+ * their own "available" (TERR_FORBIDDEN otherwise, nothing written); the
+ * last admin keeps the role (TERR_CONFLICT, "role").  Bad
  * values are TERR_INVALID naming the field; duplicates in a list are
  * dropped.  Audits "agent.update" with the changed fields before and
  * after.  When the change leaves the agent able to take tickets and touched

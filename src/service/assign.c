@@ -232,7 +232,7 @@ static enum terr audit_unrouted(struct store_tx *tx, const struct ticket *t,
     return e;
 }
 
-/* Appends the team fallback to the reason, cutting on a character boundary. */
+/* Puts the team fallback before the reason, cutting on a character boundary. */
 static void reason_prefix(struct routing_result *r, const char *team)
 {
     char buf[sizeof(r->reason)];
@@ -255,6 +255,9 @@ enum terr svc_routing_route(struct store_tx *tx, struct ticket *t, int64_t now, 
         *out = res;
     if (t->status == STATUS_RESOLVED || t->status == STATUS_CLOSED)
         return TERR_OK;
+    /* The common case, a held ticket below heated, costs no read. */
+    if (t->assignee_id && !routing_needs_deescalation(t->level))
+        return TERR_OK;
     struct pool p;
     enum terr e = pool_read(tx, &p);
     if (e)
@@ -263,7 +266,7 @@ enum terr svc_routing_route(struct store_tx *tx, struct ticket *t, int64_t now, 
     int64_t exclude = 0;
     if (t->assignee_id) {
         const struct routing_agent *h = pool_find(&p, t->assignee_id);
-        if (!h || !routing_needs_deescalation(t->level)) {
+        if (!h) {
             pool_release(&p);
             return TERR_OK;
         }

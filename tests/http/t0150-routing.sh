@@ -71,6 +71,8 @@ req PATCH "/api/v1/agents/$D" '{"colour":"red"}'
 expect 400 unknown_field "an unknown field"
 req PATCH /api/v1/agents/999999 '{"available":true}'
 expect 404 not_found "an unknown agent"
+req PATCH "/api/v1/agents/$ADM" '{"role":"lead"}'
+expect 409 conflict "the last admin keeps the role"
 check "refused changes write nothing" [ "$(agents_row)" = "$before" ]
 check "and audit nothing" [ "$(n_events agent.update)" = "$events_before" ]
 
