@@ -196,6 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_against(obj, body_message_create);
     check_against(obj, body_login);
     check_against(obj, body_agent_create);
+    check_against(obj, body_agent_patch);
     check_against(obj, body_coach);
     check_against(obj, body_qa);
     check_against(obj, body_offer_create);

@@ -216,6 +216,14 @@ void h_ticket_problem_unlink(struct request *req)
 {
     (void)req;
 }
+void h_agent_get(struct request *req)
+{
+    (void)req;
+}
+void h_agent_patch(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 

@@ -61,6 +61,11 @@ static enum terr load_agents(struct store_tx *tx, struct demo *d)
         json_t *s;
         json_array_foreach(json_object_get(j, "skills"), k, s)
             strlist_push(&a.skills, json_string_value(s));
+        /* What routing weighs besides skills (routing.h). */
+        json_array_foreach(json_object_get(j, "languages"), k, s)
+            strlist_push(&a.languages, json_string_value(s));
+        json_array_foreach(json_object_get(j, "teams"), k, s)
+            strlist_push(&a.teams, json_string_value(s));
         enum terr e = svc_agent_create(tx, &system, &a, d->password_hash, &d->ei);
         if (!e && a.role == ROLE_ADMIN && !d->token[0])
             e = svc_token_create(tx, &system, a.id, "demo", d->token, &d->ei);

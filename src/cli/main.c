@@ -12,7 +12,7 @@
 
 static const struct command commands[] = {
     {"init", cmd_init, "create or migrate a database"},
-    {"agent", cmd_agent, "add agents (agent add)"},
+    {"agent", cmd_agent, "add, change and list agents (agent add|set|list)"},
     {"token", cmd_token, "create and revoke API tokens (token create|revoke)"},
     {"serve", cmd_serve, "run the desk's HTTP server"},
     {"demo", cmd_demo, "load a realistic demo team and tickets"},

@@ -25,6 +25,10 @@
 #define LIMIT_SKILLS   32
 #define PASSWORD_MIN   10
 
+/* An agent's languages (routing.h): BCP 47 tags, the longest common form. */
+#define LIMIT_LANGUAGE  35
+#define LIMIT_LANGUAGES 32
+
 /* Moves t to status `to`.  A closed ticket is final (TERR_CONFLICT); reaching
  * resolved stamps resolved_at, leaving it clears the stamp.  On error t is
  * unchanged. */

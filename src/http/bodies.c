@@ -80,6 +80,17 @@ const struct jfield body_agent_create[] = {
     {0}, /* end */
 };
 
+const struct jfield body_agent_patch[] = {
+    {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
+    {"role", JT_STRING, false, 0, 16, 0, NULL},
+    {"skills", JT_STRINGS, false, 0, LIMIT_SKILLS, LIMIT_SKILL, NULL},
+    {"languages", JT_STRINGS, false, 0, LIMIT_LANGUAGES, LIMIT_LANGUAGE, NULL},
+    {"channels", JT_STRINGS, false, 0, 16, 16, NULL},
+    {"teams", JT_STRINGS, false, 0, LIMIT_SKILLS, LIMIT_SKILL, NULL},
+    {"available", JT_BOOL, false, 0, 0, 0, NULL},
+    {0}, /* end */
+};
+
 /* The draft's cap is the coach's (64 KiB): a longer body is refused by
  * name; a body past HTTP_BODY_MAX (1 MiB) never gets this far (413). */
 const struct jfield body_coach[] = {

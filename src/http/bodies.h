@@ -9,6 +9,7 @@ extern const struct jfield body_ticket_patch[];   /* PATCH /api/v1/tickets/{id} 
 extern const struct jfield body_message_create[]; /* POST /api/v1/tickets/{id}/messages */
 extern const struct jfield body_login[];          /* POST /api/v1/session */
 extern const struct jfield body_agent_create[];   /* POST /api/v1/agents */
+extern const struct jfield body_agent_patch[];    /* PATCH /api/v1/agents/{id} */
 extern const struct jfield body_analyze[];        /* POST /api/v1/analyze */
 extern const struct jfield body_coach[];          /* POST /api/v1/coach */
 extern const struct jfield body_qa[];             /* POST /api/v1/qa */

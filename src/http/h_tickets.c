@@ -38,12 +38,14 @@ struct create_job {
     struct msg_analysis analysis; /* made here, on the worker, before the write */
     char *analysis_json;
     struct ticket_opened out;
+    struct agent assignee; /* whom routing gave it to, read in the write; id 0: nobody */
 };
 
 static void create_job_free(void *arg)
 {
     struct create_job *j = arg;
     ticket_opened_release(&j->out);
+    agent_release(&j->assignee);
     free(j->analysis_json);
     free(j);
 }
@@ -51,14 +53,19 @@ static void create_job_free(void *arg)
 /* Shown from what was just written: nothing is read back. */
 static void render_created(struct request *req)
 {
-    struct ticket_opened *o = &((struct create_job *)req->warg)->out;
-    reply_json(req, 201, render_ticket_from(&o->ticket, &o->customer, NULL, true, &o->message, 1));
+    struct create_job *j = req->warg;
+    struct ticket_opened *o = &j->out;
+    reply_json(req, 201,
+               render_ticket_from(&o->ticket, &o->customer, j->assignee.id ? &j->assignee : NULL,
+                                  true, &o->message, 1));
 }
 
 static enum terr create_tx(struct store_tx *tx, struct request *req)
 {
     struct create_job *j = req->warg;
     enum terr e = svc_ticket_open(tx, &req->actor, &j->in, &j->out, &req->err);
+    if (!e && j->out.ticket.assignee_id)
+        e = store_agent_get(tx, j->out.ticket.assignee_id, &j->assignee);
     if (!e)
         reply_later(req, render_created);
     return e;

@@ -64,5 +64,7 @@ json_t *render_steps(const struct steps_report *r);
 json_t *render_lesson(const struct lesson *l);
 /* Sets "steps" on the rendered ticket (ticket_id's), read in tx. */
 enum terr render_ticket_steps(struct store_tx *tx, int64_t ticket_id, json_t *ticket);
+void h_agent_get(struct request *req);
+void h_agent_patch(struct request *req);
 
 #endif

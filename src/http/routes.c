@@ -20,7 +20,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/tickets/{id}/messages", h_messages_list, ROLE_AGENT, 0},
     {"GET", "/api/v1/customers/{id}", h_customer_get, ROLE_AGENT, 0},
     {"POST", "/api/v1/agents", h_agents_create, ROLE_ADMIN, ROUTE_BODY},
-    {"GET", "/api/v1/agents", h_agents_list, ROLE_ADMIN, 0},
+    {"GET", "/api/v1/agents", h_agents_list, ROLE_LEAD, 0},
     {"POST", "/api/v1/analyze", h_analyze, ROLE_AGENT, ROUTE_BODY},
     {"POST", "/api/v1/coach", h_coach, ROLE_AGENT, ROUTE_BODY},
     {"POST", "/api/v1/qa", h_qa, ROLE_AGENT, ROUTE_BODY},
@@ -58,6 +58,9 @@ static const struct route routes[] = {
     {"GET", "/api/v1/tickets/{id}/case-link", h_case_link, ROLE_AGENT, 0},
     /* The customer's case link: public, the token is the credential. */
     {"GET", "/c/{token}", h_case_show, ROLE_AGENT, ROUTE_PUBLIC},
+    /* An agent reads and sets their own availability; the handlers check. */
+    {"GET", "/api/v1/agents/{id}", h_agent_get, ROLE_AGENT, 0},
+    {"PATCH", "/api/v1/agents/{id}", h_agent_patch, ROLE_AGENT, ROUTE_BODY},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */

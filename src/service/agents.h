@@ -12,6 +12,33 @@
 enum terr svc_agent_create(struct store_tx *tx, const struct actor *who, struct agent *a,
                            const char *password_hash, struct terr_info *ei);
 
+/* The fields an agent update may change; has_* says which are present.
+ * Strings and lists are borrowed. */
+struct agent_patch {
+    bool has_name, has_role, has_skills, has_languages, has_channels, has_teams, has_available;
+    const char *name;
+    enum role role;
+    struct strlist skills;    /* labels (label_valid, LIMIT_SKILL), at most LIMIT_SKILLS */
+    struct strlist languages; /* BCP 47-ish tags: letters, digits, '-', 1..35 bytes */
+    struct strlist channels;  /* channel names (channel_parse) */
+    struct strlist teams;     /* labels, as skills */
+    bool available;           /* false: away, gets no new tickets */
+};
+
+/* Updates agent id.  An admin may change every field; anyone else only
+ * their own "available" (TERR_FORBIDDEN otherwise, nothing written); the
+ * last admin keeps the role (TERR_CONFLICT, "role").  Bad
+ * values are TERR_INVALID naming the field; duplicates in a list are
+ * dropped.  Audits "agent.update" with the changed fields before and
+ * after.  When the change leaves the agent able to take tickets and touched
+ * what routing weighs (availability, role, skills, languages, channels,
+ * teams), the open tickets waiting unassigned are routed again
+ * (svc_routing_waiting), in the same transaction.  On success *out (may be
+ * NULL) is the agent as stored now (release with agent_release).
+ * TERR_NOT_FOUND for an unknown id. */
+enum terr svc_agent_update(struct store_tx *tx, const struct actor *who, int64_t id,
+                           const struct agent_patch *p, struct agent *out, struct terr_info *ei);
+
 /* Issues an API token for an agent; the token (shown once) goes to out. */
 enum terr svc_token_create(struct store_tx *tx, const struct actor *who, int64_t agent_id,
                            const char *label, char out[SECRET_TOKEN_MAX], struct terr_info *ei);

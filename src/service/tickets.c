@@ -8,6 +8,7 @@
 #include "../util/alloc.h"
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
+#include "assign.h"
 #include "conflict.h"
 #include "webhooks.h"
 #include "surveys.h"
@@ -188,8 +189,8 @@ static bool same_tags(const struct strlist *a, const struct strlist *b)
 }
 
 /* Applies p to t; the ticket in memory only. */
-static enum terr apply_patch(struct store_tx *tx, struct ticket *t, const struct ticket_patch *p,
-                             int64_t now, struct terr_info *ei)
+static enum terr apply_patch(struct store_tx *tx, const struct actor *who, struct ticket *t,
+                             const struct ticket_patch *p, int64_t now, struct terr_info *ei)
 {
     enum terr e;
     if (p->has_status && (e = ticket_set_status(t, p->status, now, ei)))
@@ -197,16 +198,9 @@ static enum terr apply_patch(struct store_tx *tx, struct ticket *t, const struct
     if (p->has_priority)
         t->priority = p->priority;
     if (p->has_assignee && p->assignee_id != t->assignee_id) {
-        if (p->assignee_id) {
-            struct agent a = {0};
-            e = store_agent_get(tx, p->assignee_id, &a);
-            agent_release(&a);
-            if (e == TERR_NOT_FOUND)
-                return terr_set(ei, TERR_INVALID, "assignee", "no agent has id %lld",
-                                (long long)p->assignee_id);
-            if (e)
-                return terr_set(ei, e, NULL, NULL);
-        }
+        /* Who may move it to whom (assign.h): an unknown agent is refused there too. */
+        if ((e = svc_routing_check_assign(tx, who, t, p->assignee_id, ei)))
+            return e;
         t->assignee_id = p->assignee_id;
     }
     if (p->has_tags && !same_tags(&t->tags, &p->tags)) {
@@ -239,7 +233,7 @@ enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_
     bool was_closed = t.status == STATUS_CLOSED;
     struct ticket old = {.status = t.status, .priority = t.priority, .assignee_id = t.assignee_id};
     bool was_resolved = t.status == STATUS_RESOLVED;
-    e = apply_patch(tx, &t, p, now, ei);
+    e = apply_patch(tx, who, &t, p, now, ei);
     /* A conflict ticket's resolution asks for a lesson (steps.h). */
     if (!e)
         e = svc_steps_on_update(tx, who, old.status, &t, p->lesson, now, ei);

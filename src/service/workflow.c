@@ -6,6 +6,7 @@
 
 #include "../util/log.h"
 #include "../util/timeutil.h"
+#include "assign.h"
 #include "sla_clock.h"
 
 static const struct actor system_actor = {.kind = ACTOR_SYSTEM};
@@ -30,6 +31,8 @@ enum terr svc_workflow_after(struct store_tx *tx, const struct actor *who, struc
         e = svc_sla_run(tx, t, now, &changed, ei);
     /* -- rules (svc_rules_run) -- */
     /* -- routing (svc_routing_run) -- */
+    if (!e)
+        e = svc_routing_run(tx, t, now, &changed, ei);
     /* -- SLA again when the rules changed the priority -- */
     if (!e && t->priority != priority_before)
         e = svc_sla_run(tx, t, now, &changed, ei);

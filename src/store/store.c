@@ -314,6 +314,18 @@ enum terr store_agent_count(struct store_tx *tx, int64_t *out)
 {
     return tx->st->ops->agent_count(tx->conn, out);
 }
+enum terr store_agent_update(struct store_tx *tx, const struct agent *a)
+{
+    return tx->st->ops->agent_update(tx->conn, a);
+}
+enum terr store_agent_set_assigned(struct store_tx *tx, int64_t id, int64_t at)
+{
+    return tx->st->ops->agent_set_assigned(tx->conn, id, at);
+}
+enum terr store_agent_loads(struct store_tx *tx, struct agent_load **out, size_t *n_out)
+{
+    return tx->st->ops->agent_loads(tx->conn, out, n_out);
+}
 enum terr store_token_insert(struct store_tx *tx, int64_t agent_id,
                              const unsigned char hash[STORE_HASH_LEN], const char *label,
                              int64_t *out_id)

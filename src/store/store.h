@@ -85,6 +85,22 @@ enum terr store_agent_find_email(struct store_tx *tx, const char *email, struct 
 /* All agents by id; caller frees with agents_free(). */
 enum terr store_agent_list(struct store_tx *tx, struct agent **out, size_t *n_out);
 enum terr store_agent_count(struct store_tx *tx, int64_t *out);
+/* Writes a's name, role, skills, availability (away), languages, channels
+ * and teams; not its email, password or last_assigned_at.  TERR_NOT_FOUND
+ * for an unknown id. */
+enum terr store_agent_update(struct store_tx *tx, const struct agent *a);
+/* Stamps when agent id was last given a ticket (routing's round-robin).
+ * TERR_NOT_FOUND for an unknown id. */
+enum terr store_agent_set_assigned(struct store_tx *tx, int64_t id, int64_t at);
+
+/* An agent's open tickets (status new, open or pending) at each level. */
+struct agent_load {
+    int64_t agent_id;
+    uint32_t open_by_level[4]; /* indexed by enum level */
+};
+/* One row for every agent, by id (zeros for an agent holding nothing);
+ * caller frees *out with free(). */
+enum terr store_agent_loads(struct store_tx *tx, struct agent_load **out, size_t *n_out);
 
 #define STORE_HASH_LEN 32
 enum terr store_token_insert(struct store_tx *tx, int64_t agent_id,

@@ -47,6 +47,9 @@ struct store_ops {
                                   char **out_hash);
     enum terr (*agent_list)(struct store_conn *c, struct agent **out, size_t *n_out);
     enum terr (*agent_count)(struct store_conn *c, int64_t *out);
+    enum terr (*agent_update)(struct store_conn *c, const struct agent *a);
+    enum terr (*agent_set_assigned)(struct store_conn *c, int64_t id, int64_t at);
+    enum terr (*agent_loads)(struct store_conn *c, struct agent_load **out, size_t *n_out);
     enum terr (*token_insert)(struct store_conn *c, int64_t agent_id,
                               const unsigned char hash[STORE_HASH_LEN], const char *label,
                               int64_t *out_id);

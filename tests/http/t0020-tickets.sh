@@ -2,6 +2,10 @@
 # Tickets, messages, customers and agents through the API, as an integrator uses them.
 . "$(dirname "$0")/lib.sh"
 setup_db
+# Routing (t0150) would give every new ticket to the agent or the lead; this
+# scenario assigns by hand, so they work only the phone channel and the email
+# tickets here stay unassigned (each trail notes once that nobody took it).
+sql "update agents set channels = '[\"phone\"]'"
 start_server
 
 req POST /api/v1/tickets "$(ticket_body 'Parcel not delivered' ana@example.org 'Where is my parcel?')"
@@ -105,10 +109,10 @@ expect_json .assignee null "unassign"
 
 req GET "/api/v1/tickets/$t1/events"
 expect 200 "read the audit trail"
-expect_json '[.items[].action] | join(",")' "ticket.create,ticket.update,ticket.update" "create and two updates audited"
-expect_json '.items[1].before.status' new "the event keeps the state before"
-expect_json '.items[1].after.status' pending "and after"
-expect_json '.items[1].actor.kind' agent "and who did it"
+expect_json '[.items[].action | select(. != "ticket.unrouted")] | join(",")' "ticket.create,ticket.update,ticket.update" "create and two updates audited"
+expect_json '[.items[] | select(.action == "ticket.update")][0].before.status' new "the event keeps the state before"
+expect_json '[.items[] | select(.action == "ticket.update")][0].after.status' pending "and after"
+expect_json '[.items[] | select(.action == "ticket.update")][0].actor.kind' agent "and who did it"
 req GET /api/v1/tickets/999999/events
 expect 404 not_found "events of an unknown ticket"
 
@@ -158,7 +162,7 @@ req GET "/api/v1/tickets/$tl/events?limit=1"
 expect_json '.items[0].action' ticket.create "the audit trail pages too"
 check "with a next cursor" [ "$(json .next_cursor)" != null ]
 req GET "/api/v1/tickets/$tl/events?cursor=$(json .next_cursor)&limit=500"
-expect_json '.items | length' 4 "the rest of the trail"
+expect_json '[.items[].action] | join(",")' "ticket.unrouted,message.create,message.create,message.create,message.create" "the rest of the trail"
 expect_json .next_cursor null "and no more"
 req GET "/api/v1/tickets/$tl/messages?limit=501"
 expect 400 invalid_value "a thread page over 500"

@@ -89,6 +89,19 @@
     X(AGENT_FIND_EMAIL, "SELECT " AGENT_COLS " FROM agents WHERE email = ?")                   \
     X(AGENT_LIST, "SELECT " AGENT_COLS " FROM agents ORDER BY id")                             \
     X(AGENT_COUNT, "SELECT count(*) FROM agents")                                              \
+    X(AGENT_UPDATE, "UPDATE agents SET name = ?2, role = ?3, skills = ?4, available = ?5,"     \
+                    " languages = ?6, channels = ?7, teams = ?8 WHERE id = ?1")                \
+    X(AGENT_SET_ASSIGNED, "UPDATE agents SET last_assigned_at = ?2 WHERE id = ?1")             \
+    /* Every agent with their open tickets by level: the open tickets are                      \
+     * found by the tickets_status index, so closed history costs nothing. */                  \
+    X(AGENT_LOADS, "SELECT a.id, coalesce(l.calm, 0), coalesce(l.tense, 0),"                   \
+                   " coalesce(l.heated, 0), coalesce(l.hostile, 0) FROM agents a LEFT JOIN"    \
+                   " (SELECT assignee_id, count(*) FILTER (WHERE level = 'calm') AS calm,"     \
+                   " count(*) FILTER (WHERE level = 'tense') AS tense,"                        \
+                   " count(*) FILTER (WHERE level = 'heated') AS heated,"                      \
+                   " count(*) FILTER (WHERE level = 'hostile') AS hostile FROM tickets"        \
+                   " WHERE status IN ('new', 'open', 'pending') AND assignee_id IS NOT NULL"   \
+                   " GROUP BY assignee_id) l ON l.assignee_id = a.id ORDER BY a.id")           \
     X(TOKEN_INSERT, "INSERT INTO api_tokens (agent_id, token_hash, label, created_at)"         \
                     " VALUES (?, ?, ?, ?)")                                                    \
     X(TOKEN_FIND, "SELECT agent_id, token_hash FROM api_tokens"                                \
@@ -234,6 +247,9 @@ enum terr sq_agent_find_email(struct store_conn *c, const char *email, struct ag
                               char **out_hash);
 enum terr sq_agent_list(struct store_conn *c, struct agent **out, size_t *n_out);
 enum terr sq_agent_count(struct store_conn *c, int64_t *out);
+enum terr sq_agent_update(struct store_conn *c, const struct agent *a);
+enum terr sq_agent_set_assigned(struct store_conn *c, int64_t id, int64_t at);
+enum terr sq_agent_loads(struct store_conn *c, struct agent_load **out, size_t *n_out);
 enum terr sq_token_insert(struct store_conn *c, int64_t agent_id,
                           const unsigned char hash[STORE_HASH_LEN], const char *label,
                           int64_t *out_id);

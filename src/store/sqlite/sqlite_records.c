@@ -222,6 +222,68 @@ enum terr sq_agent_count(struct store_conn *c, int64_t *out)
     return rc == SQLITE_ROW ? TERR_OK : sq_error(c, rc);
 }
 
+enum terr sq_agent_update(struct store_conn *c, const struct agent *a)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_AGENT_UPDATE);
+    if (!s)
+        return TERR_STORAGE;
+    char *skills = sq_strlist_json(&a->skills);
+    char *languages = sq_strlist_json(&a->languages);
+    char *channels = sq_strlist_json(&a->channels);
+    char *teams = sq_strlist_json(&a->teams);
+    sqlite3_bind_int64(s, 1, a->id);
+    sq_bind_text(s, 2, a->name);
+    sq_bind_text(s, 3, role_name(a->role));
+    sq_bind_text(s, 4, skills);
+    sqlite3_bind_int(s, 5, a->away ? 0 : 1);
+    sq_bind_text(s, 6, languages);
+    sq_bind_text(s, 7, channels);
+    sq_bind_text(s, 8, teams);
+    enum terr e = sq_exec(c, s);
+    free(skills);
+    free(languages);
+    free(channels);
+    free(teams);
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = TERR_NOT_FOUND;
+    return e;
+}
+
+enum terr sq_agent_set_assigned(struct store_conn *c, int64_t id, int64_t at)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_AGENT_SET_ASSIGNED);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, at);
+    enum terr e = sq_exec(c, s);
+    if (!e && sqlite3_changes(c->db) == 0)
+        e = TERR_NOT_FOUND;
+    return e;
+}
+
+static void load_from_row(sqlite3_stmt *s, struct agent_load *l)
+{
+    memset(l, 0, sizeof(*l));
+    l->agent_id = sqlite3_column_int64(s, 0);
+    for (int i = 0; i < 4; i++)
+        l->open_by_level[i] = (uint32_t)sqlite3_column_int64(s, 1 + i);
+}
+
+static void loads_free(struct agent_load *v, size_t n)
+{
+    (void)n;
+    free(v);
+}
+
+enum terr sq_agent_loads(struct store_conn *c, struct agent_load **out, size_t *n_out)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_AGENT_LOADS);
+    if (!s)
+        return TERR_STORAGE;
+    COLLECT_ROWS(c, s, agent_load, load_from_row, loads_free, out, n_out);
+}
+
 /* ---- tokens and sessions ---- */
 
 enum terr sq_token_insert(struct store_conn *c, int64_t agent_id,

@@ -68,6 +68,8 @@ static void id_routes_match_and_pass_the_id(void **state)
         {"GET", "/api/v1/tickets/9001/messages", h_messages_list, 9001},
         {"GET", "/api/v1/customers/5", h_customer_get, 5},
         {"GET", "/api/v1/tickets/3/surveys", h_ticket_surveys, 3},
+        {"GET", "/api/v1/agents/4", h_agent_get, 4},
+        {"PATCH", "/api/v1/agents/4", h_agent_patch, 4},
         /* 18 digits is the longest id accepted. */
         {"GET", "/api/v1/tickets/999999999999999999", h_ticket_get, 999999999999999999LL},
     };
@@ -190,6 +192,8 @@ static void only_health_and_login_are_public(void **state)
         {"GET", "/api/v1/agents"},
         {"GET", "/api/v1/outbox"},
         {"GET", "/api/v1/tickets/1/surveys"},
+        {"GET", "/api/v1/agents/1"},
+        {"PATCH", "/api/v1/agents/1"},
     };
     for (size_t i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
         m = run(closed[i].method, closed[i].path);
@@ -240,8 +244,14 @@ static void agent_management_needs_admin(void **state)
     (void)state;
     struct match m = run("POST", "/api/v1/agents");
     assert_int_equal(m.route->min_role, ROLE_ADMIN);
+    /* Leads reassign, so they see the team; the handlers let an agent read
+     * their own record and set their own availability. */
     m = run("GET", "/api/v1/agents");
-    assert_int_equal(m.route->min_role, ROLE_ADMIN);
+    assert_int_equal(m.route->min_role, ROLE_LEAD);
+    m = run("GET", "/api/v1/agents/4");
+    assert_int_equal(m.route->min_role, ROLE_AGENT);
+    m = run("PATCH", "/api/v1/agents/4");
+    assert_int_equal(m.route->min_role, ROLE_AGENT);
     m = run("PATCH", "/api/v1/tickets/3");
     assert_int_equal(m.route->min_role, ROLE_AGENT);
 }
@@ -253,6 +263,7 @@ static void body_routes_are_flagged(void **state)
     assert_true(run("POST", "/api/v1/tickets").route->flags & ROUTE_BODY);
     assert_true(run("PATCH", "/api/v1/tickets/2").route->flags & ROUTE_BODY);
     assert_true(run("POST", "/api/v1/tickets/2/messages").route->flags & ROUTE_BODY);
+    assert_true(run("PATCH", "/api/v1/agents/2").route->flags & ROUTE_BODY);
     assert_false(run("GET", "/api/v1/tickets").route->flags & ROUTE_BODY);
     assert_false(run("DELETE", "/api/v1/session").route->flags & ROUTE_BODY);
 }

@@ -557,6 +557,117 @@ static void test_session_for_unknown_agent_is_not_found(void **state)
     assert_int_equal(store_read(ST(state), tx_session_find, &o), TERR_NOT_FOUND);
 }
 
+/* ---- agents: routing fields, last assignment, loads ---- */
+
+static enum terr tx_agent_update(struct store_tx *tx, void *arg)
+{
+    return store_agent_update(tx, arg);
+}
+
+static void test_agent_update_round_trips_routing_fields(void **state)
+{
+    int64_t id = seed_agent(ST(state), "Ivy", "ivy@desk.test");
+    struct agent a = {.id = id, .name = xstrdup("Ivy K."), .role = ROLE_LEAD, .away = true};
+    strlist_push(&a.skills, "de-escalation");
+    strlist_push(&a.languages, "pt-BR");
+    strlist_push(&a.channels, "chat");
+    strlist_push(&a.teams, "legal");
+    assert_int_equal(store_write(ST(state), tx_agent_update, &a), TERR_OK);
+    struct get_agent o = {.id = id};
+    assert_int_equal(store_read(ST(state), tx_agent_get, &o), TERR_OK);
+    assert_string_equal(o.out.name, "Ivy K.");
+    assert_string_equal(o.out.email, "ivy@desk.test"); /* not touched */
+    assert_int_equal(o.out.role, ROLE_LEAD);
+    assert_true(o.out.away);
+    assert_string_equal(o.out.skills.v[0], "de-escalation");
+    assert_string_equal(o.out.languages.v[0], "pt-BR");
+    assert_string_equal(o.out.channels.v[0], "chat");
+    assert_string_equal(o.out.teams.v[0], "legal");
+    agent_release(&o.out);
+    a.id = 4242;
+    assert_int_equal(store_write(ST(state), tx_agent_update, &a), TERR_NOT_FOUND);
+    agent_release(&a);
+}
+
+struct assigned_op {
+    int64_t id, at;
+};
+
+static enum terr tx_agent_set_assigned(struct store_tx *tx, void *arg)
+{
+    struct assigned_op *o = arg;
+    return store_agent_set_assigned(tx, o->id, o->at);
+}
+
+static void test_agent_set_assigned_stamps_the_agent(void **state)
+{
+    int64_t id = seed_agent(ST(state), "Jo", "jo@desk.test");
+    struct assigned_op s = {.id = id, .at = 777};
+    assert_int_equal(store_write(ST(state), tx_agent_set_assigned, &s), TERR_OK);
+    struct get_agent o = {.id = id};
+    assert_int_equal(store_read(ST(state), tx_agent_get, &o), TERR_OK);
+    assert_int_equal(o.out.last_assigned_at, 777);
+    agent_release(&o.out);
+    s.id = 4242;
+    assert_int_equal(store_write(ST(state), tx_agent_set_assigned, &s), TERR_NOT_FOUND);
+}
+
+struct loads_op {
+    struct agent_load *v;
+    size_t n;
+};
+
+static enum terr tx_agent_loads(struct store_tx *tx, void *arg)
+{
+    struct loads_op *o = arg;
+    return store_agent_loads(tx, &o->v, &o->n);
+}
+
+static void seed_held(struct store *st, int64_t customer, int64_t agent, enum ticket_status s,
+                      enum level l)
+{
+    struct ticket t = {.subject = xstrdup("s"),
+                       .status = s,
+                       .channel = CHANNEL_EMAIL,
+                       .customer_id = customer,
+                       .assignee_id = agent,
+                       .created_at = 1,
+                       .updated_at = 1,
+                       .level = l};
+    assert_int_equal(store_write(st, tx_ticket_insert, &t), TERR_OK);
+    ticket_release(&t);
+}
+
+static void test_agent_loads_count_open_tickets_by_level(void **state)
+{
+    struct store *st = ST(state);
+    int64_t kay = seed_agent(st, "Kay", "kay@desk.test");
+    int64_t lu = seed_agent(st, "Lu", "lu@desk.test");
+    int64_t idle = seed_agent(st, "Mo", "mo@desk.test");
+    int64_t c = seed_customer(st, "Cy", NULL);
+    seed_held(st, c, kay, STATUS_NEW, LEVEL_CALM);
+    seed_held(st, c, kay, STATUS_OPEN, LEVEL_CALM);
+    seed_held(st, c, kay, STATUS_PENDING, LEVEL_HOSTILE);
+    seed_held(st, c, kay, STATUS_RESOLVED, LEVEL_HOSTILE); /* not open: not counted */
+    seed_held(st, c, kay, STATUS_CLOSED, LEVEL_TENSE);
+    seed_held(st, c, lu, STATUS_OPEN, LEVEL_HEATED);
+    seed_held(st, c, 0, STATUS_OPEN, LEVEL_TENSE); /* unassigned: nobody's */
+    struct loads_op o = {0};
+    assert_int_equal(store_read(st, tx_agent_loads, &o), TERR_OK);
+    assert_int_equal(o.n, 3); /* every agent, by id */
+    assert_int_equal(o.v[0].agent_id, kay);
+    assert_int_equal(o.v[0].open_by_level[LEVEL_CALM], 2);
+    assert_int_equal(o.v[0].open_by_level[LEVEL_TENSE], 0);
+    assert_int_equal(o.v[0].open_by_level[LEVEL_HEATED], 0);
+    assert_int_equal(o.v[0].open_by_level[LEVEL_HOSTILE], 1);
+    assert_int_equal(o.v[1].agent_id, lu);
+    assert_int_equal(o.v[1].open_by_level[LEVEL_HEATED], 1);
+    assert_int_equal(o.v[2].agent_id, idle);
+    for (int l = 0; l < 4; l++)
+        assert_int_equal(o.v[2].open_by_level[l], 0);
+    free(o.v);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, store_setup, fixture_teardown)
 
 int main(void)
@@ -592,6 +703,9 @@ int main(void)
         T(test_session_delete_removes_only_that_session),
         T(test_session_duplicate_id_is_conflict),
         T(test_session_for_unknown_agent_is_not_found),
+        T(test_agent_update_round_trips_routing_fields),
+        T(test_agent_set_assigned_stamps_the_agent),
+        T(test_agent_loads_count_open_tickets_by_level),
     };
     return cmocka_run_group_tests_name("store/sqlite_records", tests, NULL, NULL);
 }
