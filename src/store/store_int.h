@@ -15,6 +15,7 @@
 
 struct store_conn;
 struct store_jobs_ops; /* the job queue and webhooks: store_jobs_int.h */
+struct store_rules_ops; /* rules and notifications: store_rules_int.h */
 
 struct store_ops {
     const char *name;
@@ -77,6 +78,7 @@ struct store_ops {
                           struct idem_record *out);
     enum terr (*idem_put)(struct store_conn *c, const struct idem_record *r);
     const struct store_jobs_ops *jobs;
+    const struct store_rules_ops *rules;
     enum terr (*setting_get)(struct store_conn *c, const char *name, unsigned char *out, size_t cap,
                              size_t *n_out);
     enum terr (*setting_insert)(struct store_conn *c, const char *name, const unsigned char *value,

@@ -17,11 +17,13 @@
 #include "../../util/log.h"
 #include "../../util/timeutil.h"
 #include "../store_jobs_int.h"
+#include "../store_rules_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
     SQLITE_STMTS(X)
     SQLITE_JOB_STMTS(X)
+    SQLITE_RULE_STMTS(X)
 #undef X
 };
 
@@ -408,6 +410,7 @@ const struct store_ops store_sqlite_ops = {
     .idem_get = sq_idem_get,
     .idem_put = sq_idem_put,
     .jobs = &sqlite_jobs_ops,
+    .rules = &sqlite_rules_ops,
     .setting_get = sq_setting_get,
     .setting_insert = sq_setting_insert,
     .survey_insert = sq_survey_insert,

@@ -12,6 +12,7 @@
 
 #include "../store_int.h"
 #include "sqlite_jobs.h"
+#include "sqlite_rules.h"
 
 /* clang-format off */
 #define TICKET_COLS                                                                            \
@@ -145,6 +146,7 @@ enum sqlite_stmt {
 #define X(name, sql) STMT_##name,
     SQLITE_STMTS(X)
     SQLITE_JOB_STMTS(X)
+    SQLITE_RULE_STMTS(X)
 #undef X
         STMT__COUNT
 };
