@@ -12,7 +12,8 @@
 #include "scheduler.h"
 
 const char *const svc_webhook_event_types[] = {
-    "ticket.created", "ticket.updated", "ticket.level_changed", "message.created", NULL,
+    "ticket.created", "ticket.updated", "ticket.level_changed", "message.created",
+    "notification.created", NULL,
 };
 
 bool svc_webhook_event_known(const char *type)

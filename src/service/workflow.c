@@ -6,6 +6,7 @@
 
 #include "../util/log.h"
 #include "../util/timeutil.h"
+#include "escalation.h"
 
 static const struct actor system_actor = {.kind = ACTOR_SYSTEM};
 
@@ -26,6 +27,8 @@ enum terr svc_workflow_after(struct store_tx *tx, const struct actor *who, struc
     enum priority priority_before = t->priority;
     /* -- SLA (svc_sla_run) -- */
     /* -- rules (svc_rules_run) -- */
+    if (!e)
+        e = svc_rules_run(tx, t, now, &changed, ei);
     /* -- routing (svc_routing_run) -- */
     /* -- SLA again when the rules changed the priority -- */
     (void)priority_before;
