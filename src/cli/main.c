@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"webhooks", cmd_webhooks, "subscribe URLs to the desk's events (webhooks add|list|remove)"},
     {"jobs", cmd_jobs, "list, add and cancel background jobs (jobs list|enqueue|cancel)"},
     {"surveys", cmd_surveys, "list a ticket's satisfaction surveys (surveys list)"},
+    {"rules", cmd_rules, "manage the escalation rules (rules list|load|export|rm|rearm)"},
+    {"notifications", cmd_notifications, "list an agent's notifications (notifications list)"},
 };
 
 int fail(int code, const char *fmt, ...)

@@ -31,5 +31,15 @@ void h_ticket_surveys(struct request *req);
 void h_outbox_list(struct request *req);
 void h_survey_show(struct request *req);
 void h_survey_answer(struct request *req);
+void h_rules_list(struct request *req);
+void h_rules_create(struct request *req);
+void h_rules_replace(struct request *req);
+void h_rule_get(struct request *req);
+void h_rule_update(struct request *req);
+void h_rule_delete(struct request *req);
+void h_ticket_rules(struct request *req);
+void h_ticket_rules_rearm(struct request *req);
+void h_notifications_list(struct request *req);
+void h_notification_read(struct request *req);
 
 #endif

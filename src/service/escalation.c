@@ -786,7 +786,7 @@ enum terr svc_rules_seed(struct store_tx *tx, const struct rule_set *s, bool *ou
     enum terr e = store_rules_version(tx, &version);
     if (e)
         return terr_set(ei, e, NULL, NULL);
-    bool load = version == 0; /* never written: a new database */
+    bool load = version == 0 && s->n > 0; /* never written: a new database */
     if (load)
         e = svc_rules_replace(tx, &system_actor, s, ei);
     if (!e && out_loaded)

@@ -68,8 +68,8 @@ enum terr svc_rule_delete_named(struct store_tx *tx, const struct actor *who, co
  * "rules.replace".  Rules keep their tickets' records by name. */
 enum terr svc_rules_replace(struct store_tx *tx, const struct actor *who, const struct rule_set *s,
                             struct terr_info *ei);
-/* Loads s when the rules table was never written (a new database); sets
- * *out_loaded (may be NULL) to whether it did. */
+/* Loads s (when not empty) if the rules table was never written (a new
+ * database); sets *out_loaded (may be NULL) to whether it did. */
 enum terr svc_rules_seed(struct store_tx *tx, const struct rule_set *s, bool *out_loaded,
                          struct terr_info *ei);
 
