@@ -31,8 +31,8 @@ static const struct actor cli_actor = {.kind = ACTOR_SYSTEM};
 /* Splits argv (argv[0] the subcommand) into want positional arguments, put
  * in pos[], and the options, left in argv for cli_parse; *argc shrinks.
  * Returns -1 to go on, else the exit code (usage printed or complained). */
-static int take_args(int *argc, char **argv, const struct cli_opt *opts, const char **pos,
-                     int want, const char *command)
+static int take_args(int *argc, char **argv, const struct cli_opt *opts, const char **pos, int want,
+                     const char *command)
 {
     int n = 1, got = 0;
     for (int i = 1; i < *argc; i++) {
@@ -50,8 +50,7 @@ static int take_args(int *argc, char **argv, const struct cli_opt *opts, const c
             continue;
         }
         if (got == want)
-            return fail(EXIT_USAGE, "unexpected argument '%s'; see 'truce %s --help'", a,
-                        command);
+            return fail(EXIT_USAGE, "unexpected argument '%s'; see 'truce %s --help'", a, command);
         pos[got++] = a;
     }
     if (got < want)
@@ -282,8 +281,7 @@ static int rules_rearm_cmd(int argc, char **argv)
     char *end;
     long long id = strtoll(pos[0], &end, 10);
     if (!*pos[0] || *end || id < 1)
-        return fail(EXIT_USAGE, "TICKET must be a ticket id (a positive number), not '%s'",
-                    pos[0]);
+        return fail(EXIT_USAGE, "TICKET must be a ticket id (a positive number), not '%s'", pos[0]);
     struct name_job j = {.name = pos[1], .ticket_id = id};
     if ((rc = write_named(db, rearm_tx, &j)))
         return rc;
@@ -312,8 +310,10 @@ int cli_seed_rules(struct store *st, const char *data_flag)
     cli_default_rules_path(data_flag, path, sizeof(path));
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "truce: no default rules ('%s' not found); add some with "
-                        "'truce rules load'\n", path);
+        fprintf(stderr,
+                "truce: no default rules ('%s' not found); add some with "
+                "'truce rules load'\n",
+                path);
         return 0;
     }
     fclose(f);
@@ -336,8 +336,8 @@ int cli_seed_rules(struct store *st, const char *data_flag)
 int cmd_rules(int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"list", rules_list},   {"load", rules_load}, {"export", rules_export},
-        {"rm", rules_rm},       {"rearm", rules_rearm_cmd}, {NULL, NULL},
+        {"list", rules_list}, {"load", rules_load},       {"export", rules_export},
+        {"rm", rules_rm},     {"rearm", rules_rearm_cmd}, {NULL, NULL},
     };
     return cli_dispatch(argc, argv, subs, usage, "rules");
 }

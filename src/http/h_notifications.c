@@ -17,13 +17,12 @@
 
 static json_t *render_notification(const struct notification *n)
 {
-    json_t *o = json_pack(
-        "{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:b}", "id", (json_int_t)n->id, "agent_id",
-        n->agent_id ? json_integer(n->agent_id) : json_null(), "role",
-        n->agent_id ? json_null() : json_string(role_name(n->role)), "ticket_id",
-        n->ticket_id ? json_integer(n->ticket_id) : json_null(), "kind", n->kind, "text", n->text,
-        "created_at", render_time(n->created_at), "read_at", render_time(n->read_at), "read",
-        n->read_at != 0);
+    json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:b}", "id", (json_int_t)n->id,
+                          "agent_id", n->agent_id ? json_integer(n->agent_id) : json_null(), "role",
+                          n->agent_id ? json_null() : json_string(role_name(n->role)), "ticket_id",
+                          n->ticket_id ? json_integer(n->ticket_id) : json_null(), "kind", n->kind,
+                          "text", n->text, "created_at", render_time(n->created_at), "read_at",
+                          render_time(n->read_at), "read", n->read_at != 0);
     if (!o)
         BUG("cannot render notification %lld", (long long)n->id);
     return o;
@@ -92,8 +91,8 @@ static void render_read(struct request *req)
 
 static enum terr read_tx(struct store_tx *tx, struct request *req)
 {
-    enum terr e = svc_notification_read(tx, &req->actor, req->params[0], time_now_ms(), req->warg,
-                                        &req->err);
+    enum terr e =
+        svc_notification_read(tx, &req->actor, req->params[0], time_now_ms(), req->warg, &req->err);
     if (!e)
         reply_later(req, render_read);
     return e;

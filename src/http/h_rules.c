@@ -22,13 +22,12 @@ static json_t *render_rule(const struct rule_row *row)
 {
     struct rule r;
     bool ok = rule_from_spec(row->spec, row->name, NULL, &r, NULL) == TERR_OK;
-    json_t *o = json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:s, s:o, s:o}", "id",
-                          (json_int_t)row->id, "name", row->name, "position", row->position,
-                          "when", ok ? rule_when_json(&r) : json_null(), "then",
-                          ok ? rule_then_json(&r) : json_null(), "rearm",
-                          ok ? json_string(rule_rearm_name(r.rearm)) : json_null(), "spec",
-                          row->spec, "created_at", render_time(row->created_at), "updated_at",
-                          render_time(row->updated_at));
+    json_t *o = json_pack(
+        "{s:I, s:s, s:i, s:o, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)row->id, "name",
+        row->name, "position", row->position, "when", ok ? rule_when_json(&r) : json_null(), "then",
+        ok ? rule_then_json(&r) : json_null(), "rearm",
+        ok ? json_string(rule_rearm_name(r.rearm)) : json_null(), "spec", row->spec, "created_at",
+        render_time(row->created_at), "updated_at", render_time(row->updated_at));
     if (!o)
         BUG("cannot render rule %lld", (long long)row->id);
     return o;
@@ -168,8 +167,8 @@ static enum terr create_tx(struct store_tx *tx, struct request *req)
 static enum terr update_tx(struct store_tx *tx, struct request *req)
 {
     struct rule_write *w = req->warg;
-    enum terr e = svc_rule_update(tx, &req->actor, req->params[0], &w->rule, w->position,
-                                  &w->out, &req->err);
+    enum terr e =
+        svc_rule_update(tx, &req->actor, req->params[0], &w->rule, w->position, &w->out, &req->err);
     if (!e)
         reply_later(req, render_written);
     return e;
@@ -240,8 +239,7 @@ static void set_free(void *arg)
 void h_rules_replace(struct request *req)
 {
     static const struct jfield body[] = {
-        {"spec", JT_STRING, true, 0, RULES_TEXT_MAX, 0, NULL},
-        {0}, /* end */
+        {"spec", JT_STRING, true, 0, RULES_TEXT_MAX, 0, NULL}, {0}, /* end */
     };
     enum terr e = json_check(req->json, body, &req->err);
     if (e) {
@@ -333,8 +331,7 @@ static enum terr rearm_tx(struct store_tx *tx, struct request *req)
 void h_ticket_rules_rearm(struct request *req)
 {
     static const struct jfield body[] = {
-        {"rule", JT_STRING, true, 1, RULE_NAME_MAX, 0, NULL},
-        {0}, /* end */
+        {"rule", JT_STRING, true, 1, RULE_NAME_MAX, 0, NULL}, {0}, /* end */
     };
     enum terr e = json_check(req->json, body, &req->err);
     if (e) {

@@ -175,8 +175,7 @@ static enum terr gather_facts(struct store_tx *tx, const struct ticket *t, int64
         }
     }
     messages_free(m, n);
-    if (t->status == STATUS_PENDING || t->status == STATUS_RESOLVED ||
-        t->status == STATUS_CLOSED)
+    if (t->status == STATUS_PENDING || t->status == STATUS_RESOLVED || t->status == STATUS_CLOSED)
         f->waiting_since = 0;
 
     struct survey *sv;
@@ -185,9 +184,8 @@ static enum terr gather_facts(struct store_tx *tx, const struct ticket *t, int64
     for (size_t i = 0; i < n; i++) {
         if (!sv[i].answered_at)
             continue;
-        const int score[N_SURVEYS] = {[SURVEY_CSAT] = sv[i].csat,
-                                      [SURVEY_NPS] = sv[i].nps,
-                                      [SURVEY_CES] = sv[i].ces};
+        const int score[N_SURVEYS] = {
+            [SURVEY_CSAT] = sv[i].csat, [SURVEY_NPS] = sv[i].nps, [SURVEY_CES] = sv[i].ces};
         for (int k = 0; k < N_SURVEYS; k++) {
             if (score[k] == SURVEY_NO_SCORE || sv[i].answered_at < seen->survey_at[k])
                 continue;
@@ -234,9 +232,8 @@ static void add_fact(json_t *facts, const struct rule_cond *c, const struct rule
     }
     case RULE_WHEN_SURVEY:
         json_object_set_new(facts, survey_name(c->survey),
-                            f->survey[c->survey].answered
-                                ? json_integer(f->survey[c->survey].score)
-                                : json_null());
+                            f->survey[c->survey].answered ? json_integer(f->survey[c->survey].score)
+                                                          : json_null());
         break;
     case N_RULE_CONDS:
         break;
@@ -366,9 +363,8 @@ static enum terr apply_step(struct store_tx *tx, struct ticket *t, const struct 
 }
 
 /* One notification to the leads naming the ticket and every rule that asked for it. */
-static enum terr notify_leads(struct store_tx *tx, const struct ticket *t,
-                              const struct rule_set *s, const struct rule_outcome *o,
-                              const struct rule_facts *f, int64_t now)
+static enum terr notify_leads(struct store_tx *tx, const struct ticket *t, const struct rule_set *s,
+                              const struct rule_outcome *o, const struct rule_facts *f, int64_t now)
 {
     struct buf b;
     buf_init(&b, NOTIFY_TEXT_MAX * 2);
@@ -400,10 +396,9 @@ static enum terr notify_leads(struct store_tx *tx, const struct ticket *t,
 }
 
 /* Queues a check for when a "waiting > T" rule that may still fire comes true. */
-static enum terr queue_waits(struct store_tx *tx, const struct ticket *t,
-                             const struct rule_set *s, const struct rule_facts *f,
-                             const struct rule_state *states, size_t n_states,
-                             const struct rule_outcome *o, int64_t now)
+static enum terr queue_waits(struct store_tx *tx, const struct ticket *t, const struct rule_set *s,
+                             const struct rule_facts *f, const struct rule_state *states,
+                             size_t n_states, const struct rule_outcome *o, int64_t now)
 {
     if (!f->waiting_since)
         return TERR_OK;
@@ -459,8 +454,7 @@ static json_t *fired_json(const struct rule *r, const struct rule_facts *f,
     for (size_t k = 0; k < r->n_when; k++)
         add_fact(facts, &r->when[k], f);
     return json_pack("{s:s, s:o, s:o, s:o, s:i}", "rule", r->name, "when", rule_when_json(r),
-                     "then", rule_then_json(r), "facts", facts, "times",
-                     st ? (int)st->times : 1);
+                     "then", rule_then_json(r), "facts", facts, "times", st ? (int)st->times : 1);
 }
 
 enum terr svc_rules_run(struct store_tx *tx, struct ticket *t, int64_t now, bool *changed,
@@ -521,8 +515,8 @@ enum terr svc_rules_run(struct store_tx *tx, struct ticket *t, int64_t now, bool
     if (!e && mine) {
         char *after = svc_ticket_audit_json(t);
         if (strcmp(before, after) != 0)
-            e = svc_audit(tx, &system_actor, "ticket.update", "ticket", t->id, t->id, before,
-                          after, now);
+            e = svc_audit(tx, &system_actor, "ticket.update", "ticket", t->id, t->id, before, after,
+                          now);
         if (!e && (old.priority != t->priority || old.assignee_id != t->assignee_id))
             e = svc_ticket_emit(tx, "ticket.updated", t, before, after, now);
         free(after);
@@ -541,8 +535,8 @@ enum terr svc_rules_run(struct store_tx *tx, struct ticket *t, int64_t now, bool
 
 static json_t *row_json(const struct rule_row *r)
 {
-    return json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)r->id, "name", r->name,
-                     "position", r->position, "spec", r->spec);
+    return json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)r->id, "name", r->name, "position",
+                     r->position, "spec", r->spec);
 }
 
 static enum terr audit_rules(struct store_tx *tx, const struct actor *who, const char *action,
@@ -815,8 +809,8 @@ enum terr svc_rule_rearm(struct store_tx *tx, const struct actor *who, int64_t t
     if (!e)
         e = store_rule_state_put(tx, ticket_id, &st);
     if (!e) {
-        char *after = json_text_of(json_pack("{s:s, s:b, s:i}", "rule", st.rule, "armed", 1,
-                                             "times", (int)st.times));
+        char *after = json_text_of(
+            json_pack("{s:s, s:b, s:i}", "rule", st.rule, "armed", 1, "times", (int)st.times));
         e = svc_audit(tx, who, "rule.rearm", "ticket", ticket_id, ticket_id, NULL, after, now);
         free(after);
     }

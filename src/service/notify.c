@@ -37,12 +37,12 @@ enum terr svc_notify(struct store_tx *tx, int64_t agent_id, enum role role, int6
     enum terr e = store_notification_insert(tx, &n);
     if (!e) {
         char at[TIME_ISO_LEN];
-        json_t *data = json_pack("{s:I, s:o, s:o, s:o, s:s, s:o, s:s}", "id", (json_int_t)n.id,
-                                 "agent_id", agent_id ? json_integer(agent_id) : json_null(),
-                                 "role", agent_id ? json_null() : json_string(role_name(role)),
-                                 "ticket_id", ticket_id ? json_integer(ticket_id) : json_null(),
-                                 "kind", n.kind, "text", json_text(n.text), "created_at",
-                                 time_format_iso(now, at));
+        json_t *data =
+            json_pack("{s:I, s:o, s:o, s:o, s:s, s:o, s:s}", "id", (json_int_t)n.id, "agent_id",
+                      agent_id ? json_integer(agent_id) : json_null(), "role",
+                      agent_id ? json_null() : json_string(role_name(role)), "ticket_id",
+                      ticket_id ? json_integer(ticket_id) : json_null(), "kind", n.kind, "text",
+                      json_text(n.text), "created_at", time_format_iso(now, at));
         if (!data)
             BUG("cannot encode notification %lld for a webhook", (long long)n.id);
         e = svc_webhook_emit(tx, "notification.created", data, ticket_id, now);

@@ -55,8 +55,7 @@ static enum terr want_string(const json_t *v, const char *field, const char **ou
     return TERR_OK;
 }
 
-static enum terr read_cond(json_t *item, size_t i, struct rule_cond *c,
-                           struct terr_info *ei)
+static enum terr read_cond(json_t *item, size_t i, struct rule_cond *c, struct terr_info *ei)
 {
     char field[32], sub[112];
     snprintf(field, sizeof(field), "when[%zu]", i);
@@ -122,8 +121,7 @@ static enum terr copy_label(const char *s, char *out, size_t cap, const char *fi
     return TERR_OK;
 }
 
-static enum terr read_action(json_t *item, size_t i, struct rule_action *a,
-                             struct terr_info *ei)
+static enum terr read_action(json_t *item, size_t i, struct rule_action *a, struct terr_info *ei)
 {
     char field[32], sub[112];
     snprintf(field, sizeof(field), "then[%zu]", i);
@@ -322,8 +320,8 @@ char *rule_spec(const struct rule *r)
     return buf_detach(&b, NULL);
 }
 
-enum terr rule_from_spec(const char *spec, const char *origin, const char *field,
-                         struct rule *out, struct terr_info *ei)
+enum terr rule_from_spec(const char *spec, const char *origin, const char *field, struct rule *out,
+                         struct terr_info *ei)
 {
     struct rule_set s;
     rule_set_init(&s);

@@ -40,7 +40,7 @@ char *rule_spec(const struct rule *r);
 
 /* Parses spec, which must hold exactly one rule, into *out.  origin names
  * the text in messages.  TERR_INVALID with field (e.g. "spec") otherwise. */
-enum terr rule_from_spec(const char *spec, const char *origin, const char *field,
-                         struct rule *out, struct terr_info *ei);
+enum terr rule_from_spec(const char *spec, const char *origin, const char *field, struct rule *out,
+                         struct terr_info *ei);
 
 #endif

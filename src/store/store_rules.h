@@ -66,8 +66,8 @@ enum terr store_rule_states_rename(struct store_tx *tx, const char *from, const 
  * (agent_id 0 and role set; admins also see the leads'). */
 struct notification {
     int64_t id;
-    int64_t agent_id; /* 0: by role */
-    enum role role;   /* read when agent_id is 0 */
+    int64_t agent_id;  /* 0: by role */
+    enum role role;    /* read when agent_id is 0 */
     int64_t ticket_id; /* 0: none */
     char *kind;        /* "rule", "sla", "offer", ... */
     char *text;

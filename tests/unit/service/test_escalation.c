@@ -86,8 +86,7 @@ static void add_message(struct store *st, int64_t ticket_id, enum author_kind wh
                         const char *trigger)
 {
     char analysis[200];
-    snprintf(analysis, sizeof(analysis),
-             "{\"score\":10,\"level\":\"calm\",\"triggers\":[%s%s%s]}",
+    snprintf(analysis, sizeof(analysis), "{\"score\":10,\"level\":\"calm\",\"triggers\":[%s%s%s]}",
              trigger ? "{\"kind\":\"" : "", trigger ? trigger : "",
              trigger ? "\",\"start\":0,\"end\":3,\"text\":\"sue\",\"confidence\":0.9}" : "");
     struct message m = {.ticket_id = ticket_id,
