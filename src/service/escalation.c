@@ -120,7 +120,6 @@ static enum terr snapshot_get(struct store_tx *tx, struct snapshot **out)
 /* What the run knows besides struct rule_facts. */
 struct seen {
     int64_t survey_at[N_SURVEYS]; /* when the latest answer of each kind came */
-    int64_t last_customer_message;
 };
 
 /* The trigger bits of a stored analysis ("triggers":[{"kind",...}]). */
@@ -140,6 +139,42 @@ static uint32_t triggers_of(const char *analysis_json)
     return bits;
 }
 
+/* Messages read first when gathering facts (the newest ones). */
+#define THREAD_WINDOW 50
+
+/* From m[0..n) (oldest first; internal notes are skipped): since when the
+ * customer waits (their first message after the last public agent reply)
+ * and the triggers of their latest message.  True when that is settled: the
+ * window reaches back to an agent reply and holds a customer message, or
+ * it is the whole thread. */
+static bool read_thread(const struct message *m, size_t n, bool whole, struct rule_facts *f)
+{
+    bool latest = false, bounded = false;
+    f->waiting_since = 0;
+    f->triggers = 0;
+    for (size_t i = n; i-- > 0;) {
+        if (m[i].internal)
+            continue;
+        if (m[i].author_kind == AUTHOR_AGENT) {
+            bounded = true; /* the last public reply: the wait starts after it */
+            break;
+        }
+        if (m[i].author_kind != AUTHOR_CUSTOMER)
+            continue;
+        f->waiting_since = m[i].created_at;
+        if (!latest)
+            f->triggers = triggers_of(m[i].analysis_json);
+        latest = true;
+    }
+    for (size_t i = n; !latest && i-- > 0;) {
+        if (!m[i].internal && m[i].author_kind == AUTHOR_CUSTOMER) {
+            f->triggers = triggers_of(m[i].analysis_json);
+            latest = true;
+        }
+    }
+    return whole || (bounded && latest);
+}
+
 static enum terr gather_facts(struct store_tx *tx, const struct ticket *t, int64_t now,
                               struct rule_facts *f, struct seen *seen)
 {
@@ -150,29 +185,18 @@ static enum terr gather_facts(struct store_tx *tx, const struct ticket *t, int64
     f->priority = t->priority;
     f->sla_breached = t->sla_breached & ((1u << N_RULE_SLAS) - 1);
 
+    /* The recent window settles it unless the customer wrote many times in
+     * a row; only then is the whole thread read. */
     struct message *m;
     size_t n;
-    enum terr e = store_message_list(tx, t->id, false, &m, &n);
+    enum terr e = store_message_recent(tx, t->id, THREAD_WINDOW, &m, &n);
     if (e)
         return e;
-    bool latest_found = false;
-    for (size_t i = n; i-- > 0;) {
-        if (m[i].author_kind == AUTHOR_AGENT)
-            break; /* the last public reply: the wait starts after it */
-        if (m[i].author_kind != AUTHOR_CUSTOMER)
-            continue;
-        f->waiting_since = m[i].created_at;
-        if (!latest_found) {
-            f->triggers = triggers_of(m[i].analysis_json);
-            seen->last_customer_message = m[i].created_at;
-            latest_found = true;
-        }
-    }
-    for (size_t i = n; !latest_found && i-- > 0;) {
-        if (m[i].author_kind == AUTHOR_CUSTOMER) {
-            f->triggers = triggers_of(m[i].analysis_json);
-            latest_found = true;
-        }
+    if (!read_thread(m, n, n < THREAD_WINDOW, f)) {
+        messages_free(m, n);
+        if ((e = store_message_list(tx, t->id, false, &m, &n)))
+            return e;
+        read_thread(m, n, true, f);
     }
     messages_free(m, n);
     if (t->status == STATUS_PENDING || t->status == STATUS_RESOLVED || t->status == STATUS_CLOSED)
@@ -246,7 +270,8 @@ static void say_why(struct buf *b, const struct rule_cond *c, const struct rule_
     char d[32], w[32];
     switch (c->kind) {
     case RULE_WHEN_TRIGGER:
-        buf_addf(b, "the latest customer message has a %s trigger", rule_trigger_name(c->trigger));
+        buf_addf(b, "the latest customer message has the trigger %s",
+                 rule_trigger_name(c->trigger));
         break;
     case RULE_WHEN_LEVEL:
         buf_addf(b, "the level is %s", level_name(f->level));
@@ -475,7 +500,7 @@ enum terr svc_rules_run(struct store_tx *tx, struct ticket *t, int64_t now, bool
     size_t n_states = 0;
     struct rule_outcome o = {0};
     bool *survey_rearmed = xcalloc(s->n, sizeof(bool));
-    char *before = svc_ticket_audit_json(t);
+    char *before = NULL;
     struct ticket old = {.priority = t->priority, .assignee_id = t->assignee_id};
     e = gather_facts(tx, t, now, &f, &seen);
     if (!e)
@@ -502,6 +527,8 @@ enum terr svc_rules_run(struct store_tx *tx, struct ticket *t, int64_t now, bool
                        fired_json(r, &f, state_in(o.states, o.n_states, r->name)), now);
     }
     bool mine = false, notify = false;
+    if (o.n_plan)
+        before = svc_ticket_audit_json(t);
     for (size_t i = 0; !e && i < o.n_plan; i++) {
         notify |= o.plan[i].action.kind == RULE_DO_NOTIFY_LEAD;
         e = apply_step(tx, t, &o.plan[i], &s->v[o.plan[i].rule], now, &mine);

@@ -435,6 +435,26 @@ static void a_wait_queues_a_check_when_the_rule_would_come_true(void **state)
     reads_release(&r);
 }
 
+static void a_long_run_of_customer_messages_still_waits_from_the_first(void **state)
+{
+    /* More messages in a row than the window the run reads first. */
+    struct store *st = ST(state);
+    load_rules(st, WAIT_RULES);
+    int64_t id = seed_ticket(st, PRIORITY_NORMAL, LEVEL_HEATED);
+    int64_t first = NOW - 90 * MIN;
+    add_message(st, id, AUTHOR_AGENT, first - MIN, NULL);
+    for (int k = 0; k < 60; k++)
+        add_message(st, id, AUTHOR_CUSTOMER, first + k * 1000, k == 59 ? "legal_threat" : NULL);
+    run(st, id, NOW);
+    struct reads r = read_all(st, id);
+    assert_int_equal(r.n_jobs, 1);
+    char key[80];
+    snprintf(key, sizeof(key), "ticket.check:%lld:%lld", (long long)id,
+             (long long)(first + 2 * HOUR + 1));
+    assert_string_equal(r.jobs[0].dedupe_key, key);
+    reads_release(&r);
+}
+
 static enum terr pend_tx(struct store_tx *tx, void *arg)
 {
     struct ticket t;
@@ -506,7 +526,7 @@ static void notify_lead_is_seen_by_leads_and_admins_not_agents(void **state)
     snprintf(want, sizeof(want), "Ticket #%lld", (long long)id);
     assert_non_null(strstr(lead.v[0].text, want));
     assert_non_null(strstr(lead.v[0].text, "'legal-threat'"));
-    assert_non_null(strstr(lead.v[0].text, "legal_threat trigger"));
+    assert_non_null(strstr(lead.v[0].text, "the trigger legal_threat"));
     assert_true(svc_notification_visible(&lead.v[0], 3, ROLE_ADMIN));
     assert_false(svc_notification_visible(&lead.v[0], 4, ROLE_AGENT));
     notifications_free(lead.v, lead.n);
@@ -618,6 +638,7 @@ int main(void)
         T(a_rearm_auto_rule_fires_again_after_its_condition_went_false),
         T(a_low_survey_fires_and_a_later_low_answer_fires_again),
         T(a_wait_queues_a_check_when_the_rule_would_come_true),
+        T(a_long_run_of_customer_messages_still_waits_from_the_first),
         T(no_wait_while_the_ticket_is_pending_or_answered),
         T(set_priority_never_lowers),
         T(notify_lead_is_seen_by_leads_and_admins_not_agents),
