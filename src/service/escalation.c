@@ -420,7 +420,25 @@ static enum terr notify_leads(struct store_tx *tx, const struct ticket *t, const
     return e;
 }
 
-/* Queues a check for when a "waiting > T" rule that may still fire comes true. */
+/* True when every condition of r but its waits holds for f. */
+static bool all_but_waits_hold(const struct rule *r, const struct rule_facts *f)
+{
+    struct rule one = {.n_when = 1};
+    for (size_t k = 0; k < r->n_when; k++) {
+        if (r->when[k].kind == RULE_WHEN_WAITING)
+            continue;
+        one.when[0] = r->when[k];
+        if (!rule_matches(&one, f))
+            return false;
+    }
+    return true;
+}
+
+/* Queues a check for when a "waiting > T" rule that may still fire comes
+ * true.  Only when its other conditions hold now: those change with an
+ * event (a message, a PATCH, an SLA timer), which runs the rules again and
+ * queues the check then, so a calm ticket does not schedule a check for a
+ * rule about heated ones. */
 static enum terr queue_waits(struct store_tx *tx, const struct ticket *t, const struct rule_set *s,
                              const struct rule_facts *f, const struct rule_state *states,
                              size_t n_states, const struct rule_outcome *o, int64_t now)
@@ -434,6 +452,8 @@ static enum terr queue_waits(struct store_tx *tx, const struct ticket *t, const 
             st = state_in(states, n_states, r->name);
         if (st && st->fired_at > 0 && !st->armed)
             continue; /* it cannot fire again until re-armed */
+        if (!all_but_waits_hold(r, f))
+            continue;
         for (size_t k = 0; k < r->n_when; k++) {
             if (r->when[k].kind != RULE_WHEN_WAITING)
                 continue;

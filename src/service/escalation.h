@@ -27,7 +27,9 @@
  *   4. audits "rule.fired" for every firing and "rule.rearmed" for automatic
  *      re-arms (system actor), and "ticket.update" for the ticket's changes;
  *   5. queues a "ticket.check" for when a "waiting > T" rule would come true
- *      (waiting_since + T + 1 ms), so it fires on time with no new event.
+ *      (waiting_since + T + 1 ms), so it fires on time with no new event;
+ *      only when the rule's other conditions hold already (they change with
+ *      events, which run the rules again).
  */
 #ifndef TRUCE_SVC_ESCALATION_H
 #define TRUCE_SVC_ESCALATION_H

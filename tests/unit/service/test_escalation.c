@@ -435,6 +435,18 @@ static void a_wait_queues_a_check_when_the_rule_would_come_true(void **state)
     reads_release(&r);
 }
 
+static void a_calm_ticket_queues_no_check_for_a_rule_about_heated_ones(void **state)
+{
+    struct store *st = ST(state);
+    load_rules(st, WAIT_RULES);
+    int64_t id = seed_ticket(st, PRIORITY_NORMAL, LEVEL_TENSE);
+    add_message(st, id, AUTHOR_CUSTOMER, NOW - 30 * MIN, NULL);
+    assert_false(run(st, id, NOW));
+    struct reads r = read_all(st, id);
+    assert_int_equal(r.n_jobs, 0);
+    reads_release(&r);
+}
+
 static void a_long_run_of_customer_messages_still_waits_from_the_first(void **state)
 {
     /* More messages in a row than the window the run reads first. */
@@ -638,6 +650,7 @@ int main(void)
         T(a_rearm_auto_rule_fires_again_after_its_condition_went_false),
         T(a_low_survey_fires_and_a_later_low_answer_fires_again),
         T(a_wait_queues_a_check_when_the_rule_would_come_true),
+        T(a_calm_ticket_queues_no_check_for_a_rule_about_heated_ones),
         T(a_long_run_of_customer_messages_still_waits_from_the_first),
         T(no_wait_while_the_ticket_is_pending_or_answered),
         T(set_priority_never_lowers),
