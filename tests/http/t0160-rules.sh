@@ -264,6 +264,24 @@ req GET "/api/v1/tickets/$t"
 expect_json '.tags | index("lawyers") != null' false \
     "a rule kept by name keeps its tickets' record (spent: it does not fire)"
 
+# ---- a "waiting" rule fires on time, with no new event ----
+req PUT /api/v1/rules "$(jq -nc '{spec:"rule quick-wait\n  when waiting > 2s\n  then add_tag waited\n"}')"
+expect 200 "a set with a short wait"
+req POST /api/v1/tickets "$(ticket_body 'Anyone there?' waits@example.org 'Hello, is anyone reading this?')"
+expect 201 "a customer writes"
+w=$(json .id)
+expect_json '.tags | index("waited") != null' false "not yet"
+check "a check is queued for when the wait is over" \
+    [ "$(sql "select count(*) from jobs where kind = 'ticket.check' and ticket_id = $w")" = 1 ]
+for _ in $(seq 1 50); do
+    [ "$(sql "select count(*) from events where ticket_id = $w and action = 'rule.fired'")" = 1 ] && break
+    sleep 0.1
+done
+req GET "/api/v1/tickets/$w"
+expect_json '.tags | index("waited") != null' true "the timer fired the rule"
+check "the check ran once" \
+    [ "$(sql "select state from jobs where kind = 'ticket.check' and ticket_id = $w")" = done ]
+
 # ---- truce rules on the command line ----
 printf 'rule good\n  when level >= heated\n  then notify_lead\n\nrule bad\n  when trigger legl\n  then notify_lead\n' >"$T_DIR/bad.txt"
 snapshot
@@ -272,7 +290,7 @@ check "a bad file fails" [ $? -eq 1 ]
 check "the error names the file and line" grep -q "bad.txt:6: unknown trigger kind 'legl'" "$T_DIR/err"
 unchanged "a bad file"
 "$TRUCE" rules export --db "$DB" >"$T_DIR/export.txt"
-check "export writes the file format" grep -q '^rule legal-threat$' "$T_DIR/export.txt"
+check "export writes the file format" grep -q '^  when waiting > 2s$' "$T_DIR/export.txt"
 "$TRUCE" rules load --db "$DB" "$(dirname "$0")/../../data/rules/default.txt" >/dev/null
 check "loading the defaults" [ "$(rule_count)" = 13 ]
 "$TRUCE" rules export --db "$DB" >"$T_DIR/again.txt"
