@@ -293,6 +293,8 @@ unchanged "a bad file"
 check "export writes the file format" grep -q '^  when waiting > 2s$' "$T_DIR/export.txt"
 "$TRUCE" rules load --db "$DB" "$(dirname "$0")/../../data/rules/default.txt" >/dev/null
 check "loading the defaults" [ "$(rule_count)" = 13 ]
+req POST /api/v1/tickets "$(ticket_body 'After the reload' reload@example.org "$LEGAL")"
+expect_json .priority urgent "the running server evaluates the rules another process loaded"
 "$TRUCE" rules export --db "$DB" >"$T_DIR/again.txt"
 "$TRUCE" rules load "$T_DIR/again.txt" --db "$DB" >/dev/null
 "$TRUCE" rules export --db "$DB" >"$T_DIR/again2.txt"
