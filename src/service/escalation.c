@@ -415,7 +415,7 @@ static enum terr notify_leads(struct store_tx *tx, const struct ticket *t, const
         }
     }
     buf_adds(&b, ".");
-    enum terr e = svc_notify(tx, 0, ROLE_LEAD, t->id, "rule", b.data, now, NULL);
+    enum terr e = svc_notify(tx, 0, ROLE_LEAD, t->id, "rule", b.data, now);
     buf_release(&b);
     return e;
 }

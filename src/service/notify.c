@@ -21,7 +21,7 @@ static size_t cut_at_char(const char *s, size_t max)
 }
 
 enum terr svc_notify(struct store_tx *tx, int64_t agent_id, enum role role, int64_t ticket_id,
-                     const char *kind, const char *text, int64_t now, int64_t *out_id)
+                     const char *kind, const char *text, int64_t now)
 {
     size_t len = cut_at_char(text ? text : "", NOTIFY_TEXT_MAX);
     struct notification n = {
@@ -48,8 +48,6 @@ enum terr svc_notify(struct store_tx *tx, int64_t agent_id, enum role role, int6
         e = svc_webhook_emit(tx, "notification.created", data, ticket_id, now);
         json_decref(data);
     }
-    if (!e && out_id)
-        *out_id = n.id;
     notification_release(&n);
     return e;
 }

@@ -14,12 +14,13 @@
 
 #define NOTIFY_TEXT_MAX 2000 /* bytes; longer texts are cut on a character */
 
-/* Stores a notification for agent_id (0: for everyone of role) about
- * ticket_id (0: none) and emits "notification.created".  kind is a short
- * label ("rule", "sla", "offer"); text is the sentence a person reads.
- * *out_id (may be NULL) is the new notification's id. */
+/* Stores a notification for agent_id (0: for everyone of role; role is
+ * ignored otherwise) about ticket_id (0: none) and emits
+ * "notification.created" in the same write.  kind is a short label ("rule",
+ * "sla", "offer"); text is the sentence a person reads (cut to
+ * NOTIFY_TEXT_MAX bytes).  Strings are borrowed. */
 enum terr svc_notify(struct store_tx *tx, int64_t agent_id, enum role role, int64_t ticket_id,
-                     const char *kind, const char *text, int64_t now, int64_t *out_id);
+                     const char *kind, const char *text, int64_t now);
 
 /* True when the agent (id, role) sees n: theirs, their role's, or (for an
  * admin) the leads'. */

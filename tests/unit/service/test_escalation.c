@@ -546,6 +546,53 @@ static void notify_lead_is_seen_by_leads_and_admins_not_agents(void **state)
     notifications_free(agent.v, agent.n);
 }
 
+struct notify_job {
+    int64_t agent_id;
+    struct actor reader;
+    int64_t id;
+    enum terr read;
+};
+
+static enum terr notify_tx(struct store_tx *tx, void *arg)
+{
+    struct notify_job *j = arg;
+    enum terr e = svc_notify(tx, j->agent_id, ROLE_AGENT, 0, "sla", "Ticket #1 is due soon.", NOW);
+    struct notification_query q = {.agent_id = j->agent_id, .role = ROLE_AGENT};
+    struct notification *v;
+    size_t n;
+    if (!e)
+        e = store_notification_list(tx, &q, &v, &n);
+    if (!e) {
+        j->id = n ? v[0].id : 0;
+        notifications_free(v, n);
+        struct notification out = {0};
+        j->read = svc_notification_read(tx, &j->reader, j->id, NOW + 1, &out, NULL);
+        notification_release(&out);
+    }
+    return e;
+}
+
+static void a_notification_to_one_agent_is_theirs_alone(void **state)
+{
+    struct store *st = ST(state);
+    int64_t mia = seed_agent(st, "Mia", "mia@x.org"), ned = seed_agent(st, "Ned", "ned@x.org");
+    struct notify_job j = {.agent_id = mia,
+                           .reader = {.kind = ACTOR_AGENT, .id = ned, .role = ROLE_AGENT}};
+    assert_int_equal(store_write(st, notify_tx, &j), TERR_OK);
+    assert_true(j.id > 0);
+    assert_int_equal(j.read, TERR_NOT_FOUND); /* Ned may not read Mia's */
+    struct notes_job mine = notes_for(st, mia, ROLE_AGENT);
+    struct notes_job other = notes_for(st, ned, ROLE_AGENT);
+    struct notes_job lead = notes_for(st, 99, ROLE_LEAD);
+    assert_int_equal(mine.n, 1);
+    assert_int_equal(mine.v[0].read_at, 0);
+    assert_int_equal(other.n, 0);
+    assert_int_equal(lead.n, 0);
+    notifications_free(mine.v, mine.n);
+    notifications_free(other.v, other.n);
+    notifications_free(lead.v, lead.n);
+}
+
 static void an_assignment_to_a_missing_agent_is_audited_and_skipped(void **state)
 {
     struct store *st = ST(state);
@@ -655,6 +702,7 @@ int main(void)
         T(no_wait_while_the_ticket_is_pending_or_answered),
         T(set_priority_never_lowers),
         T(notify_lead_is_seen_by_leads_and_admins_not_agents),
+        T(a_notification_to_one_agent_is_theirs_alone),
         T(an_assignment_to_a_missing_agent_is_audited_and_skipped),
         T(a_team_assignment_unassigns_an_agent_outside_the_team),
         T(a_change_through_another_handle_is_seen),
