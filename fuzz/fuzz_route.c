@@ -224,6 +224,46 @@ void h_agent_patch(struct request *req)
 {
     (void)req;
 }
+void h_rules_list(struct request *req)
+{
+    (void)req;
+}
+void h_rules_create(struct request *req)
+{
+    (void)req;
+}
+void h_rules_replace(struct request *req)
+{
+    (void)req;
+}
+void h_rule_get(struct request *req)
+{
+    (void)req;
+}
+void h_rule_update(struct request *req)
+{
+    (void)req;
+}
+void h_rule_delete(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_rules(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_rules_rearm(struct request *req)
+{
+    (void)req;
+}
+void h_notifications_list(struct request *req)
+{
+    (void)req;
+}
+void h_notification_read(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 

@@ -36,6 +36,18 @@ int cmd_sla(int argc, char **argv);
 int cmd_offers(int argc, char **argv);
 int cmd_problems(int argc, char **argv);
 int cmd_lessons(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_notifications(int argc, char **argv);
+
+struct rule_set;
+/* data/rules/default.txt of the data directory (cli_data_dir) into out. */
+void cli_default_rules_path(const char *data_flag, char *out, size_t len);
+/* Reads and parses a rules file into out (initialised, empty): 0, or 1
+ * after printing why ("FILE:LINE: ..."). */
+int cli_read_rules(const char *path, struct rule_set *out);
+/* Loads the default rules into st when its rules were never written (a new
+ * database); a missing file is only noted.  Returns 0, or 1 after printing why. */
+int cli_seed_rules(struct store *st, const char *data_flag);
 
 struct analysis_data;
 /* The analysis data directory into out: --data DIR, else $TRUCE_DATA, else

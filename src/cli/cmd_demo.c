@@ -12,6 +12,7 @@
 #include "../service/agents.h"
 #include "../service/coach.h"
 #include "../service/conflict.h"
+#include "../service/escalation.h"
 #include "../service/tickets.h"
 #include "../util/alloc.h"
 #include "../util/encode.h"
@@ -30,6 +31,7 @@ static const char usage[] =
 
 struct demo {
     json_t *doc;
+    struct rule_set rules; /* the default escalation rules, fired on the demo's tickets */
     const char *password_hash;
     int64_t now;
     char token[SECRET_TOKEN_MAX];
@@ -158,6 +160,8 @@ static enum terr load(struct store_tx *tx, void *arg)
     if (n > 0)
         return terr_set(&d->ei, TERR_CONFLICT, NULL,
                         "the database already has agents; the demo needs an empty one");
+    if ((e = svc_rules_seed(tx, &d->rules, NULL, &d->ei)))
+        return e;
     if ((e = load_agents(tx, d)))
         return e;
     size_t i;
@@ -195,6 +199,7 @@ int cmd_demo(int argc, char **argv)
     }
     d.password_hash = hash;
     d.now = time_now_ms();
+    rule_set_init(&d.rules);
 
     struct analysis_data *ad;
     if (cli_load_analysis(data, &ad)) {
@@ -216,12 +221,26 @@ int cmd_demo(int argc, char **argv)
         json_decref(d.doc);
         return 1;
     }
+    /* The default escalation rules (absent from a bare install: none). */
+    char rules_path[4200];
+    cli_default_rules_path(data, rules_path, sizeof(rules_path));
+    FILE *rf = fopen(rules_path, "rb");
+    if (rf)
+        fclose(rf);
+    if (rf && cli_read_rules(rules_path, &d.rules)) {
+        store_close(st);
+        cli_unload_coach(cd);
+        cli_unload_analysis(ad);
+        json_decref(d.doc);
+        return 1;
+    }
     /* The service analyses each message as it is added (on the writer thread,
      * which frees its analyzer when store_close stops it). */
     enum terr e = store_write(st, load, &d);
     store_close(st);
     cli_unload_coach(cd);
     cli_unload_analysis(ad);
+    rule_set_release(&d.rules);
     if (e) {
         json_decref(d.doc);
         return fail(1, "%s", d.ei.message[0] ? d.ei.message : terr_message(e));

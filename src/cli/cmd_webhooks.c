@@ -12,10 +12,10 @@ static const char usage[] =
     "       truce webhooks list [--db PATH]\n"
     "       truce webhooks remove [--db PATH] --id ID\n\n"
     "add subscribes URL (http or https) to event types: ticket.created,\n"
-    "ticket.updated, ticket.level_changed, message.created, or * for all.  It\n"
-    "prints the id, then the signing secret alone on the last line: keep it,\n"
-    "it is not shown again.  list shows every subscription (id, active, events,\n"
-    "url); remove deletes one with its delivery log.\n";
+    "ticket.updated, ticket.level_changed, message.created, notification.created,\n"
+    "or * for all.  It prints the id, then the signing secret alone on the last\n"
+    "line: keep it, it is not shown again.  list shows every subscription (id,\n"
+    "active, events, url); remove deletes one with its delivery log.\n";
 
 struct add_job {
     struct webhook_new in;

@@ -28,6 +28,8 @@ static const struct command commands[] = {
     {"offers", cmd_offers, "list offers and decide pending ones (offers list|approve|reject)"},
     {"problems", cmd_problems, "list and show problems grouping tickets (problems list|show)"},
     {"lessons", cmd_lessons, "list the lessons of resolved conflicts (lessons list)"},
+    {"rules", cmd_rules, "manage the escalation rules (rules list|load|export|rm|rearm)"},
+    {"notifications", cmd_notifications, "list an agent's notifications (notifications list)"},
 };
 
 int fail(int code, const char *fmt, ...)

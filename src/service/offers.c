@@ -12,6 +12,7 @@
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
 #include "case_link.h"
+#include "notify.h"
 #include "outbox.h"
 #include "webhooks.h"
 
@@ -210,6 +211,13 @@ static enum terr record(struct store_tx *tx, const struct actor *who, const stru
     if (!e && (!a->created || a->to == OFFER_STATE_APPROVED))
         e = svc_webhook_emit(tx, event_of(a->to), data, o->ticket_id, now);
     json_decref(data);
+    /* An offer that waits is the leads' to decide: tell them. */
+    if (!e && a->created && a->to == OFFER_STATE_PENDING) {
+        char text[400];
+        snprintf(text, sizeof(text), "an offer on ticket %lld waits for approval: %s",
+                 (long long)o->ticket_id, a->summary);
+        e = svc_notify(tx, 0, ROLE_LEAD, o->ticket_id, "offer", text, now);
+    }
     if (!e && a->to == OFFER_STATE_APPROVED) {
         struct ticket t;
         e = store_ticket_get(tx, o->ticket_id, &t);

@@ -15,7 +15,7 @@ const char *const svc_webhook_event_types[] = {
     "ticket.created", "ticket.updated", "ticket.level_changed", "message.created",
     "ticket.sla_reminder", "ticket.sla_breached",
     "offer.proposed", "offer.approved", "offer.rejected", "offer.withdrawn",
-    NULL,
+    "notification.created", NULL,
 };
 
 bool svc_webhook_event_known(const char *type)

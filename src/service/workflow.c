@@ -7,6 +7,8 @@
 #include "../util/log.h"
 #include "../util/timeutil.h"
 #include "assign.h"
+#include "escalation.h"
+#include "notify.h"
 #include "sla_clock.h"
 
 static const struct actor system_actor = {.kind = ACTOR_SYSTEM};
@@ -30,9 +32,18 @@ enum terr svc_workflow_after(struct store_tx *tx, const struct actor *who, struc
     if (!e)
         e = svc_sla_run(tx, t, now, &changed, ei);
     /* -- rules (svc_rules_run) -- */
-    /* -- routing (svc_routing_run) -- */
     if (!e)
-        e = svc_routing_run(tx, t, now, &changed, ei);
+        e = svc_rules_run(tx, t, now, &changed, ei);
+    /* -- routing: nobody could take it, and that is news: a lead must act -- */
+    struct routing_run_out routed = {0};
+    if (!e)
+        e = svc_routing_route(tx, t, now, &changed, &routed, ei);
+    if (!e && routed.notify_lead) {
+        char text[400];
+        snprintf(text, sizeof(text), "ticket %lld (%s) could not be assigned: %s", (long long)t->id,
+                 level_name(t->level), routed.result.reason);
+        e = svc_notify(tx, 0, ROLE_LEAD, t->id, "routing", text, now);
+    }
     /* -- SLA again when the rules changed the priority -- */
     if (!e && t->priority != priority_before)
         e = svc_sla_run(tx, t, now, &changed, ei);

@@ -19,6 +19,7 @@ struct store_sla_ops;  /* the SLA clocks' records: store_sla_int.h */
 struct store_offers_ops; /* offers: store_offers_int.h */
 /* Steps, lessons and problems: store_steps_int.h. */
 struct store_steps_ops;
+struct store_rules_ops; /* rules and notifications: store_rules_int.h */
 
 struct store_ops {
     const char *name;
@@ -84,6 +85,7 @@ struct store_ops {
                           struct idem_record *out);
     enum terr (*idem_put)(struct store_conn *c, const struct idem_record *r);
     const struct store_jobs_ops *jobs;
+    const struct store_rules_ops *rules;
     enum terr (*setting_get)(struct store_conn *c, const char *name, unsigned char *out, size_t cap,
                              size_t *n_out);
     enum terr (*setting_insert)(struct store_conn *c, const char *name, const unsigned char *value,

@@ -20,6 +20,7 @@
 #include "../store_sla_int.h"
 #include "../store_offers_int.h"
 #include "../store_steps_int.h"
+#include "../store_rules_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
@@ -28,6 +29,7 @@ static const char *const stmt_sql[] = {
     SQLITE_SLA_STMTS(X)
     SQLITE_OFFER_STMTS(X)
     SQLITE_STEP_STMTS(X)
+    SQLITE_RULE_STMTS(X)
 #undef X
 };
 
@@ -417,6 +419,7 @@ const struct store_ops store_sqlite_ops = {
     .idem_get = sq_idem_get,
     .idem_put = sq_idem_put,
     .jobs = &sqlite_jobs_ops,
+    .rules = &sqlite_rules_ops,
     .setting_get = sq_setting_get,
     .setting_insert = sq_setting_insert,
     .setting_put = sq_setting_put,

@@ -15,6 +15,7 @@
 #include "sqlite_sla.h"
 #include "sqlite_offers.h"
 #include "sqlite_steps.h"
+#include "sqlite_rules.h"
 
 /* clang-format off */
 #define TICKET_COLS                                                                            \
@@ -169,6 +170,7 @@ enum sqlite_stmt {
     SQLITE_SLA_STMTS(X)
     SQLITE_OFFER_STMTS(X)
     SQLITE_STEP_STMTS(X)
+    SQLITE_RULE_STMTS(X)
 #undef X
         STMT__COUNT
 };

@@ -14,6 +14,7 @@
 #include "../store/store_fixture.h"
 #include "service/case_link.h"
 #include "service/offers.h"
+#include "store/store_rules.h"
 #include "service/surveys.h"
 #include "store/store_jobs.h"
 #include "util/secret.h"
@@ -275,14 +276,32 @@ static void within_authority_is_approved_at_once_and_told(void **state)
     counts_release(&c);
 }
 
-static void above_authority_waits_and_tells_nobody(void **state)
+/* What a lead sees in their notifications. */
+struct lead_notices {
+    struct notification *v;
+    size_t n;
+};
+static enum terr lead_notices_tx(struct store_tx *tx, void *arg)
+{
+    struct lead_notices *ln = arg;
+    struct notification_query q = {.role = ROLE_LEAD, .agent_id = 999999};
+    return store_notification_list(tx, &q, &ln->v, &ln->n);
+}
+
+static void above_authority_waits_and_tells_only_the_leads(void **state)
 {
     assert_int_equal(store_write(ST(state), subscribe_tx, NULL), TERR_OK);
     propose_ok(ST(state), OFFER_REFUND, 8000, "EUR", OFFER_STATE_PENDING);
     struct counts c = counts(ST(state));
     assert_int_equal(c.first.offer.decided_by, 0);
-    assert_int_equal(c.notices, 0);
-    assert_int_equal(c.jobs, 1); /* offer.proposed only */
+    assert_int_equal(c.notices, 0); /* the customer hears nothing yet */
+    assert_int_equal(c.jobs, 2);    /* offer.proposed, and notification.created for the leads */
+    struct lead_notices ln = {0};
+    assert_int_equal(store_read(ST(state), lead_notices_tx, &ln), TERR_OK);
+    assert_int_equal(ln.n, 1);
+    assert_string_equal(ln.v[0].kind, "offer");
+    assert_non_null(strstr(ln.v[0].text, "waits for approval"));
+    notifications_free(ln.v, ln.n);
     const struct event *ev = find_event(&c, "offer.propose");
     assert_non_null(strstr(ev->after_json, "above agent authority (50.00 EUR)"));
     counts_release(&c);
@@ -640,7 +659,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(within_authority_is_approved_at_once_and_told),
-        T(above_authority_waits_and_tells_nobody),
+        T(above_authority_waits_and_tells_only_the_leads),
         T(bad_proposals_write_nothing),
         T(a_closed_ticket_takes_no_offer),
         T(an_agent_cannot_approve_and_changes_nothing),
