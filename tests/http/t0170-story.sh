@@ -64,8 +64,9 @@ expect_json '.tags | index("legal") != null' true "and tagged it legal"
 expect_json .legal_hold true "and placed a legal hold"
 due_hostile=$(sql "select due_at from tickets where id = $T")
 due_calm=$(sql "select due_at from tickets where id = $C")
+sooner() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]; }
 check "the hostile ticket is due sooner than the calm one ($due_hostile < $due_calm)" \
-    [ -n "$due_hostile" ] && [ -n "$due_calm" ] && [ "$due_hostile" -lt "$due_calm" ]
+    sooner "$due_hostile" "$due_calm"
 expect_json .sla.clocks.first_response.target_ms 1800000 "the hostile first-response target (30 min)"
 expect_json .steps.applies true "the six steps apply"
 expect_json .steps.done 0 "none is done"
@@ -206,5 +207,19 @@ check "every webhook was signed and delivered once ($(head -c 300 "$T_DIR/verify
     [ "$(cat "$T_DIR/verify")" = ok ]
 check "the delivery log agrees: one success per job" \
     [ "$(sql "select count(*) from (select job_id from webhook_deliveries where status = 200 group by job_id having count(*) > 1)")" = 0 ]
+
+# ---- an expired survey link ----
+stop_server
+TRUCE_TEST_SURVEY_TTL_MS=1000 start_server
+TOKEN=$AGENT req PATCH "/api/v1/tickets/$C" '{"status":"resolved"}'
+expect 200 "the calm ticket resolves without a lesson"
+req GET "/api/v1/outbox?ticket_id=$C&limit=200"
+OLD=$(json '[.items[] | select(.kind == "survey")][0].body' | grep -o '/s/[A-Za-z0-9_-]*' | head -n 1 | cut -c4-)
+sleep 1.2
+STATUS=$(pub -X POST -H 'Content-Type: application/json' -H 'Accept: application/json' \
+    --data-binary '{"csat":1}' "$BASE/s/$OLD")
+expect 410 gone "an expired survey link cannot answer"
+check "and records nothing" [ "$(sql "select count(*) from surveys where ticket_id = $C and answered_at is not null")" = 0 ]
+check "nor reopens the ticket" [ "$(sql "select status from tickets where id = $C")" = resolved ]
 
 finish
