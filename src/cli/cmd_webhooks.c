@@ -12,8 +12,9 @@ static const char usage[] =
     "       truce webhooks list [--db PATH]\n"
     "       truce webhooks remove [--db PATH] --id ID\n\n"
     "add subscribes URL (http or https) to event types: ticket.created,\n"
-    "ticket.updated, ticket.level_changed, message.created, notification.created,\n"
-    "or * for all.  It prints the id, then the signing secret alone on the last\n"
+    "ticket.updated, ticket.level_changed, ticket.sla_reminder, ticket.sla_breached,\n"
+    "message.created, offer.proposed, offer.approved, offer.rejected, offer.withdrawn,\n"
+    "notification.created, or * for all.  It prints the id, then the signing secret alone on the last\n"
     "line: keep it, it is not shown again.  list shows every subscription (id,\n"
     "active, events, url); remove deletes one with its delivery log.\n";
 

@@ -72,6 +72,7 @@
 #include "../util/buf.h"
 #include "../util/err.h"
 #include "model.h"
+#include "sla.h"
 #include "ticket_rules.h"
 
 /* clang-format off */
@@ -81,9 +82,9 @@
     X(PUBLIC_THREAT, "public_threat") X(ESCALATION_REQUEST, "escalation_request")            \
     X(REPEAT_CONTACT, "repeat_contact") X(SHOUTING, "shouting") X(PROFANITY, "profanity")    \
     X(ABUSE, "abuse") X(URGENCY, "urgency") X(SAFETY, "safety")
-/* SLA metrics (the names of the SLA policy's targets). */
-#define RULE_SLA_MAP(X) X(FIRST_RESPONSE, "first_response") X(NEXT_RESPONSE, "next_response") \
-    X(RESOLUTION, "resolution")
+/* SLA metrics: the SLA policy's own (sla.h), so bit (1u << m) means one
+ * metric in both. */
+#define RULE_SLA_MAP(X) SLA_METRIC_MAP(X)
 /* Survey kinds with their score ranges; a low score is a bad one in each. */
 #define SURVEY_MAP(X) X(CSAT, "csat", 1, 5) X(NPS, "nps", 0, 10) X(CES, "ces", 1, 7)
 #define RULE_COND_MAP(X) X(TRIGGER, "trigger") X(LEVEL, "level") X(WAITING, "waiting") \

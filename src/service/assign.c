@@ -341,12 +341,6 @@ enum terr svc_routing_route(struct store_tx *tx, struct ticket *t, int64_t now, 
     return TERR_OK;
 }
 
-enum terr svc_routing_run(struct store_tx *tx, struct ticket *t, int64_t now, bool *changed,
-                          struct terr_info *ei)
-{
-    return svc_routing_route(tx, t, now, changed, NULL, ei);
-}
-
 enum terr svc_routing_waiting(struct store_tx *tx, int64_t now, int64_t *n_out,
                               struct terr_info *ei)
 {

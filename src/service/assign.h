@@ -3,7 +3,7 @@
  * who may move it.  The choice itself is domain/routing.h's; this file fills
  * its structs from the store, applies the result to the ticket and audits it.
  *
- * When svc_routing_run routes (the workflow calls it after every change):
+ * When svc_routing_route routes (the workflow calls it after every change):
  *   - never a resolved or closed ticket;
  *   - an open ticket (new, open, pending) without an assignee: always.  When
  *     a person just unassigned it (the latest assignment on the trail is a
@@ -54,10 +54,6 @@ struct routing_run_out {
  * store's. */
 enum terr svc_routing_route(struct store_tx *tx, struct ticket *t, int64_t now, bool *changed,
                             struct routing_run_out *out, struct terr_info *ei);
-
-/* svc_routing_route without the report: the workflow's part. */
-enum terr svc_routing_run(struct store_tx *tx, struct ticket *t, int64_t now, bool *changed,
-                          struct terr_info *ei);
 
 /* At most this many waiting tickets of each open status are routed at once
  * by svc_routing_waiting (riskiest first); the rest at their next change. */

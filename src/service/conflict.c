@@ -9,6 +9,7 @@
 #include "../util/alloc.h"
 #include "../util/timeutil.h"
 #include "webhooks.h"
+#include "workflow.h"
 
 /*
  * The shared data is a plain pointer set before threads start.  Each thread's
@@ -325,9 +326,13 @@ struct refresh_page {
 static enum terr refresh_scan(struct store_tx *tx, void *arg)
 {
     struct refresh_page *pg = arg;
-    struct ticket_query q = {.has_status = true, .status = pg->status, .sort = SORT_UPDATED,
-                             .has_after = pg->has_after, .after_key = pg->after_key,
-                             .after_id = pg->after_id, .limit = REFRESH_PAGE};
+    struct ticket_query q = {.has_status = true,
+                             .status = pg->status,
+                             .sort = SORT_UPDATED,
+                             .has_after = pg->has_after,
+                             .after_key = pg->after_key,
+                             .after_id = pg->after_id,
+                             .limit = REFRESH_PAGE};
     struct ticket *v;
     size_t n;
     enum terr e = store_ticket_list(tx, &q, &v, &n);
@@ -353,6 +358,8 @@ static enum terr refresh_scan(struct store_tx *tx, void *arg)
     return e;
 }
 
+static const struct actor housekeeping = {.kind = ACTOR_SYSTEM};
+
 static enum terr refresh_write(struct store_tx *tx, void *arg)
 {
     struct refresh_page *pg = arg;
@@ -366,9 +373,14 @@ static enum terr refresh_write(struct store_tx *tx, void *arg)
             return e;
         /* Written since the scan: that write assessed it already. */
         if (t.updated_at == pg->items[i].updated_at) {
+            enum level was = t.level;
             e = apply(tx, &t, &pg->items[i].r, NULL, pg->now);
             if (!e)
                 e = store_ticket_update(tx, &t);
+            /* A level that rose with the wait is news to the workflow: rules
+             * on the level, the SLA targets, de-escalation routing. */
+            if (!e && t.level != was)
+                e = svc_workflow_after(tx, &housekeeping, &t, WORKFLOW_TIMER, pg->now, NULL, NULL);
             if (!e)
                 pg->n_changed++;
         }

@@ -11,6 +11,7 @@
 #include "../util/alloc.h"
 #include "../util/log.h"
 #include "../util/timeutil.h"
+#include "notify.h"
 #include "webhooks.h"
 #include "workflow.h"
 
@@ -380,6 +381,17 @@ static enum terr announce(struct store_tx *tx, const struct ticket *t, enum sla_
         e = svc_webhook_emit(tx, breach ? "ticket.sla_breached" : "ticket.sla_reminder", data,
                              t->id, now);
     json_decref(data);
+    /* People, not only integrations, hear of it: the assignee of every
+     * alert, the leads of a breach (and of a reminder nobody holds). */
+    char text[300];
+    snprintf(text, sizeof(text), "ticket %lld: %s %s", (long long)t->id, sla_metric_name(m),
+             breach          ? "target breached"
+             : percent == 50 ? "half of the target used"
+                             : "three quarters of the target used");
+    if (!e && t->assignee_id)
+        e = svc_notify(tx, t->assignee_id, ROLE_AGENT, t->id, "sla", text, now);
+    if (!e && (breach || !t->assignee_id))
+        e = svc_notify(tx, 0, ROLE_LEAD, t->id, "sla", text, now);
     return e;
 }
 

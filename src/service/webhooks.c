@@ -12,10 +12,9 @@
 #include "scheduler.h"
 
 const char *const svc_webhook_event_types[] = {
-    "ticket.created", "ticket.updated", "ticket.level_changed", "message.created",
-    "ticket.sla_reminder", "ticket.sla_breached",
-    "offer.proposed", "offer.approved", "offer.rejected", "offer.withdrawn",
-    "notification.created", NULL,
+    "ticket.created",      "ticket.updated",      "ticket.level_changed", "message.created",
+    "ticket.sla_reminder", "ticket.sla_breached", "offer.proposed",       "offer.approved",
+    "offer.rejected",      "offer.withdrawn",     "notification.created", NULL,
 };
 
 bool svc_webhook_event_known(const char *type)
@@ -54,8 +53,7 @@ enum terr svc_webhook_check(const struct webhook_new *in, struct terr_info *ei)
     if (!in->url || !*in->url)
         return terr_set(ei, TERR_MISSING_FIELD, "url", "'url' is required");
     if (strlen(in->url) > WEBHOOK_URL_MAX)
-        return terr_set(ei, TERR_TOO_LONG, "url", "'url' is longer than %d bytes",
-                        WEBHOOK_URL_MAX);
+        return terr_set(ei, TERR_TOO_LONG, "url", "'url' is longer than %d bytes", WEBHOOK_URL_MAX);
     if (!url_ok(in->url))
         return terr_set(ei, TERR_INVALID, "url",
                         "'url' must be an http:// or https:// URL with a host, without spaces");
@@ -65,11 +63,17 @@ enum terr svc_webhook_check(const struct webhook_new *in, struct terr_info *ei)
         return terr_set(ei, TERR_INVALID, "events", "'events' has more than %d items",
                         WEBHOOK_EVENTS_MAX);
     for (size_t i = 0; i < in->n_events; i++)
-        if (!svc_webhook_event_known(in->events[i]))
-            return terr_set(ei, TERR_INVALID, "events",
-                            "'%.64s' is not an event type (ticket.created, ticket.updated, "
-                            "ticket.level_changed, message.created, or *)",
-                            in->events[i] ? in->events[i] : "");
+        if (!svc_webhook_event_known(in->events[i])) {
+            char known[512];
+            size_t used = 0;
+            for (size_t k = 0; svc_webhook_event_types[k] && used < sizeof(known); k++) {
+                int w = snprintf(known + used, sizeof(known) - used, "%s, ",
+                                 svc_webhook_event_types[k]);
+                used += w > 0 ? (size_t)w : 0;
+            }
+            return terr_set(ei, TERR_INVALID, "events", "'%.64s' is not an event type (%.*sor *)",
+                            in->events[i] ? in->events[i] : "", (int)sizeof(known), known);
+        }
     return TERR_OK;
 }
 
@@ -138,8 +142,8 @@ enum terr svc_webhook_remove(struct store_tx *tx, const struct actor *who, int64
     if (e)
         return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "webhook %lld not found" : NULL,
                         (long long)id);
-    char *before = dump(json_pack("{s:s, s:o, s:b}", "url", w.url, "events",
-                                  events_json(&w.events), "active", w.active));
+    char *before = dump(json_pack("{s:s, s:o, s:b}", "url", w.url, "events", events_json(&w.events),
+                                  "active", w.active));
     webhook_release(&w);
     e = store_webhook_delete(tx, id);
     if (!e)
@@ -162,8 +166,8 @@ enum terr svc_webhook_emit(struct store_tx *tx, const char *event_type, json_t *
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2hex(id + 4, sizeof(id) - 4, raw, sizeof(raw));
     char at[TIME_ISO_LEN];
-    char *body = dump(json_pack("{s:s, s:s, s:s, s:O}", "id", id, "type", event_type,
-                                "created_at", time_format_iso(now, at), "data", data));
+    char *body = dump(json_pack("{s:s, s:s, s:s, s:O}", "id", id, "type", event_type, "created_at",
+                                time_format_iso(now, at), "data", data));
     for (size_t i = 0; i < n && !e; i++) {
         char *payload = dump(json_pack("{s:I, s:s, s:s}", "webhook_id", (json_int_t)v[i].id,
                                        "event_type", event_type, "body", body));

@@ -18,7 +18,6 @@ enum terr svc_workflow_after(struct store_tx *tx, const struct actor *who, struc
                              struct terr_info *ei)
 {
     (void)who;
-    (void)cause;
     (void)system_actor;
     bool changed = false;
     enum terr e = TERR_OK;
@@ -48,7 +47,10 @@ enum terr svc_workflow_after(struct store_tx *tx, const struct actor *who, struc
     if (!e && t->priority != priority_before)
         e = svc_sla_run(tx, t, now, &changed, ei);
     if (!e && changed) {
-        t->updated_at = t->updated_at > now ? t->updated_at : now;
+        /* What the clock alone brought about (a breach, a timed rule) is not
+         * a change by anyone: the ticket keeps its place in "recently updated". */
+        if (cause != WORKFLOW_TIMER)
+            t->updated_at = t->updated_at > now ? t->updated_at : now;
         e = store_ticket_update(tx, t);
         if (e)
             terr_set(ei, e, NULL, NULL);
