@@ -209,8 +209,10 @@ int cmd_serve(int argc, char **argv)
     const char *test_jobs = getenv("TRUCE_TEST_JOBS");
     if (!no_jobs)
         svc_scheduler_register_builtin(test_jobs && strcmp(test_jobs, "1") == 0);
-    if (!no_jobs)
+    if (!no_jobs) {
         svc_workflow_register_jobs();
+        svc_survey_register_jobs();
+    }
     if (!no_jobs && webhook_setup()) {
         store_close(st);
         cli_unload_coach(cd);

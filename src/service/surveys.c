@@ -11,7 +11,9 @@
 #include "../util/jsontext.h"
 #include "../util/secret.h"
 #include "../util/timeutil.h"
+#include "notify.h"
 #include "outbox.h"
+#include "scheduler.h"
 #include "tickets.h"
 #include "workflow.h"
 
@@ -99,6 +101,13 @@ enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
                                    (json_int_t)sent.follow_up_id, "expires_at", json_text(until)));
         e = svc_audit(tx, who, "survey.create", "survey", s.id, t->id, NULL, after, now);
         free(after);
+    }
+    /* The follow-up is also the agent's task: remind them when it is due. */
+    if (!e) {
+        char dedupe[64], payload[64];
+        snprintf(dedupe, sizeof(dedupe), FOLLOW_UP_JOB ":%lld", (long long)sent.follow_up_id);
+        snprintf(payload, sizeof(payload), "{\"outbox_id\":%lld}", (long long)sent.follow_up_id);
+        e = svc_job_enqueue(tx, FOLLOW_UP_JOB, t->id, payload, dedupe, policy.follow_up_ms, NULL);
     }
     sodium_memzero(key, sizeof(key));
     survey_release(&s);
@@ -227,4 +236,44 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
     s.comment = xstrdup(a->comment);
     *out = (struct survey_result){.survey = s, .low = low, .reopened = reopened};
     return TERR_OK;
+}
+
+/* The follow-up's due time came: if the ticket is still resolved (a reopened
+ * one is being worked on anyway), its assignee, or the leads when nobody
+ * holds it, are reminded to check in with the customer.  In the transaction
+ * that marks the job done, so the reminder is written once. */
+static enum terr follow_up_record(struct store_tx *tx, struct job_run *run, bool ok)
+{
+    if (!ok)
+        return TERR_OK;
+    struct ticket t = {0};
+    enum terr e = store_ticket_get(tx, run->job->ticket_id, &t);
+    if (e == TERR_NOT_FOUND)
+        return TERR_OK;
+    int64_t now = time_now_ms();
+    if (!e && t.status == STATUS_RESOLVED) {
+        char text[400];
+        snprintf(text, sizeof(text),
+                 "follow up on ticket %lld (\"%.200s\"): resolved, and the customer was asked "
+                 "whether everything works",
+                 (long long)t.id, t.subject);
+        e = svc_notify(tx, t.assignee_id, t.assignee_id ? ROLE_AGENT : ROLE_LEAD, t.id, "follow_up",
+                       text, now);
+        if (!e)
+            e = svc_audit(tx, &(struct actor){.kind = ACTOR_SYSTEM}, "ticket.follow_up_due",
+                          "ticket", t.id, t.id, NULL, run->job->payload, now);
+    }
+    ticket_release(&t);
+    return e;
+}
+
+static enum terr run_follow_up(struct job_run *run)
+{
+    run->record = follow_up_record;
+    return TERR_OK;
+}
+
+void svc_survey_register_jobs(void)
+{
+    svc_scheduler_register(FOLLOW_UP_JOB, run_follow_up);
 }

@@ -7,7 +7,9 @@
  * answers once through the link; an answer is audited "survey.answered", and
  * a low one (see survey_answer_low) reopens a resolved ticket and is audited
  * "survey.low_score".  Nothing here sends mail: outbox rows stay queued for
- * the channel that delivers them.
+ * the channel that delivers them.  The follow-up is also the agent's task: a
+ * FOLLOW_UP_JOB due with the follow-up message reminds the ticket's assignee
+ * (the leads when nobody holds it) if the ticket is still resolved then.
  *
  * The key that signs the links is the 'survey_key' row of the settings table,
  * made on the first resolution and kept in the database, so it survives
@@ -28,6 +30,12 @@ struct survey_policy {
     int64_t ttl_ms;       /* how long a link works; 0: SURVEY_TTL_MS */
     int64_t follow_up_ms; /* delay of the follow-up message; 0: FOLLOW_UP_DAYS_DEFAULT days */
 };
+
+/* The job that reminds the assignee of the follow-up when it is due. */
+#define FOLLOW_UP_JOB "ticket.follow_up"
+
+/* Registers the follow-up job's handler with the scheduler. */
+void svc_survey_register_jobs(void);
 
 /* Sets the policy for the whole process (NULL: the defaults).  Call before
  * serving; the values are read without a lock. */

@@ -210,9 +210,18 @@ check "the delivery log agrees: one success per job" \
 
 # ---- an expired survey link ----
 stop_server
-TRUCE_TEST_SURVEY_TTL_MS=1000 start_server
+TRUCE_TEST_SURVEY_TTL_MS=1000 start_server --follow-up-days 0
 TOKEN=$AGENT req PATCH "/api/v1/tickets/$C" '{"status":"resolved"}'
 expect 200 "the calm ticket resolves without a lesson"
+# The follow-up is due at once: its assignee is reminded to check in.
+holder=$(sql "select assignee_id from tickets where id = $C")
+for _ in $(seq 1 100); do
+    [ "$(n_events ticket.follow_up_due "$C")" = 1 ] && break
+    sleep 0.1
+done
+check "the follow-up came due once" [ "$(n_events ticket.follow_up_due "$C")" = 1 ]
+check "and reminded the agent holding the ticket" \
+    [ "$(sql "select count(*) from notifications where ticket_id = $C and kind = 'follow_up' and agent_id = $holder")" = 1 ]
 req GET "/api/v1/outbox?ticket_id=$C&limit=200"
 OLD=$(json '[.items[] | select(.kind == "survey")][0].body' | grep -o '/s/[A-Za-z0-9_-]*' | head -n 1 | cut -c4-)
 sleep 1.2

@@ -12,6 +12,8 @@
 
 #include "../store/store_fixture.h"
 #include "service/surveys.h"
+#include "store/store_jobs.h"
+#include "util/timeutil.h"
 #include "util/secret.h"
 
 #define ST(state) (((struct fixture *)*(state))->st)
@@ -163,6 +165,40 @@ static void resolution_queues_a_survey_and_a_follow_up(void **state)
     assert_int_equal(r.outbox[1].due_at, NOW + FOLLOW_UP_DAYS_DEFAULT * 24LL * 3600 * 1000);
     assert_int_equal(count_events(&r, "survey.create"), 1);
     reads_release(&r);
+}
+
+struct follow_up_jobs {
+    struct job *v;
+    size_t n;
+};
+
+static enum terr jobs_tx(struct store_tx *tx, void *arg)
+{
+    struct follow_up_jobs *j = arg;
+    return store_job_list(tx, false, JOB_QUEUED, 0, 100, &j->v, &j->n);
+}
+
+static void resolution_reminds_the_assignee_of_the_follow_up_when_due(void **state)
+{
+    int64_t t = seed_ticket(ST(state), STATUS_RESOLVED);
+    int64_t before = time_now_ms();
+    struct survey_sent sent = resolve(ST(state), t);
+    struct follow_up_jobs j = {0};
+    assert_int_equal(store_read(ST(state), jobs_tx, &j), TERR_OK);
+    size_t found = 0;
+    for (size_t i = 0; i < j.n; i++) {
+        if (strcmp(j.v[i].kind, FOLLOW_UP_JOB) != 0)
+            continue;
+        found++;
+        assert_int_equal(j.v[i].ticket_id, t);
+        char want[64];
+        snprintf(want, sizeof(want), "{\"outbox_id\":%lld}", (long long)sent.follow_up_id);
+        assert_string_equal(j.v[i].payload, want);
+        /* due with the follow-up message, not before */
+        assert_true(j.v[i].run_at >= before + FOLLOW_UP_DAYS_DEFAULT * 24LL * 3600 * 1000);
+    }
+    assert_int_equal(found, 1);
+    jobs_free(j.v, j.n);
 }
 
 static void the_follow_up_delay_is_policy(void **state)
@@ -327,6 +363,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(resolution_queues_a_survey_and_a_follow_up, setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(resolution_reminds_the_assignee_of_the_follow_up_when_due,
+                                        setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(the_follow_up_delay_is_policy, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(the_key_is_made_once_and_kept, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(a_link_answers_once, setup, fixture_teardown),
