@@ -55,9 +55,5 @@ char *svc_ticket_audit_json(const struct ticket *t)
         BUG("cannot encode ticket %lld for the audit trail", (long long)t->id);
     json_object_set_new(o, "marked_conflict", json_boolean(t->marked_conflict));
     json_object_set_new(o, "category_by_agent", json_boolean(t->category_by_agent));
-    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    char *copy = xstrdup(text);
-    free(text);
-    return copy;
+    return json_dump_record(o, "a ticket for the audit trail");
 }

@@ -146,16 +146,15 @@ enum terr svc_coach_thread_from_json(const json_t *v, const char *field,
         json_object_foreach((json_t *)(uintptr_t)v, key, x)
         {
             if (strcmp(key, "customer_name") != 0 && strcmp(key, "messages") != 0)
-                return terr_set(ei, TERR_UNKNOWN_FIELD, field, "unknown field '%s.%s'", field,
-                                key);
+                return terr_set(ei, TERR_UNKNOWN_FIELD, field, "unknown field '%s.%s'", field, key);
         }
         const json_t *cn = json_object_get(v, "customer_name");
         if (cn && !json_is_null(cn) && !json_is_string(cn))
             return terr_set(ei, TERR_WRONG_TYPE, field, "'%s.customer_name' must be a string",
                             field);
         if (json_is_string(cn) && json_string_length(cn) > LIMIT_NAME)
-            return terr_set(ei, TERR_TOO_LONG, field, "'%s.customer_name' is over %d bytes",
-                            field, LIMIT_NAME);
+            return terr_set(ei, TERR_TOO_LONG, field, "'%s.customer_name' is over %d bytes", field,
+                            LIMIT_NAME);
         name = json_string_value(cn);
         items = json_object_get(v, "messages");
         snprintf(sub, sizeof sub, "%s.messages", field);
@@ -178,8 +177,8 @@ enum terr svc_coach_thread_from_json(const json_t *v, const char *field,
         }
     }
     *out = (struct svc_coach_thread){.turns = turns, .customer_name = xstrdup(name)};
-    out->thread = (struct coach_thread){
-        .turns = turns, .n = n, .customer_name = out->customer_name};
+    out->thread =
+        (struct coach_thread){.turns = turns, .n = n, .customer_name = out->customer_name};
     return TERR_OK;
 }
 
@@ -228,8 +227,7 @@ enum terr svc_coach_thread_from_ticket(struct store_tx *tx, int64_t ticket_id,
             analysis_from_json(v[i].analysis_json, &th.analyses[i]) == TERR_OK)
             tu->analysis = &th.analyses[i];
     }
-    th.thread = (struct coach_thread){
-        .turns = th.turns, .n = n, .customer_name = th.customer_name};
+    th.thread = (struct coach_thread){.turns = th.turns, .n = n, .customer_name = th.customer_name};
     *out = th;
     return TERR_OK;
 }

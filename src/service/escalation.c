@@ -20,18 +20,6 @@
 
 static const struct actor system_actor = {.kind = ACTOR_SYSTEM};
 
-/* Heap copy of JSON o as compact text; o is consumed. */
-static char *json_text_of(json_t *o)
-{
-    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(o);
-    if (!text)
-        BUG("cannot encode an audit record");
-    char *copy = xstrdup(text);
-    free(text);
-    return copy;
-}
-
 /* ---- the stored set ---- */
 
 /* Parses the rows into out, skipping (and logging) a row that does not parse. */
@@ -317,7 +305,7 @@ static const struct rule_state *state_in(const struct rule_state *v, size_t n, c
 static enum terr audit_rule(struct store_tx *tx, const struct ticket *t, const char *action,
                             json_t *after, int64_t now)
 {
-    char *text = json_text_of(after);
+    char *text = json_dump_record(after, "an audit record");
     enum terr e = svc_audit(tx, &system_actor, action, "ticket", t->id, t->id, NULL, text, now);
     free(text);
     return e;
@@ -589,8 +577,8 @@ static json_t *row_json(const struct rule_row *r)
 static enum terr audit_rules(struct store_tx *tx, const struct actor *who, const char *action,
                              int64_t id, json_t *before, json_t *after, int64_t now)
 {
-    char *b = before ? json_text_of(before) : NULL;
-    char *a = after ? json_text_of(after) : NULL;
+    char *b = before ? json_dump_record(before, "an audit record") : NULL;
+    char *a = after ? json_dump_record(after, "an audit record") : NULL;
     enum terr e = svc_audit(tx, who, action, "rule", id, 0, b, a, now);
     free(b);
     free(a);
@@ -856,8 +844,9 @@ enum terr svc_rule_rearm(struct store_tx *tx, const struct actor *who, int64_t t
     if (!e)
         e = store_rule_state_put(tx, ticket_id, &st);
     if (!e) {
-        char *after = json_text_of(
-            json_pack("{s:s, s:b, s:i}", "rule", st.rule, "armed", 1, "times", (int)st.times));
+        char *after = json_dump_record(
+            json_pack("{s:s, s:b, s:i}", "rule", st.rule, "armed", 1, "times", (int)st.times),
+            "an audit record");
         e = svc_audit(tx, who, "rule.rearm", "ticket", ticket_id, ticket_id, NULL, after, now);
         free(after);
     }

@@ -141,17 +141,6 @@ json_t *svc_offer_json(const struct offer_record *r)
 
 /* ---- what every transition writes ---- */
 
-static char *dump(json_t *o)
-{
-    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    if (!text)
-        BUG("cannot encode an offer for the audit trail");
-    char *copy = xstrdup(text);
-    free(text);
-    return copy;
-}
-
 /* Tells the customer of ticket t, in the outbox, that offer o is approved. */
 static enum terr notify_customer(struct store_tx *tx, const struct ticket *t, const struct offer *o,
                                  int64_t now)
@@ -195,13 +184,18 @@ static enum terr record(struct store_tx *tx, const struct actor *who, const stru
                         const struct offer_record *r, int64_t now)
 {
     const struct offer *o = &r->offer;
-    char *before = a->created ? NULL : dump(json_pack("{s:s}", "state", offer_state_name(a->from)));
+    char *before = a->created
+                       ? NULL
+                       : json_dump_record(json_pack("{s:s}", "state", offer_state_name(a->from)),
+                                          "an offer for the audit trail");
     char amount[64];
     amount_text(o, amount, sizeof(amount));
-    char *after = dump(json_pack("{s:s, s:s, s:o, s:s, s:s, s:b}", "state", offer_state_name(a->to),
-                                 "kind", offer_kind_name(o->kind), "amount",
-                                 o->currency[0] ? json_string(amount) : json_null(), "currency",
-                                 o->currency, "summary", a->summary, "automatic", a->automatic));
+    char *after = json_dump_record(
+        json_pack("{s:s, s:s, s:o, s:s, s:s, s:b}", "state", offer_state_name(a->to), "kind",
+                  offer_kind_name(o->kind), "amount",
+                  o->currency[0] ? json_string(amount) : json_null(), "currency", o->currency,
+                  "summary", a->summary, "automatic", a->automatic),
+        "an offer for the audit trail");
     enum terr e = svc_audit(tx, who, a->action, "offer", o->id, o->ticket_id, before, after, now);
     free(before);
     free(after);

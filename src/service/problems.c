@@ -48,11 +48,7 @@ static char *problem_audit_json(const struct problem *p)
                           problem_status_name(p->status));
     if (!o)
         BUG("cannot encode problem %lld for the audit trail", (long long)p->id);
-    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    char *copy = xstrdup(text);
-    free(text);
-    return copy;
+    return json_dump_record(o, "a problem for the audit trail");
 }
 
 static char *link_json(int64_t problem_id)

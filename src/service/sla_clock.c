@@ -9,6 +9,7 @@
 
 #include "../store/store_sla.h"
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/log.h"
 #include "../util/timeutil.h"
 #include "notify.h"
@@ -213,13 +214,7 @@ static char *config_json(const struct sla_config *c)
 {
     json_t *o = json_pack("{s:s, s:s, s:b}", "policy", c->policy_spec, "calendar", c->calendar_spec,
                           "urgent_24x7", c->urgent_24x7);
-    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(o);
-    if (!text)
-        BUG("cannot encode the SLA configuration");
-    char *copy = xstrdup(text);
-    free(text);
-    return copy;
+    return json_dump_record(o, "the SLA configuration");
 }
 
 static enum terr put_text(struct store_tx *tx, const char *name, const char *value, int64_t now)

@@ -158,11 +158,7 @@ static char *mark_json(enum step step, bool done, enum step_source source, const
         json_object_set_new(o, "reason", json_text(reason));
     if (!o)
         BUG("cannot encode a step mark");
-    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    char *copy = xstrdup(text);
-    free(text);
-    return copy;
+    return json_dump_record(o, "a step mark");
 }
 
 enum terr svc_step_mark(struct store_tx *tx, const struct actor *who, int64_t ticket_id,

@@ -34,18 +34,6 @@ enum terr svc_survey_key(struct store_tx *tx, bool create, unsigned char key[LIN
     return link_key_load(tx, SURVEY_KEY_SETTING, create, key);
 }
 
-/* Heap copy of JSON o as compact text; o is consumed. */
-static char *json_text_of(json_t *o)
-{
-    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    if (!text)
-        BUG("cannot encode an audit record");
-    char *copy = xstrdup(text);
-    free(text);
-    return copy;
-}
-
 enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
                                 const struct ticket *t, int64_t now, struct survey_sent *out,
                                 struct terr_info *ei)
@@ -95,10 +83,11 @@ enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
                           t->subject, SURVEY_LINK_PREFIX, sent.token),
             &sent.follow_up_id);
     if (!e) {
-        char *after =
-            json_text_of(json_pack("{s:I, s:I, s:I, s:o}", "survey_id", (json_int_t)s.id,
-                                   "message_id", (json_int_t)sent.message_id, "follow_up_id",
-                                   (json_int_t)sent.follow_up_id, "expires_at", json_text(until)));
+        char *after = json_dump_record(
+            json_pack("{s:I, s:I, s:I, s:o}", "survey_id", (json_int_t)s.id, "message_id",
+                      (json_int_t)sent.message_id, "follow_up_id", (json_int_t)sent.follow_up_id,
+                      "expires_at", json_text(until)),
+            "an audit record");
         e = svc_audit(tx, who, "survey.create", "survey", s.id, t->id, NULL, after, now);
         free(after);
     }
@@ -195,9 +184,11 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
         e = store_survey_answer(tx, s.id, a, now);
     struct actor customer = {.kind = ACTOR_CUSTOMER, .id = t.customer_id};
     if (!e) {
-        char *after = json_text_of(json_pack("{s:o, s:o, s:o, s:b}", "csat", score_json(a->csat),
-                                             "nps", score_json(a->nps), "ces", score_json(a->ces),
-                                             "comment", a->comment && *a->comment));
+        char *after =
+            json_dump_record(json_pack("{s:o, s:o, s:o, s:b}", "csat", score_json(a->csat), "nps",
+                                       score_json(a->nps), "ces", score_json(a->ces), "comment",
+                                       a->comment && *a->comment),
+                             "an audit record");
         e = svc_audit(tx, &customer, "survey.answered", "survey", s.id, s.ticket_id, NULL, after,
                       now);
         free(after);
@@ -209,9 +200,10 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
             reopened = !e;
         }
         if (!e) {
-            char *after = json_text_of(json_pack("{s:I, s:o, s:o, s:b}", "survey_id",
-                                                 (json_int_t)s.id, "csat", score_json(a->csat),
-                                                 "nps", score_json(a->nps), "reopened", reopened));
+            char *after = json_dump_record(
+                json_pack("{s:I, s:o, s:o, s:b}", "survey_id", (json_int_t)s.id, "csat",
+                          score_json(a->csat), "nps", score_json(a->nps), "reopened", reopened),
+                "an audit record");
             e = svc_audit(tx, &customer, "survey.low_score", "ticket", t.id, t.id, NULL, after,
                           now);
             free(after);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/timeutil.h"
 #include "scheduler.h"
 
@@ -77,17 +78,6 @@ enum terr svc_webhook_check(const struct webhook_new *in, struct terr_info *ei)
     return TERR_OK;
 }
 
-static char *dump(json_t *o)
-{
-    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    if (!text)
-        BUG("cannot encode a webhook record");
-    char *copy = xstrdup(text);
-    free(text);
-    return copy;
-}
-
 static json_t *events_json(const struct strlist *l)
 {
     json_t *a = json_array();
@@ -121,8 +111,9 @@ enum terr svc_webhook_create(struct store_tx *tx, const struct actor *who,
             strlist_push(&w.events, in->events[i]);
     e = store_webhook_insert(tx, &w);
     if (!e) {
-        char *after = dump(json_pack("{s:s, s:o, s:b}", "url", w.url, "events",
-                                     events_json(&w.events), "active", w.active));
+        char *after = json_dump_record(json_pack("{s:s, s:o, s:b}", "url", w.url, "events",
+                                                 events_json(&w.events), "active", w.active),
+                                       "a webhook record");
         e = svc_audit(tx, who, "webhook.create", "webhook", w.id, 0, NULL, after, w.created_at);
         free(after);
     }
@@ -142,8 +133,9 @@ enum terr svc_webhook_remove(struct store_tx *tx, const struct actor *who, int64
     if (e)
         return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "webhook %lld not found" : NULL,
                         (long long)id);
-    char *before = dump(json_pack("{s:s, s:o, s:b}", "url", w.url, "events", events_json(&w.events),
-                                  "active", w.active));
+    char *before = json_dump_record(json_pack("{s:s, s:o, s:b}", "url", w.url, "events",
+                                              events_json(&w.events), "active", w.active),
+                                    "a webhook record");
     webhook_release(&w);
     e = store_webhook_delete(tx, id);
     if (!e)
@@ -166,11 +158,14 @@ enum terr svc_webhook_emit(struct store_tx *tx, const char *event_type, json_t *
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2hex(id + 4, sizeof(id) - 4, raw, sizeof(raw));
     char at[TIME_ISO_LEN];
-    char *body = dump(json_pack("{s:s, s:s, s:s, s:O}", "id", id, "type", event_type, "created_at",
-                                time_format_iso(now, at), "data", data));
+    char *body = json_dump_record(json_pack("{s:s, s:s, s:s, s:O}", "id", id, "type", event_type,
+                                            "created_at", time_format_iso(now, at), "data", data),
+                                  "a webhook record");
     for (size_t i = 0; i < n && !e; i++) {
-        char *payload = dump(json_pack("{s:I, s:s, s:s}", "webhook_id", (json_int_t)v[i].id,
-                                       "event_type", event_type, "body", body));
+        char *payload =
+            json_dump_record(json_pack("{s:I, s:s, s:s}", "webhook_id", (json_int_t)v[i].id,
+                                       "event_type", event_type, "body", body),
+                             "a webhook record");
         char key[96];
         snprintf(key, sizeof(key), "webhook:%lld:%s", (long long)v[i].id, id);
         e = svc_job_enqueue(tx, WEBHOOK_JOB_KIND, ticket_id, payload, key, 0, NULL);

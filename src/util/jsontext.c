@@ -20,3 +20,14 @@ json_t *json_text(const char *s)
         BUG("cannot make a JSON string");
     return v;
 }
+
+char *json_dump_record(json_t *o, const char *what)
+{
+    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    if (!text)
+        BUG("cannot encode %s", what);
+    char *copy = xstrdup(text); /* jansson's allocator may not be ours */
+    free(text);
+    return copy;
+}

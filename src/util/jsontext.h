@@ -9,4 +9,10 @@
  * This function can't fail. */
 json_t *json_text(const char *s);
 
+/* Compact text of o with sorted keys (what the audit trail and webhook
+ * records keep), as a heap string the caller frees; o is consumed.  A NULL
+ * o (a failed json_pack) or an encoding failure is a bug: it aborts, naming
+ * what: "cannot encode <what>". */
+char *json_dump_record(json_t *o, const char *what);
+
 #endif
