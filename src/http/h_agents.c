@@ -15,6 +15,8 @@
 #include "handlers.h"
 #include "json_in.h"
 #include "render.h"
+#include "server_int.h"
+#include "token_cache.h"
 
 struct new_agent {
     struct agent a;
@@ -186,9 +188,13 @@ static void agent_edit_free(void *arg)
     free(a);
 }
 
-/* The agent as stored once the change is durable (PATCH is not replayed). */
+/* The agent as stored once the change is durable (PATCH is not replayed).
+ * A changed role applies to the next request: the token cache forgets
+ * (token_cache.h: whatever changes roles must clear it). */
 static void render_patched(struct request *req)
 {
+    if (((struct agent_edit *)req->warg)->p.has_role)
+        token_cache_clear(req->srv->tokens);
     h_agent_get(req);
 }
 

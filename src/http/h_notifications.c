@@ -7,6 +7,7 @@
 
 #include "../service/notify.h"
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/timeutil.h"
 #include "handlers.h"
 #include "paging.h"
@@ -17,12 +18,13 @@
 
 static json_t *render_notification(const struct notification *n)
 {
-    json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:b}", "id", (json_int_t)n->id,
+    /* json_text: a row stored before svc_notify kept texts valid UTF-8 still renders. */
+    json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:b}", "id", (json_int_t)n->id,
                           "agent_id", n->agent_id ? json_integer(n->agent_id) : json_null(), "role",
                           n->agent_id ? json_null() : json_string(role_name(n->role)), "ticket_id",
                           n->ticket_id ? json_integer(n->ticket_id) : json_null(), "kind", n->kind,
-                          "text", n->text, "created_at", render_time(n->created_at), "read_at",
-                          render_time(n->read_at), "read", n->read_at != 0);
+                          "text", json_text(n->text), "created_at", render_time(n->created_at),
+                          "read_at", render_time(n->read_at), "read", n->read_at != 0);
     if (!o)
         BUG("cannot render notification %lld", (long long)n->id);
     return o;

@@ -7,33 +7,24 @@
 #include "../util/alloc.h"
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
+#include "../util/utf8.h"
 #include "webhooks.h"
-
-/* The longest prefix of s of at most max bytes that ends on a character. */
-static size_t cut_at_char(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n <= max)
-        return n;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    return max;
-}
 
 enum terr svc_notify(struct store_tx *tx, int64_t agent_id, enum role role, int64_t ticket_id,
                      const char *kind, const char *text, int64_t now)
 {
-    size_t len = cut_at_char(text ? text : "", NOTIFY_TEXT_MAX);
+    /* Valid UTF-8 whatever the caller cut ("%.200s" of a subject may split a
+     * character), at most NOTIFY_TEXT_MAX bytes cut on a character: the
+     * list renders the text as a JSON string. */
     struct notification n = {
         .agent_id = agent_id,
         .role = role,
         .ticket_id = ticket_id,
         .kind = xstrdup(kind),
-        .text = xmalloc(len + 1),
+        .text = xmalloc(NOTIFY_TEXT_MAX + 1),
         .created_at = now,
     };
-    memcpy(n.text, text ? text : "", len);
-    n.text[len] = '\0';
+    utf8_sanitize(text ? text : "", n.text, NOTIFY_TEXT_MAX + 1);
     enum terr e = store_notification_insert(tx, &n);
     if (!e) {
         char at[TIME_ISO_LEN];

@@ -175,6 +175,19 @@ expect 200 "the de-escalation agent is back"
 check "and the waiting ticket is routed to them at once" [ "$(assignee_of "$lone")" = "$D" ]
 check "audited" [ "$(n_events ticket.routed "$lone")" = 1 ]
 
+# ---- a role taken away applies at once ----
+# The lead's token was just used (and cached by the server); a demotion
+# must not leave it the lead's rights for the cache's lifetime.
+req POST /api/v1/agents '{"email":"lou@test.example","name":"Lou","role":"lead","password":"long enough password"}'
+LOU_ID=$(json .id)
+LOU=$("$TRUCE" token create --db "$DB" --agent lou@test.example | tail -n 1)
+TOKEN=$LOU req GET /api/v1/agents
+expect 200 "a lead reads the team"
+req PATCH "/api/v1/agents/$LOU_ID" '{"role":"agent"}'
+expect 200 "an admin makes the lead an agent"
+TOKEN=$LOU req GET /api/v1/agents
+expect 403 forbidden "the demoted lead no longer reads the team"
+
 # ---- the CLI, for admins scripting ----
 "$TRUCE" agent set agent@test.example --db "$DB" --skills billing,returns --languages de,en \
     --channels chat --teams sales --away >"$T_DIR/out" 2>&1

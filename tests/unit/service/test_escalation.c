@@ -17,6 +17,7 @@
 #include "store/store_jobs.h"
 #include "store/store_rules.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 
 #define ST(state) (((struct fixture *)*(state))->st)
 #define MIN       (60LL * 1000)
@@ -593,6 +594,41 @@ static void a_notification_to_one_agent_is_theirs_alone(void **state)
     notifications_free(lead.v, lead.n);
 }
 
+struct text_job {
+    const char *text;
+};
+
+static enum terr text_tx(struct store_tx *tx, void *arg)
+{
+    struct text_job *j = arg;
+    return svc_notify(tx, 0, ROLE_LEAD, 0, "follow_up", j->text, NOW);
+}
+
+/* A text cut by a caller's "%.200s" inside a character, or longer than the
+ * limit, is stored as valid UTF-8: the list renders it (it aborted). */
+static void a_notification_text_is_stored_as_valid_utf8(void **state)
+{
+    struct store *st = ST(state);
+    char cut[] = "ticket 1 (\"a\xc3\xa9\xc3\")";
+    char *long_text = xmalloc(2 * NOTIFY_TEXT_MAX + 2);
+    long_text[0] = 'a';
+    for (size_t i = 0; i < NOTIFY_TEXT_MAX; i++)
+        memcpy(long_text + 1 + 2 * i, "\xc3\xa9", 2);
+    long_text[2 * NOTIFY_TEXT_MAX + 1] = '\0';
+    struct text_job a = {.text = cut}, b = {.text = long_text};
+    assert_int_equal(store_write(st, text_tx, &a), TERR_OK);
+    assert_int_equal(store_write(st, text_tx, &b), TERR_OK);
+    free(long_text);
+    struct notes_job leads = notes_for(st, 999, ROLE_LEAD);
+    assert_int_equal(leads.n, 2);
+    for (size_t i = 0; i < leads.n; i++) {
+        size_t n = strlen(leads.v[i].text);
+        assert_true(n > 0 && n <= NOTIFY_TEXT_MAX);
+        assert_true(utf8_valid(leads.v[i].text, n));
+    }
+    notifications_free(leads.v, leads.n);
+}
+
 static void an_assignment_to_a_missing_agent_is_audited_and_skipped(void **state)
 {
     struct store *st = ST(state);
@@ -703,6 +739,7 @@ int main(void)
         T(set_priority_never_lowers),
         T(notify_lead_is_seen_by_leads_and_admins_not_agents),
         T(a_notification_to_one_agent_is_theirs_alone),
+        T(a_notification_text_is_stored_as_valid_utf8),
         T(an_assignment_to_a_missing_agent_is_audited_and_skipped),
         T(a_team_assignment_unassigns_an_agent_outside_the_team),
         T(a_change_through_another_handle_is_seen),
