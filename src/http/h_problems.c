@@ -5,6 +5,7 @@
 #include "../service/problems.h"
 #include "../service/steps.h"
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "bodies.h"
 #include "handlers.h"
 #include "json_in.h"
@@ -156,8 +157,8 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
         struct ticket t;
         if ((e = store_ticket_get(tx, ids[i], &t)))
             break;
-        json_t *x = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)t.id, "subject",
-                              t.subject, "status", status_name(t.status), "level",
+        json_t *x = json_pack("{s:I, s:o, s:s, s:s, s:s, s:o}", "id", (json_int_t)t.id, "subject",
+                              json_text(t.subject), "status", status_name(t.status), "level",
                               level_name(t.level), "peak_level", level_name(t.peak_level),
                               "linked_at", render_time(t.problem_linked_at));
         ticket_release(&t);

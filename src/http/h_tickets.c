@@ -9,6 +9,7 @@
 #include "../service/steps.h"
 #include "../service/tickets.h"
 #include "../util/alloc.h"
+#include "../util/timeutil.h"
 #include "../util/encode.h"
 #include "cursor.h"
 #include "bodies.h"
@@ -34,7 +35,7 @@
 /* ---- create ---- */
 
 struct create_job {
-    struct ticket_open in; /* strings borrowed from req->json */
+    struct ticket_open in;        /* strings borrowed from req->json */
     struct msg_analysis analysis; /* made here, on the worker, before the write */
     char *analysis_json;
     struct ticket_opened out;
@@ -259,8 +260,12 @@ void h_ticket_get(struct request *req)
 {
     struct one_ticket o = {.id = req->params[0]};
     struct read_cache *rc = req->srv->read_cache;
-    /* The generation is read before the snapshot: see read_cache.h. */
-    uint64_t gen = store_generation(req_store(req));
+    /* The generation is read before the snapshot: see read_cache.h.  The
+     * reply also shows the SLA clocks as of now (elapsed, percent), so the
+     * current second is part of the key: a cached reply is at most a second
+     * behind even on a desk where nothing is written.  Generations stay far
+     * below 2^40, so the two never mix. */
+    uint64_t gen = store_generation(req_store(req)) ^ ((uint64_t)(time_now_ms() / 1000) << 40);
     size_t len;
     char *text = rc ? read_cache_get(rc, o.id, gen, &len) : NULL;
     if (text) {

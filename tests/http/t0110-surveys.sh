@@ -78,7 +78,9 @@ pub GET "/s/$LINK" -H 'Accept: application/json'
 expect 200 "the link as JSON"
 expect_json .state pending "not answered yet"
 expect_json '[.questions[].name] | join(",")' "csat,nps,ces" "three questions"
-pub HEAD "/s/$LINK"
+# A HEAD as curl -I sends it (-X HEAD would wait for a body that never comes).
+STATUS=$(curl -s -I -o "$T_DIR/headers" -w '%{http_code}' "$BASE/s/$LINK")
+expect 200 "HEAD of a link answers like GET, without a body"
 check "opened three times, nothing recorded" \
     [ "$(sql "select count(*) from surveys where ticket_id = $t1 and answered_at is null")" = 1 ]
 check "no answer event from a GET" [ "$(events_of "$t1" survey.answered)" = 0 ]
