@@ -278,7 +278,7 @@ static int count_ids(const char *pattern)
 /* Each ", "-separated entry of allow is a method of the table other than method. */
 static void assert_allow_list(const char *allow, const char *method)
 {
-    static const char *const known[] = {"GET", "POST", "PATCH", "DELETE"};
+    static const char *const known[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
     char copy[ALLOW_LEN];
     snprintf(copy, sizeof(copy), "%s", allow);
     for (char *item = copy, *next; item; item = next) {
