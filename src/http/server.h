@@ -21,7 +21,8 @@ struct http_options {
     int survey_per_minute; /* survey link requests per address; 0: 30 */
     bool no_read_cache;   /* render every ticket read afresh (see read_cache.h) */
     bool secure_cookies;  /* mark the session cookie Secure (served over HTTPS by a proxy) */
-    int public_per_minute; /* contact form and case replies per address; 0: 20 */
+    /* Contact form and case reply requests per address; 0: 20. */
+    int public_per_minute;
     /* The web directory in memory (web_files.h), borrowed: it must outlive
      * the server.  NULL: no pages, only the API. */
     const struct web_files *web;
