@@ -81,6 +81,28 @@ export default async function ({ browser, r }) {
       (e) => r.check('the level filter keeps only hostile tickets', false, e.message.split('\n')[0]));
     await page.getByLabel('Level').selectOption('');
 
+    // Search (q=) and the channel filter.
+    await page.getByLabel('Search').fill('lawyer');
+    await page.getByLabel('Search').press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#inbox-list li.row').length === 1)
+      .then(() => r.check('search finds the one ticket about a lawyer', true),
+        (e) => r.check('search finds the one ticket about a lawyer', false, e.message.split('\n')[0]));
+    r.check('the found ticket is the lawyer one', /lawyer/i.test(await page.locator('#inbox-list a.subject').first().textContent()));
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search').press('Enter');
+    await page.getByLabel('Channel').selectOption('chat');
+    await page.waitForFunction(() => {
+      const m = [...document.querySelectorAll('#inbox-list li.row .meta')];
+      return m.length > 0 && m.every((x) => x.textContent.includes(' · chat · '));
+    }).then(() => r.check('the channel filter keeps only chat tickets', true),
+      (e) => r.check('the channel filter keeps only chat tickets', false, e.message.split('\n')[0]));
+    await page.getByLabel('Channel').selectOption('');
+    await page.getByLabel('Assignee').selectOption('mine');
+    await page.locator('#inbox-list[aria-busy="false"]').waitFor();
+    const mine = await page.locator('#inbox-list li.row .c-assignee').allTextContents();
+    r.check('"Mine" shows only my tickets', mine.every((t) => t.includes('Maya Okafor')), mine.join('|'));
+    await page.getByLabel('Assignee').selectOption('');
+
     // The ticket view of a risky ticket with a conversation (the riskiest
     // with three messages or more), and an internal note on it.
     const risky = (await desk.api('GET', '/api/v1/tickets?sort=risk&limit=6')).body.items;

@@ -79,6 +79,7 @@ export async function render(root, ctx) {
 
   async function load(append) {
     info.textContent = 'Loading…';
+    list.setAttribute('aria-busy', 'true');
     try {
       const r = await ctx.api('GET', query(append ? cursor : null));
       if (!append) list.replaceChildren();
@@ -91,6 +92,8 @@ export async function render(root, ctx) {
       if (e.status === 401) throw e;
       info.textContent = '';
       list.replaceChildren(el('li', { class: 'error', role: 'alert' }, `Could not load the tickets: ${e.message}`));
+    } finally {
+      list.setAttribute('aria-busy', 'false');
     }
   }
 
