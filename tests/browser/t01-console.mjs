@@ -49,6 +49,24 @@ export default async function ({ browser, r }) {
     r.check('a lead view is in the navigation for an admin', await page.getByRole('link', { name: 'Approvals' }).isVisible());
     await shot(page, 'inbox');
 
+    // The notification count opens the unread notifications; one leads to its ticket.
+    const bell = page.locator('#notif');
+    await page.waitForFunction(() => /\d/.test(document.getElementById('notif').textContent));
+    const before = parseInt(await bell.textContent(), 10);
+    r.check('the header counts unread notifications', before > 0, `count ${before}`);
+    await bell.click();
+    r.expect('the bell says it is open', await bell.getAttribute('aria-expanded'), 'true');
+    const first = page.locator('#notif-list a').first();
+    const href = await first.getAttribute('href');
+    await shot(page, 'notifications');
+    await first.click();
+    await r.step('a notification opens its ticket', () => page.waitForURL(`**/app/${href}`));
+    await page.waitForFunction((n) => parseInt(document.getElementById('notif').textContent, 10) === n - 1, before)
+      .then(() => r.check('reading a notification lowers the count', true),
+        (e) => r.check('reading a notification lowers the count', false, e.message.split('\n')[0]));
+    await page.goto(`${desk.base}/app/#/inbox`);
+    await page.locator('#inbox-list li.row').first().waitFor();
+
     // The markup ticket's row shows its subject as text.
     const xssRow = page.locator(`#inbox-list li.row[data-id="${xssId}"] a.subject`);
     if (await xssRow.count()) {
