@@ -261,3 +261,15 @@ export async function loginUI(page, desk, email, password = desk.password) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
 }
+
+// The form controls and buttons on the page that have no accessible name
+// (no <label>, aria-label, aria-labelledby, title or text), as short
+// descriptions; [] when every control is labelled.
+export function unlabelled(page) {
+  return page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((c) => c.type !== 'hidden' && c.offsetParent !== null)
+    .filter((c) => !(c.getAttribute('aria-label') || c.getAttribute('aria-labelledby') ||
+      (c.labels && c.labels.length) || c.title ||
+      ((c.tagName === 'BUTTON') && c.textContent.trim())))
+    .map((c) => `${c.tagName.toLowerCase()}#${c.id || ''}.${c.className || ''}`));
+}

@@ -1,7 +1,7 @@
 // The agent console: login, the inbox by risk, keyboard navigation, the
 // ticket view (steps, highlighted triggers) and escaping of what customers
 // write.  Screenshots: login, inbox, ticket at both sizes.
-import { startDesk, newPage, shot, PHONE } from './lib.mjs';
+import { startDesk, newPage, shot, unlabelled, PHONE } from './lib.mjs';
 
 const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
 
@@ -22,6 +22,7 @@ export default async function ({ browser, r }) {
     const page = await newPage(browser);
     await page.goto(`${desk.base}/app/`);
     await page.getByLabel('Email').waitFor();
+    r.expect('every control of the login form is labelled', await unlabelled(page), []);
     await shot(page, 'login');
 
     // Wrong password: an error, no inbox.
@@ -47,6 +48,7 @@ export default async function ({ browser, r }) {
     r.check('trigger chips show', (await page.locator('#inbox-list .chip.trigger').count()) > 0);
     r.check('the header names the agent', (await page.locator('header.top .me').textContent()).includes('(admin)'));
     r.check('a lead view is in the navigation for an admin', await page.getByRole('link', { name: 'Approvals' }).isVisible());
+    r.expect('every control of the inbox is labelled', await unlabelled(page), []);
     await shot(page, 'inbox');
 
     // The notification count opens the unread notifications; one leads to its ticket.
@@ -151,6 +153,7 @@ export default async function ({ browser, r }) {
     await r.step('the playbook shows', () => page.locator('#playbook .playbook').waitFor());
     await r.step('the customer panel shows', () => page.locator('#customer h4').first().waitFor());
     await r.step('an internal note is shown as a note', () => page.locator('.msg.internal', { hasText: 'Note for the team' }).waitFor());
+    r.expect('every control of the ticket view is labelled', await unlabelled(page), []);
     await shot(page, 'ticket');
 
 
