@@ -230,7 +230,7 @@ export async function launch() {
 export async function newPage(browser, { viewport = DESKTOP } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(10000); // room for the sanitizer builds
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e.message || e)));
   page.on('console', (m) => {
