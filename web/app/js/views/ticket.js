@@ -190,6 +190,25 @@ async function mountPanel(box, path, fn, ...args) {
   }
 }
 
+const CLOCK_NAMES = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
+
+// The ticket's SLA clocks: state, how much of the target is used, when due.
+function slaPanel(sla) {
+  const clocks = sla && sla.clocks ? Object.entries(sla.clocks).filter(([, c]) => c.state !== 'none') : [];
+  if (!clocks.length) return el('p', { class: 'muted' }, 'No SLA clock is running.');
+  return el('ul', { class: 'clocks' }, clocks.map(([name, c]) => {
+    const fill = el('span', { class: `fill ${c.breached_at ? 'over' : c.percent >= 75 ? 'near' : 'fine'}` });
+    fill.style.width = `${Math.min(100, c.percent || 0)}%`;
+    const due = c.breached_at ? `breached ${ago(c.breached_at)} ago`
+      : c.state === 'running' && c.due_at ? `due in ${ago(c.due_at)}` : c.state;
+    return el('li', {},
+      el('span', { class: 'c-name' }, CLOCK_NAMES[name] || human(name)),
+      el('span', { class: 'bar', role: 'meter', 'aria-label': `${CLOCK_NAMES[name] || name}: ${c.percent || 0}% of the target used`,
+        'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.min(100, c.percent || 0)) }, fill),
+      el('span', { class: `c-due ${c.breached_at ? 'sla-breached' : ''}` }, due));
+  }));
+}
+
 function section(id, title, ...children) {
   return el('section', { class: 'panel', 'aria-labelledby': `${id}-h`, id },
     el('h2', { id: `${id}-h` }, title), ...children);
@@ -248,6 +267,7 @@ function show(root, ctx, ticket) {
         section('playbook', 'Playbook for this case', playBox)),
       el('div', { class: 'col-side' },
         section('risk', 'Risk trajectory', trajectory(msgs)),
+        section('sla', 'SLA', slaPanel(ticket.sla)),
         section('steps', 'The six steps', stepsPanel(ticket.steps)),
         section('offers-panel', 'Offers', offersBox),
         section('resolve-panel', 'Resolve', resolveBox),
