@@ -134,7 +134,7 @@ export default async function ({ browser, r }) {
         break;
       }
     }
-    const noted = await desk.api('POST', `/api/v1/tickets/${top.id}/messages`, { body: 'Note for the team: call them.', internal: true });
+    const noted = await desk.api('POST', `/api/v1/tickets/${top.id}/messages`, { body: 'Note for the team: call them. @priya can you take it?', internal: true });
     r.expect('the API takes an internal note', noted.status, 201);
     await page.goto(`${desk.base}/app/#/ticket/${top.id}`);
     await r.step('the ticket view shows the subject', () => page.getByRole('heading', { name: top.subject }).waitFor());
@@ -154,6 +154,7 @@ export default async function ({ browser, r }) {
     await r.step('the playbook shows', () => page.locator('#playbook .playbook').waitFor());
     await r.step('the customer panel shows', () => page.locator('#customer h4').first().waitFor());
     await r.step('an internal note is shown as a note', () => page.locator('.msg.internal', { hasText: 'Note for the team' }).waitFor());
+    r.expect('an @mention in a note stands out', await page.locator('.msg.internal .mention').allTextContents(), ['@priya']);
     r.expect('every control of the ticket view is labelled', await unlabelled(page), []);
     await shot(page, 'ticket');
 

@@ -82,12 +82,27 @@ function coachLine(c) {
       : null);
 }
 
+// An internal note's text with its @mentions set apart (text nodes only).
+function withMentions(body) {
+  const text = String(body || '');
+  const out = [];
+  let at = 0;
+  for (const m of text.matchAll(/(^|[^\w@])(@[A-Za-z0-9._+-]*[A-Za-z0-9_])/g)) {
+    const start = m.index + m[1].length;
+    if (start > at) out.push(document.createTextNode(text.slice(at, start)));
+    out.push(el('strong', { class: 'mention' }, m[2]));
+    at = start + m[2].length;
+  }
+  if (at < text.length) out.push(document.createTextNode(text.slice(at)));
+  return out;
+}
+
 function message(m) {
   const who = m.author === 'customer' ? 'Customer' : m.author === 'agent' ? (m.internal ? 'Internal note' : 'Agent') : human(m.author);
   const cls = `msg ${m.author}${m.internal ? ' internal' : ''}`;
   const body = m.author === 'customer' && m.analysis
     ? highlighted(m.body, m.analysis.triggers)
-    : [document.createTextNode(String(m.body || ''))];
+    : m.internal ? withMentions(m.body) : [document.createTextNode(String(m.body || ''))];
   return el('li', { class: cls, id: `m${m.id}` },
     el('article', { 'aria-label': `${who}, ${when(m.created_at)}` },
       el('header', {}, el('strong', {}, who), m.internal ? el('span', { class: 'chip note' }, 'not sent to the customer') : null,
