@@ -9,10 +9,9 @@
 // go to build/screenshots/<name>-desktop.png and <name>-phone.png.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
+import { mkdtempSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, resolve, extname, normalize } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -136,12 +135,7 @@ function serve(desk, extra) {
       if (m && !desk.base) {
         clearTimeout(timer);
         desk.base = `http://127.0.0.1:${m[1]}`;
-        desk.serverBase = desk.base;
-        if (process.env.TRUCE_WEB_PROXY) {
-          webProxy(desk).then(resolveP, reject);
-        } else {
-          resolveP();
-        }
+        resolveP();
       }
     });
     proc.on('exit', (code) => {
@@ -152,7 +146,6 @@ function serve(desk, extra) {
 }
 
 async function stopDesk(desk) {
-  if (desk.proxy) desk.proxy.close();
   if (desk.proc && desk.proc.exitCode === null) {
     const done = new Promise((r) => desk.proc.once('exit', r));
     desk.proc.kill('SIGTERM');
@@ -181,41 +174,6 @@ export async function apiCall(base, method, path, body, token) {
     /* not JSON: keep the text */
   }
   return { status: res.status, body: data };
-}
-
-// Development only (TRUCE_WEB_PROXY=1): until `truce serve` serves web/
-// itself, a same-origin front serves web/ and passes the rest to truce.
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon' };
-function webProxy(desk) {
-  const upstream = new URL(desk.base);
-  const web = join(ROOT, 'web');
-  const srv = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let p = url.pathname;
-    if (p === '/app' || p === '/app/') p = '/app/index.html';
-    if (p === '/help' || p === '/help/') p = '/help/index.html';
-    if (p.startsWith('/app/') || p.startsWith('/assets/') || p.startsWith('/help/')) {
-      const file = join(web, normalize(p).replace(/^(\.\.[/\\])+/, ''));
-      if (file.startsWith(web) && existsSync(file) && statSync(file).isFile()) {
-        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' });
-        res.end(readFileSync(file));
-        return;
-      }
-    }
-    const fwd = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url,
-      method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode, up.headers);
-      up.pipe(res);
-    });
-    fwd.on('error', () => { res.writeHead(502); res.end(); });
-    req.pipe(fwd);
-  });
-  desk.proxy = srv;
-  return new Promise((r) => srv.listen(0, '127.0.0.1', () => {
-    desk.base = `http://127.0.0.1:${srv.address().port}`;
-    r();
-  }));
 }
 
 // ---- the browser -----------------------------------------------------------
