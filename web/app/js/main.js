@@ -206,6 +206,12 @@ async function route() {
   const ctx = { api, me, params: found.params, navigate, isCurrent: () => seq === renderSeq };
   try {
     await view(root, ctx);
+    // A keyboard or screen-reader user starts at the new view, not at the
+    // link that is gone; the title says where they are.
+    if (seq === renderSeq && (!document.activeElement || document.activeElement === document.body)) {
+      main.focus({ preventScroll: true });
+    }
+    if (seq === renderSeq) announce(document.title.replace(/ · truce$/, ''));
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       me = null;
