@@ -4,7 +4,7 @@
 // behind a transparent textarea, holding the same text with <mark> spans at
 // the findings' byte spans) and as a list, each with its message and, where
 // the coach's suggestion is a rewrite, a one-click "Apply".  The skill scores
-// are meters; the playbook for the thread folds open below.
+// are meters.
 //
 // Requests: the review runs ~300 ms after the last keystroke; a newer review
 // aborts the one in flight (never more than one), and an answer for a draft
@@ -215,8 +215,7 @@ export function mountComposer(root, ctx, ticket, onSent) {
   const findingsHead = el('h3', { class: 'composer-subhead', id: `${id}-findings-head` }, 'Coach');
   const findingsList = el('ul', { class: 'composer-findings', 'aria-labelledby': findingsHead.id });
   const scores = el('div', { class: 'composer-scores', role: 'group', 'aria-label': 'Skill scores' });
-  const playbook = el('div', { class: 'composer-playbook' });
-  const coach = el('div', { class: 'composer-coach' }, findingsHead, scores, findingsList, playbook);
+  const coach = el('div', { class: 'composer-coach' }, findingsHead, scores, findingsList);
 
   const form = el(
     'section',
@@ -277,7 +276,6 @@ export function mountComposer(root, ctx, ticket, onSent) {
     state.ranges = [];
     findingsList.replaceChildren();
     scores.replaceChildren();
-    playbook.replaceChildren();
     coach.hidden = true;
   }
 
@@ -341,7 +339,6 @@ export function mountComposer(root, ctx, ticket, onSent) {
     renderMirror();
     renderFindings();
     renderScores(r.scores || {});
-    renderPlaybook(r.playbook);
     coach.hidden = false;
     const n = (r.findings || []).length;
     const serious = (r.findings || []).filter((f) => f.severity !== 'info').length;
@@ -422,27 +419,6 @@ export function mountComposer(root, ctx, ticket, onSent) {
     scores.replaceChildren(...rows);
   }
 
-  function renderPlaybook(p) {
-    if (!p) {
-      playbook.replaceChildren();
-      return;
-    }
-    const list = (title, items, tag = 'ul') =>
-      items && items.length ? [el('h4', {}, title), el(tag, {}, items.map((t) => el('li', {}, t)))] : null;
-    mount(
-      playbook,
-      el(
-        'details',
-        { class: 'composer-playbook-details' },
-        el('summary', {}, `Playbook: ${p.level || ''}${p.triggers && p.triggers.length ? ` (${p.triggers.join(', ').replace(/_/g, ' ')})` : ''}`),
-        list('Steps', p.steps, 'ol'),
-        list('Avoid', p.avoid),
-        list('Phrasings', p.phrasings),
-        list('Involve', p.involve),
-      ),
-    );
-  }
-
   function apply(i) {
     const r = state.ranges[i];
     if (!r) return;
@@ -503,7 +479,7 @@ export function mountComposer(root, ctx, ticket, onSent) {
 
   function onMode() {
     const note = isNote();
-    label.textContent = note ? 'Internal note' : 'Your reply';
+    label.textContent = note ? 'Your note (only the team sees it)' : 'Your reply';
     sendBtn.textContent = note ? 'Add note' : 'Send reply';
     form.classList.toggle('note', note);
     schedule(0);

@@ -92,7 +92,7 @@ export function mountOffers(root, ctx, ticket) {
     el(
       'section',
       { class: 'offers', 'aria-labelledby': `${id}-head` },
-      el('h3', { id: `${id}-head` }, 'Offers'),
+      el('h3', { id: `${id}-head`, class: 'visually-hidden' }, 'Offers'),
       listStatus,
       list,
       closed ? el('p', { class: 'muted' }, 'The ticket is closed: no more offers.') : form,
