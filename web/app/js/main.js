@@ -98,6 +98,7 @@ function showLogin(message) {
   const button = el('button', { type: 'submit', class: 'primary' }, 'Log in');
   const form = el('form', { class: 'login', 'aria-labelledby': 'login-title', novalidate: true },
     el('h1', { id: 'login-title' }, 'Log in to truce'),
+    el('p', { class: 'muted' }, 'The agent console: conversations by risk, with coaching.'),
     el('label', { for: 'login-email' }, 'Email'), email,
     el('label', { for: 'login-password' }, 'Password'), password,
     err,

@@ -52,13 +52,15 @@ export async function render(root, ctx) {
     el('div', { class: 'f' }, select('f-channel', 'Channel', state.channel, [['', 'Any'], ...CHANNELS.map((c) => [c, c])])),
     el('div', { class: 'f go' }, el('button', { type: 'submit' }, 'Apply')));
   const list = el('ol', { class: 'inbox', id: 'inbox-list', 'aria-label': 'Tickets, highest risk first' });
+  const heads = el('div', { class: 'inbox-head', 'aria-hidden': 'true' },
+    el('span', {}, 'Level'), el('span', {}, 'Ticket'), el('span', {}, 'Waiting'), el('span', {}, 'SLA'), el('span', {}, 'Assignee'));
   const info = el('p', { class: 'muted', role: 'status' });
   const more = el('button', { type: 'button', class: 'more', hidden: true }, 'Load more');
   mount(root,
     el('div', { class: 'view-head' },
       el('h1', {}, 'Inbox'),
       el('p', { class: 'muted keys' }, 'Keys: j / k move, Enter opens, / searches')),
-    form, info, list, more);
+    form, info, heads, list, more);
   document.title = 'Inbox · truce';
 
   let cursor = null;
@@ -77,6 +79,7 @@ export async function render(root, ctx) {
 
   async function load(append) {
     info.textContent = 'Loading…';
+    list.setAttribute('aria-busy', 'true');
     try {
       const r = await ctx.api('GET', query(append ? cursor : null));
       if (!append) list.replaceChildren();
@@ -89,6 +92,8 @@ export async function render(root, ctx) {
       if (e.status === 401) throw e;
       info.textContent = '';
       list.replaceChildren(el('li', { class: 'error', role: 'alert' }, `Could not load the tickets: ${e.message}`));
+    } finally {
+      list.setAttribute('aria-busy', 'false');
     }
   }
 
