@@ -3,7 +3,8 @@
 // suggestion applied), sending a reply and (Ctrl+Enter) an internal note,
 // proposing an offer above the agent's authority (pending, with the
 // server's error next to the field first), and resolving a conflict ticket,
-// which asks for the lesson.  Screenshot: composer-findings.
+// which asks for the lesson.  Screenshots: composer-findings,
+// composer-offer-pending, composer-lesson.
 import { startDesk, newPage, loginUI, shot } from './lib.mjs';
 
 const BLAME = 'You should have read the instructions, it is your fault';
@@ -116,6 +117,8 @@ export default async function ({ browser, r }) {
     await r.step('the offer is listed as pending', () =>
       offers.locator('.offers-item', { hasText: 'Refund 80.00 EUR' }).locator('.badge', { hasText: 'pending' }).waitFor());
     r.check('the note shows as text', (await offers.locator('.offers-note').first().textContent()) === 'Lost by the carrier <b>twice</b>');
+    await page.locator('#offers-panel').scrollIntoViewIfNeeded();
+    await shot(page, 'composer-offer-pending');
     const pending = await desk.api('GET', '/api/v1/tickets/8/offers');
     r.check('the server has it pending', pending.body.items.some((o) => o.state === 'pending' && o.amount === '80.00'));
 
@@ -123,6 +126,7 @@ export default async function ({ browser, r }) {
     const resolve = page.locator('#resolve');
     await resolve.getByRole('button', { name: 'Resolve', exact: true }).click();
     await r.step('the lesson is asked', () => resolve.getByLabel('Cause').waitFor());
+    await shot(page, 'composer-lesson');
     await resolve.getByRole('button', { name: 'Resolve with this lesson' }).click();
     r.check('a blank lesson is not sent', (await resolve.locator('.field-error').first().textContent()) === 'Please fill this in.');
     await resolve.getByLabel('Cause').fill('The refund batch ran a day late');

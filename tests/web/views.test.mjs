@@ -97,11 +97,11 @@ test('QA per agent: means weighted by replies, sorting, CSV', () => {
   assert.equal(a.replies, 4);
   assert.equal(a.overall, 75);
   assert.equal(a.empathy, 65);
-  assert.equal(a.top_finding, 'jargon (3)');
+  assert.equal(a.top_finding, 'Jargon (3)');
   assert.deepEqual(sortRows(rows, 'overall', 'descending').map((r) => r.email), ['=b@x', 'a@x']);
   assert.deepEqual(sortRows(rows, 'overall', 'ascending').map((r) => r.email), ['a@x', '=b@x']);
   const csv = toCsv(rows).split('\r\n');
-  assert.match(csv[0], /^email,agent,replies,skipped,findings,warnings,listening,/);
-  assert.ok(csv.some((l) => l.startsWith('a@x,"Ann, ""A""",4,1,3,1,')));
-  assert.ok(csv.some((l) => l.startsWith("'=b@x,'=b@x,2,")));
+  assert.match(csv[0], /^email,agent,overall,listening,empathy,ownership,clarity,solution,professionalism,replies,skipped,findings,warnings,top_finding$/);
+  assert.ok(csv.some((l) => l.startsWith('a@x,"Ann, ""A""",75,,65,')));
+  assert.ok(csv.some((l) => l.startsWith("'=b@x,'=b@x,95,")));
 });

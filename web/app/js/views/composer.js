@@ -434,9 +434,12 @@ export function mountComposer(root, ctx, ticket, onSent) {
     });
     if (!fix) return;
     textarea.value = text.slice(0, fix.start) + fix.text + text.slice(fix.end);
-    const caret = fix.start + fix.text.length;
+    // The new words are selected: the agent sees what changed and can type
+    // over an example that does not fit this case.
+    const lead = fix.text.length - fix.text.trimStart().length;
+    const trail = fix.text.length - fix.text.trimEnd().length;
     textarea.focus();
-    textarea.setSelectionRange(caret, caret);
+    textarea.setSelectionRange(fix.start + lead, fix.start + fix.text.length - trail);
     onInput();
     schedule(0);
   }

@@ -5,6 +5,7 @@
 
 import { el, mount, ago } from '../../../assets/js/dom.js';
 import { offerSummary, stateBadge } from './offers.js';
+import { kindLabel } from './composer.js';
 
 let uid = 0;
 const SKILLS = ['listening', 'empathy', 'ownership', 'clarity', 'solution', 'professionalism', 'overall'];
@@ -132,6 +133,7 @@ export async function renderEscalations(root, ctx) {
   const body = el('div', { class: 'lead-body' }, el('p', { class: 'muted' }, 'Loading…'));
   const risky = el('div', { class: 'lead-body escalations-risky' });
   const unreadOnly = el('input', { type: 'checkbox', id: `${id}-unread` });
+  const markAll = el('button', { type: 'button', class: 'mark-all', hidden: true }, 'Mark all read');
   mount(
     root,
     el(
@@ -139,10 +141,22 @@ export async function renderEscalations(root, ctx) {
       { class: 'lead escalations', 'aria-labelledby': id },
       heading('Escalations', id),
       el('p', { class: 'muted' }, 'What the escalation rules and routing told the leads, newest first.'),
-      el('div', { class: 'lead-filter' }, unreadOnly, el('label', { for: unreadOnly.id }, 'Unread only')),
-      body,
-      el('h3', { id: `${id}-risky` }, 'Open tickets at risk'),
-      risky,
+      el(
+        'div',
+        { class: 'escalations-grid' },
+        el(
+          'div',
+          { class: 'escalations-main' },
+          el('div', { class: 'lead-filter' }, unreadOnly, el('label', { for: unreadOnly.id }, 'Unread only'), markAll),
+          body,
+        ),
+        el(
+          'aside',
+          { class: 'escalations-side', 'aria-labelledby': `${id}-risky` },
+          el('h3', { id: `${id}-risky` }, 'Open tickets at risk'),
+          risky,
+        ),
+      ),
     ),
   );
   async function load() {
@@ -154,6 +168,7 @@ export async function renderEscalations(root, ctx) {
         return;
       }
       const unread = items.filter((n) => !n.read).length;
+      markAll.hidden = unread === 0;
       mount(
         body,
         el('p', { class: 'muted' }, `${items.length} notification${items.length === 1 ? '' : 's'}, ${unread} unread`),
@@ -164,6 +179,15 @@ export async function renderEscalations(root, ctx) {
     }
   }
   unreadOnly.addEventListener('change', load);
+  // One request per notification (the API marks one at a time), in turn.
+  markAll.addEventListener('click', async () => {
+    markAll.disabled = true;
+    for (const li of [...body.querySelectorAll('li.notification.unread')]) {
+      if (li.markRead) await li.markRead();
+    }
+    markAll.disabled = false;
+    markAll.hidden = body.querySelector('li.notification.unread') === null;
+  });
   await Promise.all([load(), loadRisky(risky, ctx)]);
 }
 
@@ -178,12 +202,16 @@ function notificationItem(n, ctx) {
     li,
     el(
       'div',
-      { class: 'notification-head' },
-      flag,
-      el('span', { class: 'chip' }, n.kind),
-      el('time', { datetime: n.created_at, class: 'muted' }, `${ago(n.created_at)} ago`),
+      { class: 'notification-main' },
+      el(
+        'div',
+        { class: 'notification-head' },
+        flag,
+        el('span', { class: 'chip' }, n.kind),
+        el('time', { datetime: n.created_at, class: 'muted' }, `${ago(n.created_at)} ago`),
+      ),
+      el('p', { class: 'notification-text' }, n.text),
     ),
-    el('p', { class: 'notification-text' }, n.text),
     el(
       'div',
       { class: 'notification-actions' },
@@ -192,18 +220,20 @@ function notificationItem(n, ctx) {
     ),
   );
   if (mark) {
-    mark.addEventListener('click', async () => {
+    li.markRead = async () => {
       mark.disabled = true;
       try {
         await ctx.api('POST', `/api/v1/notifications/${n.id}/read`);
         li.classList.remove('unread');
         flag.hidden = true;
         mark.remove();
+        li.markRead = null;
       } catch (e) {
         mark.disabled = false;
         mark.textContent = `Mark read (failed: ${e.message})`;
       }
-    });
+    };
+    mark.addEventListener('click', () => li.markRead && li.markRead());
   }
   return li;
 }
@@ -230,16 +260,23 @@ async function loadRisky(box, ctx) {
           el(
             'li',
             { class: 'risky' },
-            el('span', { class: `badge ${t.level}` }, t.level),
-            ' ',
-            ticketLink(t.id, `#${t.id} ${t.subject}`),
-            ' ',
-            t.legal_hold ? el('span', { class: 'chip legal' }, 'legal hold') : null,
-            (t.tags || []).map((tag) => el('span', { class: 'chip' }, tag)),
             el(
-              'span',
-              { class: 'muted risky-meta' },
-              ` risk ${t.risk} · ${t.status} · ${t.assignee ? t.assignee.name : 'unassigned'}`,
+              'div',
+              { class: 'risky-head' },
+              el('span', { class: `badge ${t.level}` }, t.level),
+              ' ',
+              ticketLink(t.id, `#${t.id} ${t.subject}`),
+            ),
+            el(
+              'div',
+              { class: 'risky-meta' },
+              t.legal_hold ? el('span', { class: 'chip legal' }, 'legal hold') : null,
+              (t.tags || []).map((tag) => el('span', { class: 'chip' }, tag)),
+              el(
+                'span',
+                { class: 'muted' },
+                `risk ${t.risk} · ${t.status} · ${t.assignee ? t.assignee.name : 'unassigned'}`,
+              ),
             ),
           ),
         ),
@@ -284,19 +321,22 @@ export function qaRows(totals, names = {}) {
     };
     for (const k of SKILLS) row[k] = t.replies && t.sums[k] !== undefined ? Math.round((t.sums[k] / t.replies) * 10) / 10 : null;
     const top = Object.entries(t.kinds).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
-    row.top_finding = top ? `${top[0]} (${top[1]})` : '';
+    row.top_finding = top ? `${kindLabel(top[0])} (${top[1]})` : '';
     return row;
   });
 }
 
+// Overall first: on a phone the table scrolls sideways, and the agent's
+// name (sticky) and overall score are what a lead looks for.
 const QA_COLUMNS = [
   ['agent', 'Agent', 'text'],
+  ['overall', 'Overall', 'num'],
+  ...SKILLS.filter((k) => k !== 'overall').map((k) => [k, k[0].toUpperCase() + k.slice(1), 'num']),
   ['replies', 'Replies', 'num'],
   ['skipped', 'Skipped', 'num'],
   ['findings', 'Findings', 'num'],
   ['warnings', 'Warnings', 'num'],
-  ...SKILLS.map((k) => [k, k[0].toUpperCase() + k.slice(1), 'num']),
-  ['top_finding', 'Most frequent finding', 'text'],
+  ['top_finding', 'Top finding', 'text'],
 ];
 
 function csvCell(v) {
