@@ -1,7 +1,7 @@
 // The agent console: login, the inbox by risk, keyboard navigation, the
 // ticket view (steps, highlighted triggers) and escaping of what customers
 // write.  Screenshots: login, inbox, ticket at both sizes.
-import { startDesk, newPage, shot, PHONE } from './lib.mjs';
+import { startDesk, newPage, shot, unlabelled, PHONE } from './lib.mjs';
 
 const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
 
@@ -22,6 +22,7 @@ export default async function ({ browser, r }) {
     const page = await newPage(browser);
     await page.goto(`${desk.base}/app/`);
     await page.getByLabel('Email').waitFor();
+    r.expect('every control of the login form is labelled', await unlabelled(page), []);
     await shot(page, 'login');
 
     // Wrong password: an error, no inbox.
@@ -47,7 +48,26 @@ export default async function ({ browser, r }) {
     r.check('trigger chips show', (await page.locator('#inbox-list .chip.trigger').count()) > 0);
     r.check('the header names the agent', (await page.locator('header.top .me').textContent()).includes('(admin)'));
     r.check('a lead view is in the navigation for an admin', await page.getByRole('link', { name: 'Approvals' }).isVisible());
+    r.expect('every control of the inbox is labelled', await unlabelled(page), []);
     await shot(page, 'inbox');
+
+    // The notification count opens the unread notifications; one leads to its ticket.
+    const bell = page.locator('#notif');
+    await page.waitForFunction(() => /\d/.test(document.getElementById('notif').textContent));
+    const before = parseInt(await bell.textContent(), 10);
+    r.check('the header counts unread notifications', before > 0, `count ${before}`);
+    await bell.click();
+    r.expect('the bell says it is open', await bell.getAttribute('aria-expanded'), 'true');
+    const first = page.locator('#notif-list a').first();
+    const href = await first.getAttribute('href');
+    await shot(page, 'notifications');
+    await first.click();
+    await r.step('a notification opens its ticket', () => page.waitForURL(`**/app/${href}`));
+    await page.waitForFunction((n) => parseInt(document.getElementById('notif').textContent, 10) === n - 1, before)
+      .then(() => r.check('reading a notification lowers the count', true),
+        (e) => r.check('reading a notification lowers the count', false, e.message.split('\n')[0]));
+    await page.goto(`${desk.base}/app/#/inbox`);
+    await page.locator('#inbox-list li.row').first().waitFor();
 
     // The markup ticket's row shows its subject as text.
     const xssRow = page.locator(`#inbox-list li.row[data-id="${xssId}"] a.subject`);
@@ -133,6 +153,7 @@ export default async function ({ browser, r }) {
     await r.step('the playbook shows', () => page.locator('#playbook .playbook').waitFor());
     await r.step('the customer panel shows', () => page.locator('#customer h4').first().waitFor());
     await r.step('an internal note is shown as a note', () => page.locator('.msg.internal', { hasText: 'Note for the team' }).waitFor());
+    r.expect('every control of the ticket view is labelled', await unlabelled(page), []);
     await shot(page, 'ticket');
 
 

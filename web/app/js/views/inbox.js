@@ -37,7 +37,8 @@ function row(t) {
         `#${t.id} · ${t.customer ? t.customer.name || t.customer.email : 'unknown customer'} · ${t.channel} · ${t.status}${t.priority ? ` · ${t.priority}` : ''}`),
       chips.length ? el('div', { class: 'chips', 'aria-label': 'triggers' }, chips.map((c) => el('span', { class: 'chip trigger' }, c))) : null),
     el('div', { class: 'c-wait' }, since ? [el('span', { class: 'k' }, 'waiting '), timeEl(since, ago(since))] : el('span', { class: 'muted' }, '—')),
-    el('div', { class: `c-sla sla-${sla.state}` }, el('span', { class: 'k' }, 'SLA '), sla.text),
+    el('div', { class: `c-sla sla-${sla.state}`, dataset: { ticket: JSON.stringify({ due_at: t.due_at, breached_at: t.breached_at, sla_breached: t.sla_breached }) } },
+      el('span', { class: 'k' }, 'SLA '), el('span', { class: 'v' }, sla.text)),
     el('div', { class: 'c-assignee' }, el('span', { class: 'k' }, 'assignee '),
       t.assignee ? t.assignee.name : el('span', { class: 'muted' }, 'unassigned')));
 }
@@ -153,6 +154,16 @@ export async function render(root, ctx) {
     }
   };
   document.addEventListener('keydown', keyHandler);
+
+  // The SLA countdowns move on while the inbox is open.
+  const tick = setInterval(() => {
+    if (!root.isConnected) return clearInterval(tick);
+    for (const cell of list.querySelectorAll('.c-sla')) {
+      const now = slaText(JSON.parse(cell.dataset.ticket));
+      cell.className = `c-sla sla-${now.state}`;
+      cell.querySelector('.v').textContent = now.text;
+    }
+  }, 30000);
 
   await load(false);
 }
