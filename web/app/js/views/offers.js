@@ -54,7 +54,7 @@ export function mountOffers(root, ctx, ticket) {
   }
 
   const kind = el('select', {}, KINDS.map(([v, t]) => el('option', { value: v }, t)));
-  const amount = el('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', placeholder: '80.00', size: '8' });
+  const amount = el('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', placeholder: 'e.g. 80.00', size: '8' });
   const currency = el('input', {
     type: 'text',
     autocomplete: 'off',
