@@ -31,11 +31,15 @@ export default async function ({ browser, r }) {
       inflight++;
       maxInflight = Math.max(maxInflight, inflight);
     });
+    let aborted = 0;
     const done = (req) => {
       if (coachReq(req)) inflight--;
     };
     page.on('requestfinished', done);
-    page.on('requestfailed', done);
+    page.on('requestfailed', (req) => {
+      done(req);
+      if (coachReq(req)) aborted++;
+    });
 
     await loginUI(page, desk, agent);
     await page.locator('ol.inbox').waitFor();
@@ -122,6 +126,13 @@ export default async function ({ browser, r }) {
     const pending = await desk.api('GET', '/api/v1/tickets/8/offers');
     r.check('the server has it pending', pending.body.items.some((o) => o.state === 'pending' && o.amount === '80.00'));
 
+    // An apology is within anyone's authority: approved at once, no money asked.
+    await offers.getByLabel('Kind').selectOption('apology_only');
+    r.check('an apology asks for no amount', !(await offers.getByLabel('Amount').isVisible()));
+    await offers.getByRole('button', { name: 'Propose offer' }).click();
+    await r.step('an apology is approved at once', () =>
+      offers.locator('.offers-item', { hasText: 'Apology only' }).locator('.badge', { hasText: 'approved' }).waitFor());
+
     // Resolve the conflict: the lesson is asked first.
     const resolve = page.locator('#resolve');
     await resolve.getByRole('button', { name: 'Resolve', exact: true }).click();
@@ -139,8 +150,30 @@ export default async function ({ browser, r }) {
     const lessons = await desk.api('GET', '/api/v1/tickets/8/lessons');
     r.check('with the lesson', lessons.body.items.length === 1 && lessons.body.items[0].prevention === 'An alert when the refund batch is late');
 
-    // A calm ticket resolves without a lesson.
+    // A slow coach: a review still running when the agent types on is
+    // cancelled, and the list shows the review of the latest draft.
     await page.goto(`${desk.base}/app/#/ticket/1`);
+    await page.route('**/api/v1/coach', async (route) => {
+      await new Promise((res) => setTimeout(res, 900));
+      try {
+        await route.continue();
+      } catch {
+        /* cancelled by the page meanwhile */
+      }
+    });
+    maxInflight = 0;
+    const abortedBefore = aborted;
+    const slow = page.getByLabel('Your reply');
+    await slow.pressSequentially('Hello Lena, thanks for asking.', { delay: 5 });
+    await page.waitForTimeout(500); // the first review is on its way
+    await slow.pressSequentially(' Our backend team is on it.', { delay: 5 });
+    await r.step('the latest draft is reviewed', () =>
+      page.locator('.composer-mirror mark.kind-jargon', { hasText: 'backend' }).waitFor({ timeout: 8000 }));
+    r.check('the stale review was cancelled', aborted > abortedBefore, `${aborted - abortedBefore} cancelled`);
+    r.check('still never more than one review in flight', maxInflight <= 1, `max ${maxInflight}`);
+    await page.unroute('**/api/v1/coach');
+
+    // A calm ticket resolves without a lesson.
     await page.locator('#resolve').getByRole('button', { name: 'Resolve', exact: true }).click();
     await r.step('a calm ticket resolves at once', () => page.locator('#resolve').getByText('This ticket is resolved.').waitFor());
 
