@@ -161,11 +161,14 @@ http-test: $(BIN)
 test: $(BIN) $(UNIT_BIN) models
 	@scripts/run-units $(UNIT_BIN)
 	@TRUCE=$(CURDIR)/$(BIN) tests/http/run.sh
+	@node --test --test-reporter=dot tests/web/
 	@TRUCE=$(CURDIR)/$(BIN) node tests/browser/run.mjs
 
 # The console and the customer pages in headless chromium (playwright-core
 # from npm; scripts/deps installs both).  Screenshots: build/screenshots/.
+# Before them, node's own test runner checks the views' pure parts (tests/web/).
 browser-test: $(BIN)
+	@node --test --test-reporter=dot tests/web/
 	@TRUCE=$(CURDIR)/$(BIN) node tests/browser/run.mjs
 
 bench: all $(ANA_LIB)

@@ -20,8 +20,9 @@ export function setCsrf(token) {
 
 // Calls the API: api('GET', '/api/v1/tickets?sort=risk') or
 // api('POST', '/api/v1/tickets/3/messages', {body: 'Hello'}).  Resolves to
-// the parsed JSON (null for an empty body); rejects with ApiError.
-export async function api(method, path, body, { accept = 'application/json' } = {}) {
+// the parsed JSON (null for an empty body); rejects with ApiError.  A
+// `signal` (AbortController) cancels the request: it rejects with AbortError.
+export async function api(method, path, body, { accept = 'application/json', signal } = {}) {
   const headers = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
@@ -30,6 +31,7 @@ export async function api(method, path, body, { accept = 'application/json' } = 
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
+    signal,
   });
   const text = await res.text();
   let data = null;
