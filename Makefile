@@ -2,7 +2,8 @@
 #   make                      build ./truce (optimised, with debug info)
 #   make DEBUG=1              unoptimised build in build/debug
 #   make SANITIZE=address,undefined test   build and test under ASan+UBSan (build/san-…)
-#   make test                 every test: cmocka units, then HTTP scenarios
+#   make test                 every test: cmocka units, HTTP scenarios, browser tests
+#   make browser-test         the web console and pages in headless chromium (tests/browser/)
 #   make bench                throughput figures against the baselines (bench/)
 #   make fuzz                 libFuzzer on every parser, FUZZ_SECONDS each (fuzz/; clang)
 #   make deps                 install the Debian packages build and tests need
@@ -55,7 +56,7 @@ ANA_UNIT_BIN := $(filter $(B)/tests/unit/text/% $(B)/tests/unit/analysis/%, \
                   $(UNIT_SRC:%.c=$(B)/%))
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 
-.PHONY: all test unit http-test analysis-test bench deps clean demo format fuzz models
+.PHONY: all test unit http-test browser-test analysis-test bench deps clean demo format fuzz models
 all: $(BIN) $(if $(filter release,$(VARIANT)),truce) models
 
 # The shipped models, trained by truce itself from data under data/training/
@@ -160,6 +161,12 @@ http-test: $(BIN)
 test: $(BIN) $(UNIT_BIN) models
 	@scripts/run-units $(UNIT_BIN)
 	@TRUCE=$(CURDIR)/$(BIN) tests/http/run.sh
+	@TRUCE=$(CURDIR)/$(BIN) node tests/browser/run.mjs
+
+# The console and the customer pages in headless chromium (playwright-core
+# from npm; scripts/deps installs both).  Screenshots: build/screenshots/.
+browser-test: $(BIN)
+	@TRUCE=$(CURDIR)/$(BIN) node tests/browser/run.mjs
 
 bench: all $(ANA_LIB)
 	@bench/run.sh $(CURDIR)/$(BIN)

@@ -60,6 +60,13 @@ int cli_load_analysis(const char *data_flag, struct analysis_data **out);
 /* Turns analysis off, frees this thread's analyzer, then d.  Accepts NULL. */
 void cli_unload_analysis(struct analysis_data *d);
 
+struct web_files;
+/* Loads the web directory (web_load.c): --web DIR, else $TRUCE_WEB, else the
+ * repository's web/ beside the executable, else ./web.  A directory named by
+ * --web or $TRUCE_WEB must load; a default one that is missing only leaves
+ * *out NULL (the API alone is served).  Returns 0, or 1 after printing why. */
+int cli_load_web(const char *web_flag, struct web_files **out);
+
 struct coach_data;
 /* Loads the coach's data from the same places, over ad (borrowed: unload
  * the coach first).  Returns 0, or 1 after printing why. */

@@ -6,6 +6,7 @@
 
 #include "../channels/webhook.h"
 #include "../http/server.h"
+#include "../http/web_files.h"
 #include "../service/coach.h"
 #include "../service/conflict.h"
 #include "../service/maintenance.h"
@@ -19,7 +20,8 @@
 static const char usage[] =
     "usage: truce serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]\n"
     "                   [--no-read-cache] [--secure-cookies] [--data DIR] [--no-jobs]\n"
-    "                   [--follow-up-days N] [--survey-per-minute N] [--authority FILE]\n\n"
+    "                   [--follow-up-days N] [--survey-per-minute N] [--authority FILE]\n"
+    "                   [--web DIR] [--public-per-minute N]\n\n"
     "Serves the API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free\n"
     "one, printed at start).  Logs one line per request on stderr unless\n"
     "--quiet.  Stops gracefully on SIGTERM or SIGINT: in-flight requests finish.\n"
@@ -38,7 +40,13 @@ static const char usage[] =
     "address (default 30).  Offers above their proposer's authority wait for a\n"
     "lead's approval; the authority policy is the built-in one (the same as\n"
     "data/policy/authority.txt) unless --authority FILE names another; a file\n"
-    "with an error stops the server from starting, naming the line.\n";
+    "with an error stops the server from starting, naming the line.\n"
+    "The agent console (/app/), the help center (/help) and the case page\n"
+    "(/c/...) are the files of DIR given by --web (default: $TRUCE_WEB, else the\n"
+    "web/ beside the data directory, else ./web), read into memory at start (at\n"
+    "most 16 MiB; more stops the server from starting).  Without such a directory\n"
+    "only the API is served.  The public contact form and case replies take at\n"
+    "most --public-per-minute requests a minute from one address (default 20).\n";
 
 /* Hidden knobs for tests: a short lease, a short retry backoff, and the
  * "test.append" job kind. */
@@ -115,7 +123,8 @@ static int parse_listen(const char *s, char *host, size_t hlen, int *port)
 int cmd_serve(int argc, char **argv)
 {
     const char *db = DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL, *data = NULL,
-               *follow_up = NULL, *survey_rate = NULL, *authority = NULL;
+               *follow_up = NULL, *survey_rate = NULL, *authority = NULL, *web = NULL,
+               *public_rate = NULL;
     struct http_options ho = {0};
     bool no_jobs = false;
     char host[256];
@@ -131,6 +140,8 @@ int cmd_serve(int argc, char **argv)
         {"follow-up-days", &follow_up, NULL},
         {"survey-per-minute", &survey_rate, NULL},
         {"authority", &authority, NULL},
+        {"web", &web, NULL},
+        {"public-per-minute", &public_rate, NULL},
         {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, "serve");
@@ -149,6 +160,13 @@ int cmd_serve(int argc, char **argv)
         if (!*survey_rate || *end || n < 1 || n > 100000)
             return fail(EXIT_USAGE, "--survey-per-minute must be a number from 1 to 100000");
         ho.survey_per_minute = (int)n;
+    }
+    if (public_rate) {
+        char *end;
+        long n = strtol(public_rate, &end, 10);
+        if (!*public_rate || *end || n < 1 || n > 100000)
+            return fail(EXIT_USAGE, "--public-per-minute must be a number from 1 to 100000");
+        ho.public_per_minute = (int)n;
     }
     struct survey_policy sp = {0, 0};
     if (follow_up) {
@@ -188,13 +206,20 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct analysis_data *ad;
-    if (cli_load_analysis(data, &ad))
+    struct web_files *wf = NULL;
+    if (cli_load_web(web, &wf))
         return 1;
+    ho.web = wf;
+    struct analysis_data *ad;
+    if (cli_load_analysis(data, &ad)) {
+        web_files_free(wf);
+        return 1;
+    }
     svc_conflict_setup(ad);
     struct coach_data *cd;
     if (cli_load_coach(data, ad, &cd)) {
         cli_unload_analysis(ad);
+        web_files_free(wf);
         return 1;
     }
     svc_coach_setup(cd);
@@ -202,6 +227,7 @@ int cmd_serve(int argc, char **argv)
     if (cli_open_store(db, &st)) {
         cli_unload_coach(cd);
         cli_unload_analysis(ad);
+        web_files_free(wf);
         return 1;
     }
     /* Job handlers and libcurl's global set-up, before any thread starts
@@ -217,6 +243,7 @@ int cmd_serve(int argc, char **argv)
         store_close(st);
         cli_unload_coach(cd);
         cli_unload_analysis(ad);
+        web_files_free(wf);
         return fail(1, "cannot set up webhook delivery (libcurl)");
     }
     struct http_server *srv;
@@ -227,6 +254,7 @@ int cmd_serve(int argc, char **argv)
         store_close(st);
         cli_unload_coach(cd);
         cli_unload_analysis(ad);
+        web_files_free(wf);
         return fail(1, "%s", ei.message);
     }
     struct scheduler *sched = NULL;
@@ -241,6 +269,7 @@ int cmd_serve(int argc, char **argv)
             store_close(st);
             cli_unload_coach(cd);
             cli_unload_analysis(ad);
+            web_files_free(wf);
             return fail(1, "cannot start the job scheduler%s%s", ei.message[0] ? ": " : "",
                         ei.message);
         }
@@ -272,6 +301,7 @@ int cmd_serve(int argc, char **argv)
     store_close(st);
     cli_unload_coach(cd);
     cli_unload_analysis(ad);
+    web_files_free(wf); /* after the server: it served from these */
     svc_offer_policy_reset();
     fprintf(stderr, "truce: stopped\n");
     return 0;

@@ -50,6 +50,18 @@ const struct jfield body_message_create[] = {
     {0}, /* end */
 };
 
+const struct jfield body_public_contact[] = {
+    {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
+    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
+    {"subject", JT_STRING, true, 0, LIMIT_SUBJECT, 0, NULL},
+    {"message", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
+    {0}, /* end */
+};
+
+const struct jfield body_case_reply[] = {
+    {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL}, {0}, /* end */
+};
+
 static const struct jfield analyze_thread_item[] = {
     {"author", JT_STRING, true, 0, 16, 0, NULL},
     {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},

@@ -25,6 +25,8 @@
 #include "json_in.h"
 #include "paging.h"
 #include "render.h"
+#include "server_int.h"
+#include "web_files.h"
 
 #define OFFER_PAGE_DEFAULT 50
 #define OFFER_PAGE_MAX     200
@@ -409,11 +411,21 @@ void h_case_show(struct request *req)
     struct case_show s = {.token = req->path + strlen(CASE_LINK_PREFIX)};
     enum terr e = store_read(req_store(req), case_show_tx, &s);
     if (e == TERR_NOT_FOUND) {
-        reply_error(req, e, NULL, "no case has this link");
+        if (req_wants_html(req))
+            reply_not_found(req);
+        else
+            reply_error(req, e, NULL, "no case has this link");
         return;
     }
     if (e) {
         reply_err_info(req, e);
+        return;
+    }
+    /* A browser gets the case page, which asks for this same URL as JSON. */
+    const struct web_file *page = web_files_find(req->srv->opt.web, "case/index.html");
+    if (page && req_wants_html(req)) {
+        case_view_release(&s.view);
+        reply_web_file(req, page);
         return;
     }
     const struct ticket *t = &s.view.ticket;

@@ -78,4 +78,13 @@ void h_ticket_rules_rearm(struct request *req);
 void h_notifications_list(struct request *req);
 void h_notification_read(struct request *req);
 
+/* The web directory (h_web.c): a file of web/ by its URL, and the
+ * public routes of the customer pages. */
+struct web_file;
+void h_web_file(struct request *req);
+/* Replies with f (200, or 304 when the client's If-None-Match names its ETag). */
+void reply_web_file(struct request *req, const struct web_file *f);
+void h_public_contact(struct request *req);
+void h_case_reply(struct request *req);
+
 #endif

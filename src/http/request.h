@@ -75,6 +75,13 @@ struct request {
     struct terr_info err;
 
     const char *content_type; /* a static string; NULL: JSON */
+    /* A file of the web directory (web_files.h): its bytes are sent as they
+     * are, borrowed from the loaded set, instead of resp_body. */
+    const void *static_body;
+    size_t static_len;
+    const char *etag;     /* borrowed; sent as ETag */
+    const char *location; /* a static string; sent as Location (302) */
+    bool web_page;        /* a page of web/: the console's CSP and caching */
     /* Renders a failed write's error instead of the JSON envelope (for the
      * HTML pages of survey links).  Called on the writer thread: it must not
      * read the connection (headers, arguments), only what the request holds. */
@@ -115,6 +122,12 @@ void reply_later(struct request *req, void (*render)(struct request *req));
 /* Runs fn on the store's writer (see write_fn), honouring Idempotency-Key.
  * arg is kept in req->warg and freed with free_arg (may be NULL) at the end. */
 void http_write(struct request *req, write_fn fn, void *arg, void (*free_arg)(void *));
+
+/* True when the client is a browser asking for a page: its Accept names
+ * text/html and not application/json. */
+bool req_wants_html(struct request *req);
+/* 404 for a path nothing answers: the JSON envelope, or a small page for a browser. */
+void reply_not_found(struct request *req);
 
 /* A query-string argument, or NULL. */
 const char *req_query(struct request *req, const char *name);

@@ -8,6 +8,17 @@
 static const struct route routes[] = {
     {"GET", "/", h_root, ROLE_AGENT, ROUTE_PUBLIC},
     {"GET", "/healthz", h_health, ROLE_AGENT, ROUTE_PUBLIC},
+    /* The web directory (web_files.h): the console, the help center, assets. */
+    {"GET", "/app", h_web_file, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/app/", h_web_file, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/app/{rest}", h_web_file, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/assets/{rest}", h_web_file, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/help", h_web_file, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/help/", h_web_file, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/help/{rest}", h_web_file, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/case/{rest}", h_web_file, ROLE_AGENT, ROUTE_PUBLIC},
+    /* The public contact form: no login; rate-limited per address. */
+    {"POST", "/api/v1/public/contact", h_public_contact, ROLE_AGENT, ROUTE_PUBLIC | ROUTE_BODY},
     {"POST", "/api/v1/session", h_session_create, ROLE_AGENT, ROUTE_PUBLIC | ROUTE_BODY},
     {"GET", "/api/v1/session", h_session_get, ROLE_AGENT, 0},
     {"DELETE", "/api/v1/session", h_session_delete, ROLE_AGENT, 0},
@@ -68,6 +79,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/tickets/{id}/case-link", h_case_link, ROLE_AGENT, 0},
     /* The customer's case link: public, the token is the credential. */
     {"GET", "/c/{token}", h_case_show, ROLE_AGENT, ROUTE_PUBLIC},
+    {"POST", "/c/{token}/messages", h_case_reply, ROLE_AGENT, ROUTE_PUBLIC | ROUTE_BODY},
     /* An agent reads and sets their own availability; the handlers check. */
     {"GET", "/api/v1/agents/{id}", h_agent_get, ROLE_AGENT, 0},
     {"PATCH", "/api/v1/agents/{id}", h_agent_patch, ROLE_AGENT, ROUTE_BODY},
@@ -94,6 +106,8 @@ static bool match(const char *pattern, const char *path, int64_t params[HTTP_MAX
             pattern += 4;
             continue;
         }
+        if (strcmp(pattern, "{rest}") == 0)
+            return true; /* the rest of the path, at least one byte (*path is not NUL) */
         if (strncmp(pattern, "{token}", 7) == 0) {
             int chars = 0;
             while ((*path >= 'A' && *path <= 'Z') || (*path >= 'a' && *path <= 'z') ||

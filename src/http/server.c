@@ -118,28 +118,53 @@ static void render_now(struct request *req)
         render(req);
 }
 
+/* The console's pages (web/): our own scripts and styles only, nothing inline. */
+#define WEB_CSP                                                                                    \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "            \
+    "object-src 'none'"
+/* A page rendered by the server (the survey link, error pages): no script at all. */
+#define PAGE_CSP                                                                                   \
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "                          \
+    "frame-ancestors 'none'; base-uri 'none'"
+
 static enum MHD_Result queue_reply(struct request *req)
 {
     if (req->queued)
         return MHD_YES; /* answered early (413); the rest of the upload is discarded */
     req->queued = true;
     render_now(req);
-    if (!req->resp_body)
+    if (!req->resp_body && !req->static_body)
         reply_error(req, TERR_INTERNAL, NULL, "the handler gave no reply");
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(req->resp_len, req->resp_body, MHD_RESPMEM_MUST_FREE);
-    req->resp_body = NULL; /* libmicrohttpd owns it now */
-    MHD_add_response_header(r, "Content-Type",
-                            req->content_type ? req->content_type
-                                              : "application/json; charset=utf-8");
-    /* A page of ours runs no script and loads nothing from elsewhere. */
-    if (req->content_type && strncmp(req->content_type, "text/html", 9) == 0) {
-        MHD_add_response_header(r, "Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'; "
-                                "form-action 'self'; frame-ancestors 'none'");
-        MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    struct MHD_Response *r;
+    if (req->static_body) {
+        /* A loaded web file: it lives as long as the server, so it is not copied. */
+        r = MHD_create_response_from_buffer(req->static_len, (void *)(uintptr_t)req->static_body,
+                                            MHD_RESPMEM_PERSISTENT);
+    } else {
+        r = MHD_create_response_from_buffer(req->resp_len, req->resp_body, MHD_RESPMEM_MUST_FREE);
+        req->resp_body = NULL; /* libmicrohttpd owns it now */
     }
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (req->status != 304)
+        MHD_add_response_header(r, "Content-Type",
+                                req->content_type ? req->content_type
+                                                  : "application/json; charset=utf-8");
+    /* Every page, ours or the console's: no framing, no referrer (a case or
+     * survey link's token is in the URL), no script from elsewhere. */
+    const char *ct = req->content_type ? req->content_type : "";
+    bool html = strncmp(ct, "text/html", 9) == 0;
+    if (html || strncmp(ct, "image/svg+xml", 13) == 0) {
+        MHD_add_response_header(r, "Content-Security-Policy", req->web_page ? WEB_CSP : PAGE_CSP);
+        MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    }
+    if (html)
+        MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    /* Web files may be kept, but are checked each time (ETag); API answers never. */
+    MHD_add_response_header(r, "Cache-Control", req->web_page ? "no-cache" : "no-store");
+    if (req->etag)
+        MHD_add_response_header(r, "ETag", req->etag);
+    if (req->location)
+        MHD_add_response_header(r, "Location", req->location);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (req->set_cookie)
         MHD_add_response_header(r, "Set-Cookie", req->set_cookie);
@@ -157,6 +182,28 @@ static enum MHD_Result queue_reply(struct request *req)
     enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)req->status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+bool req_wants_html(struct request *req)
+{
+    const char *accept = req_header(req, "Accept");
+    return accept && strstr(accept, "text/html") && !strstr(accept, "application/json");
+}
+
+void reply_not_found(struct request *req)
+{
+    if (!req_wants_html(req)) {
+        reply_error(req, TERR_NOT_FOUND, NULL, "no route for '%s'", req->path);
+        return;
+    }
+    static const char page[] =
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>Not found</title></head><body>\n<h1>Not found</h1>\n"
+        "<p>There is no page at this address. <a href=\"/help\">Help center</a> &middot; "
+        "<a href=\"/app/\">Agent console</a></p>\n</body></html>\n";
+    req->content_type = "text/html; charset=utf-8";
+    reply_raw(req, 404, xstrdup(page));
 }
 
 /* ---- asynchronous writes ---- */
@@ -291,7 +338,7 @@ static void dispatch(struct request *req)
     enum terr e =
         route_match(req->method, req->path, &req->route, req->params, allow, sizeof(allow));
     if (e == TERR_NOT_FOUND) {
-        reply_error(req, e, NULL, "no route for '%s'", req->path);
+        reply_not_found(req);
         return;
     }
     if (e == TERR_METHOD) {
@@ -487,12 +534,14 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
     }
     srv->login_limit = ratelimit_new(opt->login_per_minute > 0 ? opt->login_per_minute : 10);
     srv->survey_limit = ratelimit_new(opt->survey_per_minute > 0 ? opt->survey_per_minute : 30);
+    srv->public_limit = ratelimit_new(opt->public_per_minute > 0 ? opt->public_per_minute : 20);
     srv->tokens = token_cache_new();
     srv->read_cache = opt->no_read_cache ? NULL : read_cache_new();
     enum terr e = bind_listen(opt->host, opt->port, &srv->listen_fd, &srv->port, ei);
     if (e) {
         ratelimit_free(srv->login_limit);
         ratelimit_free(srv->survey_limit);
+        ratelimit_free(srv->public_limit);
         token_cache_free(srv->tokens);
         read_cache_free(srv->read_cache);
         free(srv);
@@ -507,6 +556,7 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
         close(srv->listen_fd);
         ratelimit_free(srv->login_limit);
         ratelimit_free(srv->survey_limit);
+        ratelimit_free(srv->public_limit);
         token_cache_free(srv->tokens);
         read_cache_free(srv->read_cache);
         free(srv);
@@ -536,6 +586,7 @@ void http_server_stop(struct http_server *srv)
         close(fd);
     ratelimit_free(srv->login_limit);
     ratelimit_free(srv->survey_limit);
+    ratelimit_free(srv->public_limit);
     token_cache_free(srv->tokens);
     read_cache_free(srv->read_cache);
     free(srv);

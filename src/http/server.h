@@ -9,6 +9,7 @@
 #include "../util/err.h"
 
 struct http_server;
+struct web_files;
 
 struct http_options {
     const char *host;     /* "127.0.0.1", "::1", "0.0.0.0" */
@@ -20,6 +21,10 @@ struct http_options {
     int survey_per_minute; /* survey link requests per address; 0: 30 */
     bool no_read_cache;   /* render every ticket read afresh (see read_cache.h) */
     bool secure_cookies;  /* mark the session cookie Secure (served over HTTPS by a proxy) */
+    int public_per_minute; /* contact form and case replies per address; 0: 20 */
+    /* The web directory in memory (web_files.h), borrowed: it must outlive
+     * the server.  NULL: no pages, only the API. */
+    const struct web_files *web;
 };
 
 /* Binds, listens and starts serving; *out is the running server. */

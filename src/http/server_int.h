@@ -20,6 +20,7 @@ struct http_server {
     int listen_fd;
     struct ratelimit *login_limit;
     struct ratelimit *survey_limit; /* survey links (/s/...), per address */
+    struct ratelimit *public_limit; /* the contact form and case replies, per address */
     struct token_cache *tokens;
     struct read_cache *read_cache; /* NULL when disabled */
     atomic_int writes_in_flight;   /* suspended connections waiting on the writer */
@@ -34,7 +35,8 @@ struct route {
     const char *method;
     const char *pattern; /* "{id}" matches a positive integer, "{token}" a
                           * segment of 1..128 base64url characters (not kept:
-                          * the handler reads it from the path) */
+                          * the handler reads it from the path); "{rest}",
+                          * last only, any non-empty rest of the path */
     handler_fn handler;
     enum role min_role;
     unsigned flags;

@@ -18,6 +18,21 @@ enum terr svc_case_token(struct store_tx *tx, int64_t ticket_id, bool create,
     return e;
 }
 
+enum terr svc_case_ticket(struct store_tx *tx, const char *token, int64_t *out)
+{
+    unsigned char key[LINK_KEY_LEN];
+    int64_t id = 0, expires_at = 0;
+    enum terr e = link_key_load(tx, CASE_KEY_SETTING, false, key);
+    if (!e)
+        e = link_token_open(key, token, &id, &expires_at);
+    sodium_memzero(key, sizeof(key));
+    if (!e && expires_at != 0)
+        e = TERR_NOT_FOUND; /* not a case token: they are made with 0 */
+    if (!e)
+        *out = id;
+    return e;
+}
+
 void case_view_release(struct case_view *v)
 {
     if (!v)

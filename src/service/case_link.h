@@ -46,4 +46,9 @@ void case_view_release(struct case_view *v);
 enum terr svc_case_view(struct store_tx *tx, const char *token, struct case_view *out,
                         struct terr_info *ei);
 
+/* The ticket id a case token names, into *out (the ticket is not read):
+ * TERR_NOT_FOUND for a forged, altered or foreign token, or when no case
+ * link was ever made on this desk. */
+enum terr svc_case_ticket(struct store_tx *tx, const char *token, int64_t *out);
+
 #endif

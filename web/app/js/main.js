@@ -1,0 +1,184 @@
+// The agent console: login, the header, and a router on location.hash.
+// Views are modules exporting render(root, ctx) with
+// ctx = {api, me, params, navigate}; the routes are in ROUTES below.
+
+import { api, ApiError, login, logout, whoami } from '/assets/js/api.js';
+import { el, mount } from '/assets/js/dom.js';
+
+const main = document.getElementById('main');
+const top = document.getElementById('top');
+const status = document.getElementById('status');
+let me = null;
+let renderSeq = 0;
+
+const LEAD_ROLES = new Set(['lead', 'admin']);
+
+// hash pattern -> [module, export name, lead only]
+const ROUTES = [
+  [/^#\/inbox$/, './views/inbox.js', 'render', false],
+  [/^#\/ticket\/(\d+)$/, './views/ticket.js', 'render', false],
+  [/^#\/dashboard$/, './views/dashboard.js', 'render', false],
+  [/^#\/approvals$/, './views/lead.js', 'renderApprovals', true],
+  [/^#\/escalations$/, './views/lead.js', 'renderEscalations', true],
+  [/^#\/qa$/, './views/lead.js', 'renderQa', true],
+];
+
+const NAV = [
+  ['#/inbox', 'Inbox', false],
+  ['#/approvals', 'Approvals', true],
+  ['#/escalations', 'Escalations', true],
+  ['#/qa', 'QA', true],
+  ['#/dashboard', 'Dashboard', false],
+];
+
+export function announce(text) {
+  status.textContent = text;
+}
+
+function navigate(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+function isLead() {
+  return me && LEAD_ROLES.has(me.role);
+}
+
+function renderHeader() {
+  if (!me) {
+    top.hidden = true;
+    top.replaceChildren();
+    return;
+  }
+  top.hidden = false;
+  const current = location.hash.split('/').slice(0, 2).join('/');
+  const links = NAV.filter(([, , lead]) => !lead || isLead()).map(([href, label]) =>
+    el('li', {}, el('a', { href, 'aria-current': current === href ? 'page' : null }, label)));
+  const bell = el('a', { href: '#/inbox', class: 'bell', id: 'notif', 'aria-label': 'Notifications' }, '…');
+  mount(top,
+    el('a', { class: 'brand', href: '#/inbox' }, 'truce'),
+    el('nav', { 'aria-label': 'Main' }, el('ul', {}, links)),
+    el('div', { class: 'who' },
+      bell,
+      el('span', { class: 'me', title: me.email }, `${me.name} (${me.role})`),
+      el('button', { type: 'button', onclick: doLogout }, 'Log out')));
+  refreshNotifications(bell);
+}
+
+async function refreshNotifications(bell) {
+  try {
+    const r = await api('GET', '/api/v1/notifications');
+    const unread = (r.items || []).filter((n) => !n.read).length;
+    const more = r.next_cursor && unread === (r.items || []).length ? '+' : '';
+    bell.textContent = `${unread}${more}`;
+    bell.setAttribute('aria-label', `${unread}${more} unread notifications`);
+    bell.title = (r.items || []).filter((n) => !n.read).slice(0, 5).map((n) => n.text).join('\n');
+    bell.classList.toggle('has', unread > 0);
+  } catch {
+    bell.textContent = '?';
+    bell.setAttribute('aria-label', 'Notifications unavailable');
+  }
+}
+
+async function doLogout() {
+  try {
+    await logout();
+  } catch {
+    /* the session is gone either way */
+  }
+  me = null;
+  renderHeader();
+  showLogin();
+}
+
+function showLogin(message) {
+  const err = el('p', { class: 'error', id: 'login-error', role: 'alert' }, message || '');
+  const email = el('input', { id: 'login-email', name: 'email', type: 'email', autocomplete: 'username', required: true });
+  const password = el('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const button = el('button', { type: 'submit', class: 'primary' }, 'Log in');
+  const form = el('form', { class: 'login', 'aria-labelledby': 'login-title', novalidate: true },
+    el('h1', { id: 'login-title' }, 'Log in to truce'),
+    el('label', { for: 'login-email' }, 'Email'), email,
+    el('label', { for: 'login-password' }, 'Password'), password,
+    err,
+    el('p', {}, button));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    if (!email.value || !password.value) {
+      err.textContent = 'Enter your email and password.';
+      return;
+    }
+    button.disabled = true;
+    try {
+      me = await login(email.value.trim(), password.value);
+      if (!location.hash || location.hash === '#/login') location.hash = '#/inbox';
+      renderHeader();
+      route();
+    } catch (e) {
+      err.textContent = e instanceof ApiError && e.status === 401
+        ? 'Wrong email or password.'
+        : `Could not log in: ${e.message}`;
+      password.select();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  document.title = 'Log in · truce';
+  mount(main, form);
+  email.focus();
+}
+
+async function route() {
+  if (!me) return showLogin();
+  const hash = location.hash || '#/inbox';
+  let found = null;
+  for (const [re, mod, fn, lead] of ROUTES) {
+    const m = hash.match(re);
+    if (m) found = { mod, fn, lead, params: m.slice(1) };
+  }
+  renderHeader();
+  const seq = ++renderSeq;
+  if (!found) return navigate('#/inbox');
+  if (found.lead && !isLead()) {
+    mount(main, el('h1', {}, 'Not for your role'), el('p', {}, 'This view is for leads and admins.'));
+    return;
+  }
+  let view;
+  try {
+    const m = await import(found.mod);
+    view = m[found.fn];
+    if (typeof view !== 'function') throw new Error('no view');
+  } catch {
+    if (seq !== renderSeq) return;
+    const title = hash.slice(2).split('/')[0];
+    mount(main, el('h1', {}, title[0].toUpperCase() + title.slice(1)), el('p', { class: 'muted' }, 'Coming soon.'));
+    return;
+  }
+  if (seq !== renderSeq) return;
+  const root = el('div', { class: 'view' });
+  mount(main, root);
+  const ctx = { api, me, params: found.params, navigate, isCurrent: () => seq === renderSeq };
+  try {
+    await view(root, ctx);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      me = null;
+      renderHeader();
+      return showLogin('Your session has ended; log in again.');
+    }
+    mount(root, el('p', { class: 'error', role: 'alert' }, `Could not show this view: ${e.message}`));
+  }
+}
+
+window.addEventListener('hashchange', route);
+
+(async () => {
+  try {
+    me = await whoami();
+  } catch (e) {
+    mount(main, el('p', { class: 'error', role: 'alert' }, `The server did not answer: ${e.message}`));
+    return;
+  }
+  route();
+})();

@@ -1,0 +1,153 @@
+// The inbox (#/inbox): tickets by risk, filters, search, paging and keyboard
+// navigation (j/k move, Enter opens, "/" searches).
+import { el, mount, ago } from '/assets/js/dom.js';
+import { LEVELS, STATUSES, CHANNELS, levelBadge, triggersOf, slaText, waitingSince, timeEl } from './util.js';
+
+// The filters survive a trip to a ticket and back.
+const state = { who: '', level: '', status: '', channel: '', q: '' };
+let keyHandler = null;
+
+function query(cursor) {
+  const p = new URLSearchParams({ sort: 'risk', limit: '25' });
+  if (state.who === 'mine') p.set('assignee', 'me');
+  if (state.who === 'unassigned') p.set('assignee', 'none');
+  if (state.level) p.set('level', state.level);
+  if (state.status) p.set('status', state.status);
+  if (state.channel) p.set('channel', state.channel);
+  if (state.q.trim()) p.set('q', state.q.trim());
+  if (cursor) p.set('cursor', cursor);
+  return `/api/v1/tickets?${p}`;
+}
+
+function select(id, label, value, options) {
+  const s = el('select', { id, name: id },
+    options.map(([v, text]) => el('option', { value: v, selected: v === value }, text)));
+  return [el('label', { for: id }, label), s];
+}
+
+function row(t) {
+  const since = waitingSince(t);
+  const sla = slaText(t);
+  const chips = triggersOf(t);
+  return el('li', { class: `row level-${t.level || 'none'}`, dataset: { id: String(t.id) } },
+    el('div', { class: 'c-level' }, levelBadge(t.level), el('span', { class: 'risk', title: 'risk score' }, `risk ${t.risk ?? '–'}`)),
+    el('div', { class: 'c-main' },
+      el('a', { class: 'subject', href: `#/ticket/${t.id}` }, t.subject || '(no subject)'),
+      el('div', { class: 'meta muted' },
+        `#${t.id} · ${t.customer ? t.customer.name || t.customer.email : 'unknown customer'} · ${t.channel} · ${t.status}${t.priority ? ` · ${t.priority}` : ''}`),
+      chips.length ? el('div', { class: 'chips', 'aria-label': 'triggers' }, chips.map((c) => el('span', { class: 'chip trigger' }, c))) : null),
+    el('div', { class: 'c-wait' }, since ? [el('span', { class: 'k' }, 'waiting '), timeEl(since, ago(since))] : el('span', { class: 'muted' }, '—')),
+    el('div', { class: `c-sla sla-${sla.state}` }, el('span', { class: 'k' }, 'SLA '), sla.text),
+    el('div', { class: 'c-assignee' }, el('span', { class: 'k' }, 'assignee '),
+      t.assignee ? t.assignee.name : el('span', { class: 'muted' }, 'unassigned')));
+}
+
+export async function render(root, ctx) {
+  const search = el('input', { id: 'f-q', name: 'q', type: 'search', value: state.q, placeholder: 'Search subject, customer, message', 'aria-keyshortcuts': '/' });
+  const form = el('form', { class: 'filters', role: 'search', 'aria-label': 'Filter tickets' },
+    el('div', { class: 'f search' }, el('label', { for: 'f-q' }, 'Search'), search),
+    el('div', { class: 'f' }, select('f-who', 'Assignee', state.who, [['', 'Anyone'], ['mine', 'Mine'], ['unassigned', 'Unassigned']])),
+    el('div', { class: 'f' }, select('f-level', 'Level', state.level, [['', 'Any'], ...LEVELS.map((l) => [l, l])])),
+    el('div', { class: 'f' }, select('f-status', 'Status', state.status, [['', 'Any'], ...STATUSES.map((s) => [s, s])])),
+    el('div', { class: 'f' }, select('f-channel', 'Channel', state.channel, [['', 'Any'], ...CHANNELS.map((c) => [c, c])])),
+    el('div', { class: 'f go' }, el('button', { type: 'submit' }, 'Apply')));
+  const list = el('ol', { class: 'inbox', id: 'inbox-list', 'aria-label': 'Tickets, highest risk first' });
+  const info = el('p', { class: 'muted', role: 'status' });
+  const more = el('button', { type: 'button', class: 'more', hidden: true }, 'Load more');
+  mount(root,
+    el('div', { class: 'view-head' },
+      el('h1', {}, 'Inbox'),
+      el('p', { class: 'muted keys' }, 'Keys: j / k move, Enter opens, / searches')),
+    form, info, list, more);
+  document.title = 'Inbox · truce';
+
+  let cursor = null;
+  let selected = -1;
+  let rows = [];
+
+  function selectRow(i, focus = true) {
+    rows = [...list.querySelectorAll('li.row')];
+    if (!rows.length) return;
+    selected = Math.max(0, Math.min(rows.length - 1, i));
+    rows.forEach((r, k) => r.classList.toggle('selected', k === selected));
+    const link = rows[selected].querySelector('a.subject');
+    if (focus) link.focus();
+    rows[selected].scrollIntoView({ block: 'nearest' });
+  }
+
+  async function load(append) {
+    info.textContent = 'Loading…';
+    try {
+      const r = await ctx.api('GET', query(append ? cursor : null));
+      if (!append) list.replaceChildren();
+      for (const t of r.items || []) list.appendChild(row(t));
+      cursor = r.next_cursor || null;
+      more.hidden = !cursor;
+      const n = list.children.length;
+      info.textContent = n ? `${n} ticket${n === 1 ? '' : 's'}${cursor ? ' (more below)' : ''}` : 'No tickets match these filters.';
+    } catch (e) {
+      if (e.status === 401) throw e;
+      info.textContent = '';
+      list.replaceChildren(el('li', { class: 'error', role: 'alert' }, `Could not load the tickets: ${e.message}`));
+    }
+  }
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    state.q = search.value;
+    load(false);
+  });
+  form.addEventListener('change', (ev) => {
+    if (ev.target.tagName !== 'SELECT') return;
+    state[ev.target.id.slice(2)] = ev.target.value;
+    load(false);
+  });
+  more.addEventListener('click', () => load(true));
+  list.addEventListener('click', (ev) => {
+    const li = ev.target.closest('li.row');
+    if (li && ev.target.tagName !== 'A') ctx.navigate(`#/ticket/${li.dataset.id}`);
+  });
+  list.addEventListener('focusin', (ev) => {
+    const li = ev.target.closest('li.row');
+    if (li) {
+      rows = [...list.querySelectorAll('li.row')];
+      selected = rows.indexOf(li);
+      rows.forEach((r, k) => r.classList.toggle('selected', k === selected));
+    }
+  });
+
+  if (keyHandler) document.removeEventListener('keydown', keyHandler);
+  keyHandler = (ev) => {
+    if (!root.isConnected) {
+      document.removeEventListener('keydown', keyHandler);
+      keyHandler = null;
+      return;
+    }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const tag = ev.target.tagName;
+    const typing = tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || ev.target.isContentEditable;
+    if (ev.key === 'Escape' && typing) {
+      ev.target.blur();
+      selectRow(Math.max(selected, 0));
+      return;
+    }
+    if (typing) return;
+    if (ev.key === '/') {
+      ev.preventDefault();
+      search.focus();
+      search.select();
+    } else if (ev.key === 'j') {
+      ev.preventDefault();
+      selectRow(selected + 1);
+    } else if (ev.key === 'k') {
+      ev.preventDefault();
+      selectRow(selected < 0 ? 0 : selected - 1);
+    } else if (ev.key === 'Enter' && selected >= 0 && tag !== 'A' && tag !== 'BUTTON') {
+      ev.preventDefault();
+      ctx.navigate(`#/ticket/${rows[selected].dataset.id}`);
+    }
+  };
+  document.addEventListener('keydown', keyHandler);
+
+  await load(false);
+}
