@@ -50,7 +50,7 @@ function reportUrl(q, format) {
 }
 
 // A chart's card: heading, the chart, its table and the CSV link.
-function card(id, title, chart, table, q, note) {
+function card(id, title, chart, table, q, note, empty) {
   return el('section', { class: 'dash-card', 'aria-labelledby': `${id}-h`, id },
     el('div', { class: 'dash-card-head' },
       el('h2', { id: `${id}-h` }, title),
@@ -59,6 +59,7 @@ function card(id, title, chart, table, q, note) {
         'aria-label': `${title}: download the numbers as CSV`,
       }, 'CSV')),
     note ? el('p', { class: 'muted dash-note' }, note) : null,
+    empty ? el('p', { class: 'dash-empty' }, empty) : null,
     chart, table);
 }
 
@@ -124,7 +125,8 @@ function renderReport(out, rep, q) {
     lineChart([{ name: 'SLA met', color: '#1a7f37', points: bs.map((b, i) => ({ x: x[i], y: pct(b.sla.met_rate) })) }],
       { title: 'Share of resolved tickets that met every SLA target, percent', unit: '%', yMin: 0, yMax: 100 }),
     chartTable('SLA per bucket', ['Bucket', 'Met', 'Breached', 'Met %'], bs.map((b) => [b.start.slice(0, 10), b.sla.met, b.sla.breached, pct(b.sla.met_rate)])), q,
-    'Tickets resolved in each bucket whose SLA clocks were all met.');
+    'Tickets resolved in each bucket whose SLA clocks were all met.',
+    met + breached ? null : 'No ticket was resolved in this range.');
 
   const surveyRows = bs.map((b) => [b.start.slice(0, 10), b.surveys.csat.avg, b.surveys.csat.n, b.surveys.nps.avg,
     b.surveys.nps.score, b.surveys.nps.n, b.surveys.ces.avg, b.surveys.ces.n]);
@@ -133,21 +135,24 @@ function renderReport(out, rep, q) {
       { name: 'CSAT (1–5)', color: '#0b5cad', points: bs.map((b, i) => ({ x: x[i], y: b.surveys.csat.avg })) },
       { name: 'CES (1–7)', color: '#9a6700', points: bs.map((b, i) => ({ x: x[i], y: b.surveys.ces.avg })) },
     ], { title: 'Average CSAT and CES per bucket', yMin: 0, yMax: 7 }),
-    chartTable('Survey answers per bucket', ['Bucket', 'CSAT avg', 'CSAT n', 'NPS avg', 'NPS score', 'NPS n', 'CES avg', 'CES n'], surveyRows), q);
+    chartTable('Survey answers per bucket', ['Bucket', 'CSAT avg', 'CSAT n', 'NPS avg', 'NPS score', 'NPS n', 'CES avg', 'CES n'], surveyRows), q,
+    null, csatN + sum(bs, (b) => b.surveys.ces.n) ? null : 'No survey was answered in this range.');
   surveys.insertBefore(legend([['CSAT (1–5)', '#0b5cad'], ['CES (1–7, higher is easier)', '#9a6700']]), surveys.querySelector('svg'));
 
   const nps = card('c-nps', 'NPS',
     lineChart([{ name: 'NPS', color: '#6639ba', points: bs.map((b, i) => ({ x: x[i], y: b.surveys.nps.score })) }],
       { title: 'Net promoter score per bucket, -100 to 100', yMin: -100, yMax: 100 }),
     chartTable('NPS per bucket', ['Bucket', 'NPS score', 'Answers'], bs.map((b) => [b.start.slice(0, 10), b.surveys.nps.score, b.surveys.nps.n])), q,
-    'Promoters (9–10) minus detractors (0–6), in percent of answers.');
+    'Promoters (9–10) minus detractors (0–6), in percent of answers.',
+    npsN ? null : 'No survey was answered in this range.');
 
   const deesc = card('c-deesc', 'De-escalation rate',
     lineChart([{ name: 'de-escalation', color: '#1a7f37', points: bs.map((b, i) => ({ x: x[i], y: pct(b.deescalation.rate) })) }],
       { title: 'Share of heated threads whose customer calmed after the first reply, percent', unit: '%', yMin: 0, yMax: 100 }),
     chartTable('De-escalation per bucket', ['Bucket', 'Heated threads', 'Calmer after the reply', 'Rate %'],
       bs.map((b) => [b.start.slice(0, 10), b.deescalation.threads, b.deescalation.fell, pct(b.deescalation.rate)])), q,
-    'Heated or hostile threads whose next customer message scored lower after the first agent reply.');
+    'Heated or hostile threads whose next customer message scored lower after the first agent reply.',
+    threads ? null : 'No heated thread has had a reply and a customer answer in this range.');
 
   mount(out, summary, el('div', { class: 'dash-grid' }, conflict, levels, byCat, byChan, sla, deesc, surveys, nps));
 }
