@@ -1,5 +1,7 @@
-/* /api/v1/customers/{id}: a customer with their latest tickets, newest first; the
- * rest page on at GET /api/v1/tickets?customer=ID&sort=created&cursor=... */
+/* /api/v1/customers/{id}: a customer with their latest tickets, newest first (the
+ * rest page on at GET /api/v1/tickets?customer=ID&sort=created&cursor=...), and
+ * the survey answers on those tickets, newest first. */
+#include "../domain/survey.h"
 #include "cursor.h"
 #include "handlers.h"
 #include "render.h"
@@ -10,6 +12,37 @@ struct one_customer {
     int64_t id;
     json_t *body;
 };
+
+static json_t *score_or_null(int v)
+{
+    return v == SURVEY_NO_SCORE ? json_null() : json_integer(v);
+}
+
+/* The answered surveys of tickets v[0..n) (newest ticket first) into out. */
+static enum terr add_surveys(struct store_tx *tx, const struct ticket *v, size_t n, json_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct survey *sv;
+        size_t ns;
+        enum terr e = store_survey_list(tx, v[i].id, &sv, &ns);
+        if (e)
+            return e;
+        for (size_t k = ns; k-- > 0;) {
+            const struct survey *s = &sv[k];
+            if (!s->answered_at)
+                continue;
+            json_array_append_new(
+                out,
+                json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)s->id,
+                          "ticket_id", (json_int_t)s->ticket_id, "csat", score_or_null(s->csat),
+                          "nps", score_or_null(s->nps), "ces", score_or_null(s->ces), "comment",
+                          s->comment ? json_string(s->comment) : json_null(), "answered_at",
+                          render_time(s->answered_at)));
+        }
+        surveys_free(sv, ns);
+    }
+    return TERR_OK;
+}
 
 static enum terr get_tx(struct store_tx *tx, void *arg)
 {
@@ -41,8 +74,12 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
     char next[128] = "";
     if (n > shown)
         cursor_encode(SORT_CREATED, v[shown - 1].id, v[shown - 1].id, next, sizeof(next));
+    json_t *surveys = json_array();
+    if (!e)
+        e = add_surveys(tx, v, shown, surveys);
     tickets_free(v, n);
     json_object_set_new(body, "tickets", tickets);
+    json_object_set_new(body, "surveys", surveys);
     json_object_set_new(body, "tickets_next_cursor", next[0] ? json_string(next) : json_null());
     if (e) {
         json_decref(body);

@@ -11,6 +11,7 @@
 #include "../util/alloc.h"
 #include "../util/timeutil.h"
 #include "../util/encode.h"
+#include "../util/utf8.h"
 #include "cursor.h"
 #include "bodies.h"
 #include "handlers.h"
@@ -150,8 +151,10 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
     return e;
 }
 
-static const char *const list_params[] = {"status", "assignee", "customer", "level",
-                                          "sort",   "limit",    "cursor",   NULL};
+static const char *const list_params[] = {"status", "assignee", "customer", "level",  "channel",
+                                          "q",      "sort",     "limit",    "cursor", NULL};
+
+#define SEARCH_MAX 200 /* bytes of q */
 
 void h_tickets_list(struct request *req)
 {
@@ -198,6 +201,22 @@ void h_tickets_list(struct request *req)
             return;
         }
         p.q.customer_id = id;
+    }
+    if ((v = req_query(req, "channel"))) {
+        if (!channel_parse(v, &p.q.channel)) {
+            reply_error(req, TERR_INVALID, "channel",
+                        "'channel' must be one of api, email, web, chat, phone");
+            return;
+        }
+        p.q.has_channel = true;
+    }
+    if ((v = req_query(req, "q")) && *v) {
+        if (strlen(v) > SEARCH_MAX || !utf8_valid(v, strlen(v))) {
+            reply_error(req, TERR_INVALID, "q", "'q' must be UTF-8 text of at most %d bytes",
+                        SEARCH_MAX);
+            return;
+        }
+        p.q.search = v; /* borrowed from the connection, which outlives the read */
     }
     if ((v = req_query(req, "sort"))) {
         if (strcmp(v, "risk") == 0)

@@ -8,6 +8,7 @@
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
 #include "../util/utf8.h"
+#include "../domain/mentions.h"
 #include "webhooks.h"
 
 enum terr svc_notify(struct store_tx *tx, int64_t agent_id, enum role role, int64_t ticket_id,
@@ -71,4 +72,53 @@ enum terr svc_notification_read(struct store_tx *tx, const struct actor *who, in
     else
         notification_release(&n);
     return TERR_OK;
+}
+
+/* Whether email's local part (before the last "@") is name, ignoring ASCII case. */
+static bool local_part_is(const char *email, const char *name)
+{
+    const char *at = email ? strrchr(email, '@') : NULL;
+    size_t len = strlen(name);
+    if (!at || (size_t)(at - email) != len)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = email[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != name[i])
+            return false;
+    }
+    return true;
+}
+
+enum terr svc_notify_mentions(struct store_tx *tx, const struct actor *who, const struct ticket *t,
+                              const char *body, int64_t now)
+{
+    char names[MENTIONS_MAX][MENTION_NAME_MAX + 1];
+    size_t n = mentions_parse(body, names, MENTIONS_MAX);
+    if (n == 0)
+        return TERR_OK;
+    struct agent *v;
+    size_t na;
+    enum terr e = store_agent_list(tx, &v, &na);
+    if (e)
+        return e;
+    const char *writer = "a colleague";
+    for (size_t i = 0; i < na; i++)
+        if (v[i].id == who->id && v[i].name && v[i].name[0])
+            writer = v[i].name;
+    char text[NOTIFY_TEXT_MAX];
+    snprintf(text, sizeof(text), "%s mentioned you in a note on ticket #%lld: %s", writer,
+             (long long)t->id, t->subject ? t->subject : "");
+    for (size_t i = 0; i < na && !e; i++) {
+        if (v[i].id == who->id)
+            continue; /* a note to oneself tells no one */
+        bool named = false;
+        for (size_t k = 0; k < n && !named; k++)
+            named = local_part_is(v[i].email, names[k]);
+        if (named)
+            e = svc_notify(tx, v[i].id, v[i].role, t->id, "mention", text, now);
+    }
+    agents_free(v, na);
+    return e;
 }

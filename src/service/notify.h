@@ -22,6 +22,13 @@
 enum terr svc_notify(struct store_tx *tx, int64_t agent_id, enum role role, int64_t ticket_id,
                      const char *kind, const char *text, int64_t now);
 
+/* Notifies every agent that the internal note body (written by the agent
+ * who on ticket t) @mentions (domain/mentions.h: "@priya" is the agent whose
+ * email is priya@...), except the writer: kind "mention", a text naming the
+ * ticket and the writer.  Unknown names are ignored.  In the note's write. */
+enum terr svc_notify_mentions(struct store_tx *tx, const struct actor *who, const struct ticket *t,
+                              const char *body, int64_t now);
+
 /* True when the agent (id, role) sees n: theirs, their role's, or (for an
  * admin) the leads'. */
 bool svc_notification_visible(const struct notification *n, int64_t agent_id, enum role role);

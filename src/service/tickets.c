@@ -10,6 +10,7 @@
 #include "../util/timeutil.h"
 #include "assign.h"
 #include "conflict.h"
+#include "notify.h"
 #include "webhooks.h"
 #include "surveys.h"
 #include "steps.h"
@@ -316,6 +317,9 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
                      author_name(m.author_kind), m.internal ? "true" : "false");
             e = svc_audit(tx, who, "message.create", "message", m.id, ticket_id, NULL, after, now);
         }
+        /* "@priya" in a note tells Priya (notify.h). */
+        if (!e && m.internal && m.author_kind == AUTHOR_AGENT && who->kind == ACTOR_AGENT)
+            e = svc_notify_mentions(tx, who, &t, m.body, now);
         if (!e) {
             char at[TIME_ISO_LEN];
             json_t *data = json_pack(

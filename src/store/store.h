@@ -144,6 +144,11 @@ struct ticket_query {
     enum level level;
     int64_t assignee_id; /* 0: any; -1: unassigned */
     int64_t customer_id; /* 0: any */
+    bool has_channel;
+    enum channel channel;
+    /* NULL: any; else a case-insensitive (ASCII) substring of the subject,
+     * the customer's name or the customer's email (borrowed). */
+    const char *search;
     enum ticket_sort sort;
     bool has_after;
     int64_t after_key;

@@ -27,7 +27,10 @@
 #define TICKET_FILTER                                                                          \
     " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR level = ?2)"                        \
     " AND (?3 IS NULL OR (?3 = -1 AND assignee_id IS NULL) OR assignee_id = ?3)"               \
-    " AND (?4 IS NULL OR customer_id = ?4)"
+    " AND (?4 IS NULL OR customer_id = ?4) AND (?8 IS NULL OR channel = ?8)"                  \
+    " AND (?9 IS NULL OR subject LIKE ?9 ESCAPE '\\' OR customer_id IN"                       \
+    " (SELECT c.id FROM customers c WHERE c.name LIKE ?9 ESCAPE '\\'"                          \
+    " OR c.email LIKE ?9 ESCAPE '\\'))"
 #define AGENT_COLS                                                                             \
     "id, name, email, role, skills, created_at, password_hash, available, languages, channels, " \
     "teams, last_assigned_at"

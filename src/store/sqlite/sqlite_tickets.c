@@ -112,6 +112,23 @@ enum terr sq_ticket_update(struct store_conn *c, const struct ticket *t)
     return e;
 }
 
+/* "%text%" for LIKE with '\\' as the escape, so %, _ and \\ in text match
+ * themselves.  Caller frees. */
+static char *like_pattern(const char *text)
+{
+    size_t n = strlen(text);
+    char *p = xmalloc(2 * n + 3), *o = p;
+    *o++ = '%';
+    for (; *text; text++) {
+        if (*text == '%' || *text == '_' || *text == '\\')
+            *o++ = '\\';
+        *o++ = *text;
+    }
+    *o++ = '%';
+    *o = '\0';
+    return p;
+}
+
 enum terr sq_ticket_list(struct store_conn *c, const struct ticket_query *q, struct ticket **out,
                          size_t *n_out)
 {
@@ -134,6 +151,11 @@ enum terr sq_ticket_list(struct store_conn *c, const struct ticket_query *q, str
     sqlite3_bind_int64(s, 5, q->has_after ? q->after_key : start);
     sqlite3_bind_int64(s, 6, q->has_after ? q->after_id : start);
     sqlite3_bind_int64(s, 7, (sqlite3_int64)q->limit);
+    if (q->has_channel)
+        sq_bind_text(s, 8, channel_name(q->channel));
+    char *like = q->search ? like_pattern(q->search) : NULL;
+    if (like)
+        sqlite3_bind_text(s, 9, like, -1, free);
     COLLECT_ROWS(c, s, ticket, ticket_from_row, tickets_free, out, n_out);
 }
 

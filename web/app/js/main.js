@@ -3,7 +3,7 @@
 // ctx = {api, me, params, navigate}; the routes are in ROUTES below.
 
 import { api, ApiError, login, logout, whoami } from '/assets/js/api.js';
-import { el, mount } from '/assets/js/dom.js';
+import { el, mount, ago } from '/assets/js/dom.js';
 
 const main = document.getElementById('main');
 const top = document.getElementById('top');
@@ -54,30 +54,74 @@ function renderHeader() {
   const current = location.hash.split('/').slice(0, 2).join('/');
   const links = NAV.filter(([, , lead]) => !lead || isLead()).map(([href, label]) =>
     el('li', {}, el('a', { href, 'aria-current': current === href ? 'page' : null }, label)));
-  const bell = el('a', { href: '#/inbox', class: 'bell', id: 'notif', 'aria-label': 'Notifications' }, '…');
+  const bell = el('button', { type: 'button', class: 'bell', id: 'notif', 'aria-expanded': 'false', 'aria-controls': 'notif-list' }, '…');
+  const panel = el('div', { class: 'notif-panel', id: 'notif-list', hidden: true, role: 'region', 'aria-label': 'Notifications' });
+  bell.addEventListener('click', () => toggleNotifications(bell, panel));
+  panel.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      panel.hidden = true;
+      bell.setAttribute('aria-expanded', 'false');
+      bell.focus();
+    }
+  });
   mount(top,
     el('a', { class: 'brand', href: '#/inbox' }, 'truce'),
     el('nav', { 'aria-label': 'Main' }, el('ul', {}, links)),
     el('div', { class: 'who' },
-      bell,
+      el('div', { class: 'notif' }, bell, panel),
       el('span', { class: 'me', title: me.email }, `${me.name} (${me.role})`),
       el('button', { type: 'button', onclick: doLogout }, 'Log out')));
-  refreshNotifications(bell);
+  refreshNotifications();
 }
 
-async function refreshNotifications(bell) {
+let unreadItems = [];
+
+// Counts the unread notifications into the header's bell (the one on the
+// page when the answer comes: the header is redrawn on every route).
+let notifSeq = 0;
+async function refreshNotifications() {
+  const seq = ++notifSeq;
   try {
-    const r = await api('GET', '/api/v1/notifications');
-    const unread = (r.items || []).filter((n) => !n.read).length;
-    const more = r.next_cursor && unread === (r.items || []).length ? '+' : '';
-    bell.textContent = `${unread}${more}`;
-    bell.setAttribute('aria-label', `${unread}${more} unread notifications`);
-    bell.title = (r.items || []).filter((n) => !n.read).slice(0, 5).map((n) => n.text).join('\n');
-    bell.classList.toggle('has', unread > 0);
+    const r = await api('GET', '/api/v1/notifications?unread=1&limit=100');
+    const bell = document.getElementById('notif');
+    if (!bell || seq !== notifSeq) return;
+    unreadItems = r.items || [];
+    const n = `${unreadItems.length}${r.next_cursor ? '+' : ''}`;
+    bell.textContent = n;
+    bell.setAttribute('aria-label', `Notifications: ${n} unread`);
+    bell.classList.toggle('has', unreadItems.length > 0);
   } catch {
+    const bell = document.getElementById('notif');
+    if (!bell || seq !== notifSeq) return;
     bell.textContent = '?';
     bell.setAttribute('aria-label', 'Notifications unavailable');
   }
+}
+
+function toggleNotifications(bell, panel) {
+  const open = panel.hidden;
+  panel.hidden = !open;
+  bell.setAttribute('aria-expanded', String(open));
+  if (!open) return;
+  const items = unreadItems.slice(0, 20).map((n) => {
+    const link = el('a', { href: n.ticket_id ? `#/ticket/${n.ticket_id}` : '#/inbox' }, n.text);
+    link.addEventListener('click', async () => {
+      panel.hidden = true;
+      bell.setAttribute('aria-expanded', 'false');
+      try {
+        await api('POST', `/api/v1/notifications/${n.id}/read`);
+      } catch {
+        /* still unread: it shows again next time */
+      }
+      refreshNotifications();
+    });
+    return el('li', {}, link, el('span', { class: 'muted' }, ` · ${ago(n.created_at)} ago`));
+  });
+  mount(panel,
+    el('h2', {}, 'Unread notifications'),
+    items.length ? el('ul', {}, items) : el('p', { class: 'muted' }, 'Nothing new.'));
+  const first = panel.querySelector('a');
+  if (first) first.focus();
 }
 
 async function doLogout() {
@@ -98,6 +142,7 @@ function showLogin(message) {
   const button = el('button', { type: 'submit', class: 'primary' }, 'Log in');
   const form = el('form', { class: 'login', 'aria-labelledby': 'login-title', novalidate: true },
     el('h1', { id: 'login-title' }, 'Log in to truce'),
+    el('p', { class: 'muted' }, 'The agent console: conversations by risk, with coaching.'),
     el('label', { for: 'login-email' }, 'Email'), email,
     el('label', { for: 'login-password' }, 'Password'), password,
     err,

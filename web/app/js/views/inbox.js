@@ -37,7 +37,8 @@ function row(t) {
         `#${t.id} · ${t.customer ? t.customer.name || t.customer.email : 'unknown customer'} · ${t.channel} · ${t.status}${t.priority ? ` · ${t.priority}` : ''}`),
       chips.length ? el('div', { class: 'chips', 'aria-label': 'triggers' }, chips.map((c) => el('span', { class: 'chip trigger' }, c))) : null),
     el('div', { class: 'c-wait' }, since ? [el('span', { class: 'k' }, 'waiting '), timeEl(since, ago(since))] : el('span', { class: 'muted' }, '—')),
-    el('div', { class: `c-sla sla-${sla.state}` }, el('span', { class: 'k' }, 'SLA '), sla.text),
+    el('div', { class: `c-sla sla-${sla.state}`, dataset: { ticket: JSON.stringify({ due_at: t.due_at, breached_at: t.breached_at, sla_breached: t.sla_breached }) } },
+      el('span', { class: 'k' }, 'SLA '), el('span', { class: 'v' }, sla.text)),
     el('div', { class: 'c-assignee' }, el('span', { class: 'k' }, 'assignee '),
       t.assignee ? t.assignee.name : el('span', { class: 'muted' }, 'unassigned')));
 }
@@ -52,13 +53,15 @@ export async function render(root, ctx) {
     el('div', { class: 'f' }, select('f-channel', 'Channel', state.channel, [['', 'Any'], ...CHANNELS.map((c) => [c, c])])),
     el('div', { class: 'f go' }, el('button', { type: 'submit' }, 'Apply')));
   const list = el('ol', { class: 'inbox', id: 'inbox-list', 'aria-label': 'Tickets, highest risk first' });
+  const heads = el('div', { class: 'inbox-head', 'aria-hidden': 'true' },
+    el('span', {}, 'Level'), el('span', {}, 'Ticket'), el('span', {}, 'Waiting'), el('span', {}, 'SLA'), el('span', {}, 'Assignee'));
   const info = el('p', { class: 'muted', role: 'status' });
   const more = el('button', { type: 'button', class: 'more', hidden: true }, 'Load more');
   mount(root,
     el('div', { class: 'view-head' },
       el('h1', {}, 'Inbox'),
       el('p', { class: 'muted keys' }, 'Keys: j / k move, Enter opens, / searches')),
-    form, info, list, more);
+    form, info, heads, list, more);
   document.title = 'Inbox · truce';
 
   let cursor = null;
@@ -77,6 +80,7 @@ export async function render(root, ctx) {
 
   async function load(append) {
     info.textContent = 'Loading…';
+    list.setAttribute('aria-busy', 'true');
     try {
       const r = await ctx.api('GET', query(append ? cursor : null));
       if (!append) list.replaceChildren();
@@ -89,6 +93,8 @@ export async function render(root, ctx) {
       if (e.status === 401) throw e;
       info.textContent = '';
       list.replaceChildren(el('li', { class: 'error', role: 'alert' }, `Could not load the tickets: ${e.message}`));
+    } finally {
+      list.setAttribute('aria-busy', 'false');
     }
   }
 
@@ -148,6 +154,16 @@ export async function render(root, ctx) {
     }
   };
   document.addEventListener('keydown', keyHandler);
+
+  // The SLA countdowns move on while the inbox is open.
+  const tick = setInterval(() => {
+    if (!root.isConnected) return clearInterval(tick);
+    for (const cell of list.querySelectorAll('.c-sla')) {
+      const now = slaText(JSON.parse(cell.dataset.ticket));
+      cell.className = `c-sla sla-${now.state}`;
+      cell.querySelector('.v').textContent = now.text;
+    }
+  }, 30000);
 
   await load(false);
 }

@@ -66,7 +66,7 @@ function analysisPanel(a) {
       a.triggers && a.triggers.length ? ` · ${a.triggers.length} trigger${a.triggers.length === 1 ? '' : 's'}` : ''),
     emotionBars(a.emotions),
     a.triggers && a.triggers.length
-      ? el('p', { class: 'chips' }, a.triggers.map((t) => el('span', { class: `chip trigger t-${t.kind}` }, human(t.kind))))
+      ? el('p', { class: 'chips', 'aria-label': 'triggers' }, [...new Set(a.triggers.map((t) => t.kind))].map((k) => el('span', { class: `chip trigger t-${k}` }, human(k))))
       : null,
     a.category ? el('p', { class: 'muted' }, `category: ${human(a.category)}${a.cause ? ` · cause: ${human(a.cause)}` : ''}`) : null);
 }
@@ -124,13 +124,16 @@ function playbookPanel(pb) {
   if (!pb) return el('p', { class: 'muted' }, 'No playbook: the thread is calm.');
   const list = (title, items, n) => (items && items.length
     ? [el('h4', {}, title), el('ul', {}, items.slice(0, n).map((x) => el('li', {}, x)))] : null);
+  const more = (title, items) => (items && items.length
+    ? el('details', {}, el('summary', {}, `${title} (${items.length})`), el('ul', {}, items.map((x) => el('li', {}, x)))) : null);
   return el('div', { class: 'playbook' },
     el('p', {}, levelBadge(pb.level), ` ${human(pb.style)} style`,
       pb.triggers && pb.triggers.length ? ` · for ${pb.triggers.map(human).join(', ')}` : ''),
-    list('Do', pb.steps, 6),
-    list('Avoid', pb.avoid, 4),
-    list('Say it like this', pb.phrasings, 3),
-    list('Involve', pb.involve, 3));
+    list('Do', pb.steps, 5),
+    more('All the steps', pb.steps.length > 5 ? pb.steps : null),
+    more('Avoid', pb.avoid),
+    more('Say it like this', pb.phrasings),
+    more('Involve', pb.involve));
 }
 
 async function playbookFor(ctx, ticket) {
@@ -241,11 +244,11 @@ function show(root, ctx, ticket) {
       el('div', { class: 'col-thread' },
         section('thread', `Conversation (${msgs.length})`,
           el('ol', { class: 'thread' }, msgs.map(message))),
-        section('reply', 'Reply', composerBox)),
+        section('reply', 'Reply', composerBox),
+        section('playbook', 'Playbook for this case', playBox)),
       el('div', { class: 'col-side' },
         section('risk', 'Risk trajectory', trajectory(msgs)),
         section('steps', 'The six steps', stepsPanel(ticket.steps)),
-        section('playbook', 'Playbook', playBox),
         section('offers-panel', 'Offers', offersBox),
         section('resolve-panel', 'Resolve', resolveBox),
         section('customer', 'Customer', custBox))));
