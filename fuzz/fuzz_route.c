@@ -6,7 +6,8 @@
  * and the params array are heap blocks of exactly the size the server passes,
  * so a write past them is caught by ASan.  Invariants: TERR_OK gives the
  * route for that method with one positive id per "{id}" of its pattern (and a
- * base64url run where it has "{token}");
+ * base64url run where it has "{token}", a non-empty rest of the path where
+ * it ends in "{rest}");
  * TERR_METHOD gives a non-empty Allow list of other methods; TERR_NOT_FOUND
  * an empty one.
  */
@@ -268,6 +269,18 @@ void h_notification_read(struct request *req)
 {
     (void)req;
 }
+void h_web_file(struct request *req)
+{
+    (void)req;
+}
+void h_public_contact(struct request *req)
+{
+    (void)req;
+}
+void h_case_reply(struct request *req)
+{
+    (void)req;
+}
 
 #define ALLOW_LEN 64 /* as dispatch() in server.c */
 
@@ -338,7 +351,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* A route without ids matches its pattern exactly, "{token}" aside:
          * there the path holds 1 to 128 base64url characters. */
         const char *tok = strstr(route->pattern, "{token}");
-        if (ids == 0 && !tok)
+        const char *rest = strstr(route->pattern, "{rest}");
+        if (rest) {
+            size_t pre = (size_t)(rest - route->pattern);
+            FUZZ_ASSERT(rest[6] == '\0' && ids == 0 && !tok);
+            FUZZ_ASSERT(strncmp(route->pattern, path, pre) == 0 && path[pre] != '\0');
+        }
+        if (ids == 0 && !tok && !rest)
             FUZZ_ASSERT(strcmp(route->pattern, path) == 0);
         if (ids == 0 && tok) {
             size_t pre = (size_t)(tok - route->pattern), n = 0;

@@ -268,6 +268,37 @@ static void body_routes_are_flagged(void **state)
     assert_false(run("DELETE", "/api/v1/session").route->flags & ROUTE_BODY);
 }
 
+static void web_routes_serve_files_and_public_forms(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"/app",         "/app/",         "/app/app.js",
+                                        "/app/x/y.css", "/assets/a.css", "/help",
+                                        "/help/",       "/help/a.js",    "/case/case.js"};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        struct match m = run("GET", files[i]);
+        if (m.e != TERR_OK)
+            fail_msg("GET %s: %s", files[i], terr_code(m.e));
+        assert_true(m.route->handler == h_web_file);
+        assert_true(m.route->flags & ROUTE_PUBLIC);
+        assert_int_equal(run("HEAD", files[i]).e, TERR_OK);
+        assert_int_equal(run("POST", files[i]).e, TERR_METHOD);
+    }
+    /* A prefix alone is not a file. */
+    assert_int_equal(run("GET", "/assets/").e, TERR_NOT_FOUND);
+    assert_int_equal(run("GET", "/case/").e, TERR_NOT_FOUND);
+    assert_int_equal(run("GET", "/apps").e, TERR_NOT_FOUND);
+    struct match m = run("POST", "/api/v1/public/contact");
+    assert_int_equal(m.e, TERR_OK);
+    assert_true(m.route->handler == h_public_contact);
+    assert_int_equal(m.route->flags, ROUTE_PUBLIC | ROUTE_BODY);
+    m = run("POST", "/c/AZaz09-_/messages");
+    assert_int_equal(m.e, TERR_OK);
+    assert_true(m.route->handler == h_case_reply);
+    assert_int_equal(m.route->flags, ROUTE_PUBLIC | ROUTE_BODY);
+    assert_int_equal(run("POST", "/c/a.b/messages").e, TERR_NOT_FOUND);
+    assert_int_equal(run("GET", "/c/abc/messages").e, TERR_METHOD);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +312,7 @@ int main(void)
         cmocka_unit_test(survey_links_match_base64url_tokens),
         cmocka_unit_test(agent_management_needs_admin),
         cmocka_unit_test(body_routes_are_flagged),
+        cmocka_unit_test(web_routes_serve_files_and_public_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
