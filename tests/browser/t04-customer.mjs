@@ -76,12 +76,29 @@ export default async function ({ browser, r }) {
     await r.step('the reply appears on the page', async () => {
       await page.locator('.thread li.customer .body', { hasText: 'Any news? <b>bold</b>' }).waitFor();
     });
-    await shot(page, 'case');
 
     const token = new URL(caseUrl).pathname;
     const view = await desk.api('GET', token, undefined, null);
     const id = view.body && view.body.ticket && view.body.ticket.id;
     r.check('the case reads as JSON for API clients', Number.isInteger(id));
+
+    // An approved offer shows on the case page; the agent's reply too, apart from the customer's.
+    const offer = await desk.api('POST', `/api/v1/tickets/${id}/offers`,
+      { kind: 'refund', amount: '10.00', currency: 'EUR', note: 'internal: goodwill <i>only</i>' });
+    r.expect('the admin proposes a refund, approved at once', offer.body && offer.body.state, 'approved');
+    const reply = await desk.api('POST', `/api/v1/tickets/${id}/messages`,
+      { author: 'agent', body: 'Sorry for the wait: we refund you 10 EUR.' });
+    r.expect('an agent replies through the API', reply.status, 201);
+    await page.reload();
+    await r.step('the case page shows the approved offer', async () => {
+      await page.getByRole('heading', { name: 'What we offer you' }).waitFor();
+    });
+    r.check('the offer reads as a description with its amount',
+      (await page.locator('.offers li').first().textContent()).includes('10.00 EUR'));
+    r.check('the approver note is never shown', !(await page.content()).includes('goodwill'));
+    r.expect('the agent reply is shown as the support team',
+      await page.locator('.thread li.agent .who').first().evaluate((n) => n.firstChild.textContent), 'Support team');
+    await shot(page, 'case');
     const msgs = await desk.api('GET', `/api/v1/tickets/${id}/messages`);
     const bodies = ((msgs.body && msgs.body.items) || []).map((m) => `${m.author}:${m.body}`);
     r.check('the agents see the reply through the API', bodies.includes('customer:Any news? <b>bold</b>'), bodies.join(' | '));
