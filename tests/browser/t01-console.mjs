@@ -134,7 +134,7 @@ export default async function ({ browser, r }) {
         break;
       }
     }
-    const noted = await desk.api('POST', `/api/v1/tickets/${top.id}/messages`, { body: 'Note for the team: call them.', internal: true });
+    const noted = await desk.api('POST', `/api/v1/tickets/${top.id}/messages`, { body: 'Note for the team: call them. @priya can you take it?', internal: true });
     r.expect('the API takes an internal note', noted.status, 201);
     await page.goto(`${desk.base}/app/#/ticket/${top.id}`);
     await r.step('the ticket view shows the subject', () => page.getByRole('heading', { name: top.subject }).waitFor());
@@ -150,9 +150,11 @@ export default async function ({ browser, r }) {
     }
     r.check('the risk chart is drawn', (await page.locator('#risk svg.chart title').count()) > 0);
     r.check('the risk chart has a table too', (await page.locator('#risk table.chart-table').count()) === 1);
+    r.check('the SLA clocks show', (await page.locator('#sla ul.clocks li').count()) > 0);
     await r.step('the playbook shows', () => page.locator('#playbook .playbook').waitFor());
     await r.step('the customer panel shows', () => page.locator('#customer h4').first().waitFor());
     await r.step('an internal note is shown as a note', () => page.locator('.msg.internal', { hasText: 'Note for the team' }).waitFor());
+    r.expect('an @mention in a note stands out', await page.locator('.msg.internal .mention').allTextContents(), ['@priya']);
     r.expect('every control of the ticket view is labelled', await unlabelled(page), []);
     await shot(page, 'ticket');
 
@@ -166,6 +168,29 @@ export default async function ({ browser, r }) {
     await page.goto(`${desk.base}/app/#/inbox`);
     await page.locator('#inbox-list li.row').first().waitFor();
     r.expect('no script ran in the inbox either', await page.evaluate(() => window.__xss), undefined);
+
+    // The chart module the dashboard shares: bars, a table and CSV.
+    const chart = await page.evaluate(async () => {
+      const m = await import('/assets/js/chart.js');
+      const svg = m.barChart([{ label: 'billing', value: 2 }, { label: 'delivery', value: 4 }], { title: 'By category' });
+      const line = m.lineChart([{ name: 'a', points: [{ x: 'Mon', y: 1 }, { x: 'Tue', y: null }, { x: 'Wed', y: 3 }] }], { title: 'Gaps' });
+      const table = m.chartTable('By category', ['category', 'n'], [['billing', 2]]);
+      return {
+        title: svg.querySelector('title').textContent,
+        bars: svg.querySelectorAll('rect').length,
+        desc: svg.querySelector('desc').textContent,
+        paths: line.querySelectorAll('path').length,
+        dots: line.querySelectorAll('circle').length,
+        cells: table.querySelectorAll('td').length,
+        csv: m.toCsv(['a', 'b'], [[1, 'x, "y"']]),
+      };
+    });
+    r.expect('barChart: a title', chart.title, 'By category');
+    r.expect('barChart: a bar each', chart.bars, 2);
+    r.expect('barChart: the numbers in its description', chart.desc, 'billing 2, delivery 4');
+    r.expect('lineChart: a gap leaves two dots', [chart.paths, chart.dots], [1, 2]);
+    r.expect('chartTable: the cells', chart.cells, 2);
+    r.expect('toCsv quotes', chart.csv, 'a,b\r\n1,"x, ""y"""\r\n');
 
     // Phone: the inbox is a column of cards.
     await page.setViewportSize(PHONE);

@@ -217,6 +217,16 @@ async function route() {
 }
 
 window.addEventListener('hashchange', route);
+// A view's background call (a button's, a timer's) that finds the session
+// gone brings the login form back too.
+window.addEventListener('unhandledrejection', (ev) => {
+  if (ev.reason instanceof ApiError && ev.reason.status === 401 && me) {
+    ev.preventDefault();
+    me = null;
+    renderHeader();
+    showLogin('Your session has ended; log in again.');
+  }
+});
 
 (async () => {
   try {

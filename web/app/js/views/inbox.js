@@ -78,12 +78,19 @@ export async function render(root, ctx) {
     rows[selected].scrollIntoView({ block: 'nearest' });
   }
 
+  // Only the latest load draws: a slower answer to an older filter is dropped.
+  let loadSeq = 0;
   async function load(append) {
+    const seq = ++loadSeq;
     info.textContent = 'Loading…';
     list.setAttribute('aria-busy', 'true');
     try {
       const r = await ctx.api('GET', query(append ? cursor : null));
-      if (!append) list.replaceChildren();
+      if (seq !== loadSeq) return;
+      if (!append) {
+        list.replaceChildren();
+        selected = -1;
+      }
       for (const t of r.items || []) list.appendChild(row(t));
       cursor = r.next_cursor || null;
       more.hidden = !cursor;
@@ -91,10 +98,11 @@ export async function render(root, ctx) {
       info.textContent = n ? `${n} ticket${n === 1 ? '' : 's'}${cursor ? ' (more below)' : ''}` : 'No tickets match these filters.';
     } catch (e) {
       if (e.status === 401) throw e;
+      if (seq !== loadSeq) return;
       info.textContent = '';
       list.replaceChildren(el('li', { class: 'error', role: 'alert' }, `Could not load the tickets: ${e.message}`));
     } finally {
-      list.setAttribute('aria-busy', 'false');
+      if (seq === loadSeq) list.setAttribute('aria-busy', 'false');
     }
   }
 

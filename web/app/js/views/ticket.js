@@ -82,12 +82,27 @@ function coachLine(c) {
       : null);
 }
 
+// An internal note's text with its @mentions set apart (text nodes only).
+function withMentions(body) {
+  const text = String(body || '');
+  const out = [];
+  let at = 0;
+  for (const m of text.matchAll(/(^|[^\w@])(@[A-Za-z0-9._+-]*[A-Za-z0-9_])/g)) {
+    const start = m.index + m[1].length;
+    if (start > at) out.push(document.createTextNode(text.slice(at, start)));
+    out.push(el('strong', { class: 'mention' }, m[2]));
+    at = start + m[2].length;
+  }
+  if (at < text.length) out.push(document.createTextNode(text.slice(at)));
+  return out;
+}
+
 function message(m) {
   const who = m.author === 'customer' ? 'Customer' : m.author === 'agent' ? (m.internal ? 'Internal note' : 'Agent') : human(m.author);
   const cls = `msg ${m.author}${m.internal ? ' internal' : ''}`;
   const body = m.author === 'customer' && m.analysis
     ? highlighted(m.body, m.analysis.triggers)
-    : [document.createTextNode(String(m.body || ''))];
+    : m.internal ? withMentions(m.body) : [document.createTextNode(String(m.body || ''))];
   return el('li', { class: cls, id: `m${m.id}` },
     el('article', { 'aria-label': `${who}, ${when(m.created_at)}` },
       el('header', {}, el('strong', {}, who), m.internal ? el('span', { class: 'chip note' }, 'not sent to the customer') : null,
@@ -190,6 +205,25 @@ async function mountPanel(box, path, fn, ...args) {
   }
 }
 
+const CLOCK_NAMES = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
+
+// The ticket's SLA clocks: state, how much of the target is used, when due.
+function slaPanel(sla) {
+  const clocks = sla && sla.clocks ? Object.entries(sla.clocks).filter(([, c]) => c.state !== 'none') : [];
+  if (!clocks.length) return el('p', { class: 'muted' }, 'No SLA clock is running.');
+  return el('ul', { class: 'clocks' }, clocks.map(([name, c]) => {
+    const fill = el('span', { class: `fill ${c.breached_at ? 'over' : c.percent >= 75 ? 'near' : 'fine'}` });
+    fill.style.width = `${Math.min(100, c.percent || 0)}%`;
+    const due = c.breached_at ? `breached ${ago(c.breached_at)} ago`
+      : c.state === 'running' && c.due_at ? `due in ${ago(c.due_at)}` : c.state;
+    return el('li', {},
+      el('span', { class: 'c-name' }, CLOCK_NAMES[name] || human(name)),
+      el('span', { class: 'bar', role: 'meter', 'aria-label': `${CLOCK_NAMES[name] || name}: ${c.percent || 0}% of the target used`,
+        'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.min(100, c.percent || 0)) }, fill),
+      el('span', { class: `c-due ${c.breached_at ? 'sla-breached' : ''}` }, due));
+  }));
+}
+
 function section(id, title, ...children) {
   return el('section', { class: 'panel', 'aria-labelledby': `${id}-h`, id },
     el('h2', { id: `${id}-h` }, title), ...children);
@@ -248,6 +282,7 @@ function show(root, ctx, ticket) {
         section('playbook', 'Playbook for this case', playBox)),
       el('div', { class: 'col-side' },
         section('risk', 'Risk trajectory', trajectory(msgs)),
+        section('sla', 'SLA', slaPanel(ticket.sla)),
         section('steps', 'The six steps', stepsPanel(ticket.steps)),
         section('offers-panel', 'Offers', offersBox),
         section('resolve-panel', 'Resolve', resolveBox),
