@@ -173,6 +173,7 @@ bench: all $(ANA_LIB)
 
 demo: all
 	./truce init --db truce.db && ./truce demo --db truce.db && \
+	printf '\n  ==> Open the agent console: http://127.0.0.1:8080/app/\n      and log in with one of the logins above.\n\n' && \
 	./truce serve --db truce.db --listen 127.0.0.1:8080
 
 # fuzz/fuzz_*.c, each built with clang against the sources it needs and run for
