@@ -225,6 +225,10 @@ void h_agent_patch(struct request *req)
 {
     (void)req;
 }
+void h_report_trends(struct request *req)
+{
+    (void)req;
+}
 void h_rules_list(struct request *req)
 {
     (void)req;

@@ -411,7 +411,15 @@ void h_case_show(struct request *req)
     struct case_show s = {.token = req->path + strlen(CASE_LINK_PREFIX)};
     enum terr e = store_read(req_store(req), case_show_tx, &s);
     if (e == TERR_NOT_FOUND) {
-        if (req_wants_html(req))
+        /* A browser gets the case page all the same, with 404: its script
+         * asks for the case as JSON and says kindly that the link is not valid. */
+        const struct web_file *page = web_files_find(req->srv->opt.web, "case/index.html");
+        if (page && req_wants_html(req)) {
+            reply_web_file(req, page);
+            req->static_body = page->data;
+            req->static_len = page->len;
+            req->status = 404;
+        } else if (req_wants_html(req))
             reply_not_found(req);
         else
             reply_error(req, e, NULL, "no case has this link");

@@ -81,10 +81,17 @@ static void page_open(struct buf *b, const char *title)
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<meta name=\"robots\" content=\"noindex\"><title>");
     html_add(b, title);
-    buf_adds(b, "</title><style>body{font-family:sans-serif;max-width:40em;margin:2em auto;"
-                "padding:0 1em;line-height:1.5}fieldset{border:0;padding:0;margin:1.2em 0}"
-                "legend{font-weight:bold}label{margin-right:.8em;white-space:nowrap}"
-                "textarea{width:100%}</style></head><body>\n<h1>");
+    /* The look of web/assets/css/base.css (this page may load nothing). */
+    buf_adds(b, "</title><style>body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,"
+                "sans-serif;color:#1b1f24;max-width:40em;margin:2em auto;padding:0 1em;"
+                "line-height:1.5}a{color:#0b5cad}fieldset{border:1px solid #d0d7de;"
+                "border-radius:6px;padding:.5em 1em;margin:1.2em 0}legend{font-weight:600;"
+                "padding:0 .3em}label{margin-right:.8em;white-space:nowrap;display:inline-block;"
+                "padding:.2em 0}textarea{width:100%;font:inherit;border:1px solid #d0d7de;"
+                "border-radius:6px;padding:.35em .5em}button{font:inherit;background:#0b5cad;"
+                "color:#fff;border:1px solid #0b5cad;border-radius:6px;padding:.35em 1em;"
+                "cursor:pointer}:focus-visible{outline:3px solid #0b5cad;outline-offset:2px}"
+                "</style></head><body>\n<h1>");
     html_add(b, title);
     buf_adds(b, "</h1>\n");
 }

@@ -83,6 +83,8 @@ static const struct route routes[] = {
     /* An agent reads and sets their own availability; the handlers check. */
     {"GET", "/api/v1/agents/{id}", h_agent_get, ROLE_AGENT, 0},
     {"PATCH", "/api/v1/agents/{id}", h_agent_patch, ROLE_AGENT, ROUTE_BODY},
+    /* Reports (issue 7 adds overview, agents, emerging). */
+    {"GET", "/api/v1/reports/trends", h_report_trends, ROLE_LEAD, 0},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */

@@ -21,6 +21,7 @@
 #include "../store_offers_int.h"
 #include "../store_steps_int.h"
 #include "../store_rules_int.h"
+#include "../store_reports_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
@@ -30,6 +31,7 @@ static const char *const stmt_sql[] = {
     SQLITE_OFFER_STMTS(X)
     SQLITE_STEP_STMTS(X)
     SQLITE_RULE_STMTS(X)
+    SQLITE_REPORT_STMTS(X)
 #undef X
 };
 
@@ -434,4 +436,5 @@ const struct store_ops store_sqlite_ops = {
     .sla = &sqlite_sla_ops,
     .offers = &sqlite_offers_ops,
     .steps = &sqlite_steps_ops,
+    .reports = &sqlite_reports_ops,
 };

@@ -16,6 +16,7 @@
 #include "sqlite_offers.h"
 #include "sqlite_steps.h"
 #include "sqlite_rules.h"
+#include "sqlite_reports.h"
 
 /* clang-format off */
 #define TICKET_COLS                                                                            \
@@ -174,6 +175,7 @@ enum sqlite_stmt {
     SQLITE_OFFER_STMTS(X)
     SQLITE_STEP_STMTS(X)
     SQLITE_RULE_STMTS(X)
+    SQLITE_REPORT_STMTS(X)
 #undef X
         STMT__COUNT
 };

@@ -42,6 +42,7 @@ static void known_routes_match_their_handlers(void **state)
         {"POST", "/api/v1/agents", h_agents_create},
         {"GET", "/api/v1/agents", h_agents_list},
         {"POST", "/api/v1/analyze", h_analyze},
+        {"GET", "/api/v1/reports/trends", h_report_trends},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct match m = run(cases[i].method, cases[i].path);
@@ -254,6 +255,9 @@ static void agent_management_needs_admin(void **state)
     assert_int_equal(m.route->min_role, ROLE_AGENT);
     m = run("PATCH", "/api/v1/tickets/3");
     assert_int_equal(m.route->min_role, ROLE_AGENT);
+    /* Reports are for leads. */
+    m = run("GET", "/api/v1/reports/trends");
+    assert_int_equal(m.route->min_role, ROLE_LEAD);
 }
 
 static void body_routes_are_flagged(void **state)

@@ -67,8 +67,12 @@ export function lineChart(series, opts = {}) {
   const labels = series[0] ? series[0].points.map((p) => p.x) : [];
   const every = Math.ceil(labels.length / 6) || 1;
   labels.forEach((l, i) => {
-    if (i % every === 0 || i === labels.length - 1) {
-      svg.appendChild(svgEl('text', { x: X(i), y: height - 5, 'text-anchor': 'middle', 'font-size': 10, fill: '#57606a' }, l));
+    const last = labels.length - 1;
+    // A regular label too close to the last one would overlap it: skipped.
+    if ((i % every === 0 && (i === last || last - i >= every)) || i === last) {
+      // The last label ends at its point so it is not cut at the right edge.
+      const anchor = i === labels.length - 1 && labels.length > 1 ? 'end' : 'middle';
+      svg.appendChild(svgEl('text', { x: X(i), y: height - 5, 'text-anchor': anchor, 'font-size': 10, fill: '#57606a' }, l));
     }
   });
   series.forEach((s, si) => {

@@ -1,0 +1,69 @@
+/*
+ * The store's reports (store.h's section for GET /api/v1/reports/..., kept
+ * apart like store_jobs.h): aggregates computed in the database over a time
+ * range cut into equal buckets, so a report reads no rows into memory beyond
+ * its groups.
+ *
+ * A range is [from, to) in milliseconds, cut into buckets of bucket_ms from
+ * `from` (the last one may be shorter); a record falls in the bucket of the
+ * instant that puts it there (a ticket's opening, a resolution, a survey's
+ * answer, an agent's reply), and records outside the range are not read.
+ */
+#ifndef TRUCE_STORE_REPORTS_H
+#define TRUCE_STORE_REPORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../domain/model.h"
+#include "../util/err.h"
+
+struct store_tx;
+
+#define REPORT_MAX_BUCKETS    366
+#define REPORT_MAX_CATEGORIES 64 /* per bucket; the rest are counted as "other" */
+#define REPORT_N_LEVELS       (LEVEL_HOSTILE + 1)
+#define REPORT_N_CHANNELS     (CHANNEL_PHONE + 1)
+
+struct report_count {
+    char *key; /* a category; "" for tickets without one */
+    int64_t n;
+};
+
+/* One bucket of the trends report (docs/api.md "Reports" defines each). */
+struct trend_bucket {
+    int64_t start, end; /* [start, end) in ms */
+    int64_t opened;     /* tickets opened in the bucket */
+    int64_t conflicts;  /* of those, the ones whose peak level reached tense or more */
+    int64_t by_level[REPORT_N_LEVELS];     /* opened, by peak level */
+    int64_t by_channel[REPORT_N_CHANNELS]; /* opened, by channel */
+    struct report_count *by_category;      /* opened, by category, most first then by name */
+    size_t n_categories;
+    int64_t sla_met, sla_breached; /* tickets resolved in the bucket, by their SLA */
+    int64_t csat_n, csat_sum;      /* survey answers given in the bucket */
+    int64_t nps_n, nps_sum, nps_promoters, nps_detractors;
+    int64_t ces_n, ces_sum;
+    int64_t deesc_threads; /* heated threads whose first heated reply is in the bucket */
+    int64_t deesc_fell;    /* of those, the ones whose customer's next message scored lower */
+};
+
+struct trend_query {
+    int64_t from, to; /* ms, from < to */
+    int64_t bucket_ms;
+};
+
+struct trend_report {
+    struct trend_bucket *buckets;
+    size_t n_buckets;
+};
+
+/* The trends report of q: ceil((to - from) / bucket_ms) buckets, at most
+ * REPORT_MAX_BUCKETS (TERR_INVALID otherwise, nothing read).  On success the
+ * caller releases *out with trend_report_release(); on failure *out is
+ * untouched. */
+enum terr store_report_trends(struct store_tx *tx, const struct trend_query *q,
+                              struct trend_report *out);
+/* Frees what the report holds; accepts a zeroed report. */
+void trend_report_release(struct trend_report *r);
+
+#endif

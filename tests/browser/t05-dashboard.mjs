@@ -1,0 +1,88 @@
+// The dashboard on the demo data: a lead sees the charts with the numbers of
+// GET /api/v1/reports/trends (the totals, the hidden tables), changes the
+// range and the bucket, and downloads the CSV; an agent is told the
+// dashboard is for leads.
+import { readFileSync } from 'node:fs';
+import { startDesk, newPage, shot, loginUI } from './lib.mjs';
+
+export default async function ({ browser, r }) {
+  const desk = await startDesk();
+  try {
+    const page = await newPage(browser);
+    await loginUI(page, desk, desk.logins.lead);
+    await page.locator('#top').waitFor();
+    await page.goto(`${desk.base}/app/#/dashboard`);
+    await r.step('the dashboard draws its charts', async () => {
+      await page.locator('.dash-card svg.chart').first().waitFor();
+    });
+    const to = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10);
+    const rep = (await desk.api('GET', `/api/v1/reports/trends?from=${from}&to=${to}`)).body;
+    const opened = rep.buckets.reduce((a, b) => a + b.opened, 0);
+    r.check('the demo data has tickets in the last 30 days', opened > 0, String(opened));
+    const tiles = await page.locator('.tile-value').allTextContents();
+    r.expect('the total of tickets opened matches the API', tiles[0], String(opened));
+    const cards = await page.locator('.dash-card h2').allTextContents();
+    for (const name of ['Conflict rate', 'Tickets by level', 'By category', 'By channel', 'SLA met',
+      'De-escalation rate', 'CSAT and CES', 'NPS']) {
+      r.check(`a chart: ${name}`, cards.includes(name), cards.join(', '));
+    }
+    r.expect('every chart has a title and a description',
+      await page.locator('.dash-card svg.chart title').count() >= 8 &&
+      await page.locator('.dash-card svg.chart > desc').count() >= 8, true);
+    // The conflict table holds the API's numbers, bucket by bucket.
+    const rows = await page.locator('#c-conflict table tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    r.expect('one table row per day', rows.length, 30);
+    const last = rep.buckets[rep.buckets.length - 1];
+    r.expect('the last row has the API numbers', rows[rows.length - 1].slice(0, 3),
+      [last.start.slice(0, 10), String(last.opened), String(last.conflicts)]);
+    const levelDots = await page.locator('#c-levels svg circle').count();
+    r.check('the level chart has points', levelDots >= 4 * 30, String(levelDots));
+    const catBars = await page.locator('#c-category svg rect').count();
+    r.check('the category chart has bars', catBars > 0, String(catBars));
+    await shot(page, 'dashboard');
+
+    // By week.
+    await page.getByLabel('Per', { exact: true }).selectOption('week');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await r.step('a week bucket redraws with 5 rows for 30 days', async () => {
+      await page.waitForFunction(() => document.querySelectorAll('#c-conflict table tbody tr').length === 5);
+    });
+
+    // A reversed range is caught.
+    await page.getByLabel('From', { exact: true }).fill(to);
+    await page.getByLabel('To', { exact: true }).fill(from);
+    await page.getByRole('button', { name: 'Show' }).click();
+    r.check('a reversed range is refused with a message',
+      (await page.locator('.view [role=alert]').first().textContent()).includes('on or before'));
+    await page.getByLabel('From', { exact: true }).fill(from);
+    await page.getByLabel('To', { exact: true }).fill(to);
+    await page.getByRole('button', { name: 'Show' }).click();
+
+    // The CSV link downloads the API's CSV.
+    const link = page.locator('#c-conflict a.csv');
+    r.check('the CSV link asks for format=csv', (await link.getAttribute('href')).includes('format=csv'));
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    r.check('the download is CSV with the header row', csv.startsWith('start,end,opened,conflicts,conflict_rate'), csv.slice(0, 60));
+    r.expect('the download has one row per week and the header', csv.trim().split(/\r?\n/).length, 6);
+    r.check('the download is named for the range', download.suggestedFilename().endsWith('.csv'), download.suggestedFilename());
+    // The 401 is the console asking for a session before the login; the 404
+    // the browser's own /favicon.ico.
+    r.expect('no script errors', page.errors.filter((e) => !e.startsWith('Failed to load resource')), []);
+    await page.context().close();
+
+    // An agent.
+    const ap = await newPage(browser);
+    await loginUI(ap, desk, desk.logins.agent);
+    await ap.locator('#top').waitFor();
+    await ap.goto(`${desk.base}/app/#/dashboard`);
+    await r.step('an agent is told the dashboard is for leads', async () => {
+      await ap.getByText('The dashboard is for leads and admins.').waitFor();
+    });
+    await ap.context().close();
+  } finally {
+    await desk.stop();
+  }
+}

@@ -1,0 +1,236 @@
+// The dashboard (#/dashboard): the desk's trends over a date range from
+// GET /api/v1/reports/trends, drawn with /assets/js/chart.js.  Every chart
+// carries its numbers as a (visually hidden) table and a link to the same
+// report as CSV.  The report is for leads and admins; an agent is told so.
+
+import { el, mount } from '/assets/js/dom.js';
+import { ApiError } from '/assets/js/api.js';
+import { lineChart, barChart, chartTable } from '/assets/js/chart.js';
+
+const LEVELS = ['calm', 'tense', 'heated', 'hostile'];
+const LEVEL_COLORS = { calm: '#1a7f37', tense: '#9a6700', heated: '#bc4c00', hostile: '#b91c1c' };
+const DAY = 86400000;
+
+function ensureStyles() {
+  if (document.querySelector('link[data-view="dashboard"]')) return;
+  document.head.appendChild(el('link', { rel: 'stylesheet', href: '/app/css/dashboard.css', dataset: { view: 'dashboard' } }));
+}
+
+function isoDay(ms) {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+// "11-05" for a bucket's start.
+function label(b) {
+  return b.start.slice(5, 10);
+}
+
+function pct(v) {
+  return typeof v === 'number' ? Math.round(v * 1000) / 10 : null;
+}
+
+function sum(buckets, f) {
+  return buckets.reduce((a, b) => a + (f(b) || 0), 0);
+}
+
+function share(num, den) {
+  return den ? num / den : null;
+}
+
+function show(v, unit = '', digits = 1) {
+  if (v === null || v === undefined) return '–';
+  const f = 10 ** digits;
+  return `${Math.round(v * f) / f}${unit}`;
+}
+
+function reportUrl(q, format) {
+  const p = new URLSearchParams({ from: q.from, to: q.to, bucket: q.bucket });
+  if (format) p.set('format', format);
+  return `/api/v1/reports/trends?${p}`;
+}
+
+// A chart's card: heading, the chart, its table and the CSV link.
+function card(id, title, chart, table, q, note, empty) {
+  return el('section', { class: 'dash-card', 'aria-labelledby': `${id}-h`, id },
+    el('div', { class: 'dash-card-head' },
+      el('h2', { id: `${id}-h` }, title),
+      el('a', {
+        class: 'csv', href: reportUrl(q, 'csv'), download: `truce-trends-${q.from}-${q.to}.csv`,
+        'aria-label': `${title}: download the numbers as CSV`,
+      }, 'CSV')),
+    note ? el('p', { class: 'muted dash-note' }, note) : null,
+    empty ? el('p', { class: 'dash-empty' }, empty) : null,
+    chart, table);
+}
+
+function tile(name, value, detail) {
+  return el('div', { class: 'tile' },
+    el('div', { class: 'tile-name' }, name),
+    el('div', { class: 'tile-value' }, value),
+    detail ? el('div', { class: 'tile-detail muted' }, detail) : null);
+}
+
+function totals(buckets, key) {
+  const t = new Map();
+  for (const b of buckets) for (const [k, n] of Object.entries(b[key] || {})) t.set(k, (t.get(k) || 0) + n);
+  return [...t.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+function renderReport(out, rep, q) {
+  const bs = rep.buckets;
+  const x = bs.map(label);
+  const opened = sum(bs, (b) => b.opened);
+  const conflicts = sum(bs, (b) => b.conflicts);
+  const met = sum(bs, (b) => b.sla.met);
+  const breached = sum(bs, (b) => b.sla.breached);
+  const csatN = sum(bs, (b) => b.surveys.csat.n);
+  const csatSum = sum(bs, (b) => (b.surveys.csat.avg || 0) * b.surveys.csat.n);
+  const npsN = sum(bs, (b) => b.surveys.nps.n);
+  const npsScoreSum = sum(bs, (b) => (b.surveys.nps.score || 0) * b.surveys.nps.n);
+  const threads = sum(bs, (b) => b.deescalation.threads);
+  const fell = sum(bs, (b) => b.deescalation.fell);
+
+  const summary = el('div', { class: 'tiles', role: 'group', 'aria-label': 'Totals for the range' },
+    tile('Tickets opened', String(opened)),
+    tile('Conflict rate', show(pct(share(conflicts, opened)), '%'), `${conflicts} reached tense or above`),
+    tile('SLA met', show(pct(share(met, met + breached)), '%'), `${met} of ${met + breached} resolved`),
+    tile('CSAT', show(share(csatSum, csatN), ' / 5'), `${csatN} answers`),
+    tile('NPS', show(share(npsScoreSum, npsN), '', 0), `${npsN} answers`),
+    tile('De-escalation', show(pct(share(fell, threads)), '%'), `${fell} of ${threads} heated threads`));
+
+  const rateRows = bs.map((b) => [b.start.slice(0, 10), b.opened, b.conflicts, pct(b.conflict_rate)]);
+  const conflict = card('c-conflict', 'Conflict rate',
+    lineChart([{ name: 'conflict rate', color: '#b91c1c', points: bs.map((b, i) => ({ x: x[i], y: pct(b.conflict_rate) })) }],
+      { title: 'Conflict rate over time, percent of tickets opened', unit: '%', yMin: 0, yMax: 100 }),
+    chartTable('Conflict rate per bucket', ['Bucket', 'Opened', 'Conflicts', 'Rate %'], rateRows), q,
+    'Share of tickets opened that reached tense or above.');
+
+  const levels = card('c-levels', 'Tickets by level',
+    lineChart(LEVELS.map((l) => ({ name: l, color: LEVEL_COLORS[l], points: bs.map((b, i) => ({ x: x[i], y: b.by_level[l] })) })),
+      { title: 'Tickets opened per bucket by peak conflict level' }),
+    chartTable('Tickets opened by peak level', ['Bucket', ...LEVELS], bs.map((b) => [b.start.slice(0, 10), ...LEVELS.map((l) => b.by_level[l])])), q);
+  levels.insertBefore(legend(LEVELS.map((l) => [l, LEVEL_COLORS[l]])), levels.querySelector('svg'));
+
+  const cats = totals(bs, 'by_category');
+  const byCat = card('c-category', 'By category',
+    barChart(cats.map(([k, n]) => ({ label: k, value: n })), { title: 'Tickets opened in the range by category', labelWidth: 130 }),
+    chartTable('Tickets by category', ['Category', 'Tickets'], cats), q);
+
+  const chans = totals(bs, 'by_channel').filter(([, n]) => n > 0);
+  const byChan = card('c-channel', 'By channel',
+    barChart(chans.map(([k, n]) => ({ label: k, value: n })), { title: 'Tickets opened in the range by channel', color: '#6639ba' }),
+    chartTable('Tickets by channel', ['Channel', 'Tickets'], chans), q);
+
+  const sla = card('c-sla', 'SLA met',
+    lineChart([{ name: 'SLA met', color: '#1a7f37', points: bs.map((b, i) => ({ x: x[i], y: pct(b.sla.met_rate) })) }],
+      { title: 'Share of resolved tickets that met every SLA target, percent', unit: '%', yMin: 0, yMax: 100 }),
+    chartTable('SLA per bucket', ['Bucket', 'Met', 'Breached', 'Met %'], bs.map((b) => [b.start.slice(0, 10), b.sla.met, b.sla.breached, pct(b.sla.met_rate)])), q,
+    'Tickets resolved in each bucket whose SLA clocks were all met.',
+    met + breached ? null : 'No ticket was resolved in this range.');
+
+  const surveyRows = bs.map((b) => [b.start.slice(0, 10), b.surveys.csat.avg, b.surveys.csat.n, b.surveys.nps.avg,
+    b.surveys.nps.score, b.surveys.nps.n, b.surveys.ces.avg, b.surveys.ces.n]);
+  const surveys = card('c-surveys', 'CSAT and CES',
+    lineChart([
+      { name: 'CSAT (1–5)', color: '#0b5cad', points: bs.map((b, i) => ({ x: x[i], y: b.surveys.csat.avg })) },
+      { name: 'CES (1–7)', color: '#9a6700', points: bs.map((b, i) => ({ x: x[i], y: b.surveys.ces.avg })) },
+    ], { title: 'Average CSAT and CES per bucket', yMin: 0, yMax: 7 }),
+    chartTable('Survey answers per bucket', ['Bucket', 'CSAT avg', 'CSAT n', 'NPS avg', 'NPS score', 'NPS n', 'CES avg', 'CES n'], surveyRows), q,
+    null, csatN + sum(bs, (b) => b.surveys.ces.n) ? null : 'No survey was answered in this range.');
+  surveys.insertBefore(legend([['CSAT (1–5)', '#0b5cad'], ['CES (1–7, higher is easier)', '#9a6700']]), surveys.querySelector('svg'));
+
+  const nps = card('c-nps', 'NPS',
+    lineChart([{ name: 'NPS', color: '#6639ba', points: bs.map((b, i) => ({ x: x[i], y: b.surveys.nps.score })) }],
+      { title: 'Net promoter score per bucket, -100 to 100', yMin: -100, yMax: 100 }),
+    chartTable('NPS per bucket', ['Bucket', 'NPS score', 'Answers'], bs.map((b) => [b.start.slice(0, 10), b.surveys.nps.score, b.surveys.nps.n])), q,
+    'Promoters (9–10) minus detractors (0–6), in percent of answers.',
+    npsN ? null : 'No survey was answered in this range.');
+
+  const deesc = card('c-deesc', 'De-escalation rate',
+    lineChart([{ name: 'de-escalation', color: '#1a7f37', points: bs.map((b, i) => ({ x: x[i], y: pct(b.deescalation.rate) })) }],
+      { title: 'Share of heated threads whose customer calmed after the first reply, percent', unit: '%', yMin: 0, yMax: 100 }),
+    chartTable('De-escalation per bucket', ['Bucket', 'Heated threads', 'Calmer after the reply', 'Rate %'],
+      bs.map((b) => [b.start.slice(0, 10), b.deescalation.threads, b.deescalation.fell, pct(b.deescalation.rate)])), q,
+    'Heated or hostile threads whose next customer message scored lower after the first agent reply.',
+    threads ? null : 'No heated thread has had a reply and a customer answer in this range.');
+
+  mount(out, summary, el('div', { class: 'dash-grid' }, conflict, levels, byCat, byChan, sla, deesc, surveys, nps));
+}
+
+// A legend of colour swatches (SVG fills: the CSP allows no inline style).
+function swatch(color) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('class', 'swatch');
+  svg.setAttribute('viewBox', '0 0 12 12');
+  const r = document.createElementNS(ns, 'rect');
+  for (const [k, v] of Object.entries({ width: 12, height: 12, rx: 2, fill: color })) r.setAttribute(k, String(v));
+  svg.appendChild(r);
+  return svg;
+}
+
+function legend(items) {
+  return el('ul', { class: 'legend', 'aria-hidden': 'true' },
+    items.map(([name, color]) => el('li', {}, swatch(color), name)));
+}
+
+export async function render(root, ctx) {
+  ensureStyles();
+  const now = Date.now();
+  const q = {
+    from: isoDay(now - 29 * DAY),
+    to: isoDay(now),
+    bucket: 'day',
+  };
+  const from = el('input', { type: 'date', id: 'dash-from', name: 'from', value: q.from, required: true });
+  const to = el('input', { type: 'date', id: 'dash-to', name: 'to', value: q.to, required: true });
+  const bucket = el('select', { id: 'dash-bucket', name: 'bucket' },
+    el('option', { value: 'day' }, 'Day'), el('option', { value: 'week' }, 'Week'));
+  const error = el('p', { class: 'error', role: 'alert' });
+  const out = el('div', { class: 'dash-out', 'aria-live': 'polite' }, el('p', { class: 'muted' }, 'Loading…'));
+  const form = el('form', { class: 'filters dash-range', 'aria-label': 'Date range' },
+    el('div', { class: 'f' }, el('label', { for: 'dash-from' }, 'From'), from),
+    el('div', { class: 'f' }, el('label', { for: 'dash-to' }, 'To'), to),
+    el('div', { class: 'f' }, el('label', { for: 'dash-bucket' }, 'Per'), bucket),
+    el('div', { class: 'f' }, el('button', { class: 'primary', type: 'submit' }, 'Show')));
+  mount(root,
+    el('div', { class: 'view-head' }, el('h1', {}, 'Dashboard'),
+      el('p', { class: 'muted' }, 'Conflicts, SLA, surveys and de-escalation over time.')),
+    form, error, out);
+
+  async function load() {
+    error.textContent = '';
+    try {
+      const rep = await ctx.api('GET', reportUrl(q));
+      if (ctx.isCurrent && !ctx.isCurrent()) return;
+      renderReport(out, rep, q);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 403) {
+        mount(out, el('p', {}, 'The dashboard is for leads and admins.'));
+        return;
+      }
+      if (e instanceof ApiError && e.status === 400) {
+        error.textContent = `Cannot show this range: ${e.message}`;
+        return;
+      }
+      throw e;
+    }
+  }
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (!from.value || !to.value) {
+      error.textContent = 'Choose both dates.';
+      return;
+    }
+    if (from.value > to.value) {
+      error.textContent = 'The start date must be on or before the end date.';
+      return;
+    }
+    q.from = from.value;
+    q.to = to.value;
+    q.bucket = bucket.value;
+    load().catch((e) => { error.textContent = `Could not load the report: ${e.message}`; });
+  });
+  await load();
+}
