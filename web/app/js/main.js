@@ -79,6 +79,8 @@ let unreadItems = [];
 // Counts the unread notifications into the header's bell (the one on the
 // page when the answer comes: the header is redrawn on every route).
 let notifSeq = 0;
+// A view that marks notifications read says so with this event.
+window.addEventListener('truce:notifications', () => refreshNotifications());
 async function refreshNotifications() {
   const seq = ++notifSeq;
   try {

@@ -224,6 +224,8 @@ function notificationItem(n, ctx) {
       mark.disabled = true;
       try {
         await ctx.api('POST', `/api/v1/notifications/${n.id}/read`);
+        // The header's bell counts unread notifications: tell it.
+        window.dispatchEvent(new Event('truce:notifications'));
         li.classList.remove('unread');
         flag.hidden = true;
         mark.remove();
