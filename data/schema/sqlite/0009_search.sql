@@ -1,0 +1,87 @@
+-- Full-text search (docs/api.md "Search and suggestions").
+--
+-- Three FTS5 external-content indexes over articles, tickets and messages:
+-- the text lives once, in its table; the index holds only tokens, and the
+-- triggers below keep it in step on every insert, update and delete.  The
+-- internal flag is not indexed: a search joins messages on rowid and filters
+-- internal notes out for callers who must not see them.
+--
+-- Tokenizer: unicode61 with remove_diacritics 2 ("cafe" finds "café"), under
+-- porter so English inflections meet ("refunds", "refunded" find "refund");
+-- the desk is English-first and stemming costs nothing at query time.
+-- prefix='2 3' keeps short prefix queries ("ref*") off a full-vocabulary scan.
+
+-- The articles table is helper kb's (0008_kb.sql); this guard only lets the
+-- search branch build before that lands, with the same definition.
+CREATE TABLE IF NOT EXISTS articles (
+    id         INTEGER PRIMARY KEY,
+    slug       TEXT    NOT NULL UNIQUE,
+    title      TEXT    NOT NULL,
+    body       TEXT    NOT NULL,
+    tags       TEXT    NOT NULL DEFAULT '[]',
+    audience   TEXT    NOT NULL CHECK (audience IN ('public', 'internal')),
+    status     TEXT    NOT NULL CHECK (status IN ('draft', 'published')),
+    version    INTEGER NOT NULL DEFAULT 1,
+    created_by INTEGER REFERENCES agents(id),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, body, tags, content='articles', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3');
+CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, body, tags)
+    VALUES (new.id, new.title, new.body, new.tags);
+END;
+CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, body, tags)
+    VALUES ('delete', old.id, old.title, old.body, old.tags);
+END;
+CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, body, tags ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, body, tags)
+    VALUES ('delete', old.id, old.title, old.body, old.tags);
+    INSERT INTO articles_fts (rowid, title, body, tags)
+    VALUES (new.id, new.title, new.body, new.tags);
+END;
+
+CREATE VIRTUAL TABLE tickets_fts USING fts5(
+    subject, content='tickets', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3');
+CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN
+    INSERT INTO tickets_fts (rowid, subject) VALUES (new.id, new.subject);
+END;
+CREATE TRIGGER tickets_fts_ad AFTER DELETE ON tickets BEGIN
+    INSERT INTO tickets_fts (tickets_fts, rowid, subject) VALUES ('delete', old.id, old.subject);
+END;
+CREATE TRIGGER tickets_fts_au AFTER UPDATE OF subject ON tickets BEGIN
+    INSERT INTO tickets_fts (tickets_fts, rowid, subject) VALUES ('delete', old.id, old.subject);
+    INSERT INTO tickets_fts (rowid, subject) VALUES (new.id, new.subject);
+END;
+
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    body, content='messages', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3');
+CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER messages_fts_au AFTER UPDATE OF body ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+END;
+
+-- Backfill what the desk held before this migration.
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+INSERT INTO tickets_fts (tickets_fts) VALUES ('rebuild');
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+
+-- Deflection: one row per "this answered my question" on the help page.
+CREATE TABLE deflections (
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX deflections_created ON deflections(created_at);
