@@ -17,6 +17,7 @@ struct store_conn;
 struct store_jobs_ops; /* the job queue and webhooks: store_jobs_int.h */
 struct store_sla_ops;  /* the SLA clocks' records: store_sla_int.h */
 struct store_reports_ops; /* the reports: store_reports_int.h */
+struct store_search_ops;  /* full-text search: store_search_int.h */
 struct store_offers_ops; /* offers: store_offers_int.h */
 /* Steps, lessons and problems: store_steps_int.h. */
 struct store_steps_ops;
@@ -110,6 +111,7 @@ struct store_ops {
     const struct store_offers_ops *offers;
     const struct store_steps_ops *steps;
     const struct store_reports_ops *reports;
+    const struct store_search_ops *search;
 };
 
 struct write_job {

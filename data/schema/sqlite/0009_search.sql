@@ -11,22 +11,6 @@
 -- the desk is English-first and stemming costs nothing at query time.
 -- prefix='2 3' keeps short prefix queries ("ref*") off a full-vocabulary scan.
 
--- The articles table is helper kb's (0008_kb.sql); this guard only lets the
--- search branch build before that lands, with the same definition.
-CREATE TABLE IF NOT EXISTS articles (
-    id         INTEGER PRIMARY KEY,
-    slug       TEXT    NOT NULL UNIQUE,
-    title      TEXT    NOT NULL,
-    body       TEXT    NOT NULL,
-    tags       TEXT    NOT NULL DEFAULT '[]',
-    audience   TEXT    NOT NULL CHECK (audience IN ('public', 'internal')),
-    status     TEXT    NOT NULL CHECK (status IN ('draft', 'published')),
-    version    INTEGER NOT NULL DEFAULT 1,
-    created_by INTEGER REFERENCES agents(id),
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-);
-
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, body, tags, content='articles', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2', prefix='2 3');

@@ -22,6 +22,7 @@
 #include "../store_steps_int.h"
 #include "../store_rules_int.h"
 #include "../store_reports_int.h"
+#include "../store_search_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
@@ -437,4 +438,5 @@ const struct store_ops store_sqlite_ops = {
     .offers = &sqlite_offers_ops,
     .steps = &sqlite_steps_ops,
     .reports = &sqlite_reports_ops,
+    .search = &sqlite_search_ops,
 };
