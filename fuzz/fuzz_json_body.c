@@ -208,6 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_against(obj, body_problem_link);
     check_against(obj, body_public_contact);
     check_against(obj, body_case_reply);
+    check_against(obj, body_public_deflected);
     run_accessors(obj);
     json_t *customer = json_object_get(obj, "customer");
     if (json_is_object(customer))

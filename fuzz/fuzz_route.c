@@ -229,6 +229,30 @@ void h_report_trends(struct request *req)
 {
     (void)req;
 }
+void h_search(struct request *req)
+{
+    (void)req;
+}
+void h_public_search(struct request *req)
+{
+    (void)req;
+}
+void h_public_suggest(struct request *req)
+{
+    (void)req;
+}
+void h_public_deflected(struct request *req)
+{
+    (void)req;
+}
+void h_ticket_suggestions(struct request *req)
+{
+    (void)req;
+}
+void h_report_deflection(struct request *req)
+{
+    (void)req;
+}
 void h_rules_list(struct request *req)
 {
     (void)req;

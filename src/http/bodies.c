@@ -58,6 +58,10 @@ const struct jfield body_public_contact[] = {
     {0}, /* end */
 };
 
+const struct jfield body_public_deflected[] = {
+    {"article_id", JT_INT, true, 1, INT64_MAX, 0, NULL}, {0}, /* end */
+};
+
 const struct jfield body_case_reply[] = {
     {"body", JT_STRING, true, 0, LIMIT_BODY, 0, NULL}, {0}, /* end */
 };

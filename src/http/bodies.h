@@ -25,5 +25,6 @@ extern const struct jfield body_problem_patch[];  /* PATCH /api/v1/problems/{id}
 extern const struct jfield body_problem_link[];   /* POST /api/v1/tickets/{id}/problem */
 extern const struct jfield body_public_contact[]; /* POST /api/v1/public/contact */
 extern const struct jfield body_case_reply[];     /* POST /c/{token}/messages */
+extern const struct jfield body_public_deflected[]; /* POST /api/v1/public/deflected */
 
 #endif

@@ -85,6 +85,13 @@ void h_web_file(struct request *req);
 /* Replies with f (200, or 304 when the client's If-None-Match names its ETag). */
 void reply_web_file(struct request *req, const struct web_file *f);
 void h_public_contact(struct request *req);
+/* Search and suggestions (h_search.c). */
+void h_search(struct request *req);
+void h_public_search(struct request *req);
+void h_public_suggest(struct request *req);
+void h_public_deflected(struct request *req);
+void h_ticket_suggestions(struct request *req);
+void h_report_deflection(struct request *req);
 void h_case_reply(struct request *req);
 
 #endif

@@ -19,6 +19,14 @@ static const struct route routes[] = {
     {"GET", "/case/{rest}", h_web_file, ROLE_AGENT, ROUTE_PUBLIC},
     /* The public contact form: no login; rate-limited per address. */
     {"POST", "/api/v1/public/contact", h_public_contact, ROLE_AGENT, ROUTE_PUBLIC | ROUTE_BODY},
+    /* Public search and deflection (h_search.c): articles only, rate-limited. */
+    {"GET", "/api/v1/public/search", h_public_search, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/api/v1/public/suggest", h_public_suggest, ROLE_AGENT, ROUTE_PUBLIC},
+    {"POST", "/api/v1/public/deflected", h_public_deflected, ROLE_AGENT,
+     ROUTE_PUBLIC | ROUTE_BODY},
+    {"GET", "/api/v1/search", h_search, ROLE_AGENT, 0},
+    {"GET", "/api/v1/tickets/{id}/suggestions", h_ticket_suggestions, ROLE_AGENT, 0},
+    {"GET", "/api/v1/reports/deflection", h_report_deflection, ROLE_LEAD, 0},
     {"POST", "/api/v1/session", h_session_create, ROLE_AGENT, ROUTE_PUBLIC | ROUTE_BODY},
     {"GET", "/api/v1/session", h_session_get, ROLE_AGENT, 0},
     {"DELETE", "/api/v1/session", h_session_delete, ROLE_AGENT, 0},

@@ -535,6 +535,8 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
     srv->login_limit = ratelimit_new(opt->login_per_minute > 0 ? opt->login_per_minute : 10);
     srv->survey_limit = ratelimit_new(opt->survey_per_minute > 0 ? opt->survey_per_minute : 30);
     srv->public_limit = ratelimit_new(opt->public_per_minute > 0 ? opt->public_per_minute : 20);
+    srv->search_limit =
+        ratelimit_new(3 * (opt->public_per_minute > 0 ? opt->public_per_minute : 20));
     srv->tokens = token_cache_new();
     srv->read_cache = opt->no_read_cache ? NULL : read_cache_new();
     enum terr e = bind_listen(opt->host, opt->port, &srv->listen_fd, &srv->port, ei);
@@ -542,6 +544,7 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
         ratelimit_free(srv->login_limit);
         ratelimit_free(srv->survey_limit);
         ratelimit_free(srv->public_limit);
+        ratelimit_free(srv->search_limit);
         token_cache_free(srv->tokens);
         read_cache_free(srv->read_cache);
         free(srv);
@@ -557,6 +560,7 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
         ratelimit_free(srv->login_limit);
         ratelimit_free(srv->survey_limit);
         ratelimit_free(srv->public_limit);
+        ratelimit_free(srv->search_limit);
         token_cache_free(srv->tokens);
         read_cache_free(srv->read_cache);
         free(srv);
@@ -587,6 +591,7 @@ void http_server_stop(struct http_server *srv)
     ratelimit_free(srv->login_limit);
     ratelimit_free(srv->survey_limit);
     ratelimit_free(srv->public_limit);
+    ratelimit_free(srv->search_limit);
     token_cache_free(srv->tokens);
     read_cache_free(srv->read_cache);
     free(srv);

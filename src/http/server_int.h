@@ -21,6 +21,7 @@ struct http_server {
     struct ratelimit *login_limit;
     struct ratelimit *survey_limit; /* survey links (/s/...), per address */
     struct ratelimit *public_limit; /* the contact form and case replies, per address */
+    struct ratelimit *search_limit; /* public search and suggest (as one types): 3x public */
     struct token_cache *tokens;
     struct read_cache *read_cache; /* NULL when disabled */
     atomic_int writes_in_flight;   /* suspended connections waiting on the writer */

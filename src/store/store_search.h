@@ -43,6 +43,7 @@ struct search_query {
     const char *match; /* FTS5 expression (fts_query_build) */
     bool articles, tickets;
     bool public_only;       /* articles: published and public only */
+    bool published_only;    /* articles: published only (either audience) */
     bool internal;          /* tickets: internal notes match too */
     bool resolved_only;     /* tickets: resolved or closed only */
     int64_t exclude_ticket; /* tickets: 0 or a ticket left out */

@@ -20,11 +20,17 @@
 #define FTS_QUERY_MAX_LEN   256 /* bytes of user text */
 #define FTS_QUERY_MAX_TERMS 16  /* terms beyond are dropped */
 #define FTS_QUERY_MAX_TERM  64  /* bytes of one term; longer ones are cut */
+#define FTS_QUERY_MAX_TEXT  4096 /* bytes of text read for an FTS_ANY query */
 
 /* Markers around a hit in the snippet() text the store asks FTS5 for. */
 #define FTS_HIT_OPEN  "\x01"
 #define FTS_HIT_CLOSE "\x02"
 
+/* FTS_ALL: a search box (every term must match; the first
+ * FTS_QUERY_MAX_LEN bytes are read).  FTS_ANY: "more like this" from a
+ * message (any term may match, BM25 ranks; the first FTS_QUERY_MAX_TEXT
+ * bytes are read, and words of under 3 letters and common English stop
+ * words are skipped, as they would match nearly everything). */
 enum fts_join { FTS_ALL, FTS_ANY };
 
 /* The MATCH expression for user text q, or NULL when q has no term.

@@ -21,6 +21,7 @@ static enum terr articles(struct store_conn *c, const struct search_query *q, si
     sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 2, q->public_only);
     sqlite3_bind_int64(s, 3, (int64_t)want);
+    sqlite3_bind_int(s, 4, q->published_only);
     struct search_hit *v = NULL;
     size_t n = 0;
     int rc;

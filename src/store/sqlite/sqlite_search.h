@@ -12,6 +12,7 @@
                        " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"        \
                        " WHERE articles_fts MATCH ?1 AND (?2 = 0 OR"                            \
                        " (a.audience = 'public' AND a.status = 'published'))"                  \
+                       " AND (?4 = 0 OR a.status = 'published')"                               \
                        " ORDER BY 4, a.id LIMIT ?3")                                            \
     X(SEARCH_TICKETS, "SELECT h.tid, t.subject, t.status, h.mid, min(h.s) FROM ("             \
                       " SELECT m.ticket_id AS tid, m.id AS mid, bm25(messages_fts) AS s"       \

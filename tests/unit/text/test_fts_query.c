@@ -48,6 +48,14 @@ static void trailing_star_keeps_prefix(void **state)
     expect_query("*", FTS_ALL, NULL);
 }
 
+static void any_skips_common_words(void **state)
+{
+    (void)state;
+    expect_query("I want the refund for my broken kettle, please!", FTS_ANY,
+                 "\"want\" OR \"refund\" OR \"broken\" OR \"kettle\"");
+    expect_query("The and of to", FTS_ANY, NULL);
+}
+
 static void no_term_is_null(void **state)
 {
     (void)state;
@@ -71,6 +79,12 @@ static void caps_terms_and_length(void **state)
     free(got);
     memset(q, 'x', 500);
     q[500] = 0;
+    got = fts_query_build(q, FTS_ALL);
+    assert_int_equal(strlen(got), FTS_QUERY_MAX_TERM + 2);
+    free(got);
+    /* Not UTF-8 (continuation bytes only): still a term, cut at the byte. */
+    memset(q, 0x80, 100);
+    q[100] = 0;
     got = fts_query_build(q, FTS_ALL);
     assert_int_equal(strlen(got), FTS_QUERY_MAX_TERM + 2);
     free(got);
@@ -106,6 +120,7 @@ int main(void)
         cmocka_unit_test(quotes_every_term),
         cmocka_unit_test(never_passes_fts_syntax),
         cmocka_unit_test(trailing_star_keeps_prefix),
+        cmocka_unit_test(any_skips_common_words),
         cmocka_unit_test(no_term_is_null),
         cmocka_unit_test(caps_terms_and_length),
         cmocka_unit_test(snippet_cut_into_parts),
