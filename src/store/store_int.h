@@ -18,6 +18,7 @@ struct store_jobs_ops; /* the job queue and webhooks: store_jobs_int.h */
 struct store_sla_ops;  /* the SLA clocks' records: store_sla_int.h */
 struct store_reports_ops; /* the reports: store_reports_int.h */
 struct store_offers_ops; /* offers: store_offers_int.h */
+struct store_kb_ops;     /* articles: store_kb_int.h */
 /* Steps, lessons and problems: store_steps_int.h. */
 struct store_steps_ops;
 struct store_rules_ops; /* rules and notifications: store_rules_int.h */
@@ -110,6 +111,7 @@ struct store_ops {
     const struct store_offers_ops *offers;
     const struct store_steps_ops *steps;
     const struct store_reports_ops *reports;
+    const struct store_kb_ops *kb;
 };
 
 struct write_job {

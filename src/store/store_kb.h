@@ -34,7 +34,7 @@ struct article {
     enum article_status status;
     int64_t version;
     int64_t created_by; /* agent id; 0: none (imported) */
-    int64_t created_at; /* unix seconds */
+    int64_t created_at; /* unix milliseconds */
     int64_t updated_at;
 };
 

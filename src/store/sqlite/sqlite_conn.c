@@ -22,6 +22,7 @@
 #include "../store_steps_int.h"
 #include "../store_rules_int.h"
 #include "../store_reports_int.h"
+#include "../store_kb_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
@@ -32,6 +33,7 @@ static const char *const stmt_sql[] = {
     SQLITE_STEP_STMTS(X)
     SQLITE_RULE_STMTS(X)
     SQLITE_REPORT_STMTS(X)
+    SQLITE_KB_STMTS(X)
 #undef X
 };
 
@@ -437,4 +439,5 @@ const struct store_ops store_sqlite_ops = {
     .offers = &sqlite_offers_ops,
     .steps = &sqlite_steps_ops,
     .reports = &sqlite_reports_ops,
+    .kb = &sqlite_kb_ops,
 };

@@ -17,6 +17,7 @@
 #include "sqlite_steps.h"
 #include "sqlite_rules.h"
 #include "sqlite_reports.h"
+#include "sqlite_kb.h"
 
 /* clang-format off */
 #define TICKET_COLS                                                                            \
@@ -176,6 +177,7 @@ enum sqlite_stmt {
     SQLITE_STEP_STMTS(X)
     SQLITE_RULE_STMTS(X)
     SQLITE_REPORT_STMTS(X)
+    SQLITE_KB_STMTS(X)
 #undef X
         STMT__COUNT
 };
