@@ -171,9 +171,10 @@ static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int
         return terr_set(ei, TERR_INVALID, field, "line %d: '%s' given twice", line, field);
     char *v = xstrndup(vb, (size_t)(ve - vb));
     if (slot == &d->title && (!*v || strlen(v) > ARTICLE_TITLE_MAX)) {
+        enum terr r = terr_set(ei, *v ? TERR_TOO_LONG : TERR_INVALID, "title",
+                               "line %d: 'title' must be 1..%d bytes", line, ARTICLE_TITLE_MAX);
         free(v);
-        return terr_set(ei, *vb == '\0' || ve == vb ? TERR_INVALID : TERR_TOO_LONG, "title",
-                        "line %d: 'title' must be 1..%d bytes", line, ARTICLE_TITLE_MAX);
+        return r;
     }
     if ((slot == &d->slug && !kb_slug_valid(v)) ||
         (slot == &d->audience && strcmp(v, "public") && strcmp(v, "internal")) ||

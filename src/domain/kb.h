@@ -58,7 +58,7 @@ void kb_doc_release(struct kb_doc *d);
  * "a, b" or "[a, b]"; blank lines and lines starting with '#' skipped), a
  * closing "---", then the body.  On error returns TERR_INVALID (or
  * TERR_TOO_LONG, TERR_BAD_UTF8) with "line N: what" in ei and *line_out (may
- * be NULL) set to N, and leaves *out zeroed.  Values are checked too: slug
+ * be NULL) set to N, and leaves *out untouched.  Values are checked too: slug
  * (kb_slug_valid), title 1..ARTICLE_TITLE_MAX, tags (labels), audience and
  * status names, body <= ARTICLE_BODY_MAX. */
 enum terr kb_front_matter_parse(const char *text, size_t len, struct kb_doc *out, int *line_out,
