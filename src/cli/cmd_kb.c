@@ -122,8 +122,8 @@ int cli_kb_import(struct store *st, const char *dir, bool quiet)
         struct import_job j = {.docs = docs, .names = (const char *const *)names, .n = n};
         enum terr e = store_write(st, import_tx, &j);
         if (e)
-            rc = fail(1, "nothing imported: %s",
-                      j.err.message[0] ? j.err.message : terr_message(e));
+            rc =
+                fail(1, "nothing imported: %s", j.err.message[0] ? j.err.message : terr_message(e));
         else if (!quiet)
             printf("imported %zu files: %zu created, %zu updated, %zu unchanged\n", n, j.created,
                    j.updated, j.skipped);

@@ -198,8 +198,8 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 {
     struct one_article *o = arg;
     struct article a;
-    enum terr e = o->slug ? store_article_get_by_slug(tx, o->slug, &a)
-                          : store_article_get(tx, o->id, &a);
+    enum terr e =
+        o->slug ? store_article_get_by_slug(tx, o->slug, &a) : store_article_get(tx, o->id, &a);
     if (e)
         return e;
     if (o->public_view && !svc_article_public(&a)) {
@@ -216,13 +216,13 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
         json_t *items = json_array();
         for (size_t i = 0; i < n; i++) {
             json_t *tags = json_loads(v[i].tags ? v[i].tags : "[]", 0, NULL);
-            json_t *x = json_pack(
-                "{s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "version", (json_int_t)v[i].version,
-                "title", v[i].title, "body_markdown", v[i].body, "tags",
-                tags ? tags : json_array(), "audience", article_audience_name(v[i].audience),
-                "status", article_status_name(v[i].status), "edited_by",
-                v[i].edited_by ? json_integer(v[i].edited_by) : json_null(), "edited_at",
-                render_time(v[i].edited_at));
+            json_t *x = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "version",
+                                  (json_int_t)v[i].version, "title", v[i].title, "body_markdown",
+                                  v[i].body, "tags", tags ? tags : json_array(), "audience",
+                                  article_audience_name(v[i].audience), "status",
+                                  article_status_name(v[i].status), "edited_by",
+                                  v[i].edited_by ? json_integer(v[i].edited_by) : json_null(),
+                                  "edited_at", render_time(v[i].edited_at));
             if (!x)
                 BUG("cannot render version %lld of article %lld", (long long)v[i].version,
                     (long long)a.id);

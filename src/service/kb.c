@@ -47,8 +47,7 @@ enum terr svc_article_check(const struct article_input *in, bool create, struct 
                         ARTICLE_SLUG_MAX);
     if (in->has_tags) {
         if (in->n_tags > ARTICLE_TAGS_MAX)
-            return terr_set(ei, TERR_INVALID, "tags", "'tags' has over %d items",
-                            ARTICLE_TAGS_MAX);
+            return terr_set(ei, TERR_INVALID, "tags", "'tags' has over %d items", ARTICLE_TAGS_MAX);
         for (size_t i = 0; i < in->n_tags; i++) {
             const char *t = in->tags[i];
             if (!utf8_valid(t, strlen(t)) || !label_valid(t, ARTICLE_TAG_MAX))
@@ -93,8 +92,7 @@ bool svc_article_public(const struct article *a)
 }
 
 /* A free slug made from title into out (ARTICLE_SLUG_MAX + 1 bytes). */
-static enum terr free_slug(struct store_tx *tx, const char *title, char *out,
-                           struct terr_info *ei)
+static enum terr free_slug(struct store_tx *tx, const char *title, char *out, struct terr_info *ei)
 {
     char base[ARTICLE_SLUG_MAX + 1];
     kb_slug_from_title(title, base, sizeof(base));
@@ -187,9 +185,8 @@ enum terr svc_article_update(struct store_tx *tx, const struct actor *who, int64
                         (long long)id);
     if (in->expect_version && in->expect_version != a.version) {
         article_release(&a);
-        return terr_set(ei, TERR_CONFLICT, "version",
-                        "article %lld is at version %lld, not %lld", (long long)id,
-                        (long long)a.version, (long long)in->expect_version);
+        return terr_set(ei, TERR_CONFLICT, "version", "article %lld is at version %lld, not %lld",
+                        (long long)id, (long long)a.version, (long long)in->expect_version);
     }
     char *before = audit_json(&a);
     bool was_published = a.status == ARTICLE_PUBLISHED;
@@ -239,8 +236,7 @@ enum terr svc_article_update(struct store_tx *tx, const struct actor *who, int64
         int64_t by = who->kind == ACTOR_AGENT ? who->id : 0;
         e = store_article_update(tx, &a, by);
         if (e == TERR_CONFLICT)
-            terr_set(ei, e, "slug", "slug '%s' is taken, or the article changed meanwhile",
-                     a.slug);
+            terr_set(ei, e, "slug", "slug '%s' is taken, or the article changed meanwhile", a.slug);
         else if (e)
             terr_set(ei, e, NULL, NULL);
         if (!e) {
@@ -265,8 +261,8 @@ enum terr svc_article_update(struct store_tx *tx, const struct actor *who, int64
     return TERR_OK;
 }
 
-enum terr svc_article_delete(struct store_tx *tx, const struct actor *who, int64_t id,
-                             int64_t now, struct terr_info *ei)
+enum terr svc_article_delete(struct store_tx *tx, const struct actor *who, int64_t id, int64_t now,
+                             struct terr_info *ei)
 {
     struct article a;
     enum terr e = store_article_get(tx, id, &a);
@@ -329,8 +325,8 @@ enum terr svc_kb_import(struct store_tx *tx, const struct actor *who, const stru
                 other = os;
             }
             if (!strcmp(other, in.slug))
-                return terr_set(ei, TERR_CONFLICT, "slug", "%s: slug '%s' is also %s's",
-                                names[i], in.slug, names[j]);
+                return terr_set(ei, TERR_CONFLICT, "slug", "%s: slug '%s' is also %s's", names[i],
+                                in.slug, names[j]);
         }
         struct article a;
         enum terr e = store_article_get_by_slug(tx, in.slug, &a);
@@ -362,11 +358,10 @@ json_t *svc_article_json(const struct article *a, bool with_body, bool public_vi
 {
     json_t *tags = json_loads(a->tags ? a->tags : "[]", 0, NULL);
     char t1[TIME_ISO_LEN], t2[TIME_ISO_LEN];
-    json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:s}", "id", (json_int_t)a->id, "slug",
-                          json_text(a->slug), "title", json_text(a->title), "tags",
-                          tags ? tags : json_array(), "created_at",
-                          time_format_iso(a->created_at, t1), "updated_at",
-                          time_format_iso(a->updated_at, t2));
+    json_t *o = json_pack(
+        "{s:I, s:o, s:o, s:o, s:s, s:s}", "id", (json_int_t)a->id, "slug", json_text(a->slug),
+        "title", json_text(a->title), "tags", tags ? tags : json_array(), "created_at",
+        time_format_iso(a->created_at, t1), "updated_at", time_format_iso(a->updated_at, t2));
     if (!o)
         BUG("cannot render article %lld", (long long)a->id);
     if (!public_view) {

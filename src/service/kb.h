@@ -57,8 +57,8 @@ enum terr svc_article_update(struct store_tx *tx, const struct actor *who, int64
                              struct article *out, struct terr_info *ei);
 
 /* Deletes article id and its history; TERR_NOT_FOUND when none. */
-enum terr svc_article_delete(struct store_tx *tx, const struct actor *who, int64_t id,
-                             int64_t now, struct terr_info *ei);
+enum terr svc_article_delete(struct store_tx *tx, const struct actor *who, int64_t id, int64_t now,
+                             struct terr_info *ei);
 
 /* Imports parsed documents (kb_front_matter_parse) by slug: a new slug is
  * created, an article whose fields all equal the document's is skipped, any

@@ -71,7 +71,7 @@ struct article_query {
     enum article_audience audience;
     const char *tag; /* articles whose tags hold this label */
     int64_t after_id;
-    size_t limit; /* 0: no limit */
+    size_t limit;   /* 0: no limit */
     bool with_body; /* false: body is left NULL in the list */
 };
 

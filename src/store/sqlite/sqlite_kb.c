@@ -100,8 +100,7 @@ static enum terr sq_article_get(struct store_conn *c, int64_t id, const char *sl
     return rc == SQLITE_ROW ? TERR_OK : rc == SQLITE_DONE ? TERR_NOT_FOUND : sq_error(c, rc);
 }
 
-static enum terr sq_article_update(struct store_conn *c, const struct article *a,
-                                   int64_t edited_by)
+static enum terr sq_article_update(struct store_conn *c, const struct article *a, int64_t edited_by)
 {
     sqlite3_stmt *s = sq_stmt(c, STMT_ARTICLE_UPDATE);
     if (!s)
