@@ -8,7 +8,7 @@
 #   make fuzz                 libFuzzer on every parser, FUZZ_SECONDS each (fuzz/; clang)
 #   make deps                 install the Debian packages build and tests need
 
-PKGS := libmicrohttpd jansson libsodium sqlite3 libutf8proc libcurl
+PKGS := libmicrohttpd jansson libsodium sqlite3 libutf8proc libcurl libcmark
 CC ?= cc
 
 comma := ,

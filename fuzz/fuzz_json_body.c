@@ -206,6 +206,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_against(obj, body_problem_create);
     check_against(obj, body_problem_patch);
     check_against(obj, body_problem_link);
+    check_against(obj, body_article_create);
+    check_against(obj, body_article_patch);
     check_against(obj, body_public_contact);
     check_against(obj, body_case_reply);
     check_against(obj, body_public_deflected);

@@ -193,6 +193,38 @@ void h_lessons_list(struct request *req)
 {
     (void)req;
 }
+void h_articles_create(struct request *req)
+{
+    (void)req;
+}
+void h_articles_list(struct request *req)
+{
+    (void)req;
+}
+void h_article_get(struct request *req)
+{
+    (void)req;
+}
+void h_article_patch(struct request *req)
+{
+    (void)req;
+}
+void h_article_delete(struct request *req)
+{
+    (void)req;
+}
+void h_article_versions(struct request *req)
+{
+    (void)req;
+}
+void h_public_articles_list(struct request *req)
+{
+    (void)req;
+}
+void h_public_article_get(struct request *req)
+{
+    (void)req;
+}
 void h_problems_create(struct request *req)
 {
     (void)req;

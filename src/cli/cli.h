@@ -38,6 +38,10 @@ int cmd_problems(int argc, char **argv);
 int cmd_lessons(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_notifications(int argc, char **argv);
+int cmd_kb(int argc, char **argv);
+/* Imports every .md file of DIR into the knowledge base (cmd_kb.c), all or nothing;
+ * prints the counts unless quiet.  Returns 0, or 1 after printing why. */
+int cli_kb_import(struct store *st, const char *dir, bool quiet);
 
 struct rule_set;
 /* data/rules/default.txt of the data directory (cli_data_dir) into out. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../service/agents.h"
 #include "../service/coach.h"
@@ -237,6 +238,12 @@ int cmd_demo(int argc, char **argv)
     /* The service analyses each message as it is added (on the writer thread,
      * which frees its analyzer when store_close stops it). */
     enum terr e = store_write(st, load, &d);
+    /* The starter articles (data/kb/; a bare install without them has none). */
+    char data_dir[4096], kb_dir[4200];
+    cli_data_dir(data, data_dir, sizeof(data_dir));
+    snprintf(kb_dir, sizeof(kb_dir), "%s/kb", data_dir);
+    struct stat kb_st;
+    int kb_rc = !e && stat(kb_dir, &kb_st) == 0 ? cli_kb_import(st, kb_dir, true) : 0;
     store_close(st);
     cli_unload_coach(cd);
     cli_unload_analysis(ad);
@@ -244,6 +251,10 @@ int cmd_demo(int argc, char **argv)
     if (e) {
         json_decref(d.doc);
         return fail(1, "%s", d.ei.message[0] ? d.ei.message : terr_message(e));
+    }
+    if (kb_rc) {
+        json_decref(d.doc);
+        return kb_rc;
     }
     printf("demo desk loaded into %s: %zu agents, %zu tickets\n", db,
            json_array_size(json_object_get(d.doc, "agents")),

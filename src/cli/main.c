@@ -30,6 +30,7 @@ static const struct command commands[] = {
     {"lessons", cmd_lessons, "list the lessons of resolved conflicts (lessons list)"},
     {"rules", cmd_rules, "manage the escalation rules (rules list|load|export|rm|rearm)"},
     {"notifications", cmd_notifications, "list an agent's notifications (notifications list)"},
+    {"kb", cmd_kb, "import Markdown articles and list the knowledge base (kb import|list)"},
 };
 
 int fail(int code, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include "../domain/survey.h"
 #include "../domain/ticket_rules.h"
 #include "../service/problems.h"
+#include "../service/kb.h"
 #include "../service/steps.h"
 
 static const struct jfield ticket_customer[] = {
@@ -187,5 +188,28 @@ const struct jfield body_lesson_create[] = {
     {"cause", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
     {"what_went_wrong", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
     {"prevention", JT_STRING, true, 0, LESSON_TEXT_MAX, 0, NULL},
+    {0}, /* end */
+};
+
+/* POST /api/v1/articles and PATCH /api/v1/articles/{id} (service/kb.h):
+ * the service checks the values; these tables the types and rough sizes. */
+const struct jfield body_article_create[] = {
+    {"title", JT_STRING, true, 0, ARTICLE_TITLE_MAX, 0, NULL},
+    {"slug", JT_STRING_NULL, false, 0, ARTICLE_SLUG_MAX, 0, NULL},
+    {"body", JT_STRING, true, 0, ARTICLE_BODY_MAX, 0, NULL},
+    {"tags", JT_STRINGS, false, 0, ARTICLE_TAGS_MAX, ARTICLE_TAG_MAX, NULL},
+    {"audience", JT_STRING, false, 0, 16, 0, NULL},
+    {"status", JT_STRING, false, 0, 16, 0, NULL},
+    {0}, /* end */
+};
+
+const struct jfield body_article_patch[] = {
+    {"title", JT_STRING, false, 0, ARTICLE_TITLE_MAX, 0, NULL},
+    {"slug", JT_STRING, false, 0, ARTICLE_SLUG_MAX, 0, NULL},
+    {"body", JT_STRING, false, 0, ARTICLE_BODY_MAX, 0, NULL},
+    {"tags", JT_STRINGS, false, 0, ARTICLE_TAGS_MAX, ARTICLE_TAG_MAX, NULL},
+    {"audience", JT_STRING, false, 0, 16, 0, NULL},
+    {"status", JT_STRING, false, 0, 16, 0, NULL},
+    {"version", JT_INT, false, 1, INT64_MAX, 0, NULL},
     {0}, /* end */
 };

@@ -23,6 +23,8 @@ extern const struct jfield body_lesson_create[];  /* POST /api/v1/tickets/{id}/l
 extern const struct jfield body_problem_create[]; /* POST /api/v1/problems */
 extern const struct jfield body_problem_patch[];  /* PATCH /api/v1/problems/{id} */
 extern const struct jfield body_problem_link[];   /* POST /api/v1/tickets/{id}/problem */
+extern const struct jfield body_article_create[]; /* POST /api/v1/articles */
+extern const struct jfield body_article_patch[];  /* PATCH /api/v1/articles/{id} */
 extern const struct jfield body_public_contact[]; /* POST /api/v1/public/contact */
 extern const struct jfield body_case_reply[];     /* POST /c/{token}/messages */
 extern const struct jfield body_public_deflected[]; /* POST /api/v1/public/deflected */

@@ -56,6 +56,15 @@ void h_problem_get(struct request *req);
 void h_problem_patch(struct request *req);
 void h_ticket_problem_link(struct request *req);
 void h_ticket_problem_unlink(struct request *req);
+/* The knowledge base (h_kb.c). */
+void h_articles_create(struct request *req);
+void h_articles_list(struct request *req);
+void h_article_get(struct request *req);
+void h_article_patch(struct request *req);
+void h_article_delete(struct request *req);
+void h_article_versions(struct request *req);
+void h_public_articles_list(struct request *req);
+void h_public_article_get(struct request *req);
 
 /* The six steps as the API shows them (h_steps.c). */
 struct steps_report;

@@ -61,6 +61,16 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/problems/{id}", h_problem_patch, ROLE_LEAD, ROUTE_BODY},
     {"POST", "/api/v1/tickets/{id}/problem", h_ticket_problem_link, ROLE_AGENT, ROUTE_BODY},
     {"DELETE", "/api/v1/tickets/{id}/problem", h_ticket_problem_unlink, ROLE_AGENT, 0},
+    /* The knowledge base: agents draft, leads publish (service/kb.h). */
+    {"POST", "/api/v1/articles", h_articles_create, ROLE_AGENT, ROUTE_BODY},
+    {"GET", "/api/v1/articles", h_articles_list, ROLE_AGENT, 0},
+    {"GET", "/api/v1/articles/{id}", h_article_get, ROLE_AGENT, 0},
+    {"PATCH", "/api/v1/articles/{id}", h_article_patch, ROLE_AGENT, ROUTE_BODY},
+    {"DELETE", "/api/v1/articles/{id}", h_article_delete, ROLE_LEAD, 0},
+    {"GET", "/api/v1/articles/{id}/versions", h_article_versions, ROLE_AGENT, 0},
+    /* The help center: published public articles, no login; {token} is an id or a slug. */
+    {"GET", "/api/v1/public/articles", h_public_articles_list, ROLE_AGENT, ROUTE_PUBLIC},
+    {"GET", "/api/v1/public/articles/{token}", h_public_article_get, ROLE_AGENT, ROUTE_PUBLIC},
     {"GET", "/api/v1/rules", h_rules_list, ROLE_LEAD, 0},
     {"POST", "/api/v1/rules", h_rules_create, ROLE_ADMIN, ROUTE_BODY},
     {"PUT", "/api/v1/rules", h_rules_replace, ROLE_ADMIN, ROUTE_BODY},

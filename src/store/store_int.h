@@ -19,6 +19,7 @@ struct store_sla_ops;  /* the SLA clocks' records: store_sla_int.h */
 struct store_reports_ops; /* the reports: store_reports_int.h */
 struct store_search_ops;  /* full-text search: store_search_int.h */
 struct store_offers_ops; /* offers: store_offers_int.h */
+struct store_kb_ops;     /* articles: store_kb_int.h */
 /* Steps, lessons and problems: store_steps_int.h. */
 struct store_steps_ops;
 struct store_rules_ops; /* rules and notifications: store_rules_int.h */
@@ -112,6 +113,7 @@ struct store_ops {
     const struct store_steps_ops *steps;
     const struct store_reports_ops *reports;
     const struct store_search_ops *search;
+    const struct store_kb_ops *kb;
 };
 
 struct write_job {

@@ -34,7 +34,7 @@ struct article {
     enum article_status status;
     int64_t version;
     int64_t created_by; /* agent id; 0: none (imported) */
-    int64_t created_at; /* unix seconds */
+    int64_t created_at; /* unix milliseconds */
     int64_t updated_at;
 };
 
@@ -71,7 +71,7 @@ struct article_query {
     enum article_audience audience;
     const char *tag; /* articles whose tags hold this label */
     int64_t after_id;
-    size_t limit; /* 0: no limit */
+    size_t limit;   /* 0: no limit */
     bool with_body; /* false: body is left NULL in the list */
 };
 

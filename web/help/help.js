@@ -1,5 +1,6 @@
-// The help center: the (not yet available) article search and the contact
-// form -> POST /api/v1/public/contact -> the private case link to keep.
+// The help center: the published public articles (list, one article, a
+// search over their titles) and the contact form -> POST
+// /api/v1/public/contact -> the private case link to keep.
 import { api, ApiError } from '/assets/js/api.js';
 
 const FIELDS = ['name', 'email', 'subject', 'message'];
@@ -39,12 +40,104 @@ function check() {
   return !first;
 }
 
-document.getElementById('search').addEventListener('submit', (ev) => {
+// ---- help articles ---------------------------------------------------------
+
+// The published public articles (GET /api/v1/public/articles): id, slug,
+// title, tags.  Loaded once; the search filters them until the server's
+// search (issue 7, section 2) is wired in behind searchArticles.
+let articles = [];
+
+function articleItem(a) {
+  const li = document.createElement('li');
+  const link = document.createElement('a');
+  link.href = `/help?article=${encodeURIComponent(a.slug)}`;
+  link.textContent = a.title;
+  li.append(link);
+  return li;
+}
+
+function showList(ul, items) {
+  ul.replaceChildren(...items.map(articleItem));
+}
+
+// The articles whose title or tags hold every word of q (case-insensitive).
+// Exported so the server-side search can replace it.
+export async function searchArticles(q) {
+  const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+  return articles.filter((a) => {
+    const hay = `${a.title} ${(a.tags || []).join(' ')}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+async function loadArticles() {
+  const items = [];
+  let cursor = '';
+  // A help center has tens of articles; four pages of 100 is plenty.
+  for (let i = 0; i < 4; i++) {
+    const r = await api('GET', `/api/v1/public/articles?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    items.push(...r.items);
+    if (!r.next_cursor) break;
+    cursor = r.next_cursor;
+  }
+  return items;
+}
+
+async function showArticle(key) {
+  try {
+    const a = await api('GET', `/api/v1/public/articles/${encodeURIComponent(key)}`);
+    document.getElementById('article-title').textContent = a.title;
+    document.title = `${a.title} · Help center · truce`;
+    document.getElementById('article-tags').textContent =
+      a.tags && a.tags.length ? `Topics: ${a.tags.join(', ')}` : '';
+    // The one place server HTML is inserted: body_html is cmark's safe
+    // output (raw HTML and javascript:/data: links are dropped on the server,
+    // domain/kb.h), and the page's CSP (script-src 'self') blocks inline
+    // script and event handlers whatever the HTML holds.
+    document.getElementById('article-body').innerHTML = a.body_html;
+    document.getElementById('article').hidden = false;
+    document.querySelector('main > h1').hidden = true;
+  } catch {
+    document.getElementById('article-missing').hidden = false;
+  }
+}
+
+async function init() {
+  const key = new URLSearchParams(location.search).get('article');
+  if (key) await showArticle(key);
+  try {
+    articles = await loadArticles();
+  } catch {
+    articles = [];
+  }
+  const note = document.getElementById('kb-note');
+  note.hidden = articles.length > 0;
+  document.getElementById('all-h').hidden = articles.length === 0;
+  showList(document.getElementById('articles'), articles);
+}
+
+document.getElementById('search').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const q = input('q').value.trim();
-  document.getElementById('search-result').textContent = q
-    ? `No articles found for "${q}": the help articles are not available yet. Please use the contact form below.`
-    : 'Type what you are looking for. The help articles are not available yet.';
+  const result = document.getElementById('search-result');
+  const hits = document.getElementById('search-hits');
+  if (!articles.length) {
+    hits.replaceChildren();
+    result.textContent = q
+      ? `No articles found for "${q}": the help articles are not available yet. Please use the contact form below.`
+      : 'Type what you are looking for. The help articles are not available yet.';
+    return;
+  }
+  if (!q) {
+    hits.replaceChildren();
+    result.textContent = 'Type what you are looking for.';
+    return;
+  }
+  const found = await searchArticles(q);
+  showList(hits, found);
+  result.textContent = found.length
+    ? `${found.length} article${found.length === 1 ? '' : 's'} found for "${q}".`
+    : `No articles found for "${q}". Please use the contact form below.`;
 });
 
 form.addEventListener('submit', async (ev) => {
@@ -90,3 +183,5 @@ document.getElementById('copy').addEventListener('click', async () => {
     status.textContent = 'Select the link above and copy it.';
   }
 });
+
+init();

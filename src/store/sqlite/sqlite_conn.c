@@ -23,6 +23,7 @@
 #include "../store_rules_int.h"
 #include "../store_reports_int.h"
 #include "../store_search_int.h"
+#include "../store_kb_int.h"
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
@@ -33,6 +34,8 @@ static const char *const stmt_sql[] = {
     SQLITE_STEP_STMTS(X)
     SQLITE_RULE_STMTS(X)
     SQLITE_REPORT_STMTS(X)
+    SQLITE_SEARCH_STMTS(X)
+    SQLITE_KB_STMTS(X)
 #undef X
 };
 
@@ -439,4 +442,5 @@ const struct store_ops store_sqlite_ops = {
     .steps = &sqlite_steps_ops,
     .reports = &sqlite_reports_ops,
     .search = &sqlite_search_ops,
+    .kb = &sqlite_kb_ops,
 };

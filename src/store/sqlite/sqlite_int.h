@@ -18,6 +18,7 @@
 #include "sqlite_rules.h"
 #include "sqlite_reports.h"
 #include "sqlite_search.h"
+#include "sqlite_kb.h"
 
 /* clang-format off */
 #define TICKET_COLS                                                                            \
@@ -178,6 +179,7 @@ enum sqlite_stmt {
     SQLITE_RULE_STMTS(X)
     SQLITE_REPORT_STMTS(X)
     SQLITE_SEARCH_STMTS(X)
+    SQLITE_KB_STMTS(X)
 #undef X
         STMT__COUNT
 };
