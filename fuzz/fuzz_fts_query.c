@@ -26,7 +26,7 @@ static void setup(void)
         return;
     FUZZ_ASSERT(sqlite3_open(":memory:", &db) == SQLITE_OK);
     FUZZ_ASSERT(sqlite3_exec(db,
-                             "CREATE VIRTUAL TABLE t USING fts5(a, b, tokenize='porter unicode61"
+                             "CREATE VIRTUAL TABLE t USING fts5(a, b, tokenize='unicode61"
                              " remove_diacritics 2', prefix='2 3');"
                              "INSERT INTO t VALUES ('refund late', 'café crème');",
                              NULL, NULL, NULL) == SQLITE_OK);

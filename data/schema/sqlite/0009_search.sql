@@ -6,14 +6,16 @@
 -- internal flag is not indexed: a search joins messages on rowid and filters
 -- internal notes out for callers who must not see them.
 --
--- Tokenizer: unicode61 with remove_diacritics 2 ("cafe" finds "café"), under
--- porter so English inflections meet ("refunds", "refunded" find "refund");
--- the desk is English-first and stemming costs nothing at query time.
--- prefix='2 3' keeps short prefix queries ("ref*") off a full-vocabulary scan.
+-- Tokenizer: unicode61 with remove_diacritics 2 ("cafe" finds "café").  No
+-- porter stemmer: it would index "shipping" as "ship", so the prefix the
+-- contact form sends as the customer types ("shipp*") would find nothing;
+-- a prefix query ("refund*") covers the inflections stemming would have
+-- merged.  prefix='2 3' keeps short prefix queries ("ref*") off a scan of the
+-- whole vocabulary.
 
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, body, tags, content='articles', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3');
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3');
 CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts (rowid, title, body, tags)
     VALUES (new.id, new.title, new.body, new.tags);
@@ -31,7 +33,7 @@ END;
 
 CREATE VIRTUAL TABLE tickets_fts USING fts5(
     subject, content='tickets', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3');
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3');
 CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN
     INSERT INTO tickets_fts (rowid, subject) VALUES (new.id, new.subject);
 END;
@@ -45,7 +47,7 @@ END;
 
 CREATE VIRTUAL TABLE messages_fts USING fts5(
     body, content='messages', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3');
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3');
 CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN
     INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
 END;

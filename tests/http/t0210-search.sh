@@ -1,0 +1,113 @@
+#!/bin/bash
+# Search and suggestions: BM25 ranks a title hit above a body hit, prefix
+# search, snippets as parts; an agent finds an internal note while the
+# public search never returns internal or draft articles nor any ticket;
+# a ticket's suggestions list a similar resolved ticket with its offer and
+# lesson; deflections are counted per day; bad q is refused or empty.
+. "$(dirname "$0")/lib.sh"
+setup_db
+start_server
+
+NOW=$(date +%s)
+art() { # slug title body audience status
+    sql "INSERT INTO articles (slug, title, body, audience, status, created_at, updated_at)
+         VALUES ('$1', '$2', '$3', '$4', '$5', $NOW, $NOW)"
+}
+art refund-policy 'Refund policy' 'How we handle money back for orders.' public published
+art shipping 'Shipping times' 'A late parcel may get a refund after ten days.' public published
+art secret-playbook 'Refund escalation playbook' 'Internal: approve refund above limit.' internal published
+art draft-refund 'Refund draft' 'Not yet published refund text.' public draft
+
+# ---- ranking, prefix, snippet parts ----
+req GET "/api/v1/search?q=refund&type=article"
+expect 200 "an agent searches articles"
+expect_json '.items | length' 4 "agents see every article, internal and drafts too"
+expect_json '.items[0].type' article "items are typed"
+expect_json '[.items[].slug] | index("shipping")' 3 "a body-only hit ranks below the title hits"
+expect_json '[.items[0].snippet[] | select(.hit) | .text][0] | ascii_downcase' refund \
+    "the snippet marks the hit as a part"
+req GET "/api/v1/search?q=shipp*&type=article"
+expect_json '.items[0].slug' shipping "a trailing * searches by prefix"
+req GET "/api/v1/search?q=title:refund%20OR%20(%22x&type=article"
+expect 200 "FTS5 syntax in q is searched as words, not obeyed"
+
+# ---- tickets and internal notes ----
+req POST /api/v1/tickets "$(ticket_body 'Kettle arrived broken' ann@example.org 'My kettle arrived with a cracked lid.')"
+expect 201 "a ticket is opened"
+OPEN_ID=$(json .id)
+req POST "/api/v1/tickets/$OPEN_ID/messages" '{"body":"Supplier zebrawood batch is faulty","internal":true}'
+expect 201 "an internal note is added"
+req GET "/api/v1/search?q=zebrawood"
+expect 200 "an agent searches everything"
+expect_json '.items[0].type' ticket "the note's ticket is found"
+expect_json '.items[0].id' "$OPEN_ID" "it is the right ticket"
+expect_json '.items[0].message_id | type' number "the hit names its message"
+req GET "/api/v1/search?q=kettle&type=ticket"
+expect_json '.items[0].id' "$OPEN_ID" "subject and messages are searched"
+
+# ---- the public search: published public articles only, no tickets ----
+TOKEN="" req GET "/api/v1/public/search?q=refund"
+expect 200 "anyone may search the help center"
+expect_json '[.items[].slug] | sort | join(",")' "refund-policy,shipping" \
+    "no internal nor draft article"
+TOKEN="" req GET "/api/v1/public/search?q=zebrawood"
+expect_json '.items | length' 0 "no ticket, no internal note"
+TOKEN="" req GET "/api/v1/public/search?q=kettle"
+expect_json '.items | length' 0 "no ticket subject either"
+TOKEN="" req GET "/api/v1/public/suggest?q=my%20parcel%20is%20late"
+expect 200 "suggestions as the customer types"
+expect_json '.items[0].slug' shipping "the shipping article is suggested"
+
+# ---- bad q ----
+req GET "/api/v1/search"
+expect 400 missing_field "q is required"
+req GET "/api/v1/search?q="
+expect 200 "an empty q"
+expect_json '.items | length' 0 "gives no result"
+req GET "/api/v1/search?q=%3F%21%2E%22%2A"
+expect_json '.items | length' 0 "only punctuation gives no result"
+req GET "/api/v1/search?q=$(head -c 300 /dev/zero | tr '\0' a)"
+expect 400 too_long "a q over 256 bytes is refused"
+req GET "/api/v1/search?q=x&type=customer"
+expect 400 invalid_value "an unknown type is refused"
+
+# ---- suggestions: a similar resolved ticket, its offer and lesson ----
+req POST /api/v1/tickets "$(ticket_body 'Teapot lid cracked' bob@example.org 'The teapot lid came cracked in the box.')"
+OLD_ID=$(json .id)
+req PATCH "/api/v1/tickets/$OLD_ID" '{"status":"resolved"}'
+expect 200 "the older ticket is resolved"
+ADMIN_ID=$(sql "SELECT id FROM agents WHERE email = 'admin@test.example'")
+sql "INSERT INTO offers (ticket_id, kind, amount, currency, state, note, proposed_by, proposer_role, proposed_at)
+     VALUES ($OLD_ID, 'replacement', 0, '', 'approved', 'new lid sent', $ADMIN_ID, 'admin', 1)"
+sql "INSERT INTO lessons (ticket_id, agent_id, cause, what_went_wrong, prevention, created_at)
+     VALUES ($OLD_ID, $ADMIN_ID, 'packaging', 'lid loose in box', 'wrap lids apart', 1)"
+req POST /api/v1/tickets "$(ticket_body 'Unrelated question' cy@example.org 'Do you ship to Norway?')"
+req PATCH "/api/v1/tickets/$(json .id)" '{"status":"resolved"}'
+req GET "/api/v1/tickets/$OPEN_ID/suggestions"
+expect 200 "suggestions for the open ticket"
+expect_json '.similar[0].id' "$OLD_ID" "the similar resolved ticket comes first"
+expect_json '[.similar[].id] | index('"$OPEN_ID"')' null "the ticket itself is left out"
+expect_json '.similar[0].resolution.offers[0].kind' replacement "with its approved offer"
+expect_json '.similar[0].resolution.lesson.prevention' 'wrap lids apart' "and its lesson"
+req GET "/api/v1/tickets/999999/suggestions"
+expect 404 not_found "an unknown ticket"
+
+# ---- deflection ----
+PUB_ID=$(sql "SELECT id FROM articles WHERE slug = 'shipping'")
+INT_ID=$(sql "SELECT id FROM articles WHERE slug = 'secret-playbook'")
+TOKEN="" req POST /api/v1/public/deflected "{\"article_id\":$PUB_ID}"
+expect 201 "a customer says an article answered"
+TOKEN="" req POST /api/v1/public/deflected "{\"article_id\":$PUB_ID}"
+TOKEN="" req POST /api/v1/public/deflected "{\"article_id\":$INT_ID}"
+expect 404 not_found "an internal article cannot be counted"
+TOKEN="" req POST /api/v1/public/deflected '{"article_id":"x"}'
+expect 400 wrong_type "article_id is a number"
+TOKEN=$AGENT req GET /api/v1/reports/deflection
+expect 403 forbidden "an agent cannot read the deflection report"
+TOKEN=$LEAD req GET /api/v1/reports/deflection
+expect 200 "a lead reads it"
+expect_json '.days | length' 30 "the last 30 days by default"
+expect_json '.days[-1].deflected' 2 "two deflections today"
+expect_json .total 2 "two in all"
+
+finish
