@@ -76,6 +76,7 @@ static enum terr tickets(struct store_conn *c, const struct search_query *q, siz
     sqlite3_bind_int(s, 3, q->resolved_only);
     sqlite3_bind_int64(s, 4, q->exclude_ticket);
     sqlite3_bind_int64(s, 5, (int64_t)want);
+    sqlite3_bind_int64(s, 6, SEARCH_MESSAGE_WINDOW);
     struct search_hit *v = NULL;
     size_t n = 0;
     int rc;

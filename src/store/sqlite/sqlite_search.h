@@ -18,6 +18,8 @@
                       " SELECT m.ticket_id AS tid, m.id AS mid, bm25(messages_fts) AS s"       \
                       " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"         \
                       " WHERE messages_fts MATCH ?1 AND (?2 OR m.internal = 0)"                 \
+                      " AND messages_fts.rowid >= coalesce((SELECT rowid FROM messages_fts"    \
+                      " WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?6), 0)" \
                       " UNION ALL SELECT rowid, 0, 2.0 * bm25(tickets_fts) FROM tickets_fts"    \
                       " WHERE tickets_fts MATCH ?1) h JOIN tickets t ON t.id = h.tid"           \
                       " WHERE (?3 = 0 OR t.status IN ('resolved', 'closed')) AND t.id != ?4"   \
