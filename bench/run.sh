@@ -277,6 +277,8 @@ echo
 "$(dirname "$0")/model.sh" "$truce"
 echo
 "$(dirname "$0")/politeness.sh" "$truce"
+echo
+"$(dirname "$0")/search.sh" "$truce"
 
 if [ "$errors" -ne 0 ]; then
     echo

@@ -60,9 +60,15 @@ function showList(ul, items) {
   ul.replaceChildren(...items.map(articleItem));
 }
 
-// The articles whose title or tags hold every word of q (case-insensitive).
-// Exported so the server-side search can replace it.
+// The server's full-text search (GET /api/v1/public/search); when it cannot
+// answer, the articles whose title or tags hold every word of q.
 export async function searchArticles(q) {
+  try {
+    const r = await api('GET', `/api/v1/public/search?q=${encodeURIComponent(q.slice(0, 256))}`);
+    return (r.items || []).map((a) => ({ title: a.title, slug: a.slug, id: a.id }));
+  } catch {
+    /* fall back to the loaded list */
+  }
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
   return articles.filter((a) => {
     const hay = `${a.title} ${(a.tags || []).join(' ')}`.toLowerCase();
@@ -183,5 +189,74 @@ document.getElementById('copy').addEventListener('click', async () => {
     status.textContent = 'Select the link above and copy it.';
   }
 });
+
+// Deflection: as the customer types the form's subject and message, the
+// articles that may already answer (GET /api/v1/public/suggest, at most one
+// request per 500 ms of quiet), each with "This answered my question"
+// (POST /api/v1/public/deflected), which counts the ticket avoided.
+const suggestBox = document.createElement('div');
+suggestBox.id = 'suggested';
+suggestBox.setAttribute('aria-live', 'polite');
+input('message').after(suggestBox);
+let suggestTimer = 0;
+let suggestSeq = 0;
+
+function suggestion(a) {
+  const li = document.createElement('li');
+  const link = document.createElement('a');
+  link.href = `/help?article=${encodeURIComponent(a.slug)}`;
+  link.target = '_blank';
+  link.textContent = a.title;
+  const btn = document.createElement('button');
+  btn.type = 'button';
+  btn.className = 'answered';
+  btn.textContent = 'This answered my question';
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    try {
+      await api('POST', '/api/v1/public/deflected', { article_id: a.id });
+      const p = document.createElement('p');
+      p.className = 'deflected';
+      p.textContent = 'Glad it helped. You do not need to send the form.';
+      suggestBox.replaceChildren(p);
+    } catch {
+      btn.disabled = false;
+    }
+  });
+  li.append(link, ' ', btn);
+  return li;
+}
+
+async function suggest() {
+  const q = `${input('subject').value} ${input('message').value}`.trim();
+  const seq = ++suggestSeq;
+  if (q.length < 4) {
+    suggestBox.replaceChildren();
+    return;
+  }
+  let items = [];
+  try {
+    items = (await api('GET', `/api/v1/public/suggest?q=${encodeURIComponent(q.slice(0, 4000))}`)).items || [];
+  } catch {
+    return; /* suggestions are a help, never in the way */
+  }
+  if (seq !== suggestSeq) return;
+  if (!items.length) {
+    suggestBox.replaceChildren();
+    return;
+  }
+  const h = document.createElement('p');
+  h.textContent = 'These articles may answer your question:';
+  const ul = document.createElement('ul');
+  ul.replaceChildren(...items.map(suggestion));
+  suggestBox.replaceChildren(h, ul);
+}
+
+for (const name of ['subject', 'message']) {
+  input(name).addEventListener('input', () => {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(suggest, 500);
+  });
+}
 
 init();

@@ -267,6 +267,7 @@ function show(root, ctx, ticket) {
   const resolveBox = el('div', { class: 'mount', id: 'resolve' }, el('p', { class: 'muted' }, 'Loading…'));
   const playBox = el('div', {}, el('p', { class: 'muted' }, 'Loading the playbook…'));
   const custBox = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+  const suggBox = el('div', { class: 'mount', id: 'suggestions' }, el('p', { class: 'muted' }, 'Loading…'));
 
   mount(root,
     el('p', { class: 'crumbs' }, el('a', { href: '#/inbox' }, '← Inbox')),
@@ -286,7 +287,8 @@ function show(root, ctx, ticket) {
         section('steps', 'The six steps', stepsPanel(ticket.steps)),
         section('offers-panel', 'Offers', offersBox),
         section('resolve-panel', 'Resolve', resolveBox),
-        section('customer', 'Customer', custBox))));
+        section('customer', 'Customer', custBox),
+        section('suggestions-panel', 'Suggestions', suggBox))));
 
   playbookFor(ctx, ticket).then((pb) => mount(playBox, playbookPanel(pb)),
     (e) => mount(playBox, el('p', { class: 'muted' }, `No playbook: ${e.message}`)));
@@ -294,4 +296,5 @@ function show(root, ctx, ticket) {
   mountPanel(composerBox, './composer.js', 'mountComposer', ctx, ticket, reload);
   mountPanel(offersBox, './offers.js', 'mountOffers', ctx, ticket);
   mountPanel(resolveBox, './resolve.js', 'mountResolve', ctx, ticket, reload);
+  mountPanel(suggBox, './suggestions.js', 'mountSuggestions', ctx, ticket);
 }
