@@ -29,10 +29,10 @@
 #include "render.h"
 #include "server_int.h"
 
-#define SEARCH_PAGE_DEFAULT   20
-#define SUGGEST_ARTICLES      5
-#define SUGGEST_TICKETS       3
-#define DAY_MS                86400000LL
+#define SEARCH_PAGE_DEFAULT     20
+#define SUGGEST_ARTICLES        5
+#define SUGGEST_TICKETS         3
+#define DAY_MS                  86400000LL
 #define DEFLECTION_DEFAULT_DAYS 30
 
 static bool search_rate_ok(struct request *req, struct ratelimit *rl)
@@ -41,8 +41,8 @@ static bool search_rate_ok(struct request *req, struct ratelimit *rl)
     if (ratelimit_take(rl, req->ip, time_now_ms(), &retry))
         return true;
     req->retry_after = retry;
-    reply_error(req, TERR_RATE_LIMITED, NULL, "too many searches from this address; try again in %d s",
-                retry);
+    reply_error(req, TERR_RATE_LIMITED, NULL,
+                "too many searches from this address; try again in %d s", retry);
     return false;
 }
 
@@ -72,8 +72,8 @@ static json_t *hit_json(const struct search_hit *h)
         return json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "type", "article", "id",
                          (json_int_t)h->id, "title", h->title ? h->title : "", "slug",
                          h->slug ? h->slug : "", "audience", h->audience ? h->audience : "",
-                         "status", h->status ? h->status : "", "snippet",
-                         snippet_json(h->snippet), "score", score_json(h->score));
+                         "status", h->status ? h->status : "", "snippet", snippet_json(h->snippet),
+                         "score", score_json(h->score));
     return json_pack("{s:s,s:I,s:s,s:s,s:o,s:o,s:o}", "type", "ticket", "id", (json_int_t)h->id,
                      "subject", h->title ? h->title : "", "status", h->status ? h->status : "",
                      "message_id", h->message_id ? json_integer(h->message_id) : json_null(),
@@ -199,8 +199,8 @@ void h_public_search(struct request *req)
 void h_public_suggest(struct request *req)
 {
     static const char *const params[] = {"q", NULL};
-    struct search_read r = {.q = {.articles = true, .public_only = true,
-                                  .limit = SUGGEST_ARTICLES}};
+    struct search_read r = {
+        .q = {.articles = true, .public_only = true, .limit = SUGGEST_ARTICLES}};
     char *match;
     if (!search_rate_ok(req, req->srv->search_limit) || !query_only(req, params) ||
         !query_text(req, FTS_ANY, FTS_QUERY_MAX_TEXT, &match))
@@ -236,11 +236,14 @@ static enum terr suggest_tx(struct store_tx *tx, void *arg)
     if (!match)
         return TERR_OK;
     bool more;
-    struct search_query aq = {.match = match, .articles = true, .published_only = true,
-                              .limit = SUGGEST_ARTICLES};
+    struct search_query aq = {
+        .match = match, .articles = true, .published_only = true, .limit = SUGGEST_ARTICLES};
     e = store_search(tx, &aq, &s->articles, &s->n_articles, &more);
-    struct search_query tq = {.match = match, .tickets = true, .internal = true,
-                              .resolved_only = true, .exclude_ticket = s->ticket_id,
+    struct search_query tq = {.match = match,
+                              .tickets = true,
+                              .internal = true,
+                              .resolved_only = true,
+                              .exclude_ticket = s->ticket_id,
                               .limit = SUGGEST_TICKETS};
     if (!e)
         e = store_search(tx, &tq, &s->tickets, &s->n_tickets, &more);
@@ -267,14 +270,14 @@ static json_t *resolution_json(const struct resolution *r)
     json_t *offers = json_array();
     for (size_t i = 0; i < r->n_offers; i++) {
         const struct resolution_offer *o = &r->offers[i];
-        json_array_append_new(offers, json_pack("{s:s,s:I,s:s,s:s?}", "kind", o->kind,
-                                                "amount", (json_int_t)o->amount, "currency",
+        json_array_append_new(offers, json_pack("{s:s,s:I,s:s,s:s?}", "kind", o->kind, "amount",
+                                                (json_int_t)o->amount, "currency",
                                                 o->currency ? o->currency : "", "note", o->note));
     }
-    json_t *lesson = r->has_lesson ? json_pack("{s:s,s:s,s:s}", "cause", r->cause,
-                                               "what_went_wrong", r->what_went_wrong,
-                                               "prevention", r->prevention)
-                                   : json_null();
+    json_t *lesson = r->has_lesson
+                         ? json_pack("{s:s,s:s,s:s}", "cause", r->cause, "what_went_wrong",
+                                     r->what_went_wrong, "prevention", r->prevention)
+                         : json_null();
     return json_pack("{s:o,s:o}", "offers", offers, "lesson", lesson);
 }
 
@@ -299,8 +302,9 @@ void h_ticket_suggestions(struct request *req)
         json_object_set_new(t, "resolution", resolution_json(&s.res[i]));
         json_array_append_new(similar, t);
     }
-    reply_json(req, 200, json_pack("{s:o,s:o}", "articles", hits_json(s.articles, s.n_articles),
-                                   "similar", similar));
+    reply_json(req, 200,
+               json_pack("{s:o,s:o}", "articles", hits_json(s.articles, s.n_articles), "similar",
+                         similar));
     suggest_release(&s);
 }
 
@@ -403,6 +407,7 @@ void h_report_deflection(struct request *req)
     time_format_iso(d.from, f);
     time_format_iso(d.to - DAY_MS, t);
     f[10] = t[10] = 0;
-    reply_json(req, 200, json_pack("{s:s,s:s,s:I,s:o}", "from", f, "to", t, "total",
-                                   (json_int_t)total, "days", days));
+    reply_json(req, 200,
+               json_pack("{s:s,s:s,s:I,s:o}", "from", f, "to", t, "total", (json_int_t)total,
+                         "days", days));
 }

@@ -23,8 +23,8 @@ void search_hits_free(struct search_hit *v, size_t n)
     free(v);
 }
 
-enum terr store_search(struct store_tx *tx, const struct search_query *q,
-                       struct search_hit **out, size_t *n_out, bool *has_more)
+enum terr store_search(struct store_tx *tx, const struct search_query *q, struct search_hit **out,
+                       size_t *n_out, bool *has_more)
 {
     if (q->limit < 1 || q->limit > SEARCH_MAX_LIMIT || q->offset > SEARCH_MAX_OFFSET)
         return TERR_INVALID;

@@ -59,8 +59,8 @@ struct search_query {
  * q->offset on, at most q->limit; *has_more says whether more follow.
  * TERR_INVALID for a bad limit or offset.  Caller frees *out with
  * search_hits_free(); on failure nothing is returned. */
-enum terr store_search(struct store_tx *tx, const struct search_query *q,
-                       struct search_hit **out, size_t *n_out, bool *has_more);
+enum terr store_search(struct store_tx *tx, const struct search_query *q, struct search_hit **out,
+                       size_t *n_out, bool *has_more);
 
 /* What a suggestion is made from: the ticket's category (NULL: none), subject
  * and latest public customer message (NULL: none).  TERR_NOT_FOUND without

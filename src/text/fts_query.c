@@ -9,8 +9,7 @@
 
 static bool is_word(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c >= 0x80;
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
 /* The length of s's prefix of at most max bytes that does not end inside a
@@ -27,12 +26,11 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 
 /* Words too common to tell messages apart (FTS_ANY only), sorted. */
 static const char *const stop_words[] = {
-    "about", "again", "all",   "and",   "any",   "are",   "but",   "can",   "could", "did",
-    "does",  "for",   "from",  "get",   "got",   "had",   "has",   "have",  "her",   "him",
-    "his",   "how",   "into",  "its",   "just",  "not",   "now",   "one",   "our",   "out",
-    "please","she",   "still", "that",  "the",   "their", "them",  "then",  "there", "they",
-    "this",  "was",   "were",  "what",  "when",  "which", "who",   "why",   "will",  "with",
-    "would", "you",   "your",
+    "about", "again", "all",   "and",  "any",  "are",   "but",   "can",  "could",  "did",  "does",
+    "for",   "from",  "get",   "got",  "had",  "has",   "have",  "her",  "him",    "his",  "how",
+    "into",  "its",   "just",  "not",  "now",  "one",   "our",   "out",  "please", "she",  "still",
+    "that",  "the",   "their", "them", "then", "there", "they",  "this", "was",    "were", "what",
+    "when",  "which", "who",   "why",  "will", "with",  "would", "you",  "your",
 };
 
 static int cmp_word(const void *key, const void *elem)

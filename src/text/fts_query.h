@@ -17,9 +17,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define FTS_QUERY_MAX_LEN   256 /* bytes of user text */
-#define FTS_QUERY_MAX_TERMS 16  /* terms beyond are dropped */
-#define FTS_QUERY_MAX_TERM  64  /* bytes of one term; longer ones are cut */
+#define FTS_QUERY_MAX_LEN   256  /* bytes of user text */
+#define FTS_QUERY_MAX_TERMS 16   /* terms beyond are dropped */
+#define FTS_QUERY_MAX_TERM  64   /* bytes of one term; longer ones are cut */
 #define FTS_QUERY_MAX_TEXT  4096 /* bytes of text read for an FTS_ANY query */
 
 /* Markers around a hit in the snippet() text the store asks FTS5 for. */
