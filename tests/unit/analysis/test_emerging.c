@@ -141,7 +141,9 @@ static void a_phrase_counts_once_per_message(void **state)
     assert_int_equal(it->base, 0);
     assert_int_equal(it->n_examples, 3);
     assert_int_equal(it->examples[0], 100);
-    assert_null(find(v, n, EMERGING_PHRASE, "refund refund"));
+    it = find(v, n, EMERGING_PHRASE, "refund refund");
+    assert_non_null(it);
+    assert_int_equal(it->count, 6);
     emerging_items_free(v, n);
     emerging_free(e);
 }
