@@ -94,7 +94,7 @@ enum terr store_report_tickets(struct store_tx *tx, int64_t from, int64_t to,
  * kind are zero. */
 struct report_agent_extra {
     int64_t agent_id; /* 0: unassigned tickets' surveys */
-    int64_t csat_n, csat_sum, nps_n, nps_promoters, nps_detractors, ces_n, ces_sum;
+    int64_t csat_n, csat_sum, nps_n, nps_sum, nps_promoters, nps_detractors, ces_n, ces_sum;
     int64_t deesc_threads, deesc_fell;
 };
 

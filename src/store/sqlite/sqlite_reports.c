@@ -226,10 +226,11 @@ static enum terr agent_extras(struct store_conn *c, int64_t from, int64_t to,
             .csat_n = sqlite3_column_int64(s, 1),
             .csat_sum = sqlite3_column_int64(s, 2),
             .nps_n = sqlite3_column_int64(s, 3),
-            .nps_promoters = sqlite3_column_int64(s, 4),
-            .nps_detractors = sqlite3_column_int64(s, 5),
-            .ces_n = sqlite3_column_int64(s, 6),
-            .ces_sum = sqlite3_column_int64(s, 7),
+            .nps_sum = sqlite3_column_int64(s, 4),
+            .nps_promoters = sqlite3_column_int64(s, 5),
+            .nps_detractors = sqlite3_column_int64(s, 6),
+            .ces_n = sqlite3_column_int64(s, 7),
+            .ces_sum = sqlite3_column_int64(s, 8),
         };
         e = each(arg, &x);
     }

@@ -60,7 +60,7 @@
       " WHERE t.created_at >= ?1 AND t.created_at < ?2 ORDER BY t.id")                         \
     X(REP_AGENT_SURVEYS,                                                                       \
       "SELECT coalesce(t.assignee_id, 0), count(s.csat), coalesce(sum(s.csat), 0),"            \
-      " count(s.nps), coalesce(sum(s.nps >= 9), 0), coalesce(sum(s.nps <= 6), 0),"             \
+      " count(s.nps), coalesce(sum(s.nps), 0), coalesce(sum(s.nps >= 9), 0), coalesce(sum(s.nps <= 6), 0),"             \
       " count(s.ces), coalesce(sum(s.ces), 0) FROM surveys s JOIN tickets t"                   \
       " ON t.id = s.ticket_id WHERE s.answered_at >= ?1 AND s.answered_at < ?2 GROUP BY 1")    \
     X(REP_AGENT_DEESC,                                                                         \
