@@ -39,15 +39,15 @@ struct emerging {
 
 /* Words too common to say anything about a problem. */
 static const char *const stop_words[] = {
-    "a",     "about", "after", "again", "all",   "also",  "am",    "an",    "and",   "any",
-    "are",   "as",    "at",    "be",    "been",  "before", "but",  "by",    "can",   "could",
-    "did",   "do",    "does",  "for",   "from",  "get",   "got",   "had",   "has",   "have",
-    "he",    "her",   "hi",    "hello", "him",   "his",   "how",   "i",     "i'm",   "i've",
-    "if",    "in",    "into",  "is",    "it",    "it's",  "its",   "just",  "me",    "my",
-    "of",    "on",    "or",    "our",   "please", "she",  "so",    "than",  "thank", "thanks",
-    "that",  "the",   "their", "them",  "then",  "there", "these", "they",  "this",  "to",
-    "too",   "up",    "us",    "very",  "was",   "we",    "were",  "what",  "when",  "which",
-    "will",  "with",  "would", "you",   "your",  "yours", "i'd",   "i'll",  "am",    "dear",
+    "a",    "about", "after", "again", "all",    "also",   "am",    "an",   "and",   "any",
+    "are",  "as",    "at",    "be",    "been",   "before", "but",   "by",   "can",   "could",
+    "did",  "do",    "does",  "for",   "from",   "get",    "got",   "had",  "has",   "have",
+    "he",   "her",   "hi",    "hello", "him",    "his",    "how",   "i",    "i'm",   "i've",
+    "if",   "in",    "into",  "is",    "it",     "it's",   "its",   "just", "me",    "my",
+    "of",   "on",    "or",    "our",   "please", "she",    "so",    "than", "thank", "thanks",
+    "that", "the",   "their", "them",  "then",   "there",  "these", "they", "this",  "to",
+    "too",  "up",    "us",    "very",  "was",    "we",     "were",  "what", "when",  "which",
+    "will", "with",  "would", "you",   "your",   "yours",  "i'd",   "i'll", "am",    "dear",
 };
 
 static bool is_stop(const char *w)
@@ -167,8 +167,8 @@ bool emerging_truncated(const struct emerging *e)
 /* A phrase is at most EMERGING_MAX_NGRAM stems of up to 64 bytes each. */
 #define STEM_MAX 64
 
-enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
-                               int64_t ticket_id, bool current)
+enum terr emerging_add_message(struct emerging *e, const char *text, size_t len, int64_t ticket_id,
+                               bool current)
 {
     enum terr err = tokenize(text, len, &e->toks);
     if (err)
@@ -222,8 +222,7 @@ enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
     return TERR_OK;
 }
 
-void emerging_add_ticket(struct emerging *e, const char *category, int64_t ticket_id,
-                         bool current)
+void emerging_add_ticket(struct emerging *e, const char *category, int64_t ticket_id, bool current)
 {
     int64_t msg = e->msg_seq++;
     if (current)
@@ -250,8 +249,8 @@ double emerging_binom_upper(int64_t c, int64_t k, double r)
     double lr = log(r), l1r = log1p(-r), sum = 0.0;
     double lk = lgamma((double)k + 1.0);
     for (int64_t i = c; i <= k; i++) {
-        double lt = lk - lgamma((double)i + 1.0) - lgamma((double)(k - i) + 1.0) +
-                    (double)i * lr + (double)(k - i) * l1r;
+        double lt = lk - lgamma((double)i + 1.0) - lgamma((double)(k - i) + 1.0) + (double)i * lr +
+                    (double)(k - i) * l1r;
         double term = exp(lt);
         sum += term;
         if ((double)i > (double)k * r && term < sum * 1e-12)
@@ -314,8 +313,7 @@ void emerging_find(const struct emerging *e, const struct emerging_params *p,
     struct emerging_item *v = NULL;
     size_t n = 0, cap = 0;
     n = gather(&e->phrases, EMERGING_PHRASE, e->msgs_cur, e->msgs_base, p, &v, n, &cap);
-    n = gather(&e->categories, EMERGING_CATEGORY, e->tickets_cur, e->tickets_base, p, &v, n,
-               &cap);
+    n = gather(&e->categories, EMERGING_CATEGORY, e->tickets_cur, e->tickets_base, p, &v, n, &cap);
     /* Benjamini-Hochberg: q(i) = min over j >= i of p(j) * m / j. */
     if (n)
         qsort(v, n, sizeof(*v), by_p);

@@ -41,8 +41,8 @@ enum emerging_kind { EMERGING_PHRASE, EMERGING_CATEGORY };
 
 struct emerging_item {
     enum emerging_kind kind;
-    char *key;             /* the phrase (stems joined by spaces) or category */
-    int64_t count, base;   /* in the current period, in the baseline */
+    char *key;           /* the phrase (stems joined by spaces) or category */
+    int64_t count, base; /* in the current period, in the baseline */
     double lift, p, q;
     int64_t examples[EMERGING_MAX_EXAMPLES]; /* current-period tickets, first seen */
     size_t n_examples;
@@ -52,7 +52,7 @@ struct emerging_params {
     int64_t min_count; /* items counted fewer times this period are not tested */
     double alpha;      /* the false discovery rate kept */
     double min_lift;
-    size_t max_items;  /* at most this many are returned */
+    size_t max_items; /* at most this many are returned */
 };
 
 /* A new accumulator (with its own stemmer: one per thread); caller frees
@@ -63,11 +63,10 @@ void emerging_free(struct emerging *e);
 
 /* Counts the phrases of one customer message of ticket_id.  TERR_BAD_UTF8 or
  * TERR_TOO_LARGE for text tokenize() refuses (nothing counted). */
-enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
-                               int64_t ticket_id, bool current);
+enum terr emerging_add_message(struct emerging *e, const char *text, size_t len, int64_t ticket_id,
+                               bool current);
 /* Counts one ticket of category (NULL or "": counted in the volume only). */
-void emerging_add_ticket(struct emerging *e, const char *category, int64_t ticket_id,
-                         bool current);
+void emerging_add_ticket(struct emerging *e, const char *category, int64_t ticket_id, bool current);
 /* True when some phrases were dropped at EMERGING_MAX_KEYS. */
 bool emerging_truncated(const struct emerging *e);
 

@@ -166,11 +166,11 @@ static enum terr on_extra(void *arg, const struct report_agent_extra *x)
 static json_t *group_json(struct group *g)
 {
     return json_pack("{s:I,s:I,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:I,s:o}}", "tickets",
-                     (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts,
-                     "conflict_rate", share(g->conflicts, g->tickets), "first_response",
-                     median_json(&g->frt), "resolution", median_json(&g->res), "reopen",
-                     "resolved", (json_int_t)g->resolved, "reopened", (json_int_t)g->reopened,
-                     "rate", share(g->reopened, g->resolved), "escalation", "escalated",
+                     (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts, "conflict_rate",
+                     share(g->conflicts, g->tickets), "first_response", median_json(&g->frt),
+                     "resolution", median_json(&g->res), "reopen", "resolved",
+                     (json_int_t)g->resolved, "reopened", (json_int_t)g->reopened, "rate",
+                     share(g->reopened, g->resolved), "escalation", "escalated",
                      (json_int_t)g->escalated, "rate", share(g->escalated, g->tickets));
 }
 
@@ -300,13 +300,12 @@ enum terr svc_report_emerging(struct store_tx *tx, int64_t from, int64_t to, jso
         for (size_t k = 0; k < v[i].n_examples; k++)
             json_array_append_new(ex, json_integer(v[i].examples[k]));
         json_array_append_new(
-            items, json_pack("{s:s,s:s,s:I,s:I,s:o,s:f,s:f,s:o}", "kind",
-                             v[i].kind == EMERGING_CATEGORY ? "category" : "phrase", "key",
-                             v[i].key, "count", (json_int_t)v[i].count, "baseline",
-                             (json_int_t)v[i].base, "lift",
-                             isfinite(v[i].lift) ? json_real(round(v[i].lift * 100) / 100)
-                                                 : json_null(),
-                             "p", v[i].p, "q", v[i].q, "example_tickets", ex));
+            items,
+            json_pack("{s:s,s:s,s:I,s:I,s:o,s:f,s:f,s:o}", "kind",
+                      v[i].kind == EMERGING_CATEGORY ? "category" : "phrase", "key", v[i].key,
+                      "count", (json_int_t)v[i].count, "baseline", (json_int_t)v[i].base, "lift",
+                      isfinite(v[i].lift) ? json_real(round(v[i].lift * 100) / 100) : json_null(),
+                      "p", v[i].p, "q", v[i].q, "example_tickets", ex));
     }
     char fb[TIME_ISO_LEN];
     *out = json_pack("{s:s,s:I,s:b,s:o}", "baseline_from", time_format_iso(base_from, fb),

@@ -15,9 +15,10 @@
 
 #include "service.h"
 
-#define INSIGHTS_MAX_TICKETS  1000000
-#define INSIGHTS_MAX_MESSAGES 2000000 /* read for emerging, baseline included;
-                                        * TERR_TOO_LARGE beyond */
+#define INSIGHTS_MAX_TICKETS 1000000
+#define INSIGHTS_MAX_MESSAGES                                                                      \
+    2000000 /* read for emerging, baseline included;                                               \
+             * TERR_TOO_LARGE beyond */
 #define EMERGING_BASELINE_PERIODS 4
 
 /* The overview: {tickets, conflicts, conflict_rate, first_response, resolution,

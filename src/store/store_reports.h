@@ -74,9 +74,9 @@ void trend_report_release(struct trend_report *r);
 /* A ticket opened in the range, with what the insights need of its history. */
 struct report_ticket {
     int64_t id;
-    int64_t assignee_id;  /* 0: unassigned */
-    const char *assignee; /* the agent's name, "" when unassigned */
-    const char *category; /* "" when none */
+    int64_t assignee_id;                                /* 0: unassigned */
+    const char *assignee;                               /* the agent's name, "" when unassigned */
+    const char *category;                               /* "" when none */
     int64_t created_at, first_response_at, resolved_at; /* 0: not yet */
     enum level peak;
     bool resolved;  /* resolved or closed now, or ever (the audit trail) */

@@ -125,4 +125,15 @@ TOKEN=$LEAD req GET "/api/v1/reports/overview?format=xml"
 expect 400 invalid_value "an unknown format is refused"
 
 
+# ---- truce report ----
+OUT=$("$TRUCE" report overview --db "$DB" --from 2020-01-10 --to 2020-01-10 | jq -r .tickets)
+check "truce report prints JSON when not on a terminal" test "$OUT" = 3
+"$TRUCE" report agents --db "$DB" --from 2020-01-10 --to 2020-01-10 --csv >"$T_DIR/cli.csv"
+check "truce report agents --csv: a header and two rows" test "$(wc -l <"$T_DIR/cli.csv")" -eq 3
+OUT=$("$TRUCE" report emerging --db "$DB" --from 2020-03-05 --to 2020-03-11 --json |
+    jq -r '[.items[].key] | index("doubl charg") != null')
+check "truce report emerging finds the planted phrase" test "$OUT" = true
+"$TRUCE" report overview --db "$DB" --from nope 2>/dev/null
+check "a bad --from is a usage error" test $? -eq 2
+
 finish

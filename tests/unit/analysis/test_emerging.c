@@ -21,18 +21,14 @@ static unsigned next(unsigned n)
 }
 
 static const char *const filler[] = {
-    "my order arrived and the box looked fine",
-    "can you tell me where the invoice is",
-    "the app shows an error on the settings page",
-    "I would like to change my address",
-    "the password reset email never came",
-    "how long does a return usually take",
-    "the colour is different from the photo",
-    "please update the phone number on my account",
+    "my order arrived and the box looked fine",    "can you tell me where the invoice is",
+    "the app shows an error on the settings page", "I would like to change my address",
+    "the password reset email never came",         "how long does a return usually take",
+    "the colour is different from the photo",      "please update the phone number on my account",
 };
 
-static const struct emerging_params params = {.min_count = 5, .alpha = 0.01, .min_lift = 1.5,
-                                              .max_items = 100};
+static const struct emerging_params params = {
+    .min_count = 5, .alpha = 0.01, .min_lift = 1.5, .max_items = 100};
 
 /* One period of `n` tickets with one message each: `rise` percent mention the
  * planted phrase and have category "billing", `flat` percent mention the flat
