@@ -285,6 +285,18 @@ void h_report_deflection(struct request *req)
 {
     (void)req;
 }
+void h_report_overview(struct request *req)
+{
+    (void)req;
+}
+void h_report_agents(struct request *req)
+{
+    (void)req;
+}
+void h_report_emerging(struct request *req)
+{
+    (void)req;
+}
 void h_rules_list(struct request *req)
 {
     (void)req;

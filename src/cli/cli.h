@@ -34,6 +34,7 @@ int cmd_jobs(int argc, char **argv);
 int cmd_surveys(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
 int cmd_offers(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_problems(int argc, char **argv);
 int cmd_lessons(int argc, char **argv);
 int cmd_rules(int argc, char **argv);

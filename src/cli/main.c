@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"surveys", cmd_surveys, "list a ticket's satisfaction surveys (surveys list)"},
     {"sla", cmd_sla, "the SLA policy and calendar, and a ticket's clocks (sla show|set|check)"},
     {"offers", cmd_offers, "list offers and decide pending ones (offers list|approve|reject)"},
+    {"report", cmd_report, "the insights reports (report overview|agents|emerging)"},
     {"problems", cmd_problems, "list and show problems grouping tickets (problems list|show)"},
     {"lessons", cmd_lessons, "list the lessons of resolved conflicts (lessons list)"},
     {"rules", cmd_rules, "manage the escalation rules (rules list|load|export|rm|rearm)"},

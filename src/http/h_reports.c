@@ -7,11 +7,18 @@
  * included) or RFC 3339 instants (to excluded); without them the last 30
  * days up to the end of today.  The store computes the report in one read
  * transaction; at most REPORT_MAX_BUCKETS buckets are asked for.
+ *
+ * GET /api/v1/reports/{overview,agents,emerging} (service/insights.h) take
+ * the same range, at most INSIGHTS_MAX_DAYS long; their CSV has one row for
+ * the overview, per agent, per emerging item, nested fields flattened with
+ * '_' ("first_response_median_ms").
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../service/insights.h"
 #include "../store/store_reports.h"
 #include "../util/buf.h"
 #include "../util/timeutil.h"
@@ -287,4 +294,197 @@ void h_report_trends(struct request *req)
     json_decref(rep);
     req->content_type = CSV_TYPE;
     reply_raw(req, 200, text);
+}
+
+/* ---- overview, agents, emerging (service/insights.h) ---- */
+
+#define INSIGHTS_MAX_DAYS 366
+
+/* The range of ?from and ?to as trends reads it (the last 30 days by
+ * default), at most INSIGHTS_MAX_DAYS long; false with a 400 sent. */
+static bool range_or_reply(struct request *req, int64_t *from, int64_t *to)
+{
+    const char *f = req_query(req, "from"), *t = req_query(req, "to");
+    if (t) {
+        if (!parse_when(t, true, to)) {
+            reply_error(req, TERR_INVALID, "to", "'to' must be a date (YYYY-MM-DD) or a time");
+            return false;
+        }
+    } else {
+        int64_t now = time_now_ms();
+        *to = now - now % DAY_MS + DAY_MS;
+    }
+    if (f) {
+        if (!parse_when(f, false, from)) {
+            reply_error(req, TERR_INVALID, "from", "'from' must be a date (YYYY-MM-DD) or a time");
+            return false;
+        }
+    } else {
+        *from = *to - DEFAULT_DAYS * DAY_MS;
+    }
+    if (*from >= *to) {
+        reply_error(req, TERR_INVALID, "from", "'from' must be before 'to'");
+        return false;
+    }
+    if (*to - *from > INSIGHTS_MAX_DAYS * DAY_MS) {
+        reply_error(req, TERR_INVALID, "to", "the range is over %d days", INSIGHTS_MAX_DAYS);
+        return false;
+    }
+    return true;
+}
+
+/* CSV columns of a flattened object: nested keys joined with '_'. */
+static void flat_header(struct buf *o, json_t *obj, const char *prefix, bool *first)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+    {
+        char name[256];
+        snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "_" : "", k);
+        if (json_is_object(v)) {
+            flat_header(o, v, name, first);
+            continue;
+        }
+        if (!*first)
+            buf_adds(o, ",");
+        *first = false;
+        csv_text(o, name);
+    }
+}
+
+/* The values in flat_header's order; an array is its items joined by spaces. */
+static void flat_values(struct buf *o, json_t *obj)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+    {
+        if (json_is_object(v)) {
+            flat_values(o, v);
+            continue;
+        }
+        if (json_is_array(v)) {
+            struct buf a;
+            buf_init(&a, CSV_MAX);
+            size_t i;
+            const json_t *x;
+            json_array_foreach(v, i, x)
+            {
+                if (i)
+                    buf_adds(&a, " ");
+                if (json_is_integer(x))
+                    buf_addf(&a, "%lld", (long long)json_integer_value(x));
+                else if (json_is_string(x))
+                    buf_adds(&a, json_string_value(x));
+            }
+            char *s = buf_detach(&a, NULL);
+            json_t *text = json_string(s ? s : "");
+            free(s);
+            csv_value(o, text);
+            json_decref(text);
+        } else {
+            csv_value(o, v);
+        }
+    }
+}
+
+/* Rows of objects as CSV, the first row's keys as the header. */
+static char *rows_csv(json_t *rows)
+{
+    struct buf o;
+    buf_init(&o, CSV_MAX);
+    if (json_array_size(rows)) {
+        bool first = true;
+        flat_header(&o, json_array_get(rows, 0), "", &first);
+        buf_adds(&o, "\r\n");
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        struct buf line;
+        buf_init(&line, CSV_MAX);
+        flat_values(&line, r);
+        char *s = buf_detach(&line, NULL);
+        buf_adds(&o, s && *s == ',' ? s + 1 : ""); /* csv_value leads with a comma */
+        free(s);
+        buf_adds(&o, "\r\n");
+    }
+    return buf_detach(&o, NULL);
+}
+
+enum insight_kind { INSIGHT_OVERVIEW, INSIGHT_AGENTS, INSIGHT_EMERGING };
+
+struct insight_read {
+    enum insight_kind kind;
+    int64_t from, to;
+    json_t *out;
+};
+
+static enum terr insight_tx(struct store_tx *tx, void *arg)
+{
+    struct insight_read *r = arg;
+    switch (r->kind) {
+    case INSIGHT_OVERVIEW:
+        return svc_report_overview(tx, r->from, r->to, &r->out);
+    case INSIGHT_AGENTS:
+        return svc_report_agents(tx, r->from, r->to, &r->out);
+    case INSIGHT_EMERGING:
+        return svc_report_emerging(tx, r->from, r->to, &r->out);
+    }
+    return TERR_INTERNAL;
+}
+
+static void insight(struct request *req, enum insight_kind kind)
+{
+    struct insight_read r = {.kind = kind};
+    bool csv;
+    if (!wants_csv(req, &csv) || !range_or_reply(req, &r.from, &r.to))
+        return;
+    enum terr e = store_read(req_store(req), insight_tx, &r);
+    if (e == TERR_TOO_LARGE) {
+        reply_error(req, TERR_INVALID, "from", "the range holds too much to read: shorten it");
+        return;
+    }
+    if (e) {
+        reply_error(req, e, NULL, "cannot read the report");
+        return;
+    }
+    json_t *rows; /* what the CSV has a row for */
+    json_t *rep = json_pack("{s:o,s:o}", "from", render_time(r.from), "to", render_time(r.to));
+    if (kind == INSIGHT_AGENTS) {
+        json_object_set(rep, "agents", r.out);
+        rows = json_incref(r.out);
+    } else {
+        json_object_update(rep, r.out);
+        rows = kind == INSIGHT_OVERVIEW ? json_pack("[O]", rep)
+                                        : json_incref(json_object_get(r.out, "items"));
+    }
+    json_decref(r.out);
+    if (!csv) {
+        json_decref(rows);
+        reply_json(req, 200, rep);
+        return;
+    }
+    char *text = rows_csv(rows);
+    json_decref(rows);
+    json_decref(rep);
+    req->content_type = CSV_TYPE;
+    reply_raw(req, 200, text);
+}
+
+void h_report_overview(struct request *req)
+{
+    insight(req, INSIGHT_OVERVIEW);
+}
+
+void h_report_agents(struct request *req)
+{
+    insight(req, INSIGHT_AGENTS);
+}
+
+void h_report_emerging(struct request *req)
+{
+    insight(req, INSIGHT_EMERGING);
 }

@@ -76,6 +76,9 @@ enum terr render_ticket_steps(struct store_tx *tx, int64_t ticket_id, json_t *ti
 void h_agent_get(struct request *req);
 void h_agent_patch(struct request *req);
 void h_report_trends(struct request *req);
+void h_report_overview(struct request *req);
+void h_report_agents(struct request *req);
+void h_report_emerging(struct request *req);
 void h_rules_list(struct request *req);
 void h_rules_create(struct request *req);
 void h_rules_replace(struct request *req);

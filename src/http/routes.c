@@ -103,6 +103,9 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/agents/{id}", h_agent_patch, ROLE_AGENT, ROUTE_BODY},
     /* Reports (issue 7 adds overview, agents, emerging). */
     {"GET", "/api/v1/reports/trends", h_report_trends, ROLE_LEAD, 0},
+    {"GET", "/api/v1/reports/overview", h_report_overview, ROLE_LEAD, 0},
+    {"GET", "/api/v1/reports/agents", h_report_agents, ROLE_LEAD, 0},
+    {"GET", "/api/v1/reports/emerging", h_report_emerging, ROLE_LEAD, 0},
 };
 
 /* Matches one path against a pattern, collecting "{id}" segments as numbers. */

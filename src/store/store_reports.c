@@ -42,3 +42,25 @@ void trend_report_release(struct trend_report *r)
     r->buckets = NULL;
     r->n_buckets = 0;
 }
+
+enum terr store_report_tickets(struct store_tx *tx, int64_t from, int64_t to,
+                               enum terr (*each)(void *arg, const struct report_ticket *t),
+                               void *arg)
+{
+    return tx->st->ops->reports->tickets(tx->conn, from, to, each, arg);
+}
+
+enum terr store_report_agent_extras(struct store_tx *tx, int64_t from, int64_t to,
+                                    enum terr (*each)(void *arg,
+                                                      const struct report_agent_extra *x),
+                                    void *arg)
+{
+    return tx->st->ops->reports->agent_extras(tx->conn, from, to, each, arg);
+}
+
+enum terr store_report_messages(struct store_tx *tx, int64_t from, int64_t to,
+                                enum terr (*each)(void *arg, const struct report_message *m),
+                                void *arg)
+{
+    return tx->st->ops->reports->messages(tx->conn, from, to, each, arg);
+}

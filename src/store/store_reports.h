@@ -12,6 +12,7 @@
 #ifndef TRUCE_STORE_REPORTS_H
 #define TRUCE_STORE_REPORTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,5 +66,51 @@ enum terr store_report_trends(struct store_tx *tx, const struct trend_query *q,
                               struct trend_report *out);
 /* Frees what the report holds; accepts a zeroed report. */
 void trend_report_release(struct trend_report *r);
+
+/* ---- Rows for the overview, agents and emerging reports ----
+ * These hand each row of a range to a callback (strings borrowed for the
+ * call); a callback's error stops the walk and is returned. */
+
+/* A ticket opened in the range, with what the insights need of its history. */
+struct report_ticket {
+    int64_t id;
+    int64_t assignee_id;                                /* 0: unassigned */
+    const char *assignee;                               /* the agent's name, "" when unassigned */
+    const char *category;                               /* "" when none */
+    int64_t created_at, first_response_at, resolved_at; /* 0: not yet */
+    enum level peak;
+    bool resolved;  /* resolved or closed now, or ever (the audit trail) */
+    bool reopened;  /* went from resolved/closed back to an open status */
+    bool escalated; /* peak heated or more, or an escalation rule fired */
+};
+
+enum terr store_report_tickets(struct store_tx *tx, int64_t from, int64_t to,
+                               enum terr (*each)(void *arg, const struct report_ticket *t),
+                               void *arg);
+
+/* Per agent (the ticket's assignee; the replying agent for de-escalation):
+ * survey answers given in the range and heated threads whose first heated
+ * reply is in the range.  One call per agent and kind; fields not of the
+ * kind are zero. */
+struct report_agent_extra {
+    int64_t agent_id; /* 0: unassigned tickets' surveys */
+    int64_t csat_n, csat_sum, nps_n, nps_sum, nps_promoters, nps_detractors, ces_n, ces_sum;
+    int64_t deesc_threads, deesc_fell;
+};
+
+enum terr store_report_agent_extras(struct store_tx *tx, int64_t from, int64_t to,
+                                    enum terr (*each)(void *arg,
+                                                      const struct report_agent_extra *x),
+                                    void *arg);
+
+/* A public customer message written in the range, oldest first. */
+struct report_message {
+    int64_t ticket_id, created_at;
+    const char *body;
+};
+
+enum terr store_report_messages(struct store_tx *tx, int64_t from, int64_t to,
+                                enum terr (*each)(void *arg, const struct report_message *m),
+                                void *arg);
 
 #endif

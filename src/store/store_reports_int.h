@@ -9,6 +9,14 @@ struct store_reports_ops {
     /* Fills the buckets q cuts (their start and end set, counts zero). */
     enum terr (*trends)(struct store_conn *c, const struct trend_query *q,
                         struct trend_bucket *buckets, size_t n_buckets);
+    /* The row walks of store_reports.h, [from, to) in ms. */
+    enum terr (*tickets)(struct store_conn *c, int64_t from, int64_t to,
+                         enum terr (*each)(void *, const struct report_ticket *), void *arg);
+    enum terr (*agent_extras)(struct store_conn *c, int64_t from, int64_t to,
+                              enum terr (*each)(void *, const struct report_agent_extra *),
+                              void *arg);
+    enum terr (*messages)(struct store_conn *c, int64_t from, int64_t to,
+                          enum terr (*each)(void *, const struct report_message *), void *arg);
 };
 
 extern const struct store_reports_ops sqlite_reports_ops;

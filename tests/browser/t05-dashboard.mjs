@@ -41,6 +41,21 @@ export default async function ({ browser, r }) {
     r.check('the level chart has points', levelDots >= 4 * 30, String(levelDots));
     const catBars = await page.locator('#c-category svg rect').count();
     r.check('the category chart has bars', catBars > 0, String(catBars));
+    // The insights: overview tiles, emerging problems, the agents table.
+    const ov = (await desk.api('GET', `/api/v1/reports/overview?from=${from}&to=${to}`)).body;
+    r.expect('the reopen tile has the overview numbers',
+      await page.locator('.tiles.insights .tile-detail').nth(2).textContent(),
+      `${ov.reopen.reopened} of ${ov.reopen.resolved} resolved`);
+    r.check('an emerging problems card', await page.locator('#c-emerging h2').textContent() === 'Emerging problems');
+    const em = (await desk.api('GET', `/api/v1/reports/emerging?from=${from}&to=${to}`)).body;
+    const emLinks = await page.locator('#c-emerging li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    r.expect('each emerging example links to its ticket', emLinks,
+      em.items.flatMap((it) => it.example_tickets.map((id) => `#/ticket/${id}`)));
+    const ag = (await desk.api('GET', `/api/v1/reports/agents?from=${from}&to=${to}`)).body;
+    const agRows = await page.locator('#c-agents tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]));
+    r.expect('one agents row per assignee with their tickets', agRows,
+      ag.agents.map((a) => [a.agent_id === null ? 'Unassigned' : a.name, String(a.tickets)]));
     await shot(page, 'dashboard');
 
     // By week.

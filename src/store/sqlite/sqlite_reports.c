@@ -161,6 +161,129 @@ static enum terr trends(struct store_conn *c, const struct trend_query *q, struc
     return e;
 }
 
+/* ---- row walks ---- */
+
+static sqlite3_stmt *ranged(struct store_conn *c, enum sqlite_stmt which, int64_t from, int64_t to)
+{
+    sqlite3_stmt *s = sq_stmt(c, which);
+    if (s) {
+        sqlite3_bind_int64(s, 1, from);
+        sqlite3_bind_int64(s, 2, to);
+    }
+    return s;
+}
+
+static const char *text_at(sqlite3_stmt *s, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+    return t ? t : "";
+}
+
+static enum terr ticket_rows(struct store_conn *c, int64_t from, int64_t to,
+                             enum terr (*each)(void *, const struct report_ticket *), void *arg)
+{
+    sqlite3_stmt *s = ranged(c, STMT_REP_TICKET_ROWS, from, to);
+    if (!s)
+        return TERR_STORAGE;
+    int rc;
+    enum terr e = TERR_OK;
+    while (!e && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct report_ticket t = {
+            .id = sqlite3_column_int64(s, 0),
+            .assignee_id = sqlite3_column_int64(s, 1),
+            .assignee = text_at(s, 2),
+            .category = text_at(s, 3),
+            .created_at = sqlite3_column_int64(s, 4),
+            .first_response_at = sqlite3_column_int64(s, 5),
+            .resolved_at = sqlite3_column_int64(s, 6),
+            .resolved = sqlite3_column_int(s, 8) != 0,
+            .reopened = sqlite3_column_int(s, 9) != 0,
+            .escalated = sqlite3_column_int(s, 10) != 0,
+        };
+        if (!level_parse(text_at(s, 7), &t.peak))
+            t.peak = LEVEL_CALM;
+        e = each(arg, &t);
+    }
+    if (e) {
+        sqlite3_reset(s);
+        return e;
+    }
+    return finish(c, s, rc);
+}
+
+static enum terr agent_extras(struct store_conn *c, int64_t from, int64_t to,
+                              enum terr (*each)(void *, const struct report_agent_extra *),
+                              void *arg)
+{
+    sqlite3_stmt *s = ranged(c, STMT_REP_AGENT_SURVEYS, from, to);
+    if (!s)
+        return TERR_STORAGE;
+    int rc;
+    enum terr e = TERR_OK;
+    while (!e && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct report_agent_extra x = {
+            .agent_id = sqlite3_column_int64(s, 0),
+            .csat_n = sqlite3_column_int64(s, 1),
+            .csat_sum = sqlite3_column_int64(s, 2),
+            .nps_n = sqlite3_column_int64(s, 3),
+            .nps_sum = sqlite3_column_int64(s, 4),
+            .nps_promoters = sqlite3_column_int64(s, 5),
+            .nps_detractors = sqlite3_column_int64(s, 6),
+            .ces_n = sqlite3_column_int64(s, 7),
+            .ces_sum = sqlite3_column_int64(s, 8),
+        };
+        e = each(arg, &x);
+    }
+    if (e) {
+        sqlite3_reset(s);
+        return e;
+    }
+    if ((e = finish(c, s, rc)))
+        return e;
+    s = ranged(c, STMT_REP_AGENT_DEESC, from, to);
+    if (!s)
+        return TERR_STORAGE;
+    while (!e && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct report_agent_extra x = {
+            .agent_id = sqlite3_column_int64(s, 0),
+            .deesc_threads = sqlite3_column_int64(s, 1),
+            .deesc_fell = sqlite3_column_int64(s, 2),
+        };
+        e = each(arg, &x);
+    }
+    if (e) {
+        sqlite3_reset(s);
+        return e;
+    }
+    return finish(c, s, rc);
+}
+
+static enum terr message_rows(struct store_conn *c, int64_t from, int64_t to,
+                              enum terr (*each)(void *, const struct report_message *), void *arg)
+{
+    sqlite3_stmt *s = ranged(c, STMT_REP_MESSAGE_ROWS, from, to);
+    if (!s)
+        return TERR_STORAGE;
+    int rc;
+    enum terr e = TERR_OK;
+    while (!e && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct report_message m = {
+            .ticket_id = sqlite3_column_int64(s, 0),
+            .created_at = sqlite3_column_int64(s, 1),
+            .body = text_at(s, 2),
+        };
+        e = each(arg, &m);
+    }
+    if (e) {
+        sqlite3_reset(s);
+        return e;
+    }
+    return finish(c, s, rc);
+}
+
 const struct store_reports_ops sqlite_reports_ops = {
     .trends = trends,
+    .tickets = ticket_rows,
+    .agent_extras = agent_extras,
+    .messages = message_rows,
 };

@@ -42,7 +42,52 @@
       "    ORDER BY n.id LIMIT 1) AS after_score"                                              \
       "  FROM heated WHERE k = 1 AND at >= ?1)"                                                \
       " SELECT (at - ?1) / ?3, count(*), coalesce(sum(after_score < before_score), 0)"        \
-      " FROM firsts WHERE after_score IS NOT NULL GROUP BY 1")
+      " FROM firsts WHERE after_score IS NOT NULL GROUP BY 1")                                \
+    X(REP_TICKET_ROWS,                                                                         \
+      "SELECT t.id, coalesce(t.assignee_id, 0), coalesce(a.name, ''),"                         \
+      " coalesce(t.category, ''), t.created_at, coalesce(t.first_response_at, 0),"             \
+      " coalesce(t.resolved_at, 0), t.peak_level,"                                             \
+      " t.status IN ('resolved', 'closed') OR EXISTS (SELECT 1 FROM events e"                  \
+      "  WHERE e.ticket_id = t.id AND e.action = 'ticket.update'"                              \
+      "  AND json_extract(e.after, '$.status') IN ('resolved', 'closed')),"                    \
+      " EXISTS (SELECT 1 FROM events e WHERE e.ticket_id = t.id"                               \
+      "  AND e.action = 'ticket.update'"                                                       \
+      "  AND json_extract(e.before, '$.status') IN ('resolved', 'closed')"                     \
+      "  AND json_extract(e.after, '$.status') IN ('new', 'open', 'pending')),"                \
+      " t.peak_level IN ('heated', 'hostile') OR EXISTS (SELECT 1 FROM rule_states r"          \
+      "  WHERE r.ticket_id = t.id AND r.times > 0)"                                            \
+      " FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id"                             \
+      " WHERE t.created_at >= ?1 AND t.created_at < ?2 ORDER BY t.id")                         \
+    X(REP_AGENT_SURVEYS,                                                                       \
+      "SELECT coalesce(t.assignee_id, 0), count(s.csat), coalesce(sum(s.csat), 0),"            \
+      " count(s.nps), coalesce(sum(s.nps), 0), coalesce(sum(s.nps >= 9), 0), coalesce(sum(s.nps <= 6), 0),"             \
+      " count(s.ces), coalesce(sum(s.ces), 0) FROM surveys s JOIN tickets t"                   \
+      " ON t.id = s.ticket_id WHERE s.answered_at >= ?1 AND s.answered_at < ?2 GROUP BY 1")    \
+    X(REP_AGENT_DEESC,                                                                         \
+      "WITH replies AS ("                                                                      \
+      "  SELECT a.ticket_id AS t, a.id AS id, a.created_at AS at,"                            \
+      "   coalesce(a.author_id, 0) AS who,"                                                    \
+      "   (SELECT p.analysis FROM messages p WHERE p.ticket_id = a.ticket_id"                  \
+      "    AND p." REP_CUSTOMER " AND p.id < a.id ORDER BY p.id DESC LIMIT 1) AS before"       \
+      "  FROM messages a WHERE a.author_kind = 'agent' AND a.internal = 0"                     \
+      "   AND a.created_at < ?2 AND a.ticket_id IN (SELECT ticket_id FROM messages"            \
+      "    WHERE author_kind = 'agent' AND internal = 0"                                       \
+      "    AND created_at >= ?1 AND created_at < ?2)),"                                        \
+      " heated AS ("                                                                           \
+      "  SELECT t, id, at, who, json_extract(before, '$.score') AS before_score,"              \
+      "   row_number() OVER (PARTITION BY t ORDER BY id) AS k FROM replies"                    \
+      "  WHERE json_extract(before, '$.level') IN ('heated', 'hostile')),"                     \
+      " firsts AS ("                                                                           \
+      "  SELECT who, before_score,"                                                            \
+      "   (SELECT json_extract(n.analysis, '$.score') FROM messages n"                         \
+      "    WHERE n.ticket_id = heated.t AND n." REP_CUSTOMER " AND n.id > heated.id"           \
+      "    ORDER BY n.id LIMIT 1) AS after_score"                                              \
+      "  FROM heated WHERE k = 1 AND at >= ?1)"                                                \
+      " SELECT who, count(*), coalesce(sum(after_score < before_score), 0)"                    \
+      " FROM firsts WHERE after_score IS NOT NULL GROUP BY 1")                                 \
+    X(REP_MESSAGE_ROWS,                                                                        \
+      "SELECT ticket_id, created_at, body FROM messages"                                       \
+      " WHERE created_at >= ?1 AND created_at < ?2 AND" REP_CUSTOMER " ORDER BY created_at, id")
 /* clang-format on */
 
 #endif

@@ -76,7 +76,63 @@ function totals(buckets, key) {
   return [...t.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-function renderReport(out, rep, q) {
+function minutes(ms) {
+  return typeof ms === 'number' ? ms / 60000 : null;
+}
+
+function insightUrl(kind, q, format) {
+  const p = new URLSearchParams({ from: q.from, to: q.to });
+  if (format) p.set('format', format);
+  return `/api/v1/reports/${kind}?${p}`;
+}
+
+function csvLink(kind, q, title) {
+  return el('a', {
+    class: 'csv', href: insightUrl(kind, q, 'csv'), download: `truce-${kind}-${q.from}-${q.to}.csv`,
+    'aria-label': `${title}: download as CSV`,
+  }, 'CSV');
+}
+
+// The insights of the range (GET /api/v1/reports/{overview,agents,emerging}):
+// tiles, the emerging problems with example tickets, and a table per agent.
+// A report that failed to load is left out.
+function renderInsights(ins, q) {
+  const parts = [];
+  const o = ins.overview;
+  if (o) {
+    parts.push(el('div', { class: 'tiles insights', role: 'group', 'aria-label': 'Times and rates for tickets opened in the range' },
+      tile('Median first response', show(minutes(o.first_response.median_ms), ' min'), `${o.first_response.n} tickets replied`),
+      tile('Median resolution', show(minutes(o.resolution.median_ms) / 60, ' h'), `${o.resolution.n} tickets resolved`),
+      tile('Reopen rate', show(pct(o.reopen.rate), '%'), `${o.reopen.reopened} of ${o.reopen.resolved} resolved`),
+      tile('Escalation rate', show(pct(o.escalation.rate), '%'), `${o.escalation.escalated} heated or escalated by a rule`)));
+  }
+  const em = ins.emerging;
+  if (em) {
+    const items = em.items.map((it) => el('li', {},
+      el('strong', {}, it.kind === 'category' ? `Category: ${it.key}` : `“${it.key}”`),
+      el('span', { class: 'muted' }, ` ${it.count} now, ${it.baseline} in the 4 periods before · ×${show(it.lift, '', 1)} · q=${it.q.toPrecision(2)} · `),
+      it.example_tickets.map((id, i) => [i ? ', ' : '', el('a', { href: `#/ticket/${id}` }, `#${id}`)])));
+    parts.push(el('section', { class: 'dash-card', id: 'c-emerging', 'aria-labelledby': 'c-emerging-h' },
+      el('div', { class: 'dash-card-head' }, el('h2', { id: 'c-emerging-h' }, 'Emerging problems'), csvLink('emerging', q, 'Emerging problems')),
+      el('p', { class: 'muted dash-note' }, 'Categories and phrases of customer messages significantly above their baseline (the 4 periods of equal length before).'),
+      items.length ? el('ul', { class: 'emerging' }, items) : el('p', { class: 'dash-empty' }, 'Nothing is rising above its baseline.')));
+  }
+  const ag = ins.agents;
+  if (ag) {
+    const rows = ag.agents.map((a) => [a.agent_id === null ? 'Unassigned' : a.name, a.tickets,
+      show(minutes(a.first_response.median_ms), ''), show(minutes(a.resolution.median_ms) / 60, ''),
+      show(pct(a.reopen.rate), ''), show(a.surveys.csat.avg, '', 2), show(pct(a.deescalation.rate), '')]);
+    parts.push(el('section', { class: 'dash-card', id: 'c-agents', 'aria-labelledby': 'c-agents-h' },
+      el('div', { class: 'dash-card-head' }, el('h2', { id: 'c-agents-h' }, 'Agents'), csvLink('agents', q, 'Agents')),
+      el('table', {},
+        el('thead', {}, el('tr', {}, ['Agent', 'Tickets', 'Median first response (min)', 'Median resolution (h)',
+          'Reopen %', 'CSAT', 'De-escalation %'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', {}, String(c)))))))));
+  }
+  return parts;
+}
+
+function renderReport(out, rep, q, ins = {}) {
   const bs = rep.buckets;
   const x = bs.map(label);
   const opened = sum(bs, (b) => b.opened);
@@ -154,7 +210,8 @@ function renderReport(out, rep, q) {
     'Heated or hostile threads whose next customer message scored lower after the first agent reply.',
     threads ? null : 'No heated thread has had a reply and a customer answer in this range.');
 
-  mount(out, summary, el('div', { class: 'dash-grid' }, conflict, levels, byCat, byChan, sla, deesc, surveys, nps));
+  mount(out, summary, el('div', { class: 'dash-grid' }, conflict, levels, byCat, byChan, sla, deesc, surveys, nps),
+    ...renderInsights(ins, q));
 }
 
 // A legend of colour swatches (SVG fills: the CSP allows no inline style).
@@ -201,9 +258,11 @@ export async function render(root, ctx) {
   async function load() {
     error.textContent = '';
     try {
-      const rep = await ctx.api('GET', reportUrl(q));
+      const optional = (kind) => ctx.api('GET', insightUrl(kind, q)).catch(() => null);
+      const [rep, overview, agents, emerging] = await Promise.all([ctx.api('GET', reportUrl(q)),
+        optional('overview'), optional('agents'), optional('emerging')]);
       if (ctx.isCurrent && !ctx.isCurrent()) return;
-      renderReport(out, rep, q);
+      renderReport(out, rep, q, { overview, agents, emerging });
     } catch (e) {
       if (e instanceof ApiError && e.status === 403) {
         mount(out, el('p', {}, 'The dashboard is for leads and admins.'));

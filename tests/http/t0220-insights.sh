@@ -1,0 +1,139 @@
+#!/bin/bash
+# Insights: the overview, agents and emerging reports over a small set whose
+# numbers are worked out by hand (three tickets placed on 2020-01-10 with
+# known reply and resolution times; one reopened), a planted rising phrase
+# and a flat one; roles, CSV and bad ranges.
+. "$(dirname "$0")/lib.sh"
+setup_db
+start_server
+
+HOSTILE='This is UNACCEPTABLE. Third time I write, you are useless idiots. I will sue you and post a review everywhere!'
+req POST /api/v1/tickets "$(ticket_body 'Broken again' angry@example.org "$HOSTILE")"
+expect 201 "a hostile ticket is opened"
+T1=$(json .id)
+req POST /api/v1/tickets "$(ticket_body 'A question' calm@example.org 'Hello, when will my order ship?')"
+T2=$(json .id)
+req POST /api/v1/tickets "$(ticket_body 'Another' calm2@example.org 'Hello, can I change my address?')"
+T3=$(json .id)
+for t in $T2 $T3; do
+    req PATCH "/api/v1/tickets/$t" '{"status":"resolved"}'
+    expect 200 "ticket $t is resolved"
+done
+req PATCH "/api/v1/tickets/$T2" '{"status":"open"}'
+expect 200 "ticket $T2 is reopened"
+req PATCH "/api/v1/tickets/$T2" '{"status":"resolved"}'
+expect 200 "and resolved again"
+
+# Place them on 2020-01-10 (ms) with known times:
+#   first reply after 60 s, 120 s, 300 s -> median 120000
+#   resolved after 3600 s (T2) and 7200 s (T3) -> median 5400000
+DAY=1578614400000 # 2020-01-10T00:00:00Z
+LEAD_ID=$(sql "SELECT id FROM agents WHERE role = 'lead'")
+sql "UPDATE tickets SET created_at = $DAY, first_response_at = $DAY + 60000 WHERE id = $T1"
+sql "UPDATE tickets SET created_at = $DAY, first_response_at = $DAY + 120000,
+     resolved_at = $DAY + 3600000, assignee_id = $LEAD_ID WHERE id = $T2"
+sql "UPDATE tickets SET created_at = $DAY, first_response_at = $DAY + 300000,
+     resolved_at = $DAY + 7200000, assignee_id = $LEAD_ID WHERE id = $T3"
+
+# ---- who may read ----
+for r in overview agents emerging; do
+    TOKEN=$AGENT req GET "/api/v1/reports/$r"
+    expect 403 forbidden "an agent cannot read the $r report"
+done
+
+# ---- overview: exact values ----
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10"
+expect 200 "a lead reads the overview"
+expect_json .from 2020-01-10T00:00:00.000Z "from is the day's start"
+expect_json .tickets 3 "three tickets opened that day"
+expect_json .conflicts 1 "the hostile one is a conflict"
+expect_json .conflict_rate 0.3333 "conflict rate 1/3"
+expect_json .first_response.median_ms 120000 "median first response 2 min"
+expect_json .first_response.n 3 "three replied"
+expect_json .resolution.median_ms 5400000 "median resolution 1.5 h (mean of the middle two)"
+expect_json .reopen.resolved 2 "two were resolved"
+expect_json .reopen.reopened 1 "one was reopened"
+expect_json .reopen.rate 0.5 "reopen rate 1/2"
+expect_json .escalation.escalated 1 "the hostile one escalated"
+expect_json .escalation.rate 0.3333 "escalation rate 1/3"
+expect_json .surveys.csat.n 0 "no survey answered"
+expect_json .deescalation.rate null "no heated thread answered"
+
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-11&to=2020-01-11"
+expect_json .tickets 0 "nothing the next day"
+expect_json .first_response.median_ms null "no median without values"
+
+# ---- agents ----
+TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2020-01-10&to=2020-01-10"
+expect 200 "a lead reads the agents report"
+expect_json '.agents | length' 2 "the lead and the unassigned"
+expect_json '.agents[0].agent_id' "$LEAD_ID" "the lead handled most"
+expect_json '.agents[0].name' "Test lead" "with the agent's name"
+expect_json '.agents[0].tickets' 2 "two tickets"
+expect_json '.agents[0].first_response.median_ms' 210000 "median of 120 s and 300 s"
+expect_json '.agents[0].reopen.rate' 0.5 "one of two reopened"
+expect_json '.agents[1].agent_id' null "then the unassigned"
+
+# ---- CSV ----
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&format=csv" "" \
+    -D "$T_DIR/headers"
+expect 200 "overview as CSV"
+check "served as text/csv" grep -qi '^content-type: text/csv' "$T_DIR/headers"
+check "a header row with flattened names" grep -q '^from,to,tickets,.*first_response_median_ms' \
+    "$T_DIR/body"
+check "one row of values" test "$(wc -l <"$T_DIR/body")" -eq 2
+check "the row starts with the range and the count" grep -q \
+    '^2020-01-10T00:00:00.000Z,2020-01-11T00:00:00.000Z,3,1,' "$T_DIR/body"
+TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2020-01-10&to=2020-01-10" "" \
+    -H 'Accept: text/csv'
+check "agents CSV: header and a row per agent" test "$(wc -l <"$T_DIR/body")" -eq 3
+
+# ---- emerging: a planted rising phrase, a flat one ----
+# Baseline 2020-02-06..2020-03-04 (four weeks): 40 messages about a parcel;
+# the week 2020-03-05..11: 10 about a parcel (flat) and 8 about a double charge.
+WEEK=604800000
+CUR=1583366400000 # 2020-03-05T00:00:00Z
+ins() { # at body
+    sql "INSERT INTO messages (ticket_id, author_kind, body, channel, created_at)
+         VALUES ($T1, 'customer', '$2', 'email', $1)"
+}
+for i in $(seq 1 40); do ins $((CUR - 4 * WEEK + i * 3600000)) 'Where is my parcel? The courier never came.'; done
+for i in $(seq 1 10); do ins $((CUR + i * 3600000)) 'Where is my parcel? The courier never came.'; done
+for i in $(seq 1 8); do ins $((CUR + i * 7200000)) 'I was double charged for the same order.'; done
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11"
+expect 200 "a lead reads the emerging report"
+expect_json .baseline_from 2020-02-06T00:00:00.000Z "four periods of baseline"
+expect_json '[.items[] | select(.key == "doubl charg")] | length' 1 "the double charge is found"
+expect_json '[.items[] | select(.key == "doubl charg")][0].count' 8 "in 8 messages"
+expect_json '[.items[] | select(.key == "doubl charg")][0].example_tickets[0]' "$T1" \
+    "with its example ticket"
+expect_json '[.items[] | select(.key | test("parcel|courier"))] | length' 0 "the flat phrase is not"
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&format=csv"
+check "emerging CSV has the item columns" grep -q '^kind,key,count,baseline,lift,p,q,example_tickets' \
+    "$T_DIR/body"
+
+# ---- bad ranges ----
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2026-13-01"
+expect 400 invalid_value "a month 13 is refused"
+expect_json .error.field from "the error names from"
+TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2026-02-01&to=2026-01-01"
+expect 400 invalid_value "from after to is refused"
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2025-01-01&to=2026-01-31"
+expect 400 invalid_value "more than 366 days is refused"
+expect_json .error.field to "the error names to"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?format=xml"
+expect 400 invalid_value "an unknown format is refused"
+
+
+# ---- truce report ----
+OUT=$("$TRUCE" report overview --db "$DB" --from 2020-01-10 --to 2020-01-10 | jq -r .tickets)
+check "truce report prints JSON when not on a terminal" test "$OUT" = 3
+"$TRUCE" report agents --db "$DB" --from 2020-01-10 --to 2020-01-10 --csv >"$T_DIR/cli.csv"
+check "truce report agents --csv: a header and two rows" test "$(wc -l <"$T_DIR/cli.csv")" -eq 3
+OUT=$("$TRUCE" report emerging --db "$DB" --from 2020-03-05 --to 2020-03-11 --json |
+    jq -r '[.items[].key] | index("doubl charg") != null')
+check "truce report emerging finds the planted phrase" test "$OUT" = true
+"$TRUCE" report overview --db "$DB" --from nope 2>/dev/null
+check "a bad --from is a usage error" test $? -eq 2
+
+finish
