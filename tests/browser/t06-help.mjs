@@ -38,6 +38,10 @@ export default async function ({ browser, r }) {
 
     await page.getByLabel('Search articles').fill('refund');
     await page.getByRole('button', { name: 'Search' }).click();
+    // The search asks the server: wait for its answer before reading the hits.
+    await r.step('the search answers', async () => {
+      await page.locator('#search-hits a', { hasText: 'Our refund policy' }).waitFor();
+    });
     const hits = await page.locator('#search-hits a').allTextContents();
     r.check('a search finds the refund policy', hits.includes('Our refund policy'), hits.join('|'));
     r.check('a search finds no internal or draft article', hits.length === 1, hits.join('|'));
