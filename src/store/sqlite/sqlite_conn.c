@@ -114,6 +114,12 @@ enum terr sq_delete_where(struct store_conn *c, enum sqlite_stmt which, int64_t 
     return e;
 }
 
+void sq_rows_free(void *v, size_t n)
+{
+    (void)n;
+    free(v);
+}
+
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)

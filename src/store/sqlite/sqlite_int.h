@@ -223,6 +223,9 @@ enum terr sq_insert_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id);
         return TERR_OK;                                                                            \
     } while (0)
 
+/* COLLECT_ROWS's freefn for arrays of records that own nothing else. */
+void sq_rows_free(void *v, size_t n);
+
 /* Runs a "DELETE ... WHERE column <op> ?1" statement with v as ?1; *n_out (may
  * be NULL) counts the rows deleted. */
 enum terr sq_delete_where(struct store_conn *c, enum sqlite_stmt which, int64_t v, int64_t *n_out);

@@ -270,18 +270,12 @@ static void load_from_row(sqlite3_stmt *s, struct agent_load *l)
         l->open_by_level[i] = (uint32_t)sqlite3_column_int64(s, 1 + i);
 }
 
-static void loads_free(struct agent_load *v, size_t n)
-{
-    (void)n;
-    free(v);
-}
-
 enum terr sq_agent_loads(struct store_conn *c, struct agent_load **out, size_t *n_out)
 {
     sqlite3_stmt *s = sq_stmt(c, STMT_AGENT_LOADS);
     if (!s)
         return TERR_STORAGE;
-    COLLECT_ROWS(c, s, agent_load, load_from_row, loads_free, out, n_out);
+    COLLECT_ROWS(c, s, agent_load, load_from_row, sq_rows_free, out, n_out);
 }
 
 /* ---- tokens and sessions ---- */

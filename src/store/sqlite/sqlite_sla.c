@@ -12,12 +12,6 @@ static void pause_from_row(sqlite3_stmt *s, struct sla_pause *p)
     p->to = sqlite3_column_int64(s, 1); /* NULL reads as 0: still going on */
 }
 
-static void pauses_free(struct sla_pause *v, size_t n)
-{
-    (void)n;
-    free(v);
-}
-
 static enum terr pause_list(struct store_conn *c, int64_t ticket_id, struct sla_pause **out,
                             size_t *n_out)
 {
@@ -25,7 +19,7 @@ static enum terr pause_list(struct store_conn *c, int64_t ticket_id, struct sla_
     if (!s)
         return TERR_STORAGE;
     sqlite3_bind_int64(s, 1, ticket_id);
-    COLLECT_ROWS(c, s, sla_pause, pause_from_row, pauses_free, out, n_out);
+    COLLECT_ROWS(c, s, sla_pause, pause_from_row, sq_rows_free, out, n_out);
 }
 
 static enum terr pause_open(struct store_conn *c, int64_t ticket_id, int64_t from)

@@ -43,12 +43,6 @@ static void mark_from_row(sqlite3_stmt *s, struct step_mark *m)
     m->at = sqlite3_column_int64(s, 4);
 }
 
-static void marks_free(struct step_mark *v, size_t n)
-{
-    (void)n;
-    free(v);
-}
-
 static enum terr sq_mark_list(struct store_conn *c, int64_t ticket_id, struct step_mark **out,
                               size_t *n_out)
 {
@@ -56,7 +50,7 @@ static enum terr sq_mark_list(struct store_conn *c, int64_t ticket_id, struct st
     if (!s)
         return TERR_STORAGE;
     sqlite3_bind_int64(s, 1, ticket_id);
-    COLLECT_ROWS(c, s, step_mark, mark_from_row, marks_free, out, n_out);
+    COLLECT_ROWS(c, s, step_mark, mark_from_row, sq_rows_free, out, n_out);
 }
 
 /* ---- facts owned by other parts ---- */
@@ -85,12 +79,6 @@ static void review_from_row(sqlite3_stmt *s, struct step_review *r)
     r->no_next_step = has_word(kinds, "no_next_step");
 }
 
-static void reviews_free(struct step_review *v, size_t n)
-{
-    (void)n;
-    free(v);
-}
-
 static enum terr sq_replies(struct store_conn *c, int64_t ticket_id, struct step_review **out,
                             size_t *n_out)
 {
@@ -98,19 +86,13 @@ static enum terr sq_replies(struct store_conn *c, int64_t ticket_id, struct step
     if (!s)
         return TERR_STORAGE;
     sqlite3_bind_int64(s, 1, ticket_id);
-    COLLECT_ROWS(c, s, step_review, review_from_row, reviews_free, out, n_out);
+    COLLECT_ROWS(c, s, step_review, review_from_row, sq_rows_free, out, n_out);
 }
 
 static void item_from_row(sqlite3_stmt *s, struct step_item *it)
 {
     it->id = sqlite3_column_int64(s, 0);
     it->at = sqlite3_column_int64(s, 1);
-}
-
-static void items_free(struct step_item *v, size_t n)
-{
-    (void)n;
-    free(v);
 }
 
 static enum terr sq_offers(struct store_conn *c, int64_t ticket_id, struct step_item **out,
@@ -120,7 +102,7 @@ static enum terr sq_offers(struct store_conn *c, int64_t ticket_id, struct step_
     if (!s)
         return TERR_STORAGE;
     sqlite3_bind_int64(s, 1, ticket_id);
-    COLLECT_ROWS(c, s, step_item, item_from_row, items_free, out, n_out);
+    COLLECT_ROWS(c, s, step_item, item_from_row, sq_rows_free, out, n_out);
 }
 
 static enum terr sq_category_at(struct store_conn *c, int64_t ticket_id, int64_t *out_at)
