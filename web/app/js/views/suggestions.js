@@ -3,11 +3,7 @@
 // how they were resolved (approved offers, the lesson).  Snippets arrive as
 // parts; hits are <mark> elements built with textContent, never HTML.
 import { el, mount } from '/assets/js/dom.js';
-
-export function snippet(parts) {
-  return el('span', { class: 'snippet' },
-    (parts || []).map((p) => (p.hit ? el('mark', {}, p.text) : p.text)));
-}
+import { snippet } from './util.js';
 
 function offerText(o) {
   const amount = o.amount ? ` ${(o.amount / 100).toFixed(2)} ${o.currency || ''}` : '';

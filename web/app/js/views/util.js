@@ -12,6 +12,13 @@ export function levelBadge(level) {
   return el('span', { class: `badge ${level}`, title: `conflict level: ${level}` }, level);
 }
 
+// A search snippet (a list of {text, hit} parts, docs/api.md "Snippets"):
+// hits become <mark>s, everything goes in as text nodes, never as HTML.
+export function snippet(parts) {
+  return el('span', { class: 'snippet' },
+    (parts || []).map((p) => (p.hit ? el('mark', {}, p.text) : p.text)));
+}
+
 export function human(kind) {
   return String(kind || '').replace(/_/g, ' ');
 }
