@@ -1,13 +1,22 @@
 // The inbox (#/inbox): tickets by risk, filters, search, paging and keyboard
-// navigation (j/k move, Enter opens, "/" searches).
+// navigation (j/k move, Enter opens, "/" searches).  A search of messages
+// and subjects goes to the full-text index (GET /api/v1/search, best match
+// first, a snippet per ticket); the filters narrow the risk-ordered list and
+// a search by subject or customer, not the full-text ranking, and say so.
 import { el, mount, ago } from '/assets/js/dom.js';
-import { LEVELS, STATUSES, CHANNELS, levelBadge, triggersOf, slaText, waitingSince, timeEl } from './util.js';
+import { LEVELS, STATUSES, CHANNELS, levelBadge, triggersOf, slaText, waitingSince, timeEl, snippet } from './util.js';
 
 // The filters survive a trip to a ticket and back.
-const state = { who: '', level: '', status: '', channel: '', q: '' };
+const state = { who: '', level: '', status: '', channel: '', q: '', scope: 'text' };
+const FILTERS = ['who', 'level', 'status', 'channel'];
 let keyHandler = null;
 
-function query(cursor) {
+// True when the list is the full-text search's ranking.
+function textSearch() {
+  return state.scope === 'text' && state.q.trim() !== '';
+}
+
+function listQuery(cursor) {
   const p = new URLSearchParams({ sort: 'risk', limit: '25' });
   if (state.who === 'mine') p.set('assignee', 'me');
   if (state.who === 'unassigned') p.set('assignee', 'none');
@@ -17,6 +26,12 @@ function query(cursor) {
   if (state.q.trim()) p.set('q', state.q.trim());
   if (cursor) p.set('cursor', cursor);
   return `/api/v1/tickets?${p}`;
+}
+
+function searchQuery(cursor) {
+  const p = new URLSearchParams({ type: 'ticket', q: state.q.trim(), limit: '25' });
+  if (cursor) p.set('cursor', cursor);
+  return `/api/v1/search?${p}`;
 }
 
 function select(id, label, value, options) {
@@ -43,16 +58,29 @@ function row(t) {
       t.assignee ? t.assignee.name : el('span', { class: 'muted' }, 'unassigned')));
 }
 
+// A full-text hit: the ticket's subject, status and the matching snippet
+// (the best message's, or the subject's when only the subject matched).
+function hitRow(h) {
+  return el('li', { class: 'row hit', dataset: { id: String(h.id) } },
+    el('div', { class: 'c-main' },
+      el('a', { class: 'subject', href: `#/ticket/${h.id}` }, h.subject || '(no subject)'),
+      el('div', { class: 'meta muted' }, `#${h.id} · ${h.status}${h.message_id ? '' : ' · in the subject'}`),
+      el('p', { class: 'hit-snippet' }, snippet(h.snippet))));
+}
+
 export async function render(root, ctx) {
-  const search = el('input', { id: 'f-q', name: 'q', type: 'search', value: state.q, placeholder: 'Search subject, customer, message', 'aria-keyshortcuts': '/' });
+  const search = el('input', { id: 'f-q', name: 'q', type: 'search', value: state.q, maxlength: '200', placeholder: 'Search messages and subjects', 'aria-keyshortcuts': '/' });
   const form = el('form', { class: 'filters', role: 'search', 'aria-label': 'Filter tickets' },
     el('div', { class: 'f search' }, el('label', { for: 'f-q' }, 'Search'), search),
+    el('div', { class: 'f' }, select('f-scope', 'Look in', state.scope, [['text', 'Messages and subjects'], ['customer', 'Subject or customer']])),
     el('div', { class: 'f' }, select('f-who', 'Assignee', state.who, [['', 'Anyone'], ['mine', 'Mine'], ['unassigned', 'Unassigned']])),
     el('div', { class: 'f' }, select('f-level', 'Level', state.level, [['', 'Any'], ...LEVELS.map((l) => [l, l])])),
     el('div', { class: 'f' }, select('f-status', 'Status', state.status, [['', 'Any'], ...STATUSES.map((s) => [s, s])])),
     el('div', { class: 'f' }, select('f-channel', 'Channel', state.channel, [['', 'Any'], ...CHANNELS.map((c) => [c, c])])),
     el('div', { class: 'f go' }, el('button', { type: 'submit' }, 'Apply')));
-  const list = el('ol', { class: 'inbox', id: 'inbox-list', 'aria-label': 'Tickets, highest risk first' });
+  const note = el('p', { class: 'muted search-note', id: 'search-note', hidden: true },
+    'The filters do not apply here: a search of messages ranks every ticket by relevance. To filter, clear the search or look in subject or customer.');
+  const list = el('ol', { class: 'inbox', id: 'inbox-list' });
   const heads = el('div', { class: 'inbox-head', 'aria-hidden': 'true' },
     el('span', {}, 'Level'), el('span', {}, 'Ticket'), el('span', {}, 'Waiting'), el('span', {}, 'SLA'), el('span', {}, 'Assignee'));
   const info = el('p', { class: 'muted', role: 'status' });
@@ -61,8 +89,19 @@ export async function render(root, ctx) {
     el('div', { class: 'view-head' },
       el('h1', {}, 'Inbox'),
       el('p', { class: 'muted keys' }, 'Keys: j / k move, Enter opens, / searches')),
-    form, info, heads, list, more);
+    form, note, info, heads, list, more);
   document.title = 'Inbox · truce';
+
+  // The page says which list it shows: the ranking (no columns, the filters
+  // off and why) or the risk-ordered list.
+  function showMode() {
+    const text = textSearch();
+    for (const f of FILTERS) form.elements[`f-${f}`].disabled = text;
+    note.hidden = !text;
+    heads.hidden = text;
+    list.setAttribute('aria-label', text ? `Tickets matching “${state.q.trim()}”, best match first` : 'Tickets, highest risk first');
+  }
+  showMode();
 
   let cursor = null;
   let selected = -1;
@@ -85,17 +124,21 @@ export async function render(root, ctx) {
     info.textContent = 'Loading…';
     list.setAttribute('aria-busy', 'true');
     try {
-      const r = await ctx.api('GET', query(append ? cursor : null));
+      const text = textSearch();
+      const at = append ? cursor : null;
+      const r = await ctx.api('GET', text ? searchQuery(at) : listQuery(at));
       if (seq !== loadSeq) return;
       if (!append) {
         list.replaceChildren();
         selected = -1;
+        showMode();
       }
-      for (const t of r.items || []) list.appendChild(row(t));
+      for (const t of r.items || []) list.appendChild(text ? hitRow(t) : row(t));
       cursor = r.next_cursor || null;
       more.hidden = !cursor;
       const n = list.children.length;
-      info.textContent = n ? `${n} ticket${n === 1 ? '' : 's'}${cursor ? ' (more below)' : ''}` : 'No tickets match these filters.';
+      const none = text ? `No ticket mentions “${state.q.trim()}”.` : 'No tickets match these filters.';
+      info.textContent = n ? `${n} ticket${n === 1 ? '' : 's'}${text ? ', best match first' : ''}${cursor ? ' (more below)' : ''}` : none;
     } catch (e) {
       if (e.status === 401) throw e;
       if (seq !== loadSeq) return;
@@ -109,6 +152,12 @@ export async function render(root, ctx) {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     state.q = search.value;
+    load(false);
+  });
+  // Clearing the box (its ✕, or deleting the text) is back to the risk order.
+  search.addEventListener('input', () => {
+    if (search.value.trim() || !state.q.trim()) return;
+    state.q = '';
     load(false);
   });
   form.addEventListener('change', (ev) => {
