@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { findingRanges, mapRange, markRanges, fixFor } from '../../web/app/js/views/composer.js';
 import { offerSummary } from '../../web/app/js/views/offers.js';
 import { needsLesson } from '../../web/app/js/views/resolve.js';
-import { mergeAgents, qaRows, sortRows, toCsv } from '../../web/app/js/views/lead.js';
+import { mergeAgents, qaRows, toCsv } from '../../web/app/js/views/lead.js';
+import { sortRows } from '../../web/app/js/views/table.js';
 
 test('byte spans become string indices (multi-byte text before them)', () => {
   const text = 'Grüße 👋, your fault';

@@ -6,6 +6,7 @@
 import { el, mount, ago } from '../../../assets/js/dom.js';
 import { offerSummary, stateBadge } from './offers.js';
 import { kindLabel } from './composer.js';
+import { sortableTable } from './table.js';
 
 let uid = 0;
 const SKILLS = ['listening', 'empathy', 'ownership', 'clarity', 'solution', 'professionalism', 'overall'];
@@ -356,19 +357,6 @@ export function toCsv(rows, columns = QA_COLUMNS) {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function sortRows(rows, key, dir) {
-  const sign = dir === 'descending' ? -1 : 1;
-  return [...rows].sort((a, b) => {
-    const x = a[key];
-    const y = b[key];
-    if (x === y) return String(a.agent).localeCompare(String(b.agent));
-    if (x === null || x === undefined) return 1;
-    if (y === null || y === undefined) return -1;
-    if (typeof x === 'number' && typeof y === 'number') return sign * (x - y);
-    return sign * String(x).localeCompare(String(y));
-  });
-}
-
 async function pool(items, n, fn) {
   let next = 0;
   const workers = Array.from({ length: Math.min(n, items.length) }, async () => {
@@ -390,7 +378,7 @@ export async function renderQa(root, ctx) {
   const run = el('button', { type: 'button' }, 'Score again');
   const download = el('a', { class: 'button qa-download', download: 'qa-scores-per-agent.csv', hidden: true }, 'Download CSV');
   const status = el('p', { class: 'muted qa-status', role: 'status' });
-  const table = el('div', { class: 'qa-table-wrap' });
+  const table = el('div', { class: 'table-wrap' });
   mount(
     root,
     el(
@@ -416,64 +404,30 @@ export async function renderQa(root, ctx) {
   );
 
   let rows = [];
-  let sortKey = 'overall';
-  let sortDir = 'descending';
+  let sort = ['overall', 'descending']; // kept when "Score again" redraws
   let url = null;
 
+  // Scores coloured by band; the agent's row head carries their email.
+  function qaCell(r, key, type) {
+    const v = r[key];
+    const text = v === null || v === undefined ? '–' : String(v);
+    if (key === 'agent') return { text, title: r.email };
+    const band = SKILLS.includes(key) && typeof v === 'number' ? (v >= 80 ? ' good' : v >= 50 ? ' fair' : ' poor') : '';
+    return { text, cls: type + band };
+  }
+
   function renderTable() {
-    const sorted = sortRows(rows, sortKey, sortDir);
-    const head = el(
-      'tr',
-      {},
-      QA_COLUMNS.map(([key, label, type]) => {
-        const sorted = key === sortKey;
-        const btn = el(
-          'button',
-          {
-            type: 'button',
-            class: 'qa-sort',
-            onclick: () => {
-              if (sortKey === key) sortDir = sortDir === 'ascending' ? 'descending' : 'ascending';
-              else {
-                sortKey = key;
-                sortDir = type === 'num' ? 'descending' : 'ascending';
-              }
-              renderTable();
-            },
-          },
-          label,
-          el('span', { class: 'qa-sort-mark', 'aria-hidden': 'true' }, sorted ? (sortDir === 'ascending' ? ' ▲' : ' ▼') : ''),
-        );
-        return el('th', { scope: 'col', class: type, 'aria-sort': sorted ? sortDir : 'none' }, btn);
-      }),
-    );
-    const body = sorted.map((r) =>
-      el(
-        'tr',
-        {},
-        QA_COLUMNS.map(([key, , type], i) => {
-          const v = r[key];
-          const text = v === null || v === undefined ? '–' : String(v);
-          if (i === 0) return el('th', { scope: 'row', class: 'text', title: r.email }, text);
-          const cls = SKILLS.includes(key) && typeof v === 'number' ? `${type} ${v >= 80 ? 'good' : v >= 50 ? 'fair' : 'poor'}` : type;
-          return el('td', { class: cls }, text);
-        }),
-      ),
-    );
-    mount(
-      table,
-      el(
-        'table',
-        { class: 'qa-table' },
-        el('caption', { class: 'visually-hidden' }, 'QA scores per agent; the column headers sort'),
-        el('thead', {}, head),
-        el('tbody', {}, body),
-      ),
-    );
-    if (url) URL.revokeObjectURL(url);
-    url = URL.createObjectURL(new Blob([toCsv(sorted)], { type: 'text/csv' }));
-    download.href = url;
-    download.hidden = false;
+    sortableTable(table, {
+      columns: QA_COLUMNS, rows, caption: 'QA scores per agent', className: 'qa-table',
+      sortKey: sort[0], sortDir: sort[1], cell: qaCell,
+      onSort: (sorted, key, dir) => {
+        sort = [key, dir];
+        if (url) URL.revokeObjectURL(url);
+        url = URL.createObjectURL(new Blob([toCsv(sorted)], { type: 'text/csv' }));
+        download.href = url;
+        download.hidden = false;
+      },
+    });
   }
 
   async function score() {
