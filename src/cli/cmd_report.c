@@ -1,6 +1,6 @@
-/* truce report overview|agents|emerging: the insights reports of docs/api.md
- * "Reports" (service/insights.h) from the database, as a table on a terminal,
- * else JSON; --csv and --json choose. */
+/* truce report trends|overview|agents|emerging: the reports of docs/api.md
+ * "Reports" (service/insights.h) from the database, the same as the API
+ * gives them: a table on a terminal, else JSON; --csv and --json choose. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,199 +8,160 @@
 #include <unistd.h>
 
 #include "../service/insights.h"
+#include "../service/report_csv.h"
 #include "../util/timeutil.h"
 #include "cli.h"
 
 #define DAY_MS 86400000LL
 
 static const char usage[] =
-    "usage: truce report overview|agents|emerging [--db PATH] [--from DATE] [--to DATE]\n"
-    "                    [--csv|--json]\n\n"
-    "Prints a report of tickets opened from --from to --to (dates YYYY-MM-DD, both\n"
+    "usage: truce report trends|overview|agents|emerging [--db PATH] [--from DATE]\n"
+    "                    [--to DATE] [--by DIM] [--bucket day|week] [--csv|--json]\n\n"
+    "Prints a report of tickets from --from to --to (dates YYYY-MM-DD, both\n"
     "included, or RFC 3339 instants, --to excluded; by default the last 30 days).\n"
     "On a terminal a table, otherwise JSON; --csv prints CSV, --json JSON.\n"
-    "emerging compares the range with the 4 ranges of equal length before it.\n";
-
-enum kind { OVERVIEW, AGENTS, EMERGING };
+    "trends has a row per --bucket (day by default); overview groups by --by\n"
+    "agent, channel, category, level, day or week; emerging compares the range\n"
+    "with the 4 ranges of equal length before it.\n";
 
 struct job {
-    enum kind kind;
-    int64_t from, to;
+    struct report_query q;
     json_t *out;
 };
 
 static enum terr report_tx(struct store_tx *tx, void *arg)
 {
     struct job *j = arg;
-    if (j->kind == OVERVIEW)
-        return svc_report_overview(tx, j->from, j->to, &j->out);
-    if (j->kind == AGENTS)
-        return svc_report_agents(tx, j->from, j->to, &j->out);
-    return svc_report_emerging(tx, j->from, j->to, &j->out);
+    return svc_report(tx, &j->q, &j->out);
 }
 
-static bool parse_when(const char *s, bool end, int64_t *out)
+/* The ungrouped overview on a terminal: one line per field, name and value. */
+static void print_pairs(const char *table)
 {
-    if (strlen(s) == 10) {
-        char full[32];
-        snprintf(full, sizeof full, "%sT00:00:00Z", s);
-        if (!time_parse_iso(full, out))
-            return false;
-        if (end)
-            *out += DAY_MS;
-        return true;
+    const char *eol = strchr(table, '\n');
+    if (!eol)
+        return;
+    const char *names = table, *values = eol + 1;
+    while (names < eol) {
+        size_t n = strcspn(names, "\t\n"), v = strcspn(values, "\t\n");
+        printf("%-36.*s %.*s\n", (int)n, names, (int)v, values);
+        names += n + (names[n] == '\t');
+        values += v + (values[v] == '\t');
+        if (names[-1] != '\t')
+            break;
     }
-    return time_parse_iso(s, out);
 }
 
-/* Leaves of obj, nested keys joined by '_': names when names, else values. */
-static void flat(json_t *obj, const char *prefix, bool names, const char *sep, bool *first)
+/* A tab-separated table with its columns padded to line up. */
+static void print_aligned(const char *table)
 {
-    const char *k;
-    json_t *v;
-    json_object_foreach(obj, k, v)
-    {
-        char name[256];
-        snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "_" : "", k);
-        if (json_is_object(v)) {
-            flat(v, name, names, sep, first);
+    size_t widths[256] = {0}, col = 0, w = 0;
+    for (const char *p = table; *p; p++) {
+        if (*p == '\t' || *p == '\n') {
+            if (col < 256 && w > widths[col])
+                widths[col] = w;
+            col = *p == '\t' ? col + 1 : 0;
+            w = 0;
+        } else if ((*p & 0xC0) != 0x80) { /* a UTF-8 character */
+            w++;
+        }
+    }
+    col = 0;
+    w = 0;
+    for (const char *p = table; *p; p++) {
+        if (*p == '\t') {
+            for (size_t pad = col < 256 ? widths[col] - w : 0; pad; pad--)
+                putchar(' ');
+            fputs("  ", stdout);
+            col++;
+            w = 0;
             continue;
         }
-        if (!*first)
-            fputs(sep, stdout);
-        *first = false;
-        if (names) {
-            fputs(name, stdout);
-        } else if (json_is_string(v)) {
-            const char *s = json_string_value(v);
-            bool quote = strpbrk(s, ",\"\r\n\t") != NULL;
-            if (quote)
-                putchar('"');
-            for (; *s; s++) {
-                if (*s == '"')
-                    putchar('"');
-                putchar(*s);
-            }
-            if (quote)
-                putchar('"');
-        } else if (json_is_integer(v)) {
-            printf("%lld", (long long)json_integer_value(v));
-        } else if (json_is_real(v)) {
-            printf("%.10g", json_real_value(v));
-        } else if (json_is_array(v)) {
-            size_t i;
-            json_t *x;
-            json_array_foreach(v, i, x)
-                printf("%s%lld", i ? " " : "", (long long)json_integer_value(x));
-        } else if (!json_is_null(v)) {
-            fputs(json_is_true(v) ? "true" : "false", stdout);
-        } else if (strcmp(sep, "\t") == 0) {
-            putchar('-');
-        }
+        putchar(*p);
+        if (*p == '\n')
+            col = w = 0;
+        else if ((*p & 0xC0) != 0x80)
+            w++;
     }
 }
 
-/* Rows under a header of their flattened names, cells split by sep. */
-static void rows(json_t *list, const char *sep)
+static int report(int argc, char **argv, enum report_kind kind, const char *name)
 {
-    size_t i;
-    json_t *r;
-    json_array_foreach(list, i, r)
-    {
-        bool first = true;
-        if (i == 0) {
-            flat(r, "", true, sep, &first);
-            putchar('\n');
-            first = true;
-        }
-        flat(r, "", false, sep, &first);
-        putchar('\n');
-    }
-}
-
-static int report(int argc, char **argv, enum kind kind, const char *name)
-{
-    const char *db = DEFAULT_DB, *from = NULL, *to = NULL;
+    const char *db = DEFAULT_DB, *from = NULL, *to = NULL, *by = NULL, *bucket = NULL;
     bool csv = false, json = false;
     const struct cli_opt opts[] = {
-        {"db", &db, NULL},   {"from", &from, NULL}, {"to", &to, NULL},
-        {"csv", NULL, &csv}, {"json", NULL, &json}, {NULL, NULL, NULL},
+        {"db", &db, NULL},         {"from", &from, NULL}, {"to", &to, NULL},     {"by", &by, NULL},
+        {"bucket", &bucket, NULL}, {"csv", NULL, &csv},   {"json", NULL, &json}, {NULL, NULL, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, name);
     if (rc >= 0)
         return rc;
-    struct job j = {.kind = kind};
-    if (to ? !parse_when(to, true, &j.to) : false)
-        return fail(EXIT_USAGE, "'--to' must be a date (YYYY-MM-DD) or a time");
-    if (!to) {
-        int64_t now = time_now_ms();
-        j.to = now - now % DAY_MS + DAY_MS;
-    }
-    if (from ? !parse_when(from, false, &j.from) : false)
-        return fail(EXIT_USAGE, "'--from' must be a date (YYYY-MM-DD) or a time");
-    if (!from)
-        j.from = j.to - 30 * DAY_MS;
-    if (j.from >= j.to)
-        return fail(EXIT_USAGE, "'--from' must be before '--to'");
+    struct job j = {.q = {.kind = kind, .bucket_ms = DAY_MS}};
+    if (by && (kind != REPORT_OVERVIEW || !report_by_parse(by, &j.q.by)))
+        return fail(EXIT_USAGE,
+                    kind != REPORT_OVERVIEW
+                        ? "'--by' is for the overview"
+                        : "'--by' must be agent, channel, category, level, day or week");
+    if (bucket && kind != REPORT_TRENDS)
+        return fail(EXIT_USAGE, "'--bucket' is for trends");
+    if (bucket && strcmp(bucket, "week") == 0)
+        j.q.bucket_ms = 7 * DAY_MS;
+    else if (bucket && strcmp(bucket, "day") != 0)
+        return fail(EXIT_USAGE, "'--bucket' must be day or week");
+    const char *field;
+    char why[128];
+    if (!report_range(&j.q, from, to, time_now_ms(), &field, why))
+        return fail(EXIT_USAGE, "--%s: %s", field, why);
     struct store *st;
     if (cli_open_store(db, &st))
         return 1;
     enum terr e = store_read(st, report_tx, &j);
     store_close(st);
+    if (e == TERR_TOO_LARGE)
+        return fail(1, "the range holds too much to read: shorten it");
     if (e)
         return fail(1, "cannot read the report: %s", terr_message(e));
-    json_t *list = kind == AGENTS     ? json_incref(j.out)
-                   : kind == EMERGING ? json_incref(json_object_get(j.out, "items"))
-                                      : json_pack("[O]", j.out);
     if (json || (!csv && !isatty(STDOUT_FILENO))) {
         json_dumpf(j.out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         putchar('\n');
-    } else if (csv) {
-        rows(list, ",");
-    } else if (kind == OVERVIEW) {
-        /* one column of names, one of values */
-        bool first = true;
-        json_t *o = j.out;
-        const char *k;
-        json_t *v;
-        json_object_foreach(o, k, v)
-        {
-            json_t *one = json_object();
-            json_object_set(one, k, v);
-            first = true;
-            flat(one, "", true, "\n", &first);
-            fputs("\t", stdout);
-            first = true;
-            flat(one, "", false, " ", &first);
-            putchar('\n');
-            json_decref(one);
-        }
     } else {
-        rows(list, "\t");
+        char *text = report_csv(j.out, kind, csv ? ',' : '\t');
+        if (csv)
+            fputs(text, stdout);
+        else if (kind == REPORT_OVERVIEW && j.q.by == REPORT_BY_NONE)
+            print_pairs(text);
+        else
+            print_aligned(text);
+        free(text);
     }
-    json_decref(list);
     json_decref(j.out);
     return 0;
 }
 
+static int report_trends(int argc, char **argv)
+{
+    return report(argc, argv, REPORT_TRENDS, "report trends");
+}
+
 static int report_overview(int argc, char **argv)
 {
-    return report(argc, argv, OVERVIEW, "report overview");
+    return report(argc, argv, REPORT_OVERVIEW, "report overview");
 }
 
 static int report_agents(int argc, char **argv)
 {
-    return report(argc, argv, AGENTS, "report agents");
+    return report(argc, argv, REPORT_AGENTS, "report agents");
 }
 
 static int report_emerging(int argc, char **argv)
 {
-    return report(argc, argv, EMERGING, "report emerging");
+    return report(argc, argv, REPORT_EMERGING, "report emerging");
 }
 
 int cmd_report(int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
+        {"trends", report_trends},
         {"overview", report_overview},
         {"agents", report_agents},
         {"emerging", report_emerging},

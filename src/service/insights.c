@@ -1,13 +1,14 @@
 /*
- * Insights (insights.h).  One walk over the cohort's tickets fills a group
- * for the whole desk and one per assignee; each group keeps its first-response
- * and resolution times to take exact medians.  Surveys, SLA and de-escalation
- * come from the store's aggregates (the trends report with one bucket for the
- * overview, store_report_agent_extras per agent).
+ * Insights (insights.h).  One walk over the cohort's tickets and one over the
+ * outcomes in the range (resolutions for the SLA, survey answers, heated
+ * threads) fill a group for the whole desk and one per value of the `by`
+ * dimension; each group keeps its first-response and resolution times to
+ * take exact medians.
  */
 #include "insights.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,25 +17,56 @@
 #include "../util/alloc.h"
 #include "../util/timeutil.h"
 
+#define DAY_MS 86400000LL
+
+static const char *const by_names[] = {
+    [REPORT_BY_NONE] = "none",         [REPORT_BY_AGENT] = "agent", [REPORT_BY_CHANNEL] = "channel",
+    [REPORT_BY_CATEGORY] = "category", [REPORT_BY_LEVEL] = "level", [REPORT_BY_DAY] = "day",
+    [REPORT_BY_WEEK] = "week",
+};
+
+bool report_by_parse(const char *s, enum report_by *out)
+{
+    for (size_t i = 0; i < sizeof(by_names) / sizeof(by_names[0]); i++)
+        if (strcmp(s, by_names[i]) == 0) {
+            *out = (enum report_by)i;
+            return true;
+        }
+    return false;
+}
+
+const char *report_by_name(enum report_by by)
+{
+    return by_names[by];
+}
+
 struct times {
     int64_t *v;
     size_t n, cap;
 };
 
 struct group {
-    int64_t agent_id;
-    char *name;
+    int64_t id; /* the agent's id, the channel, level or bucket index */
+    char *name; /* the agent's name or the category */
     int64_t tickets, conflicts, escalated, resolved, reopened;
     struct times frt, res;
-    struct report_agent_extra x;
+    int64_t sla_met, sla_breached;
+    int64_t csat_n, csat_sum, nps_n, nps_sum, nps_promoters, nps_detractors, ces_n, ces_sum;
+    int64_t deesc_threads, deesc_fell;
 };
 
+/* The groups of a report.  Channels, levels and buckets are laid out in
+ * order up front, a group per value, and found by index; agents and
+ * categories are added as met and found through a hash table. */
 struct walk {
+    enum report_by by;
+    int64_t from, to, bucket_ms;
     struct group total;
-    struct group *agents;
-    size_t n_agents, cap_agents;
+    struct group *groups;
+    size_t n, cap;
+    size_t *slots; /* index + 1 into groups, 0 for empty; n_slots a power of 2 */
+    size_t n_slots;
     size_t rows;
-    size_t last; /* the agent group found last */
 };
 
 static void times_add(struct times *t, int64_t v)
@@ -74,16 +106,38 @@ static json_t *score(int64_t n, int64_t sum)
 }
 
 /* {csat, nps, ces} as the trends report writes them. */
-static json_t *surveys_json(const struct report_agent_extra *x)
+static json_t *surveys_json(const struct group *g)
 {
-    json_t *nps = score(x->nps_n, x->nps_sum);
+    json_t *nps = score(g->nps_n, g->nps_sum);
     json_object_set_new(nps, "score",
-                        x->nps_n ? json_real(round((double)(x->nps_promoters - x->nps_detractors) *
-                                                   1000.0 / (double)x->nps_n) /
+                        g->nps_n ? json_real(round((double)(g->nps_promoters - g->nps_detractors) *
+                                                   1000.0 / (double)g->nps_n) /
                                              10.0)
                                  : json_null());
-    return json_pack("{s:o,s:o,s:o}", "csat", score(x->csat_n, x->csat_sum), "nps", nps, "ces",
-                     score(x->ces_n, x->ces_sum));
+    return json_pack("{s:o,s:o,s:o}", "csat", score(g->csat_n, g->csat_sum), "nps", nps, "ces",
+                     score(g->ces_n, g->ces_sum));
+}
+
+static void walk_init(struct walk *w, enum report_by by, int64_t from, int64_t to)
+{
+    memset(w, 0, sizeof(*w));
+    w->by = by;
+    w->from = from;
+    w->to = to;
+    w->bucket_ms = by == REPORT_BY_WEEK ? 7 * DAY_MS : DAY_MS;
+    size_t n = 0;
+    if (by == REPORT_BY_CHANNEL)
+        n = REPORT_N_CHANNELS;
+    else if (by == REPORT_BY_LEVEL)
+        n = REPORT_N_LEVELS;
+    else if (by == REPORT_BY_DAY || by == REPORT_BY_WEEK)
+        n = (size_t)((to - from + w->bucket_ms - 1) / w->bucket_ms);
+    if (n) {
+        w->groups = xcalloc(n, sizeof(*w->groups));
+        w->n = w->cap = n;
+        for (size_t i = 0; i < n; i++)
+            w->groups[i].id = (int64_t)i;
+    }
 }
 
 static void group_release(struct group *g)
@@ -96,33 +150,88 @@ static void group_release(struct group *g)
 static void walk_release(struct walk *w)
 {
     group_release(&w->total);
-    for (size_t i = 0; i < w->n_agents; i++)
-        group_release(&w->agents[i]);
-    free(w->agents);
+    for (size_t i = 0; i < w->n; i++)
+        group_release(&w->groups[i]);
+    free(w->groups);
+    free(w->slots);
 }
 
-/* The group of agent id, added when new.  Agents are few next to tickets;
- * the last one found is tried first, as a run of tickets often shares one. */
-static struct group *agent_group(struct walk *w, int64_t id, const char *name)
+static uint64_t key_hash(int64_t id, const char *name)
 {
-    if (w->last < w->n_agents && w->agents[w->last].agent_id == id)
-        return &w->agents[w->last];
-    for (size_t i = 0; i < w->n_agents; i++)
-        if (w->agents[i].agent_id == id)
-            return &w->agents[w->last = i];
-    if (w->n_agents == w->cap_agents) {
-        w->cap_agents = w->cap_agents ? w->cap_agents * 2 : 16;
-        w->agents = xrealloc(w->agents, w->cap_agents * sizeof(*w->agents));
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)id;
+    for (const unsigned char *p = (const unsigned char *)name; p && *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    h ^= h >> 29;
+    return h * 0xbf58476d1ce4e5b9ULL;
+}
+
+/* The hashed group of (id, name) — agents by id, categories by name —
+ * added when new. */
+static struct group *hashed_group(struct walk *w, int64_t id, const char *name)
+{
+    bool by_name = w->by == REPORT_BY_CATEGORY;
+    if ((w->n + 1) * 2 > w->n_slots) {
+        size_t n_slots = w->n_slots ? w->n_slots * 2 : 64;
+        free(w->slots);
+        w->slots = xcalloc(n_slots, sizeof(*w->slots));
+        w->n_slots = n_slots;
+        for (size_t i = 0; i < w->n; i++) {
+            const struct group *g = &w->groups[i];
+            size_t k = key_hash(by_name ? 0 : g->id, by_name ? g->name : NULL) & (n_slots - 1);
+            while (w->slots[k])
+                k = (k + 1) & (n_slots - 1);
+            w->slots[k] = i + 1;
+        }
     }
-    struct group *g = &w->agents[w->n_agents];
+    size_t k = key_hash(by_name ? 0 : id, by_name ? name : NULL) & (w->n_slots - 1);
+    for (; w->slots[k]; k = (k + 1) & (w->n_slots - 1)) {
+        struct group *g = &w->groups[w->slots[k] - 1];
+        if (by_name ? strcmp(g->name, name) == 0 : g->id == id) {
+            if (!by_name && !*g->name && *name) { /* a name seen late (an outcome row) */
+                free(g->name);
+                g->name = xstrdup(name);
+            }
+            return g;
+        }
+    }
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 16;
+        w->groups = xrealloc(w->groups, w->cap * sizeof(*w->groups));
+    }
+    struct group *g = &w->groups[w->n];
     memset(g, 0, sizeof(*g));
-    g->agent_id = id;
+    g->id = by_name ? 0 : id;
     g->name = xstrdup(name);
-    w->last = w->n_agents++;
+    w->slots[k] = ++w->n;
     return g;
 }
 
-static void group_add(struct group *g, const struct report_ticket *t)
+/* The group a row falls in by the walk's dimension; NULL for none (no
+ * dimension, or an instant outside the buckets). */
+static struct group *group_of(struct walk *w, int64_t at, int64_t agent_id, const char *agent,
+                              enum channel ch, const char *category, enum level lv)
+{
+    switch (w->by) {
+    case REPORT_BY_NONE:
+        return NULL;
+    case REPORT_BY_AGENT:
+        return hashed_group(w, agent_id, agent);
+    case REPORT_BY_CATEGORY:
+        return hashed_group(w, 0, *category ? category : "(none)");
+    case REPORT_BY_CHANNEL:
+        return &w->groups[ch];
+    case REPORT_BY_LEVEL:
+        return &w->groups[lv];
+    case REPORT_BY_DAY:
+    case REPORT_BY_WEEK: {
+        int64_t i = (at - w->from) / w->bucket_ms;
+        return at >= w->from && (uint64_t)i < w->n ? &w->groups[i] : NULL;
+    }
+    }
+    return NULL;
+}
+
+static void add_ticket(struct group *g, const struct report_ticket *t)
 {
     g->tickets++;
     g->conflicts += t->peak >= LEVEL_TENSE;
@@ -135,85 +244,79 @@ static void group_add(struct group *g, const struct report_ticket *t)
         times_add(&g->res, t->resolved_at - t->created_at);
 }
 
+static void add_outcome(struct group *g, const struct report_outcome *o)
+{
+    switch (o->kind) {
+    case REPORT_SLA:
+        g->sla_met += !o->breached;
+        g->sla_breached += o->breached;
+        break;
+    case REPORT_SURVEY:
+        if (o->csat >= 0) {
+            g->csat_n++;
+            g->csat_sum += o->csat;
+        }
+        if (o->nps >= 0) {
+            g->nps_n++;
+            g->nps_sum += o->nps;
+            g->nps_promoters += o->nps >= 9;
+            g->nps_detractors += o->nps <= 6;
+        }
+        if (o->ces >= 0) {
+            g->ces_n++;
+            g->ces_sum += o->ces;
+        }
+        break;
+    case REPORT_DEESC:
+        g->deesc_threads++;
+        g->deesc_fell += o->fell;
+        break;
+    }
+}
+
 static enum terr on_ticket(void *arg, const struct report_ticket *t)
 {
     struct walk *w = arg;
     if (++w->rows > INSIGHTS_MAX_TICKETS)
         return TERR_TOO_LARGE;
-    group_add(&w->total, t);
-    group_add(agent_group(w, t->assignee_id, t->assignee), t);
+    add_ticket(&w->total, t);
+    struct group *g =
+        group_of(w, t->created_at, t->assignee_id, t->assignee, t->channel, t->category, t->peak);
+    if (g)
+        add_ticket(g, t);
     return TERR_OK;
 }
 
-static enum terr on_extra(void *arg, const struct report_agent_extra *x)
+static enum terr on_outcome(void *arg, const struct report_outcome *o)
 {
     struct walk *w = arg;
-    struct group *g = agent_group(w, x->agent_id, "");
-    g->x.csat_n += x->csat_n;
-    g->x.csat_sum += x->csat_sum;
-    g->x.nps_n += x->nps_n;
-    g->x.nps_sum += x->nps_sum;
-    g->x.nps_promoters += x->nps_promoters;
-    g->x.nps_detractors += x->nps_detractors;
-    g->x.ces_n += x->ces_n;
-    g->x.ces_sum += x->ces_sum;
-    g->x.deesc_threads += x->deesc_threads;
-    g->x.deesc_fell += x->deesc_fell;
+    if (++w->rows > INSIGHTS_MAX_TICKETS * 2)
+        return TERR_TOO_LARGE;
+    add_outcome(&w->total, o);
+    struct group *g = group_of(w, o->at, o->agent_id, o->agent, o->channel, o->category, o->peak);
+    if (g)
+        add_outcome(g, o);
     return TERR_OK;
 }
 
-/* The fields a group shares with the overview. */
+/* A group's numbers: the overview's fields. */
 static json_t *group_json(struct group *g)
 {
-    return json_pack("{s:I,s:I,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:I,s:o}}", "tickets",
-                     (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts, "conflict_rate",
-                     share(g->conflicts, g->tickets), "first_response", median_json(&g->frt),
-                     "resolution", median_json(&g->res), "reopen", "resolved",
-                     (json_int_t)g->resolved, "reopened", (json_int_t)g->reopened, "rate",
-                     share(g->reopened, g->resolved), "escalation", "escalated",
-                     (json_int_t)g->escalated, "rate", share(g->escalated, g->tickets));
-}
-
-static json_t *deesc_json(int64_t threads, int64_t fell)
-{
-    return json_pack("{s:I,s:I,s:o}", "threads", (json_int_t)threads, "fell", (json_int_t)fell,
-                     "rate", share(fell, threads));
-}
-
-enum terr svc_report_overview(struct store_tx *tx, int64_t from, int64_t to, json_t **out)
-{
-    struct walk w = {0};
-    enum terr e = store_report_tickets(tx, from, to, on_ticket, &w);
-    struct trend_query q = {.from = from, .to = to, .bucket_ms = to - from};
-    struct trend_report r = {0};
-    if (!e)
-        e = store_report_trends(tx, &q, &r);
-    if (e) {
-        walk_release(&w);
-        return e;
-    }
-    const struct trend_bucket *b = &r.buckets[0];
-    struct report_agent_extra x = {
-        .csat_n = b->csat_n,
-        .csat_sum = b->csat_sum,
-        .nps_n = b->nps_n,
-        .nps_sum = b->nps_sum,
-        .nps_promoters = b->nps_promoters,
-        .nps_detractors = b->nps_detractors,
-        .ces_n = b->ces_n,
-        .ces_sum = b->ces_sum,
-    };
-    json_t *o = group_json(&w.total);
-    json_object_set_new(o, "sla",
-                        json_pack("{s:I,s:I,s:o}", "met", (json_int_t)b->sla_met, "breached",
-                                  (json_int_t)b->sla_breached, "met_rate",
-                                  share(b->sla_met, b->sla_met + b->sla_breached)));
-    json_object_set_new(o, "deescalation", deesc_json(b->deesc_threads, b->deesc_fell));
-    json_object_set_new(o, "surveys", surveys_json(&x));
-    trend_report_release(&r);
-    walk_release(&w);
-    *out = o;
-    return TERR_OK;
+    json_t *o = json_pack("{s:I,s:I,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:I,s:I,s:o},s:{s:I,s:o}}",
+                          "tickets", (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts,
+                          "conflict_rate", share(g->conflicts, g->tickets), "first_response",
+                          median_json(&g->frt), "resolution", median_json(&g->res), "sla", "met",
+                          (json_int_t)g->sla_met, "breached", (json_int_t)g->sla_breached,
+                          "met_rate", share(g->sla_met, g->sla_met + g->sla_breached), "reopen",
+                          "resolved", (json_int_t)g->resolved, "reopened", (json_int_t)g->reopened,
+                          "rate", share(g->reopened, g->resolved), "escalation", "escalated",
+                          (json_int_t)g->escalated, "rate", share(g->escalated, g->tickets));
+    json_object_set_new(o, "deescalation",
+                        json_pack("{s:I,s:I,s:o}", "threads", (json_int_t)g->deesc_threads, "fell",
+                                  (json_int_t)g->deesc_fell, "rate",
+                                  share(g->deesc_fell, g->deesc_threads)));
+    json_object_set_new(o, "surveys", surveys_json(g));
+    return o;
 }
 
 static int by_tickets(const void *a, const void *b)
@@ -221,36 +324,109 @@ static int by_tickets(const void *a, const void *b)
     const struct group *x = a, *y = b;
     if (x->tickets != y->tickets)
         return x->tickets > y->tickets ? -1 : 1;
-    return x->agent_id < y->agent_id ? -1 : x->agent_id > y->agent_id;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return strcmp(x->name ? x->name : "", y->name ? y->name : "");
 }
 
-enum terr svc_report_agents(struct store_tx *tx, int64_t from, int64_t to, json_t **out)
+/* Both walks over [from, to) grouped by w's dimension. */
+static enum terr walk_range(struct store_tx *tx, struct walk *w, int64_t from, int64_t to)
 {
-    struct walk w = {0};
-    enum terr e = store_report_tickets(tx, from, to, on_ticket, &w);
+    enum terr e = store_report_tickets(tx, from, to, on_ticket, w);
     if (!e)
-        e = store_report_agent_extras(tx, from, to, on_extra, &w);
+        e = store_report_outcomes(tx, from, to, on_outcome, w);
+    if (!e && (w->by == REPORT_BY_AGENT || w->by == REPORT_BY_CATEGORY) && w->n)
+        qsort(w->groups, w->n, sizeof(*w->groups), by_tickets);
+    return e;
+}
+
+/* A group with the fields that name it first. */
+static json_t *keyed_group_json(const struct walk *w, struct group *g)
+{
+    json_t *o = json_object();
+    char at[TIME_ISO_LEN];
+    switch (w->by) {
+    case REPORT_BY_AGENT:
+        json_object_set_new(o, "key", json_string(g->id ? g->name : "(unassigned)"));
+        json_object_set_new(o, "agent_id", g->id ? json_integer(g->id) : json_null());
+        break;
+    case REPORT_BY_CATEGORY:
+        json_object_set_new(o, "key", json_string(g->name));
+        break;
+    case REPORT_BY_CHANNEL:
+        json_object_set_new(o, "key", json_string(channel_name((enum channel)g->id)));
+        break;
+    case REPORT_BY_LEVEL:
+        json_object_set_new(o, "key", json_string(level_name((enum level)g->id)));
+        break;
+    case REPORT_BY_DAY:
+    case REPORT_BY_WEEK: {
+        int64_t start = w->from + g->id * w->bucket_ms;
+        json_object_set_new(o, "key", json_string(time_format_iso(start, at)));
+        json_object_set_new(o, "start", json_string(at));
+        int64_t end = start + w->bucket_ms < w->to ? start + w->bucket_ms : w->to;
+        json_object_set_new(o, "end", json_string(time_format_iso(end, at)));
+        break;
+    }
+    case REPORT_BY_NONE:
+        break;
+    }
+    json_t *fields = group_json(g);
+    json_object_update(o, fields);
+    json_decref(fields);
+    return o;
+}
+
+static enum terr report_overview(struct store_tx *tx, int64_t from, int64_t to, enum report_by by,
+                                 json_t **out)
+{
+    struct walk w;
+    walk_init(&w, by, from, to);
+    if (w.n > REPORT_MAX_BUCKETS && by != REPORT_BY_CHANNEL && by != REPORT_BY_LEVEL) {
+        walk_release(&w);
+        return TERR_INVALID;
+    }
+    enum terr e = walk_range(tx, &w, from, to);
     if (e) {
         walk_release(&w);
         return e;
     }
-    if (w.n_agents)
-        qsort(w.agents, w.n_agents, sizeof(*w.agents), by_tickets);
+    if (by == REPORT_BY_NONE) {
+        *out = group_json(&w.total);
+    } else {
+        json_t *groups = json_array();
+        for (size_t i = 0; i < w.n; i++)
+            json_array_append_new(groups, keyed_group_json(&w, &w.groups[i]));
+        *out = json_pack("{s:s,s:o,s:o}", "by", report_by_name(by), "total", group_json(&w.total),
+                         "groups", groups);
+    }
+    walk_release(&w);
+    return TERR_OK;
+}
+
+static enum terr report_agents(struct store_tx *tx, int64_t from, int64_t to, json_t **out)
+{
+    struct walk w;
+    walk_init(&w, REPORT_BY_AGENT, from, to);
+    enum terr e = walk_range(tx, &w, from, to);
+    if (e) {
+        walk_release(&w);
+        return e;
+    }
     json_t *list = json_array();
-    for (size_t i = 0; i < w.n_agents; i++) {
-        struct group *g = &w.agents[i];
-        json_t *o = group_json(g);
-        json_object_set_new(o, "agent_id", g->agent_id ? json_integer(g->agent_id) : json_null());
-        json_object_set_new(o, "name", json_string(g->name ? g->name : ""));
-        json_object_set_new(o, "deescalation", deesc_json(g->x.deesc_threads, g->x.deesc_fell));
-        json_object_set_new(o, "surveys", surveys_json(&g->x));
+    for (size_t i = 0; i < w.n; i++) {
+        struct group *g = &w.groups[i];
+        json_t *o = json_pack("{s:o,s:s}", "agent_id", g->id ? json_integer(g->id) : json_null(),
+                              "name", g->name);
+        json_t *fields = group_json(g);
+        json_object_update(o, fields);
+        json_decref(fields);
         json_array_append_new(list, o);
     }
     walk_release(&w);
     *out = list;
     return TERR_OK;
 }
-
 /* ---- emerging ---- */
 
 struct emerging_walk {
@@ -277,7 +453,7 @@ static enum terr on_emerging_message(void *arg, const struct report_message *m)
     return TERR_OK;
 }
 
-enum terr svc_report_emerging(struct store_tx *tx, int64_t from, int64_t to, json_t **out)
+static enum terr report_emerging(struct store_tx *tx, int64_t from, int64_t to, json_t **out)
 {
     int64_t span = to - from;
     int64_t base_from = from - EMERGING_BASELINE_PERIODS * span;
@@ -313,5 +489,143 @@ enum terr svc_report_emerging(struct store_tx *tx, int64_t from, int64_t to, jso
                      emerging_truncated(w.em), "items", items);
     emerging_items_free(v, n);
     emerging_free(w.em);
+    return TERR_OK;
+}
+
+/* ---- trends ---- */
+
+/* NPS: promoters' share minus detractors', as -100..100; null without answers. */
+static json_t *nps_score(int64_t n, int64_t promoters, int64_t detractors)
+{
+    if (!n)
+        return json_null();
+    return json_real(round((double)(promoters - detractors) * 1000.0 / (double)n) / 10.0);
+}
+
+static json_t *bucket_json(const struct trend_bucket *b)
+{
+    json_t *lv = json_object(), *ch = json_object(), *cat = json_object();
+    for (int i = 0; i < REPORT_N_LEVELS; i++)
+        json_object_set_new(lv, level_name((enum level)i), json_integer(b->by_level[i]));
+    for (int i = 0; i < REPORT_N_CHANNELS; i++)
+        json_object_set_new(ch, channel_name((enum channel)i), json_integer(b->by_channel[i]));
+    for (size_t i = 0; i < b->n_categories; i++)
+        json_object_set_new(cat, b->by_category[i].key, json_integer(b->by_category[i].n));
+    json_t *nps = score(b->nps_n, b->nps_sum);
+    json_object_set_new(nps, "score", nps_score(b->nps_n, b->nps_promoters, b->nps_detractors));
+    char start[TIME_ISO_LEN], end[TIME_ISO_LEN];
+    return json_pack(
+        "{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:o,s:o,s:o},s:{s:I,s:I,s:o}}",
+        "start", time_format_iso(b->start, start), "end", time_format_iso(b->end, end), "opened",
+        (json_int_t)b->opened, "conflicts", (json_int_t)b->conflicts, "conflict_rate",
+        share(b->conflicts, b->opened), "by_level", lv, "by_category", cat, "by_channel", ch, "sla",
+        "met", (json_int_t)b->sla_met, "breached", (json_int_t)b->sla_breached, "met_rate",
+        share(b->sla_met, b->sla_met + b->sla_breached), "surveys", "csat",
+        score(b->csat_n, b->csat_sum), "nps", nps, "ces", score(b->ces_n, b->ces_sum),
+        "deescalation", "threads", (json_int_t)b->deesc_threads, "fell", (json_int_t)b->deesc_fell,
+        "rate", share(b->deesc_fell, b->deesc_threads));
+}
+
+static enum terr report_trends(struct store_tx *tx, int64_t from, int64_t to, int64_t bucket_ms,
+                               json_t **out)
+{
+    struct trend_query q = {.from = from, .to = to, .bucket_ms = bucket_ms};
+    struct trend_report r = {0};
+    enum terr e = store_report_trends(tx, &q, &r);
+    if (e)
+        return e;
+    json_t *list = json_array();
+    for (size_t i = 0; i < r.n_buckets; i++)
+        json_array_append_new(list, bucket_json(&r.buckets[i]));
+    trend_report_release(&r);
+    *out = json_pack("{s:s,s:o}", "bucket", bucket_ms == DAY_MS ? "day" : "week", "buckets", list);
+    return TERR_OK;
+}
+
+/* ---- the reports' front door ---- */
+
+/* A date or instant; `end` turns a date into the start of the next day. */
+static bool parse_when(const char *s, bool end, int64_t *out)
+{
+    if (strlen(s) == 10) {
+        char full[32];
+        snprintf(full, sizeof full, "%sT00:00:00Z", s);
+        if (!time_parse_iso(full, out))
+            return false;
+        if (end)
+            *out += DAY_MS;
+        return true;
+    }
+    return time_parse_iso(s, out);
+}
+
+bool report_range(struct report_query *q, const char *from, const char *to, int64_t now,
+                  const char **field, char why[128])
+{
+    *field = "to";
+    if (to && !parse_when(to, true, &q->to)) {
+        snprintf(why, 128, "'to' must be a date (YYYY-MM-DD) or a time");
+        return false;
+    }
+    if (!to)
+        q->to = now - now % DAY_MS + DAY_MS;
+    *field = "from";
+    if (from && !parse_when(from, false, &q->from)) {
+        snprintf(why, 128, "'from' must be a date (YYYY-MM-DD) or a time");
+        return false;
+    }
+    if (!from)
+        q->from = q->to - REPORT_DEFAULT_DAYS * DAY_MS;
+    if (q->from >= q->to) {
+        snprintf(why, 128, "'from' must be before 'to'");
+        return false;
+    }
+    *field = "to";
+    int64_t span = q->to - q->from;
+    int64_t bucket = q->kind == REPORT_TRENDS  ? q->bucket_ms
+                     : q->by == REPORT_BY_WEEK ? 7 * DAY_MS
+                                               : DAY_MS;
+    if (q->kind == REPORT_TRENDS || q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK) {
+        if (span / bucket + (span % bucket != 0) > REPORT_MAX_BUCKETS) {
+            snprintf(why, 128, "the range is over %d %ss", REPORT_MAX_BUCKETS,
+                     bucket == DAY_MS ? "day" : "week");
+            return false;
+        }
+    }
+    if (q->kind != REPORT_TRENDS && span > REPORT_MAX_DAYS * DAY_MS) {
+        snprintf(why, 128, "the range is over %d days", REPORT_MAX_DAYS);
+        return false;
+    }
+    return true;
+}
+
+enum terr svc_report(struct store_tx *tx, const struct report_query *q, json_t **out)
+{
+    json_t *body = NULL;
+    enum terr e = TERR_INTERNAL;
+    switch (q->kind) {
+    case REPORT_OVERVIEW:
+        e = report_overview(tx, q->from, q->to, q->by, &body);
+        break;
+    case REPORT_AGENTS:
+        e = report_agents(tx, q->from, q->to, &body);
+        if (!e)
+            body = json_pack("{s:o}", "agents", body);
+        break;
+    case REPORT_EMERGING:
+        e = report_emerging(tx, q->from, q->to, &body);
+        break;
+    case REPORT_TRENDS:
+        e = report_trends(tx, q->from, q->to, q->bucket_ms, &body);
+        break;
+    }
+    if (e)
+        return e;
+    char f[TIME_ISO_LEN], t[TIME_ISO_LEN];
+    json_t *rep = json_pack("{s:s,s:s}", "from", time_format_iso(q->from, f), "to",
+                            time_format_iso(q->to, t));
+    json_object_update(rep, body);
+    json_decref(body);
+    *out = rep;
     return TERR_OK;
 }

@@ -1,7 +1,7 @@
 /*
- * Insights (issue 7, section 4): the overview, agents and emerging reports
- * of docs/api.md "Reports", as JSON, computed in the caller's read
- * transaction over [from, to) (ms).
+ * Insights (issue 7, section 4): the trends, overview, agents and emerging
+ * reports of docs/api.md "Reports", as JSON, computed in the caller's read
+ * transaction over [from, to) (ms), for the API and `truce report` alike.
  *
  * Tickets count in the range they were opened in ("the cohort"); medians are
  * exact, over the cohort's wall-clock times (first reply minus opening, last
@@ -12,6 +12,7 @@
 #define TRUCE_SVC_INSIGHTS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "service.h"
 
@@ -21,15 +22,53 @@
              * TERR_TOO_LARGE beyond */
 #define EMERGING_BASELINE_PERIODS 4
 
-/* The overview: {tickets, conflicts, conflict_rate, first_response, resolution,
- * sla, reopen, escalation, deescalation, surveys}.  Caller owns *out. */
-enum terr svc_report_overview(struct store_tx *tx, int64_t from, int64_t to, json_t **out);
-/* The same per assignee: an array of objects with agent_id and name, most
- * tickets first.  Caller owns *out. */
-enum terr svc_report_agents(struct store_tx *tx, int64_t from, int64_t to, json_t **out);
-/* Emerging categories and phrases of [from, to) against the
- * EMERGING_BASELINE_PERIODS periods of equal length before it: {baseline_from,
- * messages, baseline_messages, truncated, items: [...]}.  Caller owns *out. */
-enum terr svc_report_emerging(struct store_tx *tx, int64_t from, int64_t to, json_t **out);
+/* What the overview is grouped by; a day or week is counted from `from`. */
+enum report_by {
+    REPORT_BY_NONE,
+    REPORT_BY_AGENT,
+    REPORT_BY_CHANNEL,
+    REPORT_BY_CATEGORY,
+    REPORT_BY_LEVEL,
+    REPORT_BY_DAY,
+    REPORT_BY_WEEK,
+};
+
+bool report_by_parse(const char *s, enum report_by *out);
+const char *report_by_name(enum report_by by);
+
+enum report_kind { REPORT_OVERVIEW, REPORT_AGENTS, REPORT_EMERGING, REPORT_TRENDS };
+
+#define REPORT_MAX_DAYS     366 /* the longest range of overview, agents and emerging */
+#define REPORT_DEFAULT_DAYS 30
+
+struct report_query {
+    enum report_kind kind;
+    int64_t from, to;  /* ms, [from, to) */
+    enum report_by by; /* overview */
+    int64_t bucket_ms; /* trends: a day or a week */
+};
+
+/* Sets q->from and q->to from a query's texts: dates (YYYY-MM-DD, UTC; the
+ * `to` day included) or RFC 3339 instants (`to` excluded); without `to` the
+ * end of today (now is the time in ms), without `from` REPORT_DEFAULT_DAYS
+ * before `to`.  Checks the range against q's kind, by and bucket: false
+ * with *field the query argument at fault and why[] the message. */
+bool report_range(struct report_query *q, const char *from, const char *to, int64_t now,
+                  const char **field, char why[128]);
+
+/* The report q asks for, as docs/api.md "Reports" gives it, {from, to, ...}:
+ *   overview  the desk's totals {tickets, conflicts, conflict_rate,
+ *             first_response, resolution, sla, reopen, escalation,
+ *             deescalation, surveys}; with `by`, {by, total: those, groups:
+ *             [{key, ...those}]};
+ *   agents    {agents: [{agent_id, name ("" when unassigned), ...}]}, most
+ *             tickets first;
+ *   emerging  categories and phrases of the range against the
+ *             EMERGING_BASELINE_PERIODS ranges of equal length before it:
+ *             {baseline_from, baseline_periods, truncated, items: [...]};
+ *   trends    {bucket, buckets: [...]}.
+ * TERR_TOO_LARGE when the range holds more than the limits above.  Caller
+ * owns *out. */
+enum terr svc_report(struct store_tx *tx, const struct report_query *q, json_t **out);
 
 #endif

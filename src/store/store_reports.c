@@ -50,12 +50,11 @@ enum terr store_report_tickets(struct store_tx *tx, int64_t from, int64_t to,
     return tx->st->ops->reports->tickets(tx->conn, from, to, each, arg);
 }
 
-enum terr store_report_agent_extras(struct store_tx *tx, int64_t from, int64_t to,
-                                    enum terr (*each)(void *arg,
-                                                      const struct report_agent_extra *x),
-                                    void *arg)
+enum terr store_report_outcomes(struct store_tx *tx, int64_t from, int64_t to,
+                                enum terr (*each)(void *arg, const struct report_outcome *o),
+                                void *arg)
 {
-    return tx->st->ops->reports->agent_extras(tx->conn, from, to, each, arg);
+    return tx->st->ops->reports->outcomes(tx->conn, from, to, each, arg);
 }
 
 enum terr store_report_messages(struct store_tx *tx, int64_t from, int64_t to,

@@ -74,9 +74,10 @@ void trend_report_release(struct trend_report *r);
 /* A ticket opened in the range, with what the insights need of its history. */
 struct report_ticket {
     int64_t id;
-    int64_t assignee_id;                                /* 0: unassigned */
-    const char *assignee;                               /* the agent's name, "" when unassigned */
-    const char *category;                               /* "" when none */
+    int64_t assignee_id;  /* 0: unassigned */
+    const char *assignee; /* the agent's name, "" when unassigned */
+    const char *category; /* "" when none */
+    enum channel channel;
     int64_t created_at, first_response_at, resolved_at; /* 0: not yet */
     enum level peak;
     bool resolved;  /* resolved or closed now, or ever (the audit trail) */
@@ -88,20 +89,31 @@ enum terr store_report_tickets(struct store_tx *tx, int64_t from, int64_t to,
                                enum terr (*each)(void *arg, const struct report_ticket *t),
                                void *arg);
 
-/* Per agent (the ticket's assignee; the replying agent for de-escalation):
- * survey answers given in the range and heated threads whose first heated
- * reply is in the range.  One call per agent and kind; fields not of the
- * kind are zero. */
-struct report_agent_extra {
-    int64_t agent_id; /* 0: unassigned tickets' surveys */
-    int64_t csat_n, csat_sum, nps_n, nps_sum, nps_promoters, nps_detractors, ces_n, ces_sum;
-    int64_t deesc_threads, deesc_fell;
+/* What a report counts outside the cohort walk, one row each, with the
+ * ticket's dimensions so a report can group it by any of them:
+ *   REPORT_SLA     a ticket resolved or closed in the range (at: resolved_at);
+ *   REPORT_SURVEY  a survey answered in the range (at: answered_at);
+ *   REPORT_DEESC   a heated thread whose first heated reply is in the range
+ *                  and whose customer wrote after it (at: the reply; agent:
+ *                  who replied), as trends counts de-escalation. */
+enum report_outcome_kind { REPORT_SLA, REPORT_SURVEY, REPORT_DEESC };
+
+struct report_outcome {
+    enum report_outcome_kind kind;
+    int64_t at;
+    int64_t agent_id;     /* the ticket's assignee (DEESC: the replier); 0: none */
+    const char *agent;    /* the agent's name, "" when none */
+    enum channel channel; /* the ticket's */
+    const char *category; /* the ticket's, "" when none */
+    enum level peak;      /* the ticket's peak level */
+    bool breached;        /* SLA: any SLA clock of the ticket breached */
+    int csat, nps, ces;   /* SURVEY: the scores given, -1 when not */
+    bool fell;            /* DEESC: the next customer message scored lower */
 };
 
-enum terr store_report_agent_extras(struct store_tx *tx, int64_t from, int64_t to,
-                                    enum terr (*each)(void *arg,
-                                                      const struct report_agent_extra *x),
-                                    void *arg);
+enum terr store_report_outcomes(struct store_tx *tx, int64_t from, int64_t to,
+                                enum terr (*each)(void *arg, const struct report_outcome *o),
+                                void *arg);
 
 /* A public customer message written in the range, oldest first. */
 struct report_message {

@@ -12,9 +12,8 @@ struct store_reports_ops {
     /* The row walks of store_reports.h, [from, to) in ms. */
     enum terr (*tickets)(struct store_conn *c, int64_t from, int64_t to,
                          enum terr (*each)(void *, const struct report_ticket *), void *arg);
-    enum terr (*agent_extras)(struct store_conn *c, int64_t from, int64_t to,
-                              enum terr (*each)(void *, const struct report_agent_extra *),
-                              void *arg);
+    enum terr (*outcomes)(struct store_conn *c, int64_t from, int64_t to,
+                          enum terr (*each)(void *, const struct report_outcome *), void *arg);
     enum terr (*messages)(struct store_conn *c, int64_t from, int64_t to,
                           enum terr (*each)(void *, const struct report_message *), void *arg);
 };

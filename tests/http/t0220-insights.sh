@@ -1,8 +1,9 @@
 #!/bin/bash
-# Insights: the overview, agents and emerging reports over a small set whose
-# numbers are worked out by hand (three tickets placed on 2020-01-10 with
-# known reply and resolution times; one reopened), a planted rising phrase
-# and a flat one; roles, CSV and bad ranges.
+# Insights: the overview (whole and grouped), agents and emerging reports
+# over a small set whose numbers are worked out by hand (three tickets placed
+# on 2020-01-10 with known reply and resolution times; one reopened; one
+# survey), a planted rising phrase and a flat one; roles, CSV, bad ranges and
+# `truce report`.
 . "$(dirname "$0")/lib.sh"
 setup_db
 start_server
@@ -74,6 +75,58 @@ expect_json '.agents[0].first_response.median_ms' 210000 "median of 120 s and 30
 expect_json '.agents[0].reopen.rate' 0.5 "one of two reopened"
 expect_json '.agents[1].agent_id' null "then the unassigned"
 
+# ---- the overview grouped ----
+# T1 billing (hostile, unassigned), T2 and T3 shipping (calm, the lead's);
+# T3's customer answered a survey that day: CSAT 2, NPS 3.
+sql "UPDATE tickets SET category = 'billing' WHERE id = $T1"
+sql "UPDATE tickets SET category = 'shipping' WHERE id IN ($T2, $T3)"
+sql "INSERT INTO surveys (ticket_id, created_at, expires_at, answered_at, csat, nps)
+     VALUES ($T3, $DAY, $DAY + 86400000, $DAY + 8000000, 2, 3)"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=level"
+expect 200 "the overview by level"
+expect_json .by level "says what it is grouped by"
+expect_json '[.groups[].key] | join(",")' calm,tense,heated,hostile "every level, in order"
+expect_json .total.tickets 3 "with the desk's total"
+expect_json .groups[0].tickets 2 "two calm tickets"
+expect_json .groups[0].first_response.median_ms 210000 "their median first response"
+expect_json .groups[0].resolution.median_ms 5400000 "their median resolution"
+expect_json .groups[0].reopen.rate 0.5 "their reopen rate"
+expect_json .groups[0].sla.met 2 "both resolved within their SLA"
+expect_json .groups[0].surveys.csat.avg 2 "the calm group's CSAT"
+expect_json .groups[0].surveys.nps.score -100 "and NPS (one detractor)"
+expect_json .groups[1].tickets 0 "no tense ticket"
+expect_json .groups[1].conflict_rate null "so no rate"
+expect_json .groups[3].tickets 1 "one hostile ticket"
+expect_json .groups[3].escalation.rate 1 "which escalated"
+expect_json .total.surveys.csat.n 1 "the total counts the answer too"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=category"
+expect_json '[.groups[] | "\(.key)=\(.tickets)"] | join(",")' shipping=2,billing=1 \
+    "by category, most tickets first"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=channel"
+expect_json '[.groups[] | select(.key == "email")][0].tickets' 3 "by channel: three by email"
+expect_json '.groups | length' 5 "every channel listed"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=agent"
+expect_json .groups[0].key "Test lead" "by agent: the lead first"
+expect_json .groups[0].agent_id "$LEAD_ID" "with the agent's id"
+expect_json .groups[0].sla.met 2 "the lead's SLA"
+expect_json .groups[1].key "(unassigned)" "then the unassigned"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-09&to=2020-01-11&by=day"
+expect_json '.groups | length' 3 "by day: three days"
+expect_json '[.groups[].tickets] | join(",")' 0,3,0 "the tickets on their day"
+expect_json .groups[1].start 2020-01-10T00:00:00.000Z "a day starts at midnight"
+expect_json .groups[2].end 2020-01-12T00:00:00.000Z "the last day ends with the range"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-06&to=2020-01-15&by=week"
+expect_json '[.groups[].tickets] | join(",")' 3,0 "by week from the range's start"
+expect_json .groups[1].end 2020-01-16T00:00:00.000Z "the last week is cut at the range's end"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=level&format=csv"
+check "grouped CSV: the key first" grep -q '^key,tickets,conflicts,' "$T_DIR/body"
+check "grouped CSV: a row per level" test "$(wc -l <"$T_DIR/body")" -eq 5
+TOKEN=$LEAD req GET "/api/v1/reports/overview?by=colour"
+expect 400 invalid_value "an unknown grouping is refused"
+expect_json .error.field by "the error names by"
+TOKEN=$AGENT req GET "/api/v1/reports/overview?by=level"
+expect 403 forbidden "an agent cannot read it grouped either"
+
 # ---- CSV ----
 TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&format=csv" "" \
     -D "$T_DIR/headers"
@@ -135,5 +188,19 @@ OUT=$("$TRUCE" report emerging --db "$DB" --from 2020-03-05 --to 2020-03-11 --js
 check "truce report emerging finds the planted phrase" test "$OUT" = true
 "$TRUCE" report overview --db "$DB" --from nope 2>/dev/null
 check "a bad --from is a usage error" test $? -eq 2
+"$TRUCE" report overview --db "$DB" --from 2020-01-10 --to 2020-01-10 --by level --csv \
+    >"$T_DIR/cli.csv"
+check "truce report overview --by level --csv: a row per level" \
+    test "$(wc -l <"$T_DIR/cli.csv")" -eq 5
+OUT=$("$TRUCE" report trends --db "$DB" --from 2020-01-09 --to 2020-01-11 |
+    jq -r '[.buckets[].opened] | join(",")')
+check "truce report trends: a bucket per day" test "$OUT" = 0,3,0
+"$TRUCE" report trends --db "$DB" --from 2020-01-06 --to 2020-01-19 --bucket week --csv \
+    >"$T_DIR/trends.csv"
+check "truce report trends --csv: the API's columns" grep -q '^start,end,opened,conflicts,' \
+    "$T_DIR/trends.csv"
+check "truce report trends --bucket week: two weeks" test "$(wc -l <"$T_DIR/trends.csv")" -eq 3
+"$TRUCE" report agents --db "$DB" --by level 2>/dev/null
+check "--by is for the overview only" test $? -eq 2
 
 finish

@@ -200,6 +200,8 @@ static enum terr ticket_rows(struct store_conn *c, int64_t from, int64_t to,
             .reopened = sqlite3_column_int(s, 9) != 0,
             .escalated = sqlite3_column_int(s, 10) != 0,
         };
+        if (!channel_parse(text_at(s, 11), &t.channel))
+            t.channel = CHANNEL_API;
         if (!level_parse(text_at(s, 7), &t.peak))
             t.peak = LEVEL_CALM;
         e = each(arg, &t);
@@ -211,51 +213,60 @@ static enum terr ticket_rows(struct store_conn *c, int64_t from, int64_t to,
     return finish(c, s, rc);
 }
 
-static enum terr agent_extras(struct store_conn *c, int64_t from, int64_t to,
-                              enum terr (*each)(void *, const struct report_agent_extra *),
-                              void *arg)
+/* Columns from 1 of a REP_DIMS row into o. */
+static void dims(sqlite3_stmt *s, struct report_outcome *o)
 {
-    sqlite3_stmt *s = ranged(c, STMT_REP_AGENT_SURVEYS, from, to);
+    o->agent_id = sqlite3_column_int64(s, 1);
+    o->agent = text_at(s, 2);
+    if (!channel_parse(text_at(s, 3), &o->channel))
+        o->channel = CHANNEL_API;
+    o->category = text_at(s, 4);
+    if (!level_parse(text_at(s, 5), &o->peak))
+        o->peak = LEVEL_CALM;
+}
+
+/* One statement's rows as outcomes of kind k; its columns past the
+ * dimensions are the kind's fields. */
+static enum terr outcome_rows(struct store_conn *c, enum sqlite_stmt which,
+                              enum report_outcome_kind k, int64_t from, int64_t to,
+                              enum terr (*each)(void *, const struct report_outcome *), void *arg)
+{
+    sqlite3_stmt *s = ranged(c, which, from, to);
     if (!s)
         return TERR_STORAGE;
     int rc;
     enum terr e = TERR_OK;
     while (!e && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct report_agent_extra x = {
-            .agent_id = sqlite3_column_int64(s, 0),
-            .csat_n = sqlite3_column_int64(s, 1),
-            .csat_sum = sqlite3_column_int64(s, 2),
-            .nps_n = sqlite3_column_int64(s, 3),
-            .nps_sum = sqlite3_column_int64(s, 4),
-            .nps_promoters = sqlite3_column_int64(s, 5),
-            .nps_detractors = sqlite3_column_int64(s, 6),
-            .ces_n = sqlite3_column_int64(s, 7),
-            .ces_sum = sqlite3_column_int64(s, 8),
-        };
-        e = each(arg, &x);
-    }
-    if (e) {
-        sqlite3_reset(s);
-        return e;
-    }
-    if ((e = finish(c, s, rc)))
-        return e;
-    s = ranged(c, STMT_REP_AGENT_DEESC, from, to);
-    if (!s)
-        return TERR_STORAGE;
-    while (!e && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct report_agent_extra x = {
-            .agent_id = sqlite3_column_int64(s, 0),
-            .deesc_threads = sqlite3_column_int64(s, 1),
-            .deesc_fell = sqlite3_column_int64(s, 2),
-        };
-        e = each(arg, &x);
+        struct report_outcome o = {
+            .kind = k, .at = sqlite3_column_int64(s, 0), .csat = -1, .nps = -1, .ces = -1};
+        dims(s, &o);
+        if (k == REPORT_SLA) {
+            o.breached = sqlite3_column_int(s, 6) != 0;
+        } else if (k == REPORT_SURVEY) {
+            o.csat = sqlite3_column_int(s, 6);
+            o.nps = sqlite3_column_int(s, 7);
+            o.ces = sqlite3_column_int(s, 8);
+        } else {
+            o.fell = sqlite3_column_int(s, 6) != 0;
+        }
+        e = each(arg, &o);
     }
     if (e) {
         sqlite3_reset(s);
         return e;
     }
     return finish(c, s, rc);
+}
+
+static enum terr outcomes(struct store_conn *c, int64_t from, int64_t to,
+                          enum terr (*each)(void *, const struct report_outcome *), void *arg)
+{
+    enum terr e = outcome_rows(c, STMT_REP_SLA_ROWS, REPORT_SLA, from, to, each, arg);
+    if (!e)
+        e = outcome_rows(c, STMT_REP_SURVEY_ROWS, REPORT_SURVEY, from, to, each, arg);
+    if (!e)
+        e = outcome_rows(c, STMT_REP_DEESC_ROWS, REPORT_DEESC, from, to, each, arg);
+    return e;
 }
 
 static enum terr message_rows(struct store_conn *c, int64_t from, int64_t to,
@@ -284,6 +295,6 @@ static enum terr message_rows(struct store_conn *c, int64_t from, int64_t to,
 const struct store_reports_ops sqlite_reports_ops = {
     .trends = trends,
     .tickets = ticket_rows,
-    .agent_extras = agent_extras,
+    .outcomes = outcomes,
     .messages = message_rows,
 };

@@ -7,6 +7,12 @@
 /* A public customer message's analysis (?X names the ticket and the bound). */
 #define REP_CUSTOMER " author_kind = 'customer' AND internal = 0"
 
+/* The dimensions of a report_outcome row: the ticket t's assignee (agent
+ * a joined on it), channel, category and peak level. */
+#define REP_DIMS                                                                                   \
+    " coalesce(t.assignee_id, 0), coalesce(a.name, ''), t.channel, coalesce(t.category, ''),"  \
+    " t.peak_level"
+
 /* clang-format off */
 #define SQLITE_REPORT_STMTS(X)                                                                 \
     X(REP_TICKETS, "SELECT (created_at - ?1) / ?3, peak_level, channel, count(*) FROM tickets" \
@@ -55,15 +61,20 @@
       "  AND json_extract(e.before, '$.status') IN ('resolved', 'closed')"                     \
       "  AND json_extract(e.after, '$.status') IN ('new', 'open', 'pending')),"                \
       " t.peak_level IN ('heated', 'hostile') OR EXISTS (SELECT 1 FROM rule_states r"          \
-      "  WHERE r.ticket_id = t.id AND r.times > 0)"                                            \
+      "  WHERE r.ticket_id = t.id AND r.times > 0), t.channel"                                 \
       " FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id"                             \
       " WHERE t.created_at >= ?1 AND t.created_at < ?2 ORDER BY t.id")                         \
-    X(REP_AGENT_SURVEYS,                                                                       \
-      "SELECT coalesce(t.assignee_id, 0), count(s.csat), coalesce(sum(s.csat), 0),"            \
-      " count(s.nps), coalesce(sum(s.nps), 0), coalesce(sum(s.nps >= 9), 0), coalesce(sum(s.nps <= 6), 0),"             \
-      " count(s.ces), coalesce(sum(s.ces), 0) FROM surveys s JOIN tickets t"                   \
-      " ON t.id = s.ticket_id WHERE s.answered_at >= ?1 AND s.answered_at < ?2 GROUP BY 1")    \
-    X(REP_AGENT_DEESC,                                                                         \
+    X(REP_SLA_ROWS,                                                                            \
+      "SELECT t.resolved_at," REP_DIMS ", t.breached_at IS NOT NULL OR t.sla_breached != 0"    \
+      " FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id"                             \
+      " WHERE t.resolved_at >= ?1 AND t.resolved_at < ?2"                                      \
+      " AND t.status IN ('resolved', 'closed')")                                               \
+    X(REP_SURVEY_ROWS,                                                                         \
+      "SELECT s.answered_at," REP_DIMS ", coalesce(s.csat, -1), coalesce(s.nps, -1),"          \
+      " coalesce(s.ces, -1) FROM surveys s JOIN tickets t ON t.id = s.ticket_id"               \
+      " LEFT JOIN agents a ON a.id = t.assignee_id"                                            \
+      " WHERE s.answered_at >= ?1 AND s.answered_at < ?2")                                     \
+    X(REP_DEESC_ROWS,                                                                          \
       "WITH replies AS ("                                                                      \
       "  SELECT a.ticket_id AS t, a.id AS id, a.created_at AS at,"                            \
       "   coalesce(a.author_id, 0) AS who,"                                                    \
@@ -78,13 +89,15 @@
       "   row_number() OVER (PARTITION BY t ORDER BY id) AS k FROM replies"                    \
       "  WHERE json_extract(before, '$.level') IN ('heated', 'hostile')),"                     \
       " firsts AS ("                                                                           \
-      "  SELECT who, before_score,"                                                            \
+      "  SELECT t AS ticket, at, who, before_score,"                                           \
       "   (SELECT json_extract(n.analysis, '$.score') FROM messages n"                         \
       "    WHERE n.ticket_id = heated.t AND n." REP_CUSTOMER " AND n.id > heated.id"           \
       "    ORDER BY n.id LIMIT 1) AS after_score"                                              \
       "  FROM heated WHERE k = 1 AND at >= ?1)"                                                \
-      " SELECT who, count(*), coalesce(sum(after_score < before_score), 0)"                    \
-      " FROM firsts WHERE after_score IS NOT NULL GROUP BY 1")                                 \
+      " SELECT f.at, f.who, coalesce(a.name, ''), t.channel, coalesce(t.category, ''),"        \
+      " t.peak_level, f.after_score < f.before_score FROM firsts f"                            \
+      " JOIN tickets t ON t.id = f.ticket LEFT JOIN agents a ON a.id = f.who"                  \
+      " WHERE f.after_score IS NOT NULL")                                                      \
     X(REP_MESSAGE_ROWS,                                                                        \
       "SELECT ticket_id, created_at, body FROM messages"                                       \
       " WHERE created_at >= ?1 AND created_at < ?2 AND" REP_CUSTOMER " ORDER BY created_at, id")

@@ -1,6 +1,6 @@
 /*
- * The trends report over a small hand-computed data set
- * (src/store/sqlite/sqlite_reports.c): three buckets of 1000 ms from 10000,
+ * The trends report, and the outcome rows the insights group, over a small
+ * hand-computed data set (src/store/sqlite/sqlite_reports.c): three buckets of 1000 ms from 10000,
  * tickets, resolutions, survey answers and threads placed so that each
  * expected number below can be checked by hand.
  *
@@ -267,6 +267,72 @@ static void too_many_buckets_are_refused(void **state)
     assert_int_equal(store_read(ST(state), trends_tx, &bad), TERR_INVALID);
 }
 
+/* The outcomes' rows, copied out of the walk. */
+struct outcomes {
+    struct report_outcome o[16];
+    char category[16][16];
+    size_t n;
+};
+
+static enum terr on_outcome(void *arg, const struct report_outcome *o)
+{
+    struct outcomes *all = arg;
+    if (all->n == 16)
+        return TERR_TOO_LARGE;
+    all->o[all->n] = *o;
+    snprintf(all->category[all->n], sizeof all->category[0], "%s", o->category);
+    all->o[all->n].category = all->category[all->n];
+    all->o[all->n].agent = "";
+    all->n++;
+    return TERR_OK;
+}
+
+static enum terr outcomes_tx(struct store_tx *tx, void *arg)
+{
+    return store_report_outcomes(tx, 10000, 13000, on_outcome, arg);
+}
+
+/* The outcome of kind k at time at, or fail. */
+static const struct report_outcome *outcome_at(const struct outcomes *all,
+                                               enum report_outcome_kind k, int64_t at)
+{
+    for (size_t i = 0; i < all->n; i++)
+        if (all->o[i].kind == k && all->o[i].at == at)
+            return &all->o[i];
+    fail_msg("no outcome of kind %d at %lld", (int)k, (long long)at);
+    return NULL;
+}
+
+static void outcomes_carry_the_ticket_dimensions(void **state)
+{
+    seed(ST(state));
+    struct outcomes all = {0};
+    assert_int_equal(store_read(ST(state), outcomes_tx, &all), TERR_OK);
+    assert_int_equal(all.n, 3 + 3 + 2); /* as trends counts: SLA, surveys, threads */
+    const struct report_outcome *o = outcome_at(&all, REPORT_SLA, 10500);
+    assert_false(o->breached);
+    assert_int_equal(o->channel, CHANNEL_EMAIL);
+    assert_string_equal(o->category, "billing");
+    assert_int_equal(o->peak, LEVEL_TENSE);
+    o = outcome_at(&all, REPORT_SLA, 11200);
+    assert_true(o->breached);
+    assert_int_equal(o->channel, CHANNEL_WEB);
+    o = outcome_at(&all, REPORT_SLA, 11500);
+    assert_true(o->breached); /* by its bits */
+    assert_int_equal(o->peak, LEVEL_HEATED);
+    o = outcome_at(&all, REPORT_SURVEY, 10700);
+    assert_int_equal(o->csat, 2);
+    assert_int_equal(o->nps, 6);
+    assert_int_equal(o->ces, -1); /* not given */
+    o = outcome_at(&all, REPORT_DEESC, 10120);
+    assert_true(o->fell);
+    assert_int_equal(o->agent_id, 1); /* who replied */
+    o = outcome_at(&all, REPORT_DEESC, 11120);
+    assert_false(o->fell);
+    assert_string_equal(o->category, "");
+    assert_int_equal(o->peak, LEVEL_HOSTILE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +347,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(week_buckets_and_a_short_last_one, store_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(too_many_buckets_are_refused, store_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(outcomes_carry_the_ticket_dimensions, store_setup,
                                         fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,239 @@
+/* The reports as CSV or a terminal table (report_csv.h). */
+#include "report_csv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/buf.h"
+
+#define CSV_MAX (8 * 1024 * 1024)
+
+/* A text cell. */
+static void cell_text(struct buf *o, const char *s, char sep)
+{
+    if (sep != ',') {
+        for (const char *p = s; *p; p++)
+            buf_add(o, strchr("\t\r\n", *p) ? " " : p, 1);
+        return;
+    }
+    if (!strpbrk(s, ",\"\r\n")) {
+        buf_adds(o, s);
+        return;
+    }
+    buf_adds(o, "\"");
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            buf_adds(o, "\"");
+        buf_add(o, p, 1);
+    }
+    buf_adds(o, "\"");
+}
+
+/* A cell from a JSON value: a null is empty (a "-" in a table); an array is
+ * its items joined by spaces. */
+static void cell(struct buf *o, json_t *v, char sep)
+{
+    if (json_is_integer(v)) {
+        buf_addf(o, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_real(v)) {
+        buf_addf(o, "%.10g", json_real_value(v));
+    } else if (json_is_string(v)) {
+        cell_text(o, json_string_value(v), sep);
+    } else if (json_is_boolean(v)) {
+        buf_adds(o, json_is_true(v) ? "true" : "false");
+    } else if (json_is_array(v)) {
+        struct buf a;
+        buf_init(&a, CSV_MAX);
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            if (i)
+                buf_adds(&a, " ");
+            if (json_is_integer(x))
+                buf_addf(&a, "%lld", (long long)json_integer_value(x));
+            else if (json_is_string(x))
+                buf_adds(&a, json_string_value(x));
+        }
+        cell_text(o, a.data ? a.data : "", sep);
+        buf_release(&a);
+    } else if (sep != ',') {
+        buf_adds(o, "-");
+    }
+}
+
+static void next_cell(struct buf *o, bool *first, char sep)
+{
+    if (!*first)
+        buf_add(o, &sep, 1);
+    *first = false;
+}
+
+/* The header of a flattened object: nested keys joined with '_'. */
+static void flat_header(struct buf *o, json_t *obj, const char *prefix, bool *first, char sep)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+    {
+        char name[256];
+        snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "_" : "", k);
+        if (json_is_object(v)) {
+            flat_header(o, v, name, first, sep);
+            continue;
+        }
+        next_cell(o, first, sep);
+        cell_text(o, name, sep);
+    }
+}
+
+/* The values in flat_header's order. */
+static void flat_values(struct buf *o, json_t *obj, bool *first, char sep)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+    {
+        if (json_is_object(v)) {
+            flat_values(o, v, first, sep);
+            continue;
+        }
+        next_cell(o, first, sep);
+        cell(o, v, sep);
+    }
+}
+
+char *report_csv_rows(json_t *rows, char sep)
+{
+    const char *eol = sep == ',' ? "\r\n" : "\n";
+    struct buf o;
+    buf_init(&o, CSV_MAX);
+    buf_adds(&o, ""); /* an empty report is "", not NULL */
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        bool first = true;
+        if (i == 0) {
+            flat_header(&o, r, "", &first, sep);
+            buf_adds(&o, eol);
+            first = true;
+        }
+        flat_values(&o, r, &first, sep);
+        buf_adds(&o, eol);
+    }
+    return buf_detach(&o, NULL);
+}
+
+/* The trends columns after start and end: a name and the path to its value. */
+static const struct {
+    const char *name, *obj, *key;
+} trend_cols[] = {
+    {"opened", NULL, "opened"},
+    {"conflicts", NULL, "conflicts"},
+    {"conflict_rate", NULL, "conflict_rate"},
+    {"level_calm", "by_level", "calm"},
+    {"level_tense", "by_level", "tense"},
+    {"level_heated", "by_level", "heated"},
+    {"level_hostile", "by_level", "hostile"},
+    {"channel_api", "by_channel", "api"},
+    {"channel_email", "by_channel", "email"},
+    {"channel_web", "by_channel", "web"},
+    {"channel_chat", "by_channel", "chat"},
+    {"channel_phone", "by_channel", "phone"},
+    {"sla_met", "sla", "met"},
+    {"sla_breached", "sla", "breached"},
+    {"sla_met_rate", "sla", "met_rate"},
+    {"deesc_threads", "deescalation", "threads"},
+    {"deesc_fell", "deescalation", "fell"},
+    {"deesc_rate", "deescalation", "rate"},
+};
+
+static const char *const survey_kinds[] = {"csat", "nps", "ces"};
+
+char *report_csv_trends(json_t *rep, char sep)
+{
+    const char *eol = sep == ',' ? "\r\n" : "\n";
+    json_t *buckets = json_object_get(rep, "buckets");
+    json_t *cats = json_object(); /* the union of categories, as a set */
+    size_t i;
+    json_t *b;
+    json_array_foreach(buckets, i, b)
+    {
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(b, "by_category"), k, v)
+            json_object_set_new(cats, k, json_true());
+    }
+    struct buf o;
+    buf_init(&o, CSV_MAX);
+    buf_adds(&o, "start");
+    buf_add(&o, &sep, 1);
+    buf_adds(&o, "end");
+    for (size_t c = 0; c < sizeof(trend_cols) / sizeof(trend_cols[0]); c++)
+        buf_addf(&o, "%c%s", sep, trend_cols[c].name);
+    for (size_t c = 0; c < 3; c++)
+        buf_addf(&o, "%c%s_avg%c%s_n", sep, survey_kinds[c], sep, survey_kinds[c]);
+    buf_addf(&o, "%cnps_score", sep);
+    const char *k;
+    json_t *v;
+    json_object_foreach(cats, k, v)
+    {
+        char name[300];
+        snprintf(name, sizeof name, "category:%s", k);
+        buf_add(&o, &sep, 1);
+        cell_text(&o, name, sep);
+    }
+    buf_adds(&o, eol);
+    json_array_foreach(buckets, i, b)
+    {
+        bool first = true;
+        next_cell(&o, &first, sep);
+        cell(&o, json_object_get(b, "start"), sep);
+        next_cell(&o, &first, sep);
+        cell(&o, json_object_get(b, "end"), sep);
+        for (size_t c = 0; c < sizeof(trend_cols) / sizeof(trend_cols[0]); c++) {
+            json_t *in = trend_cols[c].obj ? json_object_get(b, trend_cols[c].obj) : b;
+            next_cell(&o, &first, sep);
+            cell(&o, json_object_get(in, trend_cols[c].key), sep);
+        }
+        json_t *sv = json_object_get(b, "surveys");
+        for (size_t c = 0; c < 3; c++) {
+            json_t *one = json_object_get(sv, survey_kinds[c]);
+            next_cell(&o, &first, sep);
+            cell(&o, json_object_get(one, "avg"), sep);
+            next_cell(&o, &first, sep);
+            cell(&o, json_object_get(one, "n"), sep);
+        }
+        next_cell(&o, &first, sep);
+        cell(&o, json_object_get(json_object_get(sv, "nps"), "score"), sep);
+        json_t *bc = json_object_get(b, "by_category");
+        json_object_foreach(cats, k, v)
+        {
+            json_t *n = json_object_get(bc, k);
+            next_cell(&o, &first, sep);
+            if (n)
+                cell(&o, n, sep);
+            else
+                buf_adds(&o, "0");
+        }
+        buf_adds(&o, eol);
+    }
+    json_decref(cats);
+    return buf_detach(&o, NULL);
+}
+
+char *report_csv(json_t *rep, enum report_kind kind, char sep)
+{
+    if (kind == REPORT_TRENDS)
+        return report_csv_trends(rep, sep);
+    json_t *groups = kind == REPORT_AGENTS     ? json_object_get(rep, "agents")
+                     : kind == REPORT_EMERGING ? json_object_get(rep, "items")
+                                               : json_object_get(rep, "groups");
+    if (groups)
+        return report_csv_rows(groups, sep);
+    json_t *one = json_pack("[O]", rep);
+    char *text = report_csv_rows(one, sep);
+    json_decref(one);
+    return text;
+}
