@@ -4,14 +4,13 @@
 
 import { api, ApiError, login, logout, whoami } from '/assets/js/api.js';
 import { el, mount, ago } from '/assets/js/dom.js';
+import { isLead as leadRole } from './views/util.js';
 
 const main = document.getElementById('main');
 const top = document.getElementById('top');
 const status = document.getElementById('status');
 let me = null;
 let renderSeq = 0;
-
-const LEAD_ROLES = new Set(['lead', 'admin']);
 
 // hash pattern -> [module, export name, lead only]
 const ROUTES = [
@@ -41,7 +40,7 @@ function navigate(hash) {
 }
 
 function isLead() {
-  return me && LEAD_ROLES.has(me.role);
+  return leadRole(me);
 }
 
 function renderHeader() {

@@ -6,27 +6,19 @@
 import { el, mount } from '/assets/js/dom.js';
 import { ApiError } from '/assets/js/api.js';
 import { lineChart, barChart, chartTable } from '/assets/js/chart.js';
+import { pct, show, lastDays } from './util.js';
 
 const LEVELS = ['calm', 'tense', 'heated', 'hostile'];
 const LEVEL_COLORS = { calm: '#1a7f37', tense: '#9a6700', heated: '#bc4c00', hostile: '#b91c1c' };
-const DAY = 86400000;
 
 function ensureStyles() {
   if (document.querySelector('link[data-view="dashboard"]')) return;
   document.head.appendChild(el('link', { rel: 'stylesheet', href: '/app/css/dashboard.css', dataset: { view: 'dashboard' } }));
 }
 
-function isoDay(ms) {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 // "11-05" for a bucket's start.
 function label(b) {
   return b.start.slice(5, 10);
-}
-
-function pct(v) {
-  return typeof v === 'number' ? Math.round(v * 1000) / 10 : null;
 }
 
 function sum(buckets, f) {
@@ -35,12 +27,6 @@ function sum(buckets, f) {
 
 function share(num, den) {
   return den ? num / den : null;
-}
-
-function show(v, unit = '', digits = 1) {
-  if (v === null || v === undefined) return '–';
-  const f = 10 ** digits;
-  return `${Math.round(v * f) / f}${unit}`;
 }
 
 function reportUrl(q, format) {
@@ -233,12 +219,7 @@ function legend(items) {
 
 export async function render(root, ctx) {
   ensureStyles();
-  const now = Date.now();
-  const q = {
-    from: isoDay(now - 29 * DAY),
-    to: isoDay(now),
-    bucket: 'day',
-  };
+  const q = { ...lastDays(30), bucket: 'day' };
   const from = el('input', { type: 'date', id: 'dash-from', name: 'from', value: q.from, required: true });
   const to = el('input', { type: 'date', id: 'dash-to', name: 'to', value: q.to, required: true });
   const bucket = el('select', { id: 'dash-bucket', name: 'bucket' },

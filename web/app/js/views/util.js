@@ -4,6 +4,42 @@ import { el, ago } from '/assets/js/dom.js';
 export const LEVELS = ['calm', 'tense', 'heated', 'hostile'];
 export const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
 export const CHANNELS = ['api', 'email', 'web', 'chat', 'phone'];
+const LEAD_ROLES = new Set(['lead', 'admin']);
+const DAY_MS = 86400000;
+
+// Leads and admins read the reports (an agent gets 403 from them).
+export function isLead(agent) {
+  return !!agent && LEAD_ROLES.has(agent.role);
+}
+
+// The last n days up to today as the reports' from/to (YYYY-MM-DD, UTC,
+// both days included).
+export function lastDays(n, now = Date.now()) {
+  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+  return { from: day(now - (n - 1) * DAY_MS), to: day(now) };
+}
+
+// A share 0..1 as a percentage with one decimal (null stays null).
+export function pct(v) {
+  return typeof v === 'number' ? Math.round(v * 1000) / 10 : null;
+}
+
+// A number rounded to `digits` with a unit, or "–" when there is none.
+export function show(v, unit = '', digits = 1) {
+  if (v === null || v === undefined) return '–';
+  const f = 10 ** digits;
+  return `${Math.round(v * f) / f}${unit}`;
+}
+
+// A median time in ms as "45 min", "5.5 h" or "3.2 d"; "–" for none.
+export function duration(ms) {
+  if (typeof ms !== 'number') return '–';
+  const min = ms / 60000;
+  if (min < 60) return show(min, ' min', 0);
+  if (min < 48 * 60) return show(min / 60, ' h');
+  return show(min / 1440, ' d');
+}
+
 export const TRIGGERS = ['churn_threat', 'legal_threat', 'public_threat', 'escalation_request',
   'repeat_contact', 'shouting', 'profanity', 'abuse', 'urgency', 'safety'];
 
