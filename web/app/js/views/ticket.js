@@ -1,11 +1,12 @@
 // The ticket view (#/ticket/<id>): the case at a glance, the thread with each
 // customer message's analysis (triggers highlighted from their byte spans),
 // the risk trajectory, the six steps, the playbook, the customer's history,
-// and the composer, offers and resolve panels (views/composer.js, offers.js,
-// resolve.js) mounted when they are there.
+// and the composer, offers, resolve, suggestions and (for leads) insight
+// panels (views/composer.js, offers.js, resolve.js, suggestions.js,
+// insight.js) mounted when they are there.
 import { el, mount, ago, byteToIndex } from '/assets/js/dom.js';
 import { lineChart, chartTable } from '/assets/js/chart.js';
-import { levelBadge, human, slaText, timeEl, when } from './util.js';
+import { levelBadge, human, slaText, timeEl, when, isLead } from './util.js';
 
 const STEP_NAMES = {
   identify_cause: 'Identify the cause',
@@ -268,6 +269,9 @@ function show(root, ctx, ticket) {
   const playBox = el('div', {}, el('p', { class: 'muted' }, 'Loading the playbook…'));
   const custBox = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
   const suggBox = el('div', { class: 'mount', id: 'suggestions' }, el('p', { class: 'muted' }, 'Loading…'));
+  // The reports behind the Insight panel are for leads: an agent gets none.
+  const insightBox = isLead(ctx.me)
+    ? el('div', { class: 'mount', id: 'insight' }, el('p', { class: 'muted', role: 'status' }, 'Loading the numbers…')) : null;
 
   mount(root,
     el('p', { class: 'crumbs' }, el('a', { href: '#/inbox' }, '← Inbox')),
@@ -288,6 +292,7 @@ function show(root, ctx, ticket) {
         section('offers-panel', 'Offers', offersBox),
         section('resolve-panel', 'Resolve', resolveBox),
         section('customer', 'Customer', custBox),
+        insightBox ? section('insight-panel', 'Insight', insightBox) : null,
         section('suggestions-panel', 'Suggestions', suggBox))));
 
   playbookFor(ctx, ticket).then((pb) => mount(playBox, playbookPanel(pb)),
@@ -297,4 +302,5 @@ function show(root, ctx, ticket) {
   mountPanel(offersBox, './offers.js', 'mountOffers', ctx, ticket);
   mountPanel(resolveBox, './resolve.js', 'mountResolve', ctx, ticket, reload);
   mountPanel(suggBox, './suggestions.js', 'mountSuggestions', ctx, ticket);
+  if (insightBox) mountPanel(insightBox, './insight.js', 'mountInsight', ctx, ticket);
 }

@@ -1,0 +1,108 @@
+// The ticket view's Insight panel on seeded data: the demo desk plus, in
+// the last 30 days, seven more billing tickets and eight customer messages
+// "Phantom surcharge." on the demo's billing ticket (#6), against a quiet
+// baseline 60 days ago (60 general tickets, 200 other messages).  A lead
+// sees billing beside the whole desk with the numbers of
+// GET /api/v1/reports/overview?by=category, the billing category rising and
+// the phrase this ticket is an example of; an agent gets no panel and
+// never calls the reports.
+import { execFileSync } from 'node:child_process';
+import { startDesk, newPage, loginUI, shot } from './lib.mjs';
+
+const DAY = 86400000;
+const TICKET = 6; // the demo's "Charged twice for my March subscription", billing
+
+function seed(db) {
+  const now = Date.now();
+  const old = now - 60 * DAY;
+  const sql = `
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 7)
+    INSERT INTO tickets (subject, channel, customer_id, created_at, updated_at, category)
+      SELECT 'Billing question ' || i, 'email', (SELECT MIN(id) FROM customers),
+             ${now} - i * 3600000, ${now} - i * 3600000, 'billing' FROM n;
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8)
+    INSERT INTO messages (ticket_id, author_kind, body, channel, created_at)
+      SELECT ${TICKET}, 'customer', 'Phantom surcharge.', 'email', ${now} - i * 60000 FROM n;
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)
+    INSERT INTO tickets (subject, channel, customer_id, created_at, updated_at, category)
+      SELECT 'Old question ' || i, 'email', (SELECT MIN(id) FROM customers),
+             ${old} - i * 3600000, ${old} - i * 3600000, 'general' FROM n;
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+    INSERT INTO messages (ticket_id, author_kind, body, channel, created_at)
+      SELECT (SELECT MAX(id) FROM tickets), 'customer', 'Hello, what are your opening hours?',
+             'email', ${old} - i * 60000 FROM n;`;
+  execFileSync('sqlite3', [db], { input: sql, encoding: 'utf8' });
+}
+
+function percent(v) {
+  return v === null ? '–' : `${Math.round(v * 1000) / 10}%`;
+}
+
+export default async function ({ browser, r }) {
+  const desk = await startDesk({ setup: (d) => seed(d.db) });
+  try {
+    const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+    const range = `from=${day(Date.now() - 29 * DAY)}&to=${day(Date.now())}`;
+    const ov = (await desk.api('GET', `/api/v1/reports/overview?${range}&by=category`)).body;
+    const billing = ov.groups.find((g) => g.key === 'billing');
+    r.expect('the seed: 9 billing tickets in the last 30 days', billing && billing.tickets, 9);
+    const em = (await desk.api('GET', `/api/v1/reports/emerging?${range}`)).body;
+    const cat = em.items.find((it) => it.kind === 'category' && it.key === 'billing');
+    const phrases = em.items.filter((it) => it.kind === 'phrase' && it.example_tickets.includes(TICKET));
+    r.check('the seed: billing is rising', !!cat, JSON.stringify(em.items.map((it) => it.key)));
+    r.check('the seed: a phrase of the ticket is rising', phrases.some((it) => it.key === 'phantom surcharg'),
+      JSON.stringify(phrases.map((it) => it.key)));
+
+    // A lead.
+    const page = await newPage(browser);
+    await loginUI(page, desk, desk.logins.lead);
+    await page.locator('#top').waitFor();
+    await page.goto(`${desk.base}/app/#/ticket/${TICKET}`);
+    const panel = page.locator('#insight-panel');
+    await r.step('a lead sees the Insight panel', () => panel.locator('table.insight-table').waitFor());
+    const cells = await panel.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    r.expect('the category beside the desk, as text', cells.slice(0, 2).concat([cells[3]]), [
+      ['Tickets', String(billing.tickets), String(ov.total.tickets)],
+      ['Conflict rate', percent(billing.conflict_rate), percent(ov.total.conflict_rate)],
+      ['Reopen rate', percent(billing.reopen.rate), percent(ov.total.reopen.rate)],
+    ]);
+    r.expect('a median resolution row', cells[2][0], 'Median resolution');
+    r.expect('the columns are named', await panel.locator('thead th').allTextContents(), ['Measure', 'billing', 'Desk']);
+    r.check('the conflicts behind the rate in a tooltip',
+      (await panel.locator('tbody tr').nth(1).locator('td').first().getAttribute('title')) ===
+        `${billing.conflicts} of ${billing.tickets} reached tense or above`);
+    r.expect('the category is rising', await panel.locator('.emerging-category').textContent(),
+      `Category billing: ${cat.count} now, ${cat.baseline} in the 4 periods before · ×${Math.round(cat.lift * 10) / 10}`);
+    const shown = await panel.locator('.emerging-phrase strong').allTextContents();
+    r.expect('the rising phrases this ticket is an example of', shown, phrases.map((it) => `“${it.key}”`));
+    const ph = phrases.find((it) => it.key === 'phantom surcharg');
+    r.check('with their count against the baseline',
+      (await panel.locator('.emerging-phrase', { hasText: '“phantom surcharg”' }).textContent()).includes(`${ph.count} now, ${ph.baseline} in the 4 periods before`));
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, 'ticket-insight');
+
+    // A calm ticket of another category: nothing rising.
+    await page.goto(`${desk.base}/app/#/ticket/3`);
+    await r.step('a ticket with nothing rising says so', () =>
+      panel.getByText('Nothing about this ticket is rising above its baseline.').waitFor());
+    r.expect('no page errors', page.errors, []);
+    await page.context().close();
+
+    // An agent: no panel, and no call to the reports.
+    const ap = await newPage(browser);
+    const reports = [];
+    ap.on('request', (req) => { if (req.url().includes('/api/v1/reports/')) reports.push(req.url()); });
+    await loginUI(ap, desk, desk.logins.agent);
+    await ap.locator('#top').waitFor();
+    await ap.goto(`${desk.base}/app/#/ticket/${TICKET}`);
+    await r.step('the agent sees the ticket', () => ap.locator('#suggestions-panel').waitFor());
+    await ap.locator('#suggestions ul, #suggestions p').first().waitFor();
+    r.expect('without the Insight panel', await ap.locator('#insight-panel').count(), 0);
+    r.expect('and the reports were not called', reports, []);
+    r.expect('no page errors for the agent', ap.errors, []);
+    await ap.context().close();
+  } finally {
+    await desk.stop();
+  }
+}
