@@ -29,10 +29,11 @@ function plainCell(row, key) {
 // opts: columns, rows, caption (for screen readers), className (the
 // table's, besides "sortable"), sortKey / sortDir (sortKey null keeps the
 // rows' own order until a head is clicked), cell(row, key) -> {text, cls,
-// title} to format a value (the raw value is what sorts), onSort(sorted,
-// sortKey, sortDir) after each draw.
+// title} to format a value (the raw value is what sorts), foot (a row kept
+// last, in <tfoot>: a total), onSort(sorted, sortKey, sortDir) after each
+// draw.
 export function sortableTable(box, opts) {
-  const { columns, rows, caption, className = '', cell = plainCell, onSort } = opts;
+  const { columns, rows, caption, className = '', cell = plainCell, foot, onSort } = opts;
   let sortKey = opts.sortKey || null;
   let sortDir = opts.sortDir || 'descending';
 
@@ -70,7 +71,8 @@ export function sortableTable(box, opts) {
     mount(box, el('table', { class: `sortable ${className}`.trim() },
       el('caption', { class: 'visually-hidden' }, `${caption}; the column headers sort`),
       el('thead', {}, el('tr', {}, columns.map(head))),
-      el('tbody', {}, sorted.map(line))));
+      el('tbody', {}, sorted.map(line)),
+      foot ? el('tfoot', {}, line(foot)) : null));
     if (onSort) onSort(sorted, sortKey, sortDir);
   }
 
