@@ -1,5 +1,6 @@
 // The dashboard (#/dashboard): the desk's trends over a date range from
-// GET /api/v1/reports/trends, drawn with /assets/js/chart.js.  Every chart
+// GET /api/v1/reports/trends, drawn with /assets/js/chart.js, the insights
+// of the range and the breakdown table (views/breakdown.js).  Every chart
 // carries its numbers as a (visually hidden) table and a link to the same
 // report as CSV.  The report is for leads and admins; an agent is told so.
 
@@ -7,6 +8,7 @@ import { el, mount } from '/assets/js/dom.js';
 import { ApiError } from '/assets/js/api.js';
 import { lineChart, barChart, chartTable } from '/assets/js/chart.js';
 import { pct, show, lastDays } from './util.js';
+import { breakdownCard } from './breakdown.js';
 
 const LEVELS = ['calm', 'tense', 'heated', 'hostile'];
 const LEVEL_COLORS = { calm: '#1a7f37', tense: '#9a6700', heated: '#bc4c00', hostile: '#b91c1c' };
@@ -244,6 +246,7 @@ export async function render(root, ctx) {
         optional('overview'), optional('agents'), optional('emerging')]);
       if (ctx.isCurrent && !ctx.isCurrent()) return;
       renderReport(out, rep, q, { overview, agents, emerging });
+      out.appendChild(breakdownCard(ctx, { from: q.from, to: q.to }));
     } catch (e) {
       if (e instanceof ApiError && e.status === 403) {
         mount(out, el('p', {}, 'The dashboard is for leads and admins.'));
