@@ -279,6 +279,8 @@ echo
 "$(dirname "$0")/politeness.sh" "$truce"
 echo
 "$(dirname "$0")/search.sh" "$truce"
+echo
+"$(dirname "$0")/insights.sh" "$truce"
 
 if [ "$errors" -ne 0 ]; then
     echo
