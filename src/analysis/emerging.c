@@ -50,12 +50,29 @@ static const char *const stop_words[] = {
     "will", "with",  "would", "you",   "your",   "yours",  "i'd",   "i'll", "am",    "dear",
 };
 
-static bool is_stop(const char *w)
+/* Words that shape a phrase ("still not work", "no refund") but name no
+ * problem alone: a phrase made only of them is not counted. */
+static const char *const weak_words[] = {
+    "not",   "no",  "never", "don't", "can't", "won't", "didn't", "doesn't", "isn't",
+    "still", "yet", "even",  "now",   "only",  "back",  "out",    "off",     "one",
+};
+
+static bool in_list(const char *const *list, size_t n, const char *w)
 {
-    for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++)
-        if (strcmp(stop_words[i], w) == 0)
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], w) == 0)
             return true;
     return false;
+}
+
+static bool is_stop(const char *w)
+{
+    return in_list(stop_words, sizeof stop_words / sizeof stop_words[0], w);
+}
+
+static bool is_weak(const char *w)
+{
+    return in_list(weak_words, sizeof weak_words / sizeof weak_words[0], w);
 }
 
 static uint64_t hash_of(const char *s, size_t len)
@@ -183,6 +200,7 @@ enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
     const struct tokens *t = &e->toks;
     /* run[]: the stems of the current run of content words, last 3 kept */
     const char *run[EMERGING_MAX_NGRAM];
+    bool weak[EMERGING_MAX_NGRAM];
     size_t n_run = 0;
     unsigned prev_sentence = 0;
     for (size_t i = 0; i < t->n; i++) {
@@ -197,12 +215,18 @@ enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
         }
         if (n_run == EMERGING_MAX_NGRAM) {
             memmove(run, run + 1, (EMERGING_MAX_NGRAM - 1) * sizeof(run[0]));
+            memmove(weak, weak + 1, (EMERGING_MAX_NGRAM - 1) * sizeof(weak[0]));
             n_run--;
         }
+        weak[n_run] = is_weak(tok_norm(t, i));
         run[n_run++] = tok_stem(t, i);
         /* the n-grams ending at this word */
         char key[EMERGING_MAX_NGRAM * (STEM_MAX + 1)];
+        bool all_weak = true;
         for (size_t n = 1; n <= n_run; n++) {
+            all_weak = all_weak && weak[n_run - n];
+            if (all_weak)
+                continue;
             size_t off = 0;
             for (size_t j = n_run - n; j < n_run; j++) {
                 size_t l = strlen(run[j]);

@@ -5,8 +5,8 @@
  * The caller feeds each customer message and each ticket's category once,
  * saying whether it falls in the current period or the baseline.  Phrases
  * are word n-grams (n = 1..3) of stems (tokenize + the English stemmer),
- * runs broken by stop words, punctuation and sentence ends; a phrase counts
- * once per message.  Categories count once per ticket.
+ * runs broken by stop words, punctuation and sentence ends, and not made only
+ * of weak words ("not", "still"); a phrase counts once per message.  Categories count once per ticket.
  *
  * The test: under "no change", an item's current count c out of its total
  * k = c + b is Binomial(k, r) with r = V_cur / (V_cur + V_base), the share of

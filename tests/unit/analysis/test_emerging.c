@@ -144,6 +144,28 @@ static void a_phrase_counts_once_per_message(void **state)
     emerging_free(e);
 }
 
+static void weak_words_alone_are_no_phrase(void **state)
+{
+    (void)state;
+    struct emerging *e = emerging_new();
+    const char *m = "Still not working, no.";
+    for (int i = 0; i < 8; i++)
+        emerging_add_message(e, m, strlen(m), 200 + i, true);
+    for (int i = 0; i < 60; i++)
+        emerging_add_message(e, "hello", 5, 1, false);
+    struct emerging_item *v;
+    size_t n;
+    emerging_find(e, &params, &v, &n);
+    assert_null(find(v, n, EMERGING_PHRASE, "not"));
+    assert_null(find(v, n, EMERGING_PHRASE, "still not"));
+    assert_null(find(v, n, EMERGING_PHRASE, "no"));
+    assert_non_null(find(v, n, EMERGING_PHRASE, "work"));
+    assert_non_null(find(v, n, EMERGING_PHRASE, "not work"));
+    assert_non_null(find(v, n, EMERGING_PHRASE, "still not work"));
+    emerging_items_free(v, n);
+    emerging_free(e);
+}
+
 static void binomial_tail_is_exact(void **state)
 {
     (void)state;
@@ -160,6 +182,7 @@ int main(void)
         cmocka_unit_test(planted_rise_is_found_and_flat_is_not),
         cmocka_unit_test(nothing_rises_in_a_steady_stream),
         cmocka_unit_test(a_phrase_counts_once_per_message),
+        cmocka_unit_test(weak_words_alone_are_no_phrase),
         cmocka_unit_test(binomial_tail_is_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
