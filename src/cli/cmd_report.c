@@ -21,8 +21,9 @@ static const char usage[] =
     "included, or RFC 3339 instants, --to excluded; by default the last 30 days).\n"
     "On a terminal a table, otherwise JSON; --csv prints CSV, --json JSON.\n"
     "trends has a row per --bucket (day by default); overview groups by --by\n"
-    "agent, channel, category, level, day or week; emerging compares the range\n"
-    "with the 4 ranges of equal length before it.\n";
+    "agent, channel, category, level, day or week, and with --bucket gives\n"
+    "that per day or week; emerging compares the range with the 4 ranges of\n"
+    "equal length before it.\n";
 
 struct job {
     struct report_query q;
@@ -96,14 +97,14 @@ static int report(int argc, char **argv, enum report_kind kind, const char *name
     int rc = cli_parse(argc, argv, opts, usage, name);
     if (rc >= 0)
         return rc;
-    struct job j = {.q = {.kind = kind, .bucket_ms = DAY_MS}};
+    struct job j = {.q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? DAY_MS : 0}};
     if (by && (kind != REPORT_OVERVIEW || !report_by_parse(by, &j.q.by)))
         return fail(EXIT_USAGE,
                     kind != REPORT_OVERVIEW
                         ? "'--by' is for the overview"
                         : "'--by' must be agent, channel, category, level, day or week");
-    if (bucket && kind != REPORT_TRENDS)
-        return fail(EXIT_USAGE, "'--bucket' is for trends");
+    if (bucket && kind != REPORT_TRENDS && kind != REPORT_OVERVIEW)
+        return fail(EXIT_USAGE, "'--bucket' is for trends and the overview");
     if (bucket && strcmp(bucket, "week") == 0)
         j.q.bucket_ms = 7 * DAY_MS;
     else if (bucket && strcmp(bucket, "day") != 0)
@@ -128,7 +129,7 @@ static int report(int argc, char **argv, enum report_kind kind, const char *name
         char *text = report_csv(j.out, kind, csv ? ',' : '\t');
         if (csv)
             fputs(text, stdout);
-        else if (kind == REPORT_OVERVIEW && j.q.by == REPORT_BY_NONE)
+        else if (kind == REPORT_OVERVIEW && j.q.by == REPORT_BY_NONE && !j.q.bucket_ms)
             print_pairs(text);
         else
             print_aligned(text);

@@ -2,8 +2,8 @@
  * GET /api/v1/reports/{trends,overview,agents,emerging}: the desk's numbers
  * (service/insights.h, docs/api.md "Reports") as JSON or, with Accept:
  * text/csv or ?format=csv, as CSV (service/report_csv.h).  Every report
- * takes the range from `from` and `to`; trends also `bucket`, the overview
- * `by`.  The service computes it in one read transaction.
+ * takes the range from `from` and `to`; trends `bucket`, the overview `by`
+ * and `bucket`.  The service computes it in one read transaction.
  */
 #include <string.h>
 
@@ -43,18 +43,22 @@ static enum terr report_tx(struct store_tx *tx, void *arg)
 
 static void report(struct request *req, enum report_kind kind)
 {
-    struct report_read r = {.q = {.kind = kind, .bucket_ms = DAY_MS}};
+    struct report_read r = {.q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? DAY_MS : 0}};
     const char *bucket = req_query(req, "bucket"), *by = req_query(req, "by");
     const char *field;
     char why[128];
     bool csv;
     if (!wants_csv(req, &csv))
         return;
-    if (kind == REPORT_TRENDS && bucket && strcmp(bucket, "week") == 0) {
-        r.q.bucket_ms = 7 * DAY_MS;
-    } else if (kind == REPORT_TRENDS && bucket && strcmp(bucket, "day") != 0) {
-        reply_error(req, TERR_INVALID, "bucket", "bucket must be 'day' or 'week'");
-        return;
+    if (bucket && (kind == REPORT_TRENDS || kind == REPORT_OVERVIEW)) {
+        if (strcmp(bucket, "day") == 0) {
+            r.q.bucket_ms = DAY_MS;
+        } else if (strcmp(bucket, "week") == 0) {
+            r.q.bucket_ms = 7 * DAY_MS;
+        } else {
+            reply_error(req, TERR_INVALID, "bucket", "bucket must be 'day' or 'week'");
+            return;
+        }
     }
     if (kind == REPORT_OVERVIEW && by && !report_by_parse(by, &r.q.by)) {
         reply_error(req, TERR_INVALID, "by",

@@ -66,7 +66,6 @@ struct walk {
     size_t n, cap;
     size_t *slots; /* index + 1 into groups, 0 for empty; n_slots a power of 2 */
     size_t n_slots;
-    size_t rows;
 };
 
 static void times_add(struct times *t, int64_t v)
@@ -274,28 +273,78 @@ static void add_outcome(struct group *g, const struct report_outcome *o)
     }
 }
 
-static enum terr on_ticket(void *arg, const struct report_ticket *t)
+static void walk_ticket(struct walk *w, const struct report_ticket *t)
 {
-    struct walk *w = arg;
-    if (++w->rows > INSIGHTS_MAX_TICKETS)
-        return TERR_TOO_LARGE;
     add_ticket(&w->total, t);
     struct group *g =
         group_of(w, t->created_at, t->assignee_id, t->assignee, t->channel, t->category, t->peak);
     if (g)
         add_ticket(g, t);
+}
+
+static void walk_outcome(struct walk *w, const struct report_outcome *o)
+{
+    add_outcome(&w->total, o);
+    struct group *g = group_of(w, o->at, o->agent_id, o->agent, o->channel, o->category, o->peak);
+    if (g)
+        add_outcome(g, o);
+}
+
+/* The walks of a report: one for the whole range, or one per bucket of
+ * bucket_ms from `from` (a row goes to the bucket of its instant). */
+struct series {
+    struct walk *w;
+    size_t n;
+    int64_t from, bucket_ms;
+    size_t rows;
+};
+
+static void series_init(struct series *s, enum report_by by, int64_t from, int64_t to,
+                        int64_t bucket_ms)
+{
+    s->from = from;
+    s->bucket_ms = bucket_ms ? bucket_ms : to - from;
+    s->n = (size_t)((to - from + s->bucket_ms - 1) / s->bucket_ms);
+    s->w = xcalloc(s->n, sizeof(*s->w));
+    s->rows = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        int64_t start = from + (int64_t)i * s->bucket_ms;
+        walk_init(&s->w[i], by, start, start + s->bucket_ms < to ? start + s->bucket_ms : to);
+    }
+}
+
+static void series_release(struct series *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        walk_release(&s->w[i]);
+    free(s->w);
+}
+
+static struct walk *series_walk(struct series *s, int64_t at)
+{
+    int64_t i = (at - s->from) / s->bucket_ms;
+    return at >= s->from && (uint64_t)i < s->n ? &s->w[i] : NULL;
+}
+
+static enum terr on_ticket(void *arg, const struct report_ticket *t)
+{
+    struct series *s = arg;
+    if (++s->rows > INSIGHTS_MAX_TICKETS)
+        return TERR_TOO_LARGE;
+    struct walk *w = series_walk(s, t->created_at);
+    if (w)
+        walk_ticket(w, t);
     return TERR_OK;
 }
 
 static enum terr on_outcome(void *arg, const struct report_outcome *o)
 {
-    struct walk *w = arg;
-    if (++w->rows > INSIGHTS_MAX_TICKETS * 2)
+    struct series *s = arg;
+    if (++s->rows > INSIGHTS_MAX_TICKETS * 2)
         return TERR_TOO_LARGE;
-    add_outcome(&w->total, o);
-    struct group *g = group_of(w, o->at, o->agent_id, o->agent, o->channel, o->category, o->peak);
-    if (g)
-        add_outcome(g, o);
+    struct walk *w = series_walk(s, o->at);
+    if (w)
+        walk_outcome(w, o);
     return TERR_OK;
 }
 
@@ -329,14 +378,18 @@ static int by_tickets(const void *a, const void *b)
     return strcmp(x->name ? x->name : "", y->name ? y->name : "");
 }
 
-/* Both walks over [from, to) grouped by w's dimension. */
-static enum terr walk_range(struct store_tx *tx, struct walk *w, int64_t from, int64_t to)
+/* Both row walks over [from, to) into s, each walk's groups then in the
+ * order docs/api.md gives. */
+static enum terr series_run(struct store_tx *tx, struct series *s, int64_t from, int64_t to)
 {
-    enum terr e = store_report_tickets(tx, from, to, on_ticket, w);
+    enum terr e = store_report_tickets(tx, from, to, on_ticket, s);
     if (!e)
-        e = store_report_outcomes(tx, from, to, on_outcome, w);
-    if (!e && (w->by == REPORT_BY_AGENT || w->by == REPORT_BY_CATEGORY) && w->n)
-        qsort(w->groups, w->n, sizeof(*w->groups), by_tickets);
+        e = store_report_outcomes(tx, from, to, on_outcome, s);
+    for (size_t i = 0; !e && i < s->n; i++) {
+        struct walk *w = &s->w[i];
+        if ((w->by == REPORT_BY_AGENT || w->by == REPORT_BY_CATEGORY) && w->n)
+            qsort(w->groups, w->n, sizeof(*w->groups), by_tickets);
+    }
     return e;
 }
 
@@ -377,45 +430,71 @@ static json_t *keyed_group_json(const struct walk *w, struct group *g)
     return o;
 }
 
-static enum terr report_overview(struct store_tx *tx, int64_t from, int64_t to, enum report_by by,
-                                 json_t **out)
+/* A walk's report: the total alone, or {by, total, groups}. */
+static json_t *walk_json(struct walk *w)
 {
-    struct walk w;
-    walk_init(&w, by, from, to);
-    if (w.n > REPORT_MAX_BUCKETS && by != REPORT_BY_CHANNEL && by != REPORT_BY_LEVEL) {
-        walk_release(&w);
+    if (w->by == REPORT_BY_NONE)
+        return group_json(&w->total);
+    json_t *groups = json_array();
+    for (size_t i = 0; i < w->n; i++)
+        json_array_append_new(groups, keyed_group_json(w, &w->groups[i]));
+    return json_pack("{s:s,s:o,s:o}", "by", report_by_name(w->by), "total", group_json(&w->total),
+                     "groups", groups);
+}
+
+static enum terr report_overview(struct store_tx *tx, const struct report_query *q, json_t **out)
+{
+    int64_t day_buckets = (q->to - q->from + DAY_MS - 1) / DAY_MS;
+    if (q->bucket_ms && (q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK))
         return TERR_INVALID;
-    }
-    enum terr e = walk_range(tx, &w, from, to);
+    if (day_buckets > REPORT_MAX_BUCKETS &&
+        (q->by == REPORT_BY_DAY || (q->bucket_ms == DAY_MS && q->by != REPORT_BY_WEEK)))
+        return TERR_INVALID;
+    struct series s;
+    series_init(&s, q->by, q->from, q->to, q->bucket_ms);
+    enum terr e = series_run(tx, &s, q->from, q->to);
     if (e) {
-        walk_release(&w);
+        series_release(&s);
         return e;
     }
-    if (by == REPORT_BY_NONE) {
-        *out = group_json(&w.total);
+    if (!q->bucket_ms) {
+        *out = walk_json(&s.w[0]);
     } else {
-        json_t *groups = json_array();
-        for (size_t i = 0; i < w.n; i++)
-            json_array_append_new(groups, keyed_group_json(&w, &w.groups[i]));
-        *out = json_pack("{s:s,s:o,s:o}", "by", report_by_name(by), "total", group_json(&w.total),
-                         "groups", groups);
+        json_t *buckets = json_array();
+        for (size_t i = 0; i < s.n; i++) {
+            char start[TIME_ISO_LEN], end[TIME_ISO_LEN];
+            json_t *b = json_pack("{s:s,s:s}", "start", time_format_iso(s.w[i].from, start), "end",
+                                  time_format_iso(s.w[i].to, end));
+            json_t *body = walk_json(&s.w[i]);
+            if (q->by == REPORT_BY_NONE) {
+                json_object_set_new(b, "total", body);
+            } else {
+                json_object_set(b, "total", json_object_get(body, "total"));
+                json_object_set(b, "groups", json_object_get(body, "groups"));
+                json_decref(body);
+            }
+            json_array_append_new(buckets, b);
+        }
+        *out = json_pack("{s:s,s:s,s:o}", "by", report_by_name(q->by), "bucket",
+                         q->bucket_ms == DAY_MS ? "day" : "week", "buckets", buckets);
     }
-    walk_release(&w);
+    series_release(&s);
     return TERR_OK;
 }
 
 static enum terr report_agents(struct store_tx *tx, int64_t from, int64_t to, json_t **out)
 {
-    struct walk w;
-    walk_init(&w, REPORT_BY_AGENT, from, to);
-    enum terr e = walk_range(tx, &w, from, to);
+    struct series s;
+    series_init(&s, REPORT_BY_AGENT, from, to, 0);
+    enum terr e = series_run(tx, &s, from, to);
     if (e) {
-        walk_release(&w);
+        series_release(&s);
         return e;
     }
+    struct walk *w = &s.w[0];
     json_t *list = json_array();
-    for (size_t i = 0; i < w.n; i++) {
-        struct group *g = &w.groups[i];
+    for (size_t i = 0; i < w->n; i++) {
+        struct group *g = &w->groups[i];
         json_t *o = json_pack("{s:o,s:s}", "agent_id", g->id ? json_integer(g->id) : json_null(),
                               "name", g->name);
         json_t *fields = group_json(g);
@@ -423,10 +502,11 @@ static enum terr report_agents(struct store_tx *tx, int64_t from, int64_t to, js
         json_decref(fields);
         json_array_append_new(list, o);
     }
-    walk_release(&w);
+    series_release(&s);
     *out = list;
     return TERR_OK;
 }
+
 /* ---- emerging ---- */
 
 struct emerging_walk {
@@ -582,10 +662,13 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
     }
     *field = "to";
     int64_t span = q->to - q->from;
-    int64_t bucket = q->kind == REPORT_TRENDS  ? q->bucket_ms
-                     : q->by == REPORT_BY_WEEK ? 7 * DAY_MS
-                                               : DAY_MS;
-    if (q->kind == REPORT_TRENDS || q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK) {
+    int64_t bucket = q->bucket_ms ? q->bucket_ms : q->by == REPORT_BY_WEEK ? 7 * DAY_MS : DAY_MS;
+    if (q->bucket_ms && (q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK)) {
+        *field = "bucket";
+        snprintf(why, 128, "bucket cannot be combined with by=%s", report_by_name(q->by));
+        return false;
+    }
+    if (q->bucket_ms || q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK) {
         if (span / bucket + (span % bucket != 0) > REPORT_MAX_BUCKETS) {
             snprintf(why, 128, "the range is over %d %ss", REPORT_MAX_BUCKETS,
                      bucket == DAY_MS ? "day" : "week");
@@ -605,7 +688,7 @@ enum terr svc_report(struct store_tx *tx, const struct report_query *q, json_t *
     enum terr e = TERR_INTERNAL;
     switch (q->kind) {
     case REPORT_OVERVIEW:
-        e = report_overview(tx, q->from, q->to, q->by, &body);
+        e = report_overview(tx, q, &body);
         break;
     case REPORT_AGENTS:
         e = report_agents(tx, q->from, q->to, &body);

@@ -45,7 +45,7 @@ struct report_query {
     enum report_kind kind;
     int64_t from, to;  /* ms, [from, to) */
     enum report_by by; /* overview */
-    int64_t bucket_ms; /* trends: a day or a week */
+    int64_t bucket_ms; /* trends: a day or a week; overview: that, or 0 for none */
 };
 
 /* Sets q->from and q->to from a query's texts: dates (YYYY-MM-DD, UTC; the
@@ -60,7 +60,8 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
  *   overview  the desk's totals {tickets, conflicts, conflict_rate,
  *             first_response, resolution, sla, reopen, escalation,
  *             deescalation, surveys}; with `by`, {by, total: those, groups:
- *             [{key, ...those}]};
+ *             [{key, ...those}]}; with a bucket, {by, bucket, buckets:
+ *             [{start, end, total, groups (when by)}]};
  *   agents    {agents: [{agent_id, name ("" when unassigned), ...}]}, most
  *             tickets first;
  *   emerging  categories and phrases of the range against the

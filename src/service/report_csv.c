@@ -232,6 +232,31 @@ char *report_csv(json_t *rep, enum report_kind kind, char sep)
                                                : json_object_get(rep, "groups");
     if (groups)
         return report_csv_rows(groups, sep);
+    json_t *buckets = json_object_get(rep, "buckets");
+    if (buckets) { /* the overview per bucket: a row per bucket and group */
+        json_t *rows = json_array();
+        size_t i, k;
+        json_t *b, *g;
+        json_array_foreach(buckets, i, b)
+        {
+            json_t *list = json_object_get(b, "groups");
+            if (!list)
+                list = json_pack("[O]", json_object_get(b, "total"));
+            else
+                json_incref(list);
+            json_array_foreach(list, k, g)
+            {
+                json_t *r = json_pack("{s:O,s:O}", "start", json_object_get(b, "start"), "end",
+                                      json_object_get(b, "end"));
+                json_object_update(r, g);
+                json_array_append_new(rows, r);
+            }
+            json_decref(list);
+        }
+        char *text = report_csv_rows(rows, sep);
+        json_decref(rows);
+        return text;
+    }
     json_t *one = json_pack("[O]", rep);
     char *text = report_csv_rows(one, sep);
     json_decref(one);

@@ -21,8 +21,9 @@ char *report_csv_trends(json_t *rep, char sep);
 char *report_csv_rows(json_t *rows, char sep);
 
 /* The rows of a report of svc_report as text: trends by bucket; the
- * overview as one row (its groups, a row each, when grouped); agents and
- * emerging items a row each.  Caller frees. */
+ * overview as one row (its groups, a row each, when grouped; per bucket, a
+ * row per bucket and group led by start and end); agents and emerging
+ * items a row each.  Caller frees. */
 char *report_csv(json_t *rep, enum report_kind kind, char sep);
 
 #endif

@@ -118,6 +118,25 @@ expect_json .groups[2].end 2020-01-12T00:00:00.000Z "the last day ends with the 
 TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-06&to=2020-01-15&by=week"
 expect_json '[.groups[].tickets] | join(",")' 3,0 "by week from the range's start"
 expect_json .groups[1].end 2020-01-16T00:00:00.000Z "the last week is cut at the range's end"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-09&to=2020-01-11&by=level&bucket=day"
+expect 200 "the overview by level per day"
+expect_json .bucket day "says its bucket"
+expect_json '.buckets | length' 3 "a bucket per day"
+expect_json .buckets[1].start 2020-01-10T00:00:00.000Z "buckets start at midnight"
+expect_json .buckets[1].total.tickets 3 "each bucket with its total"
+expect_json .buckets[1].groups[0].first_response.median_ms 210000 "and its groups' numbers"
+expect_json .buckets[0].groups[0].tickets 0 "an empty day has its groups at zero"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-06&to=2020-01-15&bucket=week"
+expect_json '[.buckets[].total.tickets] | join(",")' 3,0 "the totals per week without by"
+expect_json '.buckets[0].groups' null "and no groups"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-09&to=2020-01-11&by=level&bucket=day&format=csv"
+check "per-bucket CSV: start, end and key lead" grep -q '^start,end,key,tickets,' "$T_DIR/body"
+check "per-bucket CSV: a row per day and level" test "$(wc -l <"$T_DIR/body")" -eq 13
+TOKEN=$LEAD req GET "/api/v1/reports/overview?by=day&bucket=week"
+expect 400 invalid_value "by day per week is refused"
+expect_json .error.field bucket "the error names bucket"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?bucket=month"
+expect 400 invalid_value "an unknown bucket is refused"
 TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=level&format=csv"
 check "grouped CSV: the key first" grep -q '^key,tickets,conflicts,' "$T_DIR/body"
 check "grouped CSV: a row per level" test "$(wc -l <"$T_DIR/body")" -eq 5
@@ -202,5 +221,9 @@ check "truce report trends --csv: the API's columns" grep -q '^start,end,opened,
 check "truce report trends --bucket week: two weeks" test "$(wc -l <"$T_DIR/trends.csv")" -eq 3
 "$TRUCE" report agents --db "$DB" --by level 2>/dev/null
 check "--by is for the overview only" test $? -eq 2
+"$TRUCE" report overview --db "$DB" --from 2020-01-06 --to 2020-01-15 --by channel --bucket week \
+    --csv >"$T_DIR/cli.csv"
+check "truce report overview --by channel --bucket week: a row per week and channel" \
+    test "$(wc -l <"$T_DIR/cli.csv")" -eq 11
 
 finish
