@@ -104,15 +104,19 @@ static json_t *score(int64_t n, int64_t sum)
     return json_pack("{s:o,s:I}", "avg", share(sum, n), "n", (json_int_t)n);
 }
 
+/* NPS: promoters' share minus detractors', as -100..100; null without answers. */
+static json_t *nps_score(int64_t n, int64_t promoters, int64_t detractors)
+{
+    if (!n)
+        return json_null();
+    return json_real(round((double)(promoters - detractors) * 1000.0 / (double)n) / 10.0);
+}
+
 /* {csat, nps, ces} as the trends report writes them. */
 static json_t *surveys_json(const struct group *g)
 {
     json_t *nps = score(g->nps_n, g->nps_sum);
-    json_object_set_new(nps, "score",
-                        g->nps_n ? json_real(round((double)(g->nps_promoters - g->nps_detractors) *
-                                                   1000.0 / (double)g->nps_n) /
-                                             10.0)
-                                 : json_null());
+    json_object_set_new(nps, "score", nps_score(g->nps_n, g->nps_promoters, g->nps_detractors));
     return json_pack("{s:o,s:o,s:o}", "csat", score(g->csat_n, g->csat_sum), "nps", nps, "ces",
                      score(g->ces_n, g->ces_sum));
 }
@@ -573,14 +577,6 @@ static enum terr report_emerging(struct store_tx *tx, int64_t from, int64_t to, 
 }
 
 /* ---- trends ---- */
-
-/* NPS: promoters' share minus detractors', as -100..100; null without answers. */
-static json_t *nps_score(int64_t n, int64_t promoters, int64_t detractors)
-{
-    if (!n)
-        return json_null();
-    return json_real(round((double)(promoters - detractors) * 1000.0 / (double)n) / 10.0);
-}
 
 static json_t *bucket_json(const struct trend_bucket *b)
 {
