@@ -32,8 +32,13 @@ struct emerging {
     struct stemmer *stemmer;
     struct tokens toks;
     struct table phrases, categories;
-    int64_t msgs_cur, msgs_base, tickets_cur, tickets_base;
-    int64_t msg_seq;
+    int64_t threads_cur, threads_base; /* ticket-periods with customer messages */
+    int64_t tickets_cur, tickets_base;
+    int64_t seq;         /* numbers the counting units: a ticket-period, a ticket */
+    int64_t unit;        /* the ticket-period being read, numbered by seq */
+    int64_t unit_ticket; /* its ticket, */
+    bool unit_current;   /* its period, */
+    bool unit_open;      /* and whether there is one yet */
     bool truncated;
 };
 
@@ -192,11 +197,19 @@ enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
         return err;
     if (e->stemmer)
         tokens_stem(&e->toks, e->stemmer);
-    int64_t msg = e->msg_seq++;
-    if (current)
-        e->msgs_cur++;
-    else
-        e->msgs_base++;
+    /* a phrase counts once per ticket and period: a new unit when either
+     * changes (the caller feeds a ticket's messages together) */
+    if (!e->unit_open || e->unit_ticket != ticket_id || e->unit_current != current) {
+        e->unit = e->seq++;
+        e->unit_ticket = ticket_id;
+        e->unit_current = current;
+        e->unit_open = true;
+        if (current)
+            e->threads_cur++;
+        else
+            e->threads_base++;
+    }
+    int64_t msg = e->unit;
     const struct tokens *t = &e->toks;
     /* run[]: the stems of the current run of content words, last 3 kept */
     const char *run[EMERGING_MAX_NGRAM];
@@ -248,7 +261,7 @@ enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
 
 void emerging_add_ticket(struct emerging *e, const char *category, int64_t ticket_id, bool current)
 {
-    int64_t msg = e->msg_seq++;
+    int64_t msg = e->seq++;
     if (current)
         e->tickets_cur++;
     else
@@ -331,12 +344,56 @@ static size_t gather(const struct table *t, enum emerging_kind kind, int64_t vol
     return n;
 }
 
+/* True when phrase `in` is whole words of phrase `outer` (and shorter). */
+static bool part_of(const char *in, const char *outer)
+{
+    size_t n = strlen(in);
+    if (n >= strlen(outer))
+        return false;
+    for (const char *p = strstr(outer, in); p; p = strstr(p + 1, in))
+        if ((p == outer || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return true;
+    return false;
+}
+
+/* Drops a phrase that a longer reported phrase explains: one holding it
+ * whose count is at least EXPLAINED of its own ("flux" beside "flux
+ * capacitor" in as many tickets).  Keeps the order; returns the new count. */
+#define EXPLAINED 0.8
+static size_t drop_explained(struct emerging_item *v, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool explained = false;
+        for (size_t j = 0; j < n && !explained && v[i].kind == EMERGING_PHRASE; j++)
+            explained = j != i && v[j].kind == EMERGING_PHRASE &&
+                        (double)v[j].count >= EXPLAINED * (double)v[i].count &&
+                        part_of(v[i].key, v[j].key);
+        if (!explained)
+            v[kept++] = v[i];
+    }
+    return kept;
+}
+
+bool emerging_has(const struct emerging *e, enum emerging_kind kind, const char *key)
+{
+    const struct table *t = kind == EMERGING_PHRASE ? &e->phrases : &e->categories;
+    if (!t->cap)
+        return false;
+    size_t len = strlen(key);
+    uint64_t h = hash_of(key, len);
+    for (size_t i = (size_t)h & (t->cap - 1); t->v[i].key; i = (i + 1) & (t->cap - 1))
+        if (t->v[i].hash == h && strcmp(t->v[i].key, key) == 0)
+            return true;
+    return false;
+}
+
 void emerging_find(const struct emerging *e, const struct emerging_params *p,
                    struct emerging_item **out, size_t *n_out)
 {
     struct emerging_item *v = NULL;
     size_t n = 0, cap = 0;
-    n = gather(&e->phrases, EMERGING_PHRASE, e->msgs_cur, e->msgs_base, p, &v, n, &cap);
+    n = gather(&e->phrases, EMERGING_PHRASE, e->threads_cur, e->threads_base, p, &v, n, &cap);
     n = gather(&e->categories, EMERGING_CATEGORY, e->tickets_cur, e->tickets_base, p, &v, n, &cap);
     /* Benjamini-Hochberg: q(i) = min over j >= i of p(j) * m / j. */
     if (n)
@@ -352,6 +409,7 @@ void emerging_find(const struct emerging *e, const struct emerging_params *p,
     for (size_t i = 0; i < n; i++)
         if (v[i].q <= p->alpha && v[i].lift >= p->min_lift)
             v[kept++] = v[i];
+    kept = drop_explained(v, kept);
     if (kept)
         qsort(v, kept, sizeof(*v), by_rank);
     if (kept > p->max_items)

@@ -6,18 +6,20 @@
  * saying whether it falls in the current period or the baseline.  Phrases
  * are word n-grams (n = 1..3) of stems (tokenize + the English stemmer),
  * runs broken by stop words, punctuation and sentence ends, and not made only
- * of weak words ("not", "still"); a phrase counts once per message.  Categories count once per ticket.
+ * of weak words ("not", "still").  A phrase counts once per ticket and
+ * period, so one customer repeating themselves is one voice; a category
+ * counts once per ticket.
  *
  * The test: under "no change", an item's current count c out of its total
  * k = c + b is Binomial(k, r) with r = V_cur / (V_cur + V_base), the share of
- * the volume (messages for phrases, tickets for categories) that falls in
- * the current period; the one-sided p-value is P(X >= c).  This is the exact
- * conditional test for two Poisson rates, so it normalises by volume.  Items
- * with c < min_count are not tested; the p-values of the tested ones are
- * adjusted with Benjamini-Hochberg (one family for phrases and categories)
- * and an item is reported when its q-value is at most alpha and its lift
- * (current rate over baseline rate, the baseline count smoothed by +0.5) is
- * at least min_lift.  Results are ranked by q-value, then lift.
+ * the volume (tickets with customer messages for phrases, tickets for
+ * categories) that falls in the current period; the one-sided p-value is P(X >= c).  This is the
+ * exact conditional test for two Poisson rates, so it normalises by volume.  Items with c <
+ * min_count are not tested; the p-values of the tested ones are adjusted with Benjamini-Hochberg
+ * (one family for phrases and categories) and an item is reported when its q-value is at most alpha
+ * and its lift (current rate over baseline rate, the baseline count smoothed by +0.5) is at least
+ * min_lift.  A reported phrase inside a longer reported one that counts at least 80% as often is
+ * left out ("flux" beside "flux capacitor"). Results are ranked by q-value, then lift.
  *
  * Memory is bounded: at most EMERGING_MAX_KEYS distinct phrases are kept;
  * later new phrases are dropped and emerging_truncated() says so.
@@ -61,12 +63,18 @@ struct emerging *emerging_new(void);
 /* Frees e; accepts NULL. */
 void emerging_free(struct emerging *e);
 
-/* Counts the phrases of one customer message of ticket_id.  TERR_BAD_UTF8 or
- * TERR_TOO_LARGE for text tokenize() refuses (nothing counted). */
+/* Counts the phrases of one customer message of ticket_id.  A ticket's
+ * messages of one period must come one after another (as a walk by ticket
+ * gives them) for a phrase to count once per ticket and period.
+ * TERR_BAD_UTF8 or TERR_TOO_LARGE for text tokenize() refuses (nothing
+ * counted). */
 enum terr emerging_add_message(struct emerging *e, const char *text, size_t len, int64_t ticket_id,
                                bool current);
 /* Counts one ticket of category (NULL or "": counted in the volume only). */
 void emerging_add_ticket(struct emerging *e, const char *category, int64_t ticket_id, bool current);
+/* True when the key was counted: a phrase of the messages fed, a category
+ * of the tickets fed. */
+bool emerging_has(const struct emerging *e, enum emerging_kind kind, const char *key);
 /* True when some phrases were dropped at EMERGING_MAX_KEYS. */
 bool emerging_truncated(const struct emerging *e);
 

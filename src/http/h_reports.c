@@ -5,6 +5,7 @@
  * takes the range from `from` and `to`; trends `bucket`, the overview `by`
  * and `bucket`.  The service computes it in one read transaction.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../service/insights.h"
@@ -65,6 +66,16 @@ static void report(struct request *req, enum report_kind kind)
                     "by must be agent, channel, category, level, day or week");
         return;
     }
+    const char *ticket = req_query(req, "ticket");
+    if (kind == REPORT_EMERGING && ticket) {
+        char *end;
+        long long id = strtoll(ticket, &end, 10);
+        if (!*ticket || *end || id <= 0) {
+            reply_error(req, TERR_INVALID, "ticket", "'ticket' must be a ticket id");
+            return;
+        }
+        r.q.ticket_id = id;
+    }
     if (!report_range(&r.q, req_query(req, "from"), req_query(req, "to"), time_now_ms(), &field,
                       why)) {
         reply_error(req, TERR_INVALID, field, "%s", why);
@@ -73,6 +84,10 @@ static void report(struct request *req, enum report_kind kind)
     enum terr e = store_read(req_store(req), report_tx, &r);
     if (e == TERR_TOO_LARGE) {
         reply_error(req, TERR_INVALID, "from", "the range holds too much to read: shorten it");
+        return;
+    }
+    if (e == TERR_NOT_FOUND) {
+        reply_error(req, e, "ticket", "ticket %lld not found", (long long)r.q.ticket_id);
         return;
     }
     if (e) {

@@ -8,6 +8,7 @@
 #include "insights.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,25 +538,65 @@ static enum terr on_emerging_message(void *arg, const struct report_message *m)
     return TERR_OK;
 }
 
-static enum terr report_emerging(struct store_tx *tx, int64_t from, int64_t to, json_t **out)
+#define EMERGING_MAX_ITEMS       50
+#define EMERGING_TICKET_MESSAGES 200 /* the newest, read to match one ticket */
+
+/* What one ticket says: its category and the phrases of its newest public
+ * customer messages, to keep the emerging items it is part of. */
+static enum terr ticket_phrases(struct store_tx *tx, int64_t id, struct emerging **out)
+{
+    struct ticket t = {0};
+    enum terr e = store_ticket_get(tx, id, &t);
+    if (e)
+        return e;
+    struct message *m;
+    size_t n;
+    e = store_message_recent(tx, id, EMERGING_TICKET_MESSAGES, &m, &n);
+    if (e) {
+        ticket_release(&t);
+        return e;
+    }
+    struct emerging *mine = emerging_new();
+    emerging_add_ticket(mine, t.category, id, true);
+    for (size_t i = 0; i < n; i++)
+        if (m[i].author_kind == AUTHOR_CUSTOMER && !m[i].internal)
+            (void)emerging_add_message(mine, m[i].body, strlen(m[i].body), id, true);
+    messages_free(m, n);
+    ticket_release(&t);
+    *out = mine;
+    return TERR_OK;
+}
+
+static enum terr report_emerging(struct store_tx *tx, int64_t from, int64_t to, int64_t ticket_id,
+                                 json_t **out)
 {
     int64_t span = to - from;
     int64_t base_from = from - EMERGING_BASELINE_PERIODS * span;
+    struct emerging *mine = NULL;
+    enum terr e = ticket_id ? ticket_phrases(tx, ticket_id, &mine) : TERR_OK;
+    if (e)
+        return e;
     struct emerging_walk w = {.em = emerging_new(), .from = from};
-    enum terr e = store_report_tickets(tx, base_from, to, on_emerging_ticket, &w);
+    e = store_report_tickets(tx, base_from, to, on_emerging_ticket, &w);
     if (!e)
         e = store_report_messages(tx, base_from, to, on_emerging_message, &w);
     if (e) {
         emerging_free(w.em);
+        emerging_free(mine);
         return e;
     }
-    static const struct emerging_params p = {
-        .min_count = 5, .alpha = 0.01, .min_lift = 1.5, .max_items = 50};
+    const struct emerging_params p = {.min_count = 5,
+                                      .alpha = 0.01,
+                                      .min_lift = 1.5,
+                                      .max_items = mine ? SIZE_MAX : EMERGING_MAX_ITEMS};
     struct emerging_item *v;
-    size_t n;
+    size_t n, shown = 0;
     emerging_find(w.em, &p, &v, &n);
     json_t *items = json_array();
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && shown < EMERGING_MAX_ITEMS; i++) {
+        if (mine && !emerging_has(mine, v[i].kind, v[i].key))
+            continue;
+        shown++;
         json_t *ex = json_array();
         for (size_t k = 0; k < v[i].n_examples; k++)
             json_array_append_new(ex, json_integer(v[i].examples[k]));
@@ -571,8 +612,11 @@ static enum terr report_emerging(struct store_tx *tx, int64_t from, int64_t to, 
     *out = json_pack("{s:s,s:I,s:b,s:o}", "baseline_from", time_format_iso(base_from, fb),
                      "baseline_periods", (json_int_t)EMERGING_BASELINE_PERIODS, "truncated",
                      emerging_truncated(w.em), "items", items);
+    if (mine)
+        json_object_set_new(*out, "ticket_id", json_integer(ticket_id));
     emerging_items_free(v, n);
     emerging_free(w.em);
+    emerging_free(mine);
     return TERR_OK;
 }
 
@@ -692,7 +736,7 @@ enum terr svc_report(struct store_tx *tx, const struct report_query *q, json_t *
             body = json_pack("{s:o}", "agents", body);
         break;
     case REPORT_EMERGING:
-        e = report_emerging(tx, q->from, q->to, &body);
+        e = report_emerging(tx, q->from, q->to, q->ticket_id, &body);
         break;
     case REPORT_TRENDS:
         e = report_trends(tx, q->from, q->to, q->bucket_ms, &body);

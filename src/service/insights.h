@@ -46,6 +46,7 @@ struct report_query {
     int64_t from, to;  /* ms, [from, to) */
     enum report_by by; /* overview */
     int64_t bucket_ms; /* trends: a day or a week; overview: that, or 0 for none */
+    int64_t ticket_id; /* emerging: only the items this ticket is part of; 0 for all */
 };
 
 /* Sets q->from and q->to from a query's texts: dates (YYYY-MM-DD, UTC; the
@@ -67,6 +68,8 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
  *   emerging  categories and phrases of the range against the
  *             EMERGING_BASELINE_PERIODS ranges of equal length before it:
  *             {baseline_from, baseline_periods, truncated, items: [...]};
+ *             with a ticket_id, only its category and the phrases of its
+ *             newest customer messages (TERR_NOT_FOUND for no such ticket);
  *   trends    {bucket, buckets: [...]}.
  * TERR_TOO_LARGE when the range holds more than the limits above.  Caller
  * owns *out. */

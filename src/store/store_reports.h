@@ -115,7 +115,8 @@ enum terr store_report_outcomes(struct store_tx *tx, int64_t from, int64_t to,
                                 enum terr (*each)(void *arg, const struct report_outcome *o),
                                 void *arg);
 
-/* A public customer message written in the range, oldest first. */
+/* A public customer message written in the range; a ticket's messages come
+ * together, oldest first (emerging counts a phrase once per ticket). */
 struct report_message {
     int64_t ticket_id, created_at;
     const char *body;

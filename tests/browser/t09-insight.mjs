@@ -1,11 +1,11 @@
 // The ticket view's Insight panel on seeded data: the demo desk plus, in
-// the last 30 days, seven more billing tickets and eight customer messages
-// "Phantom surcharge." on the demo's billing ticket (#6), against a quiet
-// baseline 60 days ago (60 general tickets, 200 other messages).  A lead
-// sees billing beside the whole desk with the numbers of
-// GET /api/v1/reports/overview?by=category, the billing category rising and
-// the phrase this ticket is an example of; an agent gets no panel and
-// never calls the reports.
+// the last day, seven more billing tickets, each with a customer message
+// "Phantom surcharge." as on the demo's billing ticket (#6), against a quiet
+// baseline 20 days ago (60 general tickets, a message each).  A lead sees
+// billing beside the whole desk with the numbers of
+// GET /api/v1/reports/overview?by=category, and what of this ticket rises
+// this week (GET /api/v1/reports/emerging?ticket=6): the billing category
+// and its phrase; an agent gets no panel and never calls the reports.
 import { execFileSync } from 'node:child_process';
 import { startDesk, newPage, loginUI, shot } from './lib.mjs';
 
@@ -23,19 +23,23 @@ function tickets(n, subject, at, category) {
     `'${subject} ' || i, 'email', (SELECT MIN(id) FROM customers), ${at} - i * 3600000, ${at} - i * 3600000, '${category}'`);
 }
 
-function messages(n, ticket, body, at) {
-  return rows('messages', n, 'ticket_id, author_kind, body, channel, created_at',
-    `${ticket}, 'customer', '${body}', 'email', ${at} - i * 60000`);
+// A customer message in each ticket whose subject starts with `subject`.
+function messages(subject, body) {
+  return `INSERT INTO messages (ticket_id, author_kind, body, channel, created_at)
+    SELECT id, 'customer', '${body}', 'email', created_at + 60000 FROM tickets
+    WHERE subject LIKE '${subject}%';`;
 }
 
 function seed(db) {
   const now = Date.now();
-  const old = now - 60 * DAY;
+  const old = now - 20 * DAY;
   const sql = [
     tickets(7, 'Billing question', now, 'billing'),
-    messages(8, TICKET, 'Phantom surcharge.', now),
+    messages('Billing question', 'Phantom surcharge.'),
+    `INSERT INTO messages (ticket_id, author_kind, body, channel, created_at)
+      VALUES (${TICKET}, 'customer', 'Phantom surcharge.', 'email', ${now} - 60000);`,
     tickets(60, 'Old question', old, 'general'),
-    messages(200, '(SELECT MAX(id) FROM tickets)', 'Hello, what are your opening hours?', old),
+    messages('Old question', 'Hello, what are your opening hours?'),
   ].join('\n');
   execFileSync('sqlite3', [db], { input: sql, encoding: 'utf8' });
 }
@@ -52,9 +56,10 @@ export default async function ({ browser, r }) {
     const seeded = (await desk.api('GET', `/api/v1/reports/overview?${range}&by=category`)).body;
     const nBilling = seeded.groups.find((g) => g.key === 'billing');
     r.expect('the seed: 9 billing tickets in the last 30 days', nBilling && nBilling.tickets, 9);
-    const em = (await desk.api('GET', `/api/v1/reports/emerging?${range}`)).body;
+    const week = `from=${day(Date.now() - 6 * DAY)}&to=${day(Date.now())}&ticket=${TICKET}`;
+    const em = (await desk.api('GET', `/api/v1/reports/emerging?${week}`)).body;
     const cat = em.items.find((it) => it.kind === 'category' && it.key === 'billing');
-    const phrases = em.items.filter((it) => it.kind === 'phrase' && it.example_tickets.includes(TICKET));
+    const phrases = em.items.filter((it) => it.kind === 'phrase');
     r.check('the seed: billing is rising', !!cat, JSON.stringify(em.items.map((it) => it.key)));
     r.check('the seed: a phrase of the ticket is rising', phrases.some((it) => it.key === 'phantom surcharg'),
       JSON.stringify(phrases.map((it) => it.key)));
@@ -86,19 +91,19 @@ export default async function ({ browser, r }) {
       (await panel.locator('tbody tr').nth(1).locator('td').first().getAttribute('title')) ===
         `${billing.conflicts} of ${billing.tickets} reached tense or above`);
     r.expect('the category is rising', await panel.locator('.emerging-category').textContent(),
-      `Category billing: ${cat.count} now, ${cat.baseline} in the 4 periods before · ×${Math.round(cat.lift * 10) / 10}`);
+      `Category billing: ${cat.count} tickets this week, ${cat.baseline} in the 4 weeks before · ×${Math.round(cat.lift * 10) / 10}`);
     const shown = await panel.locator('.emerging-phrase strong').allTextContents();
-    r.expect('the rising phrases this ticket is an example of', shown, phrases.map((it) => `“${it.key}”`));
+    r.expect('the rising phrases of this ticket', shown, phrases.map((it) => `“${it.key}”`));
     const ph = phrases.find((it) => it.key === 'phantom surcharg');
     r.check('with their count against the baseline',
-      (await panel.locator('.emerging-phrase', { hasText: '“phantom surcharg”' }).textContent()).includes(`${ph.count} now, ${ph.baseline} in the 4 periods before`));
+      (await panel.locator('.emerging-phrase', { hasText: '“phantom surcharg”' }).textContent()).includes(`${ph.count} tickets this week, ${ph.baseline} in the 4 weeks before`));
     await panel.scrollIntoViewIfNeeded();
     await shot(page, 'ticket-insight');
 
     // A calm ticket of another category: nothing rising.
     await page.goto(`${desk.base}/app/#/ticket/3`);
     await r.step('a ticket with nothing rising says so', () =>
-      panel.getByText('Nothing about this ticket is rising above its baseline.').waitFor());
+      panel.getByText('Nothing about this ticket is rising this week above the 28 days before.').waitFor());
     r.expect('no page errors', page.errors, []);
     await page.context().close();
 

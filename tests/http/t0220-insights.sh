@@ -161,25 +161,51 @@ TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2020-01-10&to=2020-01-10" "" \
 check "agents CSV: header and a row per agent" test "$(wc -l <"$T_DIR/body")" -eq 3
 
 # ---- emerging: a planted rising phrase, a flat one ----
-# Baseline 2020-02-06..2020-03-04 (four weeks): 40 messages about a parcel;
-# the week 2020-03-05..11: 10 about a parcel (flat) and 8 about a double charge.
+# Baseline 2020-02-06..2020-03-04 (four weeks): 40 tickets about a parcel;
+# the week 2020-03-05..11: 10 about a parcel (flat) and 8 about a double
+# charge, and one customer who writes 20 times about a flux capacitor (one
+# voice: not a problem of the business).
 WEEK=604800000
 CUR=1583366400000 # 2020-03-05T00:00:00Z
-ins() { # at body
+CUSTOMER=$(sql "SELECT customer_id FROM tickets WHERE id = $T1")
+ins() { # at body [ticket]: a message, in a new ticket unless one is given
+    local t=${3:-}
+    if [ -z "$t" ]; then
+        t=$(sql "INSERT INTO tickets (subject, status, channel, customer_id, created_at, updated_at)
+                 VALUES ('s', 'open', 'email', $CUSTOMER, $1, $1) RETURNING id")
+    fi
     sql "INSERT INTO messages (ticket_id, author_kind, body, channel, created_at)
-         VALUES ($T1, 'customer', '$2', 'email', $1)"
+         VALUES ($t, 'customer', '$2', 'email', $1)"
 }
 for i in $(seq 1 40); do ins $((CUR - 4 * WEEK + i * 3600000)) 'Where is my parcel? The courier never came.'; done
 for i in $(seq 1 10); do ins $((CUR + i * 3600000)) 'Where is my parcel? The courier never came.'; done
 for i in $(seq 1 8); do ins $((CUR + i * 7200000)) 'I was double charged for the same order.'; done
+for i in $(seq 1 20); do ins $((CUR + i * 60000)) 'The flux capacitor exploded again.' "$T1"; done
 TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11"
 expect 200 "a lead reads the emerging report"
 expect_json .baseline_from 2020-02-06T00:00:00.000Z "four periods of baseline"
 expect_json '[.items[] | select(.key == "doubl charg")] | length' 1 "the double charge is found"
 expect_json '[.items[] | select(.key == "doubl charg")][0].count' 8 "in 8 messages"
-expect_json '[.items[] | select(.key == "doubl charg")][0].example_tickets[0]' "$T1" \
-    "with its example ticket"
+expect_json '[.items[] | select(.key == "doubl charg")][0].example_tickets | length' 3 \
+    "with three example tickets"
+expect_json '[.items[] | select(.key | test("doubl$|^charg"))] | length' 0 \
+    "its parts, as frequent, are not listed apart"
+expect_json '[.items[] | select(.key | test("flux|capacitor"))] | length' 0 \
+    "one customer repeating themselves is not a rising problem"
 expect_json '[.items[] | select(.key | test("parcel|courier"))] | length' 0 "the flat phrase is not"
+LAST=$(sql "SELECT max(ticket_id) FROM messages WHERE body LIKE '%double charged%'")
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&ticket=$LAST"
+expect 200 "the emerging items of one ticket"
+expect_json '[.items[].key] | index("doubl charg") != null' true \
+    "a ticket past the three examples still finds its rising phrase"
+expect_json .ticket_id "$LAST" "the report says which ticket"
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&ticket=$T2"
+expect_json '.items | length' 0 "a ticket with nothing rising has no items"
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?ticket=abc"
+expect 400 invalid_value "a malformed ticket is refused"
+expect_json .error.field ticket "the error names ticket"
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?ticket=99999999"
+expect 404 not_found "an unknown ticket is not found"
 TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&format=csv"
 check "emerging CSV has the item columns" grep -q '^kind,key,count,baseline,lift,p,q,example_tickets' \
     "$T_DIR/body"

@@ -1,5 +1,6 @@
 /* src/analysis/emerging.c: the test finds what was planted to rise, and not
- * what stayed flat, on generated messages with a fixed seed. */
+ * what stayed flat, on generated messages with a fixed seed; a phrase counts
+ * once per ticket, and a longer phrase hides the parts it explains. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -119,27 +120,35 @@ static void nothing_rises_in_a_steady_stream(void **state)
     emerging_free(e);
 }
 
-static void a_phrase_counts_once_per_message(void **state)
+/* Baseline volume: 60 quiet tickets. */
+static void quiet_baseline(struct emerging *e)
+{
+    for (int i = 0; i < 60; i++)
+        emerging_add_message(e, "hello", 5, 1000 + i, false);
+}
+
+static void a_phrase_counts_once_per_ticket(void **state)
 {
     (void)state;
     struct emerging *e = emerging_new();
     const char *m = "refund refund refund. refund!";
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 6; i++) { /* two messages per ticket */
         emerging_add_message(e, m, strlen(m), 100 + i, true);
-    for (int i = 0; i < 60; i++)
-        emerging_add_message(e, "hello", 5, 1, false);
+        emerging_add_message(e, m, strlen(m), 100 + i, true);
+    }
+    quiet_baseline(e);
     struct emerging_item *v;
     size_t n;
     emerging_find(e, &params, &v, &n);
-    const struct emerging_item *it = find(v, n, EMERGING_PHRASE, "refund");
+    const struct emerging_item *it = find(v, n, EMERGING_PHRASE, "refund refund refund");
     assert_non_null(it);
     assert_int_equal(it->count, 6);
     assert_int_equal(it->base, 0);
     assert_int_equal(it->n_examples, 3);
     assert_int_equal(it->examples[0], 100);
-    it = find(v, n, EMERGING_PHRASE, "refund refund");
-    assert_non_null(it);
-    assert_int_equal(it->count, 6);
+    /* its parts are as frequent: the trigram explains them */
+    assert_null(find(v, n, EMERGING_PHRASE, "refund"));
+    assert_null(find(v, n, EMERGING_PHRASE, "refund refund"));
     emerging_items_free(v, n);
     emerging_free(e);
 }
@@ -151,17 +160,58 @@ static void weak_words_alone_are_no_phrase(void **state)
     const char *m = "Still not working, no.";
     for (int i = 0; i < 8; i++)
         emerging_add_message(e, m, strlen(m), 200 + i, true);
-    for (int i = 0; i < 60; i++)
-        emerging_add_message(e, "hello", 5, 1, false);
+    quiet_baseline(e);
     struct emerging_item *v;
     size_t n;
     emerging_find(e, &params, &v, &n);
     assert_null(find(v, n, EMERGING_PHRASE, "not"));
     assert_null(find(v, n, EMERGING_PHRASE, "still not"));
     assert_null(find(v, n, EMERGING_PHRASE, "no"));
-    assert_non_null(find(v, n, EMERGING_PHRASE, "work"));
-    assert_non_null(find(v, n, EMERGING_PHRASE, "not work"));
     assert_non_null(find(v, n, EMERGING_PHRASE, "still not work"));
+    emerging_items_free(v, n);
+    emerging_free(e);
+}
+
+static void one_ticket_repeating_itself_is_one_voice(void **state)
+{
+    (void)state;
+    struct emerging *e = emerging_new();
+    quiet_baseline(e);
+    const char *m = "The flux capacitor exploded again.";
+    for (int i = 0; i < 23; i++)
+        emerging_add_message(e, m, strlen(m), 13, true);
+    for (int i = 0; i < 3; i++)
+        emerging_add_message(e, "hello", 5, 20 + i, true);
+    struct emerging_item *v;
+    size_t n;
+    emerging_find(e, &params, &v, &n);
+    assert_int_equal(n, 0);
+    assert_true(emerging_has(e, EMERGING_PHRASE, "flux capacitor"));
+    emerging_items_free(v, n);
+    emerging_free(e);
+}
+
+static void a_phrase_hides_the_parts_it_explains(void **state)
+{
+    (void)state;
+    struct emerging *e = emerging_new();
+    quiet_baseline(e);
+    const char *m = "The flux capacitor exploded.";
+    for (int i = 0; i < 8; i++)
+        emerging_add_message(e, m, strlen(m), 100 + i, true);
+    const char *f = "My flux is low.";
+    for (int i = 0; i < 12; i++)
+        emerging_add_message(e, f, strlen(f), 200 + i, true);
+    struct emerging_item *v;
+    size_t n;
+    emerging_find(e, &params, &v, &n);
+    assert_non_null(find(v, n, EMERGING_PHRASE, "flux capacitor explod"));
+    assert_null(find(v, n, EMERGING_PHRASE, "flux capacitor"));
+    assert_null(find(v, n, EMERGING_PHRASE, "capacitor"));
+    assert_null(find(v, n, EMERGING_PHRASE, "capacitor explod"));
+    /* "flux" is in 20 tickets, the trigram in 8: not explained by it */
+    assert_non_null(find(v, n, EMERGING_PHRASE, "flux"));
+    assert_false(emerging_has(e, EMERGING_PHRASE, "flux capacitor explod again"));
     emerging_items_free(v, n);
     emerging_free(e);
 }
@@ -181,8 +231,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(planted_rise_is_found_and_flat_is_not),
         cmocka_unit_test(nothing_rises_in_a_steady_stream),
-        cmocka_unit_test(a_phrase_counts_once_per_message),
+        cmocka_unit_test(a_phrase_counts_once_per_ticket),
         cmocka_unit_test(weak_words_alone_are_no_phrase),
+        cmocka_unit_test(one_ticket_repeating_itself_is_one_voice),
+        cmocka_unit_test(a_phrase_hides_the_parts_it_explains),
         cmocka_unit_test(binomial_tail_is_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,13 +2,14 @@
 // an agent 403, so ticket.js mounts this only for a lead): over the last 30
 // days, the ticket's category beside the whole desk (GET
 // /api/v1/reports/overview?by=category: its tickets, conflict rate, median
-// resolution and reopen rate), and what of this ticket is rising above its
-// baseline (GET /api/v1/reports/emerging: its category, and the phrases
-// whose example tickets include it).
+// resolution and reopen rate), and what of this ticket is rising this week
+// above the 4 weeks before (GET /api/v1/reports/emerging?ticket=: its
+// category, and the phrases of its customer messages).
 import { el, mount } from '/assets/js/dom.js';
 import { human, lastDays, pct, show, duration } from './util.js';
 
 const DAYS = 30;
+const RISING_DAYS = 7; // emerging compares them with the 4 periods as long before
 const NONE = '(none)'; // the overview's key for tickets without a category
 
 function rate(v) {
@@ -33,27 +34,30 @@ function compare(name, group, total) {
 }
 
 function rising(it) {
-  return [`${it.count} now, ${it.baseline} in the 4 periods before`, el('span', { class: 'lift' }, ` · ×${show(it.lift)}`)];
+  return [`${it.count} tickets this week, ${it.baseline} in the 4 weeks before`, el('span', { class: 'lift' }, ` · ×${show(it.lift)}`)];
 }
 
-function emergingPart(items, ticket) {
-  const cat = items.find((it) => it.kind === 'category' && it.key === ticket.category);
-  const phrases = items.filter((it) => it.kind === 'phrase' && (it.example_tickets || []).includes(ticket.id));
-  if (!cat && !phrases.length) return el('p', { class: 'muted' }, 'Nothing about this ticket is rising above its baseline.');
+// items: the emerging items this ticket is part of (the report filtered by
+// the server, as its examples list only the first few tickets).
+function emergingPart(items) {
+  const cat = items.find((it) => it.kind === 'category');
+  const phrases = items.filter((it) => it.kind === 'phrase');
+  if (!cat && !phrases.length) return el('p', { class: 'muted' }, `Nothing about this ticket is rising this week above the ${RISING_DAYS * 4} days before.`);
   return el('div', { class: 'insight-emerging' },
     el('h3', {}, 'Rising'),
     el('ul', {},
       cat ? el('li', { class: 'emerging-category' }, el('strong', {}, `Category ${human(cat.key)}`), ': ', rising(cat)) : null,
       phrases.map((it) => el('li', { class: 'emerging-phrase' }, el('strong', {}, `“${it.key}”`), ': ', rising(it)))),
-    phrases.length ? el('p', { class: 'muted' }, 'Phrases (stemmed) of customer messages this ticket is an example of.') : null);
+    phrases.length ? el('p', { class: 'muted' }, `Phrases (stemmed) of this ticket's customer messages, rising in the last ${RISING_DAYS} days.`) : null);
 }
 
 export async function mountInsight(box, ctx, ticket) {
   const range = lastDays(DAYS);
   const p = new URLSearchParams(range);
+  const week = new URLSearchParams({ ...lastDays(RISING_DAYS), ticket: String(ticket.id) });
   const [overview, emerging] = await Promise.all([
     ctx.api('GET', `/api/v1/reports/overview?${p}&by=category`),
-    ctx.api('GET', `/api/v1/reports/emerging?${p}`),
+    ctx.api('GET', `/api/v1/reports/emerging?${week}`),
   ]);
   const key = ticket.category || NONE;
   const group = (overview.groups || []).find((g) => g.key === key) || null;
@@ -62,5 +66,5 @@ export async function mountInsight(box, ctx, ticket) {
     el('p', { class: 'muted insight-range' }, `Tickets opened in the last ${DAYS} days (${range.from} to ${range.to}).`),
     compare(name, group, overview.total),
     group ? null : el('p', { class: 'muted' }, `No ${ticket.category ? `${name} ` : ''}ticket was opened in the last ${DAYS} days.`),
-    emergingPart(emerging.items || [], ticket));
+    emergingPart(emerging.items || []));
 }
