@@ -4,7 +4,7 @@
 // first, a snippet per ticket); the filters narrow the risk-ordered list and
 // a search by subject or customer, not the full-text ranking, and say so.
 import { el, mount, ago } from '/assets/js/dom.js';
-import { LEVELS, STATUSES, CHANNELS, levelBadge, triggersOf, slaText, waitingSince, timeEl, snippet } from './util.js';
+import { LEVELS, STATUSES, CHANNELS, levelBadge, triggersOf, slaText, waitingSince, timeEl, snippet, selectField as select } from './util.js';
 
 // The filters survive a trip to a ticket and back.
 const state = { who: '', level: '', status: '', channel: '', q: '', scope: 'text' };
@@ -32,12 +32,6 @@ function searchQuery(cursor) {
   const p = new URLSearchParams({ type: 'ticket', q: state.q.trim(), limit: '25' });
   if (cursor) p.set('cursor', cursor);
   return `/api/v1/search?${p}`;
-}
-
-function select(id, label, value, options) {
-  const s = el('select', { id, name: id },
-    options.map(([v, text]) => el('option', { value: v, selected: v === value }, text)));
-  return [el('label', { for: id }, label), s];
 }
 
 function row(t) {

@@ -1,5 +1,6 @@
 // Small helpers the console's views share.
-import { el, ago } from '/assets/js/dom.js';
+// (dom.js by a relative path, so node's tests/web/ can import the views)
+import { el, ago } from '../../../assets/js/dom.js';
 
 export const LEVELS = ['calm', 'tense', 'heated', 'hostile'];
 export const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
@@ -53,6 +54,14 @@ export function levelBadge(level) {
 export function snippet(parts) {
   return el('span', { class: 'snippet' },
     (parts || []).map((p) => (p.hit ? el('mark', {}, p.text) : p.text)));
+}
+
+// A labelled <select>: [label, select] for a filter form; options are
+// [value, text] pairs.
+export function selectField(id, label, value, options) {
+  const s = el('select', { id, name: id },
+    options.map(([v, text]) => el('option', { value: v, selected: v === value }, text)));
+  return [el('label', { for: id }, label), s];
 }
 
 export function human(kind) {
