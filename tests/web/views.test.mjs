@@ -1,9 +1,11 @@
 // Unit checks of the pure parts of the console's composer, offers and lead
 // views (web/app/js/views/): span mapping, the "Apply" rewrites, QA merging,
-// sorting and CSV.  Run: node --test tests/web/
+// sorting and CSV; the knowledge base's saves.
+// Run: node --test tests/web/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findingRanges, mapRange, markRanges, fixFor } from '../../web/app/js/views/composer.js';
+import { parseTags, articleRequest } from '../../web/app/js/views/kb.js';
 import { offerSummary } from '../../web/app/js/views/offers.js';
 import { needsLesson } from '../../web/app/js/views/resolve.js';
 import { mergeAgents, qaRows, toCsv } from '../../web/app/js/views/lead.js';
@@ -105,4 +107,17 @@ test('QA per agent: means weighted by replies, sorting, CSV', () => {
   assert.match(csv[0], /^email,agent,overall,listening,empathy,ownership,clarity,solution,professionalism,replies,skipped,findings,warnings,top_finding$/);
   assert.ok(csv.some((l) => l.startsWith('a@x,"Ann, ""A""",75,,65,')));
   assert.ok(csv.some((l) => l.startsWith("'=b@x,'=b@x,95,")));
+});
+
+test('knowledge base: tags are split on commas or blanks, repeats dropped', () => {
+  assert.deepEqual(parseTags(' refunds, policy  late-parcel,,refunds '), ['refunds', 'policy', 'late-parcel']);
+  assert.deepEqual(parseTags(''), []);
+});
+
+test('knowledge base: a save sends the version it is based on; status only from a lead', () => {
+  const values = { title: ' Refunds ', slug: ' ', tags: 'a, b', audience: 'public', status: 'published', body: 'x' };
+  assert.deepEqual(articleRequest(values, null, false),
+    { title: 'Refunds', body: 'x', tags: ['a', 'b'], audience: 'public' });
+  assert.deepEqual(articleRequest({ ...values, slug: 'refunds' }, { version: 4 }, true),
+    { title: 'Refunds', body: 'x', tags: ['a', 'b'], audience: 'public', slug: 'refunds', status: 'published', version: 4 });
 });

@@ -17,6 +17,9 @@ const ROUTES = [
   [/^#\/inbox$/, './views/inbox.js', 'render', false],
   [/^#\/ticket\/(\d+)$/, './views/ticket.js', 'render', false],
   [/^#\/dashboard$/, './views/dashboard.js', 'render', false],
+  [/^#\/kb$/, './views/kb.js', 'renderList', false],
+  [/^#\/kb\/new$/, './views/kb.js', 'renderEditor', false],
+  [/^#\/kb\/(\d+)$/, './views/kb.js', 'renderEditor', false],
   [/^#\/approvals$/, './views/lead.js', 'renderApprovals', true],
   [/^#\/escalations$/, './views/lead.js', 'renderEscalations', true],
   [/^#\/qa$/, './views/lead.js', 'renderQa', true],
@@ -28,6 +31,7 @@ const NAV = [
   ['#/escalations', 'Escalations', true],
   ['#/qa', 'QA', true],
   ['#/dashboard', 'Dashboard', false],
+  ['#/kb', 'Knowledge base', false],
 ];
 
 export function announce(text) {
