@@ -1,7 +1,10 @@
 // Search in the pages: the help center's contact form suggests a public
 // article as the customer types and counts "This answered my question" as a
 // deflection; the ticket view's Suggestions panel lists an article and a
-// similar resolved ticket, its snippet hits as <mark> built from text.
+// similar resolved ticket, its snippet hits as <mark> built from text; a
+// public article's title opens it in the help center, an internal one's in
+// the console, and "Insert link" puts "TITLE: URL" at the reply's cursor
+// for the coach to review.
 import { startDesk, newPage, loginUI, shot } from './lib.mjs';
 
 export default async function ({ browser, r }) {
@@ -13,6 +16,11 @@ export default async function ({ browser, r }) {
       audience: 'public', status: 'published',
     });
     r.expect('an article is published', art.status, 201);
+    const inner = await desk.api('POST', '/api/v1/articles', {
+      title: 'Tracking number lookup (internal)', body: 'Look the tracking number up in the carrier portal.',
+      audience: 'internal', status: 'published',
+    });
+    r.expect('an internal article is published', inner.status, 201);
 
     const page = await newPage(browser);
     await page.goto(`${desk.base}/help`);
@@ -44,7 +52,29 @@ export default async function ({ browser, r }) {
       () => panel.locator('.sugg-similar a', { hasText: `#${old.body.id}` }).waitFor());
     r.check('and the article', await panel.locator('.sugg-articles', { hasText: 'Parcel tracking help' }).count() === 1);
     r.check('hits are marked', await panel.locator('mark').count() > 0);
+    const pub = panel.locator('.sugg-articles li', { hasText: 'Parcel tracking help' });
+    const link = pub.locator('a.sugg-title');
+    r.expect('a public article links to the help center', await link.getAttribute('href'),
+      `${desk.base}/help?article=parcel-tracking`);
+    r.expect('in a new tab', await link.getAttribute('target'), '_blank');
+    const own = panel.locator('.sugg-articles li', { hasText: 'Tracking number lookup' });
+    r.expect('an internal one links to the console', await own.locator('a.sugg-title').getAttribute('href'), `#/kb/${inner.body.id}`);
+    r.expect('and cannot be inserted for a customer', await own.getByRole('button', { name: /Insert link/ }).count(), 0);
+
+    // Insert link: at the cursor, between the agent's words.
+    const draft = page.locator('#composer textarea');
+    await draft.fill('Hi New, here is how to find it:  Thanks, Sam');
+    await draft.evaluate((t) => t.setSelectionRange(32, 32));
+    const reviewed = page.waitForResponse((res) => res.url().endsWith('/api/v1/coach') &&
+      (res.request().postData() || '').includes('help?article=parcel-tracking'));
+    await pub.getByRole('button', { name: 'Insert link: Parcel tracking help' }).click();
+    r.expect('the link goes in at the cursor', await draft.inputValue(),
+      `Hi New, here is how to find it: Parcel tracking help: ${desk.base}/help?article=parcel-tracking Thanks, Sam`);
+    r.check('the panel says so', (await panel.locator('.sugg-said').textContent()).includes('Inserted the link'));
+    await r.step('the coach reviews the draft with the link', () => reviewed);
+    await r.step('and shows its review', () => page.locator('.composer-coach:not([hidden])').waitFor());
     await shot(page, 'ticket-suggestions');
+    r.expect('no page errors', page.errors, []);
   } finally {
     await desk.stop();
   }

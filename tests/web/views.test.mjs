@@ -1,11 +1,12 @@
 // Unit checks of the pure parts of the console's composer, offers and lead
 // views (web/app/js/views/): span mapping, the "Apply" rewrites, QA merging,
-// sorting and CSV; the knowledge base's saves.
+// sorting and CSV; the knowledge base's saves and the suggestions' links.
 // Run: node --test tests/web/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findingRanges, mapRange, markRanges, fixFor } from '../../web/app/js/views/composer.js';
+import { findingRanges, mapRange, markRanges, fixFor, insertion } from '../../web/app/js/views/composer.js';
 import { parseTags, articleRequest } from '../../web/app/js/views/kb.js';
+import { linkLine } from '../../web/app/js/views/suggestions.js';
 import { offerSummary } from '../../web/app/js/views/offers.js';
 import { needsLesson } from '../../web/app/js/views/resolve.js';
 import { mergeAgents, qaRows, toCsv } from '../../web/app/js/views/lead.js';
@@ -120,4 +121,14 @@ test('knowledge base: a save sends the version it is based on; status only from 
     { title: 'Refunds', body: 'x', tags: ['a', 'b'], audience: 'public' });
   assert.deepEqual(articleRequest({ ...values, slug: 'refunds' }, { version: 4 }, true),
     { title: 'Refunds', body: 'x', tags: ['a', 'b'], audience: 'public', slug: 'refunds', status: 'published', version: 4 });
+});
+
+test('suggestions: "Insert link" writes the title and the absolute help-center address', () => {
+  const a = { title: 'Where is my parcel?', slug: 'where-is-my-parcel' };
+  const line = linkLine(a, 'https://desk.example');
+  assert.equal(line, 'Where is my parcel?: https://desk.example/help?article=where-is-my-parcel');
+  const draft = 'Hi Ana,see:Thanks';
+  const at = draft.indexOf(':') + 1;
+  assert.equal(draft.slice(0, at) + insertion(draft, at, line, ' ') + draft.slice(at),
+    `Hi Ana,see: ${line} Thanks`);
 });

@@ -160,8 +160,9 @@ export function fixFor(f, draft, range, { customerName = '', agentName = '' } = 
   return { start, end, text: matchCase(span, text) };
 }
 
-// Words inserted at `at` with the separator they need on either side.
-function insertion(draft, at, text, sep) {
+// Words inserted at `at` with the separator they need on either side
+// (also the Suggestions panel's "Insert link").
+export function insertion(draft, at, text, sep) {
   const before = draft.slice(0, at);
   const after = draft.slice(at);
   let t = text;
