@@ -76,6 +76,7 @@ function safeUrl(raw, tag) {
 function rebuild(node) {
   if (node.nodeType === Node.TEXT_NODE) return document.createTextNode(node.nodeValue);
   if (node.nodeType !== Node.ELEMENT_NODE) return null; // comments: "raw HTML omitted"
+  if (node.tagName === 'SCRIPT' || node.tagName === 'STYLE') return null;
   const kids = [...node.childNodes].map(rebuild);
   if (!TAGS.has(node.tagName)) return kids; // an unknown element: its content only
   const attrs = {};
