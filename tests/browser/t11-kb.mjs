@@ -114,7 +114,7 @@ export default async function ({ browser, r }) {
     const lp = await newPage(browser);
     await loginUI(lp, desk, desk.logins.lead);
     await lp.goto(`${desk.base}/app/#/kb`);
-    await lp.getByLabel('Status').selectOption('draft');
+    await lp.locator('#kb-status').selectOption('draft');
     const draftRow = lp.locator('#kb-list tbody tr', { hasText: 'Refunds for late parcels' });
     await r.step('the status filter shows the draft', () => draftRow.waitFor());
     await draftRow.getByRole('link').click();
@@ -128,13 +128,14 @@ export default async function ({ browser, r }) {
     await r.step('it is published', () => lp.locator('#kb-saved', { hasText: 'Published: version 4' }).waitFor());
     r.check('the help center link is offered', await lp.getByRole('link', { name: /Open it in the help center/ }).isVisible());
     await lp.getByRole('link', { name: '← Knowledge base' }).click();
-    await lp.getByLabel('Status').selectOption('published');
+    // The list's own Status filter (the editor had one too).
+    await lp.locator('#kb-status').selectOption('published');
     const pubRow = lp.locator('#kb-list tbody tr', { hasText: 'Refunds for late parcels' });
     await r.step('the list shows it published', () => pubRow.waitFor());
     r.expect('with its status and version', [await pubRow.locator('td').nth(1).textContent(),
       await pubRow.locator('td').nth(4).textContent()], ['published', '4']);
     // The text filter: the search index.
-    await lp.getByLabel('Status').selectOption('');
+    await lp.locator('#kb-status').selectOption('');
     await lp.getByRole('searchbox', { name: 'Search' }).fill('shipping');
     await lp.getByRole('searchbox', { name: 'Search' }).press('Enter');
     await r.step('a search finds it by its body', () =>

@@ -4,7 +4,7 @@
 // first, a snippet per ticket); the filters narrow the risk-ordered list and
 // a search by subject or customer, not the full-text ranking, and say so.
 import { el, mount, ago } from '/assets/js/dom.js';
-import { LEVELS, STATUSES, CHANNELS, levelBadge, triggersOf, slaText, waitingSince, timeEl, snippet, selectField as select } from './util.js';
+import { LEVELS, STATUSES, CHANNELS, levelBadge, triggersOf, slaText, waitingSince, timeEl, snippet, selectField as select, wireFilters } from './util.js';
 
 // The filters survive a trip to a ticket and back.
 const state = { who: '', level: '', status: '', channel: '', q: '', scope: 'text' };
@@ -143,22 +143,7 @@ export async function render(root, ctx) {
     }
   }
 
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    state.q = search.value;
-    load(false);
-  });
-  // Clearing the box (its ✕, or deleting the text) is back to the risk order.
-  search.addEventListener('input', () => {
-    if (search.value.trim() || !state.q.trim()) return;
-    state.q = '';
-    load(false);
-  });
-  form.addEventListener('change', (ev) => {
-    if (ev.target.tagName !== 'SELECT') return;
-    state[ev.target.id.slice(2)] = ev.target.value;
-    load(false);
-  });
+  wireFilters({ form, search, state, prefix: 'f-', load });
   more.addEventListener('click', () => load(true));
   list.addEventListener('click', (ev) => {
     const li = ev.target.closest('li.row');

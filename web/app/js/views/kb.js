@@ -13,7 +13,7 @@
 // console never turns Markdown into HTML itself.  Until a save the preview
 // says it is behind the text.
 import { el, mount, ago } from '../../../assets/js/dom.js';
-import { isLead, snippet, timeEl, when, selectField } from './util.js';
+import { isLead, snippet, timeEl, when, selectField, wireFilters } from './util.js';
 import { sortableTable } from './table.js';
 
 const AUDIENCES = ['internal', 'public'];
@@ -275,23 +275,7 @@ export async function renderList(root, ctx) {
     }
   }
 
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    state.q = search.value;
-    state.tag = tag.value;
-    load(false);
-  });
-  // Clearing the search box is back to the whole list.
-  search.addEventListener('input', () => {
-    if (search.value.trim() || !state.q.trim()) return;
-    state.q = '';
-    load(false);
-  });
-  form.addEventListener('change', (ev) => {
-    if (ev.target.tagName !== 'SELECT') return;
-    state[ev.target.id.slice(3)] = ev.target.value;
-    load(false);
-  });
+  wireFilters({ form, search, state, prefix: 'kb-', load, onSubmit: () => { state.tag = tag.value; } });
   more.addEventListener('click', () => load(true));
 
   await load(false);

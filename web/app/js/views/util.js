@@ -64,6 +64,31 @@ export function selectField(id, label, value, options) {
   return [el('label', { for: id }, label), s];
 }
 
+// A filter form's wiring (the inbox's, the knowledge base's): submitting
+// takes the search box's text into state.q (and calls onSubmit for other
+// fields), clearing the box goes back to the unsearched list, a changed
+// select filters at once into state[its id without `prefix`].  Each calls
+// load(false): a fresh first page.
+export function wireFilters({ form, search, state, prefix, load, onSubmit }) {
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    state.q = search.value;
+    if (onSubmit) onSubmit();
+    load(false);
+  });
+  // Clearing the box (its ✕, or deleting the text) is back to the list.
+  search.addEventListener('input', () => {
+    if (search.value.trim() || !state.q.trim()) return;
+    state.q = '';
+    load(false);
+  });
+  form.addEventListener('change', (ev) => {
+    if (ev.target.tagName !== 'SELECT') return;
+    state[ev.target.id.slice(prefix.length)] = ev.target.value;
+    load(false);
+  });
+}
+
 export function human(kind) {
   return String(kind || '').replace(/_/g, ' ');
 }
