@@ -196,6 +196,20 @@ expect_json .error.field to "the error names to"
 TOKEN=$LEAD req GET "/api/v1/reports/overview?format=xml"
 expect 400 invalid_value "an unknown format is refused"
 
+# ---- a customer's message reopens a resolved ticket ----
+req POST /api/v1/tickets "$(ticket_body 'Not fixed' calm3@example.org 'Hello, my login fails.')"
+T4=$(json .id)
+req PATCH "/api/v1/tickets/$T4" '{"status":"resolved"}'
+expect 200 "ticket $T4 is resolved"
+req POST "/api/v1/tickets/$T4/messages" '{"author":"customer","body":"It still fails, sorry."}'
+expect 201 "its customer writes again"
+req GET "/api/v1/tickets/$T4/events"
+expect_json '[.items[] | select(.action == "ticket.update")][-1] | "\(.before.status)>\(.after.status)"' \
+    resolved\>open "the trail shows the reopening as a ticket.update"
+sql "UPDATE tickets SET created_at = 1579478400000 WHERE id = $T4" # 2020-01-20
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-20&to=2020-01-20"
+expect_json .reopen.resolved 1 "the ticket was resolved"
+expect_json .reopen.reopened 1 "and the customer's message reopened it"
 
 # ---- truce report ----
 OUT=$("$TRUCE" report overview --db "$DB" --from 2020-01-10 --to 2020-01-10 | jq -r .tickets)
