@@ -6,7 +6,9 @@
 
 #include "../util/buf.h"
 
-#define CSV_MAX (8 * 1024 * 1024)
+/* The text is made from a report already in memory (its size bounded by
+ * the reports' row limits), so its buffers are BUF_NO_LIMIT: a cap of their
+ * own could only cut a report short while answering 200. */
 
 /* A text cell. */
 static void cell_text(struct buf *o, const char *s, char sep)
@@ -43,7 +45,7 @@ static void cell(struct buf *o, json_t *v, char sep)
         buf_adds(o, json_is_true(v) ? "true" : "false");
     } else if (json_is_array(v)) {
         struct buf a;
-        buf_init(&a, CSV_MAX);
+        buf_init(&a, BUF_NO_LIMIT);
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x)
@@ -107,7 +109,7 @@ char *report_csv_rows(json_t *rows, char sep)
 {
     const char *eol = sep == ',' ? "\r\n" : "\n";
     struct buf o;
-    buf_init(&o, CSV_MAX);
+    buf_init(&o, BUF_NO_LIMIT);
     buf_adds(&o, ""); /* an empty report is "", not NULL */
     size_t i;
     json_t *r;
@@ -166,7 +168,7 @@ char *report_csv_trends(json_t *rep, char sep)
             json_object_set_new(cats, k, json_true());
     }
     struct buf o;
-    buf_init(&o, CSV_MAX);
+    buf_init(&o, BUF_NO_LIMIT);
     buf_adds(&o, "start");
     buf_add(&o, &sep, 1);
     buf_adds(&o, "end");
