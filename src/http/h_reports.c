@@ -11,6 +11,7 @@
 #include "../service/report_csv.h"
 #include "../util/timeutil.h"
 #include "handlers.h"
+#include "paging.h"
 #include "render.h"
 
 #define DAY_MS   86400000LL
@@ -41,6 +42,15 @@ static enum terr report_tx(struct store_tx *tx, void *arg)
     return svc_report(tx, &r->q, &r->out);
 }
 
+/* The query parameters each report takes; any other is 400 unknown_field. */
+static const char *const *report_params(enum report_kind kind)
+{
+    static const char *const trends[] = {"from", "to", "bucket", "format", NULL};
+    static const char *const overview[] = {"from", "to", "by", "bucket", "format", NULL};
+    static const char *const range[] = {"from", "to", "format", NULL};
+    return kind == REPORT_TRENDS ? trends : kind == REPORT_OVERVIEW ? overview : range;
+}
+
 static void report(struct request *req, enum report_kind kind)
 {
     struct report_read r = {.q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? DAY_MS : 0}};
@@ -48,7 +58,7 @@ static void report(struct request *req, enum report_kind kind)
     const char *field;
     char why[128];
     bool csv;
-    if (!wants_csv(req, &csv))
+    if (!query_only(req, report_params(kind)) || !wants_csv(req, &csv))
         return;
     if (bucket && (kind == REPORT_TRENDS || kind == REPORT_OVERVIEW)) {
         if (strcmp(bucket, "day") == 0) {

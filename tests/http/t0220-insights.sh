@@ -196,6 +196,19 @@ expect_json .error.field to "the error names to"
 TOKEN=$LEAD req GET "/api/v1/reports/overview?format=xml"
 expect 400 invalid_value "an unknown format is refused"
 
+# ---- each report takes its own query parameters, no other ----
+for q in "trends?by=agent" "trends?bucket=day&foo=1" "overview?foo=1" "agents?bucket=week" \
+    "agents?by=level" "emerging?by=agent" "emerging?bucket=day"; do
+    TOKEN=$LEAD req GET "/api/v1/reports/$q"
+    expect 400 unknown_field "$q is refused"
+done
+TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2020-01-10&to=2020-01-10&bucket=week"
+expect_json .error.field bucket "the error names the parameter"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=level&bucket=day&format=json"
+expect 200 "the overview takes from, to, by, bucket and format"
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&format=json"
+expect 200 "emerging takes from, to and format"
+
 # ---- a customer's message reopens a resolved ticket ----
 req POST /api/v1/tickets "$(ticket_body 'Not fixed' calm3@example.org 'Hello, my login fails.')"
 T4=$(json .id)
