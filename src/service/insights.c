@@ -372,6 +372,12 @@ static json_t *group_json(struct group *g)
     return o;
 }
 
+json_t *report_group_fields(void)
+{
+    struct group g = {0};
+    return group_json(&g);
+}
+
 static int by_tickets(const void *a, const void *b)
 {
     const struct group *x = a, *y = b;

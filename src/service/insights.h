@@ -56,6 +56,11 @@ struct report_query {
 bool report_range(struct report_query *q, const char *from, const char *to, int64_t now,
                   const char **field, char why[128]);
 
+/* The fields of one group of the overview or the agents report, every
+ * count zero, in the order a group has them: the shape of a report's rows
+ * when it has none (the CSV's header).  Caller owns the object. */
+json_t *report_group_fields(void);
+
 /* The report q asks for, as docs/api.md "Reports" gives it, {from, to, ...}:
  *   overview  the desk's totals {tickets, conflicts, conflict_rate,
  *             first_response, resolution, sla, reopen, escalation,

@@ -159,6 +159,18 @@ check "the row starts with the range and the count" grep -q \
 TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2020-01-10&to=2020-01-10" "" \
     -H 'Accept: text/csv'
 check "agents CSV: header and a row per agent" test "$(wc -l <"$T_DIR/body")" -eq 3
+AGENTS_HEAD=$(head -n 1 "$T_DIR/body")
+TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2019-06-01&to=2019-06-01&format=csv"
+check "an empty agents CSV: the same header, no row" test "$(cat "$T_DIR/body")" = "$AGENTS_HEAD"
+check "an empty agents CSV is one line" test "$(wc -l <"$T_DIR/body")" -eq 1
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=agent&format=csv"
+BY_AGENT_HEAD=$(head -n 1 "$T_DIR/body")
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2019-06-01&to=2019-06-01&by=agent&format=csv"
+check "an empty grouped overview CSV: the same header" test "$(cat "$T_DIR/body")" = "$BY_AGENT_HEAD"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-09&to=2020-01-11&by=category&bucket=day&format=csv"
+BUCKET_HEAD=$(head -n 1 "$T_DIR/body")
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2019-06-01&to=2019-06-03&by=category&bucket=day&format=csv"
+check "an empty per-bucket overview CSV: the same header" test "$(cat "$T_DIR/body")" = "$BUCKET_HEAD"
 
 # ---- emerging: a planted rising phrase, a flat one ----
 # Baseline 2020-02-06..2020-03-04 (four weeks): 40 messages about a parcel;
@@ -183,6 +195,9 @@ expect_json '[.items[] | select(.key | test("parcel|courier"))] | length' 0 "the
 TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&format=csv"
 check "emerging CSV has the item columns" grep -q '^kind,key,count,baseline,lift,p,q,example_tickets' \
     "$T_DIR/body"
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2019-06-01&to=2019-06-07&format=csv"
+check "an empty emerging CSV still has its header" \
+    test "$(tr -d '\r' <"$T_DIR/body")" = kind,key,count,baseline,lift,p,q,example_tickets
 
 # ---- bad ranges ----
 TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2026-13-01"
@@ -229,6 +244,8 @@ OUT=$("$TRUCE" report overview --db "$DB" --from 2020-01-10 --to 2020-01-10 | jq
 check "truce report prints JSON when not on a terminal" test "$OUT" = 3
 "$TRUCE" report agents --db "$DB" --from 2020-01-10 --to 2020-01-10 --csv >"$T_DIR/cli.csv"
 check "truce report agents --csv: a header and two rows" test "$(wc -l <"$T_DIR/cli.csv")" -eq 3
+"$TRUCE" report emerging --db "$DB" --from 2019-06-01 --to 2019-06-07 --csv >"$T_DIR/cli.csv"
+check "truce report emerging --csv with no item: the header" grep -q '^kind,key,count,' "$T_DIR/cli.csv"
 OUT=$("$TRUCE" report emerging --db "$DB" --from 2020-03-05 --to 2020-03-11 --json |
     jq -r '[.items[].key] | index("doubl charg") != null')
 check "truce report emerging finds the planted phrase" test "$OUT" = true

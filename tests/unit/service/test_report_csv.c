@@ -19,7 +19,7 @@ static void a_large_report_is_not_cut(void **state)
     memset(big, 'x', n);
     big[n] = 0;
     json_t *rows = json_pack("[{s:s,s:i},{s:s,s:i}]", "key", big, "n", 1, "key", "b", "n", 2);
-    char *text = report_csv_rows(rows, ',');
+    char *text = report_csv_rows(rows, NULL, ',');
     size_t want = strlen("key,n\r\n") + n + strlen(",1\r\nb,2\r\n");
     assert_int_equal(strlen(text), want);
     assert_memory_equal(text + want - 9, ",1\r\nb,2\r\n", 9);
