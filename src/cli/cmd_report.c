@@ -1,6 +1,7 @@
-/* truce report trends|overview|agents|emerging: the reports of docs/api.md
- * "Reports" (service/insights.h) from the database, the same as the API
- * gives them: a table on a terminal, else JSON; --csv and --json choose. */
+/* truce report trends|overview|agents|emerging|deflection: the reports of
+ * docs/api.md "Reports" (service/insights.h) from the database, the same as
+ * the API gives them: a table on a terminal, else JSON; --csv and --json
+ * choose. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +16,17 @@
 #define DAY_MS 86400000LL
 
 static const char usage[] =
-    "usage: truce report trends|overview|agents|emerging [--db PATH] [--from DATE]\n"
-    "                    [--to DATE] [--by DIM] [--bucket day|week] [--csv|--json]\n\n"
+    "usage: truce report trends|overview|agents|emerging|deflection [--db PATH]\n"
+    "                    [--from DATE] [--to DATE] [--by DIM] [--bucket day|week]\n"
+    "                    [--csv|--json]\n\n"
     "Prints a report of tickets from --from to --to (dates YYYY-MM-DD, both\n"
     "included, or RFC 3339 instants, --to excluded; by default the last 30 days).\n"
     "On a terminal a table, otherwise JSON; --csv prints CSV, --json JSON.\n"
     "trends has a row per --bucket (day by default); overview groups by --by\n"
     "agent, channel, category, level, day or week, and with --bucket gives\n"
     "that per day or week; emerging compares the range with the 4 ranges of\n"
-    "equal length before it.\n";
+    "equal length before it; deflection counts, per day, the tickets the help\n"
+    "center's articles avoided.\n";
 
 struct job {
     struct report_query q;
@@ -159,14 +162,16 @@ static int report_emerging(int argc, char **argv)
     return report(argc, argv, REPORT_EMERGING, "report emerging");
 }
 
+static int report_deflection(int argc, char **argv)
+{
+    return report(argc, argv, REPORT_DEFLECTION, "report deflection");
+}
+
 int cmd_report(int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"trends", report_trends},
-        {"overview", report_overview},
-        {"agents", report_agents},
-        {"emerging", report_emerging},
-        {NULL, NULL},
+        {"trends", report_trends},     {"overview", report_overview},     {"agents", report_agents},
+        {"emerging", report_emerging}, {"deflection", report_deflection}, {NULL, NULL},
     };
     return cli_dispatch(argc, argv, subs, usage, "report");
 }

@@ -1,9 +1,10 @@
 /*
- * GET /api/v1/reports/{trends,overview,agents,emerging}: the desk's numbers
- * (service/insights.h, docs/api.md "Reports") as JSON or, with Accept:
- * text/csv or ?format=csv, as CSV (service/report_csv.h).  Every report
- * takes the range from `from` and `to`; trends `bucket`, the overview `by`
- * and `bucket`.  The service computes it in one read transaction.
+ * GET /api/v1/reports/{trends,overview,agents,emerging,deflection}: the
+ * desk's numbers (service/insights.h, docs/api.md "Reports") as JSON or,
+ * with Accept: text/csv or ?format=csv, as CSV (service/report_csv.h).
+ * Every report takes the range from `from` and `to`; trends `bucket`, the
+ * overview `by` and `bucket`.  The service computes it in one read
+ * transaction.
  */
 #include <string.h>
 
@@ -117,4 +118,9 @@ void h_report_agents(struct request *req)
 void h_report_emerging(struct request *req)
 {
     report(req, REPORT_EMERGING);
+}
+
+void h_report_deflection(struct request *req)
+{
+    report(req, REPORT_DEFLECTION);
 }

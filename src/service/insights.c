@@ -14,6 +14,7 @@
 
 #include "../analysis/emerging.h"
 #include "../store/store_reports.h"
+#include "../store/store_search.h"
 #include "../util/alloc.h"
 #include "../util/timeutil.h"
 
@@ -624,6 +625,40 @@ static enum terr report_trends(struct store_tx *tx, int64_t from, int64_t to, in
     return TERR_OK;
 }
 
+/* ---- deflection ---- */
+
+/* A day's start as YYYY-MM-DD. */
+static json_t *day_json(int64_t day)
+{
+    char iso[TIME_ISO_LEN];
+    time_format_iso(day, iso);
+    iso[10] = 0;
+    return json_string(iso);
+}
+
+/* Deflections per day of [from, to) (whole UTC days), zeros included. */
+static enum terr report_deflection(struct store_tx *tx, int64_t from, int64_t to, json_t **out)
+{
+    struct deflection_day *v;
+    size_t n;
+    enum terr e = store_deflection_days(tx, from, to, &v, &n);
+    if (e)
+        return e;
+    json_t *days = json_array();
+    int64_t total = 0;
+    size_t k = 0;
+    for (int64_t day = from; day < to; day += DAY_MS) {
+        int64_t count = k < n && v[k].day == day ? v[k++].n : 0;
+        total += count;
+        json_array_append_new(days, json_pack("{s:o,s:I}", "day", day_json(day), "deflected",
+                                              (json_int_t)count));
+    }
+    free(v);
+    *out = json_pack("{s:o,s:o,s:I,s:o}", "from", day_json(from), "to", day_json(to - DAY_MS),
+                     "total", (json_int_t)total, "days", days);
+    return TERR_OK;
+}
+
 /* ---- the reports' front door ---- */
 
 /* A date or instant; `end` turns a date into the start of the next day. */
@@ -658,6 +693,10 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
     }
     if (!from)
         q->from = q->to - REPORT_DEFAULT_DAYS * DAY_MS;
+    if (q->kind == REPORT_DEFLECTION) { /* counted per UTC day: an instant stands for its day */
+        q->from -= (q->from % DAY_MS + DAY_MS) % DAY_MS;
+        q->to += (DAY_MS - (q->to % DAY_MS + DAY_MS) % DAY_MS) % DAY_MS;
+    }
     if (q->from >= q->to) {
         snprintf(why, 128, "'from' must be before 'to'");
         return false;
@@ -702,6 +741,9 @@ enum terr svc_report(struct store_tx *tx, const struct report_query *q, json_t *
         break;
     case REPORT_TRENDS:
         e = report_trends(tx, q->from, q->to, q->bucket_ms, &body);
+        break;
+    case REPORT_DEFLECTION: /* its from and to are days (below, they replace the instants) */
+        e = report_deflection(tx, q->from, q->to, &body);
         break;
     }
     if (e)

@@ -36,9 +36,15 @@ enum report_by {
 bool report_by_parse(const char *s, enum report_by *out);
 const char *report_by_name(enum report_by by);
 
-enum report_kind { REPORT_OVERVIEW, REPORT_AGENTS, REPORT_EMERGING, REPORT_TRENDS };
+enum report_kind {
+    REPORT_OVERVIEW,
+    REPORT_AGENTS,
+    REPORT_EMERGING,
+    REPORT_TRENDS,
+    REPORT_DEFLECTION,
+};
 
-#define REPORT_MAX_DAYS     366 /* the longest range of overview, agents and emerging */
+#define REPORT_MAX_DAYS     366 /* the longest range of every report but trends */
 #define REPORT_DEFAULT_DAYS 30
 
 struct report_query {
@@ -51,8 +57,9 @@ struct report_query {
 /* Sets q->from and q->to from a query's texts: dates (YYYY-MM-DD, UTC; the
  * `to` day included) or RFC 3339 instants (`to` excluded); without `to` the
  * end of today (now is the time in ms), without `from` REPORT_DEFAULT_DAYS
- * before `to`.  Checks the range against q's kind, by and bucket: false
- * with *field the query argument at fault and why[] the message. */
+ * before `to`.  Deflection counts whole UTC days: its range is widened to
+ * them.  Checks the range against q's kind, by and bucket: false with
+ * *field the query argument at fault and why[] the message. */
 bool report_range(struct report_query *q, const char *from, const char *to, int64_t now,
                   const char **field, char why[128]);
 
@@ -72,7 +79,9 @@ json_t *report_group_fields(void);
  *   emerging  categories and phrases of the range against the
  *             EMERGING_BASELINE_PERIODS ranges of equal length before it:
  *             {baseline_from, baseline_periods, truncated, items: [...]};
- *   trends    {bucket, buckets: [...]}.
+ *   trends    {bucket, buckets: [...]};
+ *   deflection {from, to (days, YYYY-MM-DD, `to` included), total, days:
+ *             [{day, deflected}]}, every day of the range.
  * TERR_TOO_LARGE when the range holds more than the limits above.  Caller
  * owns *out. */
 enum terr svc_report(struct store_tx *tx, const struct report_query *q, json_t **out);

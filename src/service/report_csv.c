@@ -268,6 +268,8 @@ static json_t *row_shape(json_t *rep, enum report_kind kind)
         json_object_update(shape, fields);
         json_decref(fields);
         return shape;
+    case REPORT_DEFLECTION:
+        return json_pack("{s:n,s:n}", "day", "deflected");
     case REPORT_TRENDS:
         break;
     }
@@ -278,9 +280,11 @@ char *report_csv(json_t *rep, enum report_kind kind, char sep)
 {
     if (kind == REPORT_TRENDS)
         return report_csv_trends(rep, sep);
-    json_t *rows = kind == REPORT_AGENTS     ? json_incref(json_object_get(rep, "agents"))
-                   : kind == REPORT_EMERGING ? json_incref(json_object_get(rep, "items"))
-                                             : json_incref(json_object_get(rep, "groups"));
+    const char *key = kind == REPORT_AGENTS       ? "agents"
+                      : kind == REPORT_EMERGING   ? "items"
+                      : kind == REPORT_DEFLECTION ? "days"
+                                                  : "groups";
+    json_t *rows = json_incref(json_object_get(rep, key));
     json_t *buckets = json_object_get(rep, "buckets");
     if (!rows && buckets) { /* the overview per bucket: a row per bucket and group */
         rows = json_array();

@@ -23,8 +23,8 @@ char *report_csv_rows(json_t *rows, json_t *shape, char sep);
 
 /* The rows of a report of svc_report as text: trends by bucket; the
  * overview as one row (its groups, a row each, when grouped; per bucket, a
- * row per bucket and group led by start and end); agents and emerging
- * items a row each.  Always a header, even over no rows.  Caller frees. */
+ * row per bucket and group led by start and end); agents, emerging items
+ * and deflection's days a row each.  Always a header, even over no rows.  Caller frees. */
 char *report_csv(json_t *rep, enum report_kind kind, char sep);
 
 #endif
