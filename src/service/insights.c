@@ -650,8 +650,8 @@ static enum terr report_deflection(struct store_tx *tx, int64_t from, int64_t to
     for (int64_t day = from; day < to; day += DAY_MS) {
         int64_t count = k < n && v[k].day == day ? v[k++].n : 0;
         total += count;
-        json_array_append_new(days, json_pack("{s:o,s:I}", "day", day_json(day), "deflected",
-                                              (json_int_t)count));
+        json_array_append_new(
+            days, json_pack("{s:o,s:I}", "day", day_json(day), "deflected", (json_int_t)count));
     }
     free(v);
     *out = json_pack("{s:o,s:o,s:I,s:o}", "from", day_json(from), "to", day_json(to - DAY_MS),
@@ -661,17 +661,25 @@ static enum terr report_deflection(struct store_tx *tx, int64_t from, int64_t to
 
 /* ---- the reports' front door ---- */
 
-/* A date or instant; `end` turns a date into the start of the next day. */
+/* A date or instant; `end` turns a date into the start of the next day.  An
+ * offset's '+' sent unencoded in a URL arrives as a space (form decoding):
+ * it is read as the '+' it was. */
 static bool parse_when(const char *s, bool end, int64_t *out)
 {
-    if (strlen(s) == 10) {
-        char full[32];
+    size_t n = strlen(s);
+    char full[40];
+    if (n == 10) {
         snprintf(full, sizeof full, "%sT00:00:00Z", s);
         if (!time_parse_iso(full, out))
             return false;
         if (end)
             *out += DAY_MS;
         return true;
+    }
+    if (n >= 25 && n < sizeof full && s[n - 6] == ' ') {
+        memcpy(full, s, n + 1);
+        full[n - 6] = '+';
+        return time_parse_iso(full, out);
     }
     return time_parse_iso(s, out);
 }

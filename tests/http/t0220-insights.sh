@@ -60,6 +60,15 @@ expect_json .escalation.rate 0.3333 "escalation rate 1/3"
 expect_json .surveys.csat.n 0 "no survey answered"
 expect_json .deescalation.rate null "no heated thread answered"
 
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10T02:00:00%2B02:00&to=2020-01-10T19:00:00-05:00"
+expect 200 "instants with a numeric offset"
+expect_json '"\(.from) \(.to) \(.tickets)"' "2020-01-10T00:00:00.000Z 2020-01-11T00:00:00.000Z 3" \
+    "the offsets are converted to UTC"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10T02:00:00+02:00&to=2020-01-10"
+expect_json .from 2020-01-10T00:00:00.000Z "an offset's + sent unencoded (read as a space) is a +"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10T00:00:00%2B2:00"
+expect 400 invalid_value "a malformed offset is refused"
+
 TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-11&to=2020-01-11"
 expect_json .tickets 0 "nothing the next day"
 expect_json .first_response.median_ms null "no median without values"
