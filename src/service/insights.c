@@ -3,7 +3,9 @@
  * outcomes in the range (resolutions for the SLA, survey answers, heated
  * threads) fill a group for the whole desk and one per value of the `by`
  * dimension; each group keeps its first-response and resolution times to
- * take exact medians.
+ * take exact medians.  Trends take their ticket counts from the store's
+ * aggregates and their SLA, surveys and de-escalation from the same outcome
+ * walk, a group per bucket: one definition of each outcome for every report.
  */
 #include "insights.h"
 
@@ -353,24 +355,33 @@ static enum terr on_outcome(void *arg, const struct report_outcome *o)
     return TERR_OK;
 }
 
+/* {met, breached, met_rate}: the SLA of the resolutions counted in g. */
+static json_t *sla_json(const struct group *g)
+{
+    return json_pack("{s:I,s:I,s:o}", "met", (json_int_t)g->sla_met, "breached",
+                     (json_int_t)g->sla_breached, "met_rate",
+                     share(g->sla_met, g->sla_met + g->sla_breached));
+}
+
+/* {threads, fell, rate}: the heated threads counted in g. */
+static json_t *deesc_json(const struct group *g)
+{
+    return json_pack("{s:I,s:I,s:o}", "threads", (json_int_t)g->deesc_threads, "fell",
+                     (json_int_t)g->deesc_fell, "rate", share(g->deesc_fell, g->deesc_threads));
+}
+
 /* A group's numbers: the overview's fields. */
 static json_t *group_json(struct group *g)
 {
-    json_t *o = json_pack("{s:I,s:I,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:I,s:I,s:o},s:{s:I,s:o}}",
-                          "tickets", (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts,
-                          "conflict_rate", share(g->conflicts, g->tickets), "first_response",
-                          median_json(&g->frt), "resolution", median_json(&g->res), "sla", "met",
-                          (json_int_t)g->sla_met, "breached", (json_int_t)g->sla_breached,
-                          "met_rate", share(g->sla_met, g->sla_met + g->sla_breached), "reopen",
-                          "resolved", (json_int_t)g->resolved, "reopened", (json_int_t)g->reopened,
-                          "rate", share(g->reopened, g->resolved), "escalation", "escalated",
-                          (json_int_t)g->escalated, "rate", share(g->escalated, g->tickets));
-    json_object_set_new(o, "deescalation",
-                        json_pack("{s:I,s:I,s:o}", "threads", (json_int_t)g->deesc_threads, "fell",
-                                  (json_int_t)g->deesc_fell, "rate",
-                                  share(g->deesc_fell, g->deesc_threads)));
-    json_object_set_new(o, "surveys", surveys_json(g));
-    return o;
+    return json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:I,s:o},s:o,s:o}", "tickets",
+                     (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts,
+                     "conflict_rate", share(g->conflicts, g->tickets), "first_response",
+                     median_json(&g->frt), "resolution", median_json(&g->res), "sla", sla_json(g),
+                     "reopen", "resolved", (json_int_t)g->resolved, "reopened",
+                     (json_int_t)g->reopened, "rate", share(g->reopened, g->resolved),
+                     "escalation", "escalated", (json_int_t)g->escalated, "rate",
+                     share(g->escalated, g->tickets), "deescalation", deesc_json(g), "surveys",
+                     surveys_json(g));
 }
 
 json_t *report_group_fields(void)
@@ -585,7 +596,9 @@ static enum terr report_emerging(struct store_tx *tx, int64_t from, int64_t to, 
 
 /* ---- trends ---- */
 
-static json_t *bucket_json(const struct trend_bucket *b)
+/* A bucket of trends: its ticket counts from the store, its SLA, surveys
+ * and de-escalation from the outcomes walked into g. */
+static json_t *bucket_json(const struct trend_bucket *b, const struct group *g)
 {
     json_t *lv = json_object(), *ch = json_object(), *cat = json_object();
     for (int i = 0; i < REPORT_N_LEVELS; i++)
@@ -594,19 +607,22 @@ static json_t *bucket_json(const struct trend_bucket *b)
         json_object_set_new(ch, channel_name((enum channel)i), json_integer(b->by_channel[i]));
     for (size_t i = 0; i < b->n_categories; i++)
         json_object_set_new(cat, b->by_category[i].key, json_integer(b->by_category[i].n));
-    json_t *nps = score(b->nps_n, b->nps_sum);
-    json_object_set_new(nps, "score", nps_score(b->nps_n, b->nps_promoters, b->nps_detractors));
     char start[TIME_ISO_LEN], end[TIME_ISO_LEN];
-    return json_pack(
-        "{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:o,s:o,s:o},s:{s:I,s:I,s:o}}",
-        "start", time_format_iso(b->start, start), "end", time_format_iso(b->end, end), "opened",
-        (json_int_t)b->opened, "conflicts", (json_int_t)b->conflicts, "conflict_rate",
-        share(b->conflicts, b->opened), "by_level", lv, "by_category", cat, "by_channel", ch, "sla",
-        "met", (json_int_t)b->sla_met, "breached", (json_int_t)b->sla_breached, "met_rate",
-        share(b->sla_met, b->sla_met + b->sla_breached), "surveys", "csat",
-        score(b->csat_n, b->csat_sum), "nps", nps, "ces", score(b->ces_n, b->ces_sum),
-        "deescalation", "threads", (json_int_t)b->deesc_threads, "fell", (json_int_t)b->deesc_fell,
-        "rate", share(b->deesc_fell, b->deesc_threads));
+    return json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "start",
+                     time_format_iso(b->start, start), "end", time_format_iso(b->end, end),
+                     "opened", (json_int_t)b->opened, "conflicts", (json_int_t)b->conflicts,
+                     "conflict_rate", share(b->conflicts, b->opened), "by_level", lv,
+                     "by_category", cat, "by_channel", ch, "sla", sla_json(g), "surveys",
+                     surveys_json(g), "deescalation", deesc_json(g));
+}
+
+/* Trends read every outcome of their range: they keep no rows, so no cap. */
+static enum terr on_trend_outcome(void *arg, const struct report_outcome *o)
+{
+    struct walk *w = series_walk(arg, o->at);
+    if (w)
+        walk_outcome(w, o);
+    return TERR_OK;
 }
 
 static enum terr report_trends(struct store_tx *tx, int64_t from, int64_t to, int64_t bucket_ms,
@@ -617,12 +633,19 @@ static enum terr report_trends(struct store_tx *tx, int64_t from, int64_t to, in
     enum terr e = store_report_trends(tx, &q, &r);
     if (e)
         return e;
-    json_t *list = json_array();
-    for (size_t i = 0; i < r.n_buckets; i++)
-        json_array_append_new(list, bucket_json(&r.buckets[i]));
+    struct series s; /* the same buckets as r's */
+    series_init(&s, REPORT_BY_NONE, from, to, bucket_ms);
+    e = store_report_outcomes(tx, from, to, on_trend_outcome, &s);
+    if (!e) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < r.n_buckets && i < s.n; i++)
+            json_array_append_new(list, bucket_json(&r.buckets[i], &s.w[i].total));
+        *out = json_pack("{s:s,s:o}", "bucket", bucket_ms == DAY_MS ? "day" : "week", "buckets",
+                         list);
+    }
+    series_release(&s);
     trend_report_release(&r);
-    *out = json_pack("{s:s,s:o}", "bucket", bucket_ms == DAY_MS ? "day" : "week", "buckets", list);
-    return TERR_OK;
+    return e;
 }
 
 /* ---- deflection ---- */

@@ -89,75 +89,12 @@ static enum terr categories(struct store_conn *c, const struct trend_query *q,
     return finish(c, s, rc);
 }
 
-static enum terr sla(struct store_conn *c, const struct trend_query *q, struct trend_bucket *b,
-                     size_t n)
-{
-    sqlite3_stmt *s = bound(c, STMT_REP_SLA, q);
-    if (!s)
-        return TERR_STORAGE;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct trend_bucket *k = bucket_of(s, b, n);
-        if (!k)
-            continue;
-        k->sla_met += sqlite3_column_int64(s, 1);
-        k->sla_breached += sqlite3_column_int64(s, 2);
-    }
-    return finish(c, s, rc);
-}
-
-static enum terr surveys(struct store_conn *c, const struct trend_query *q, struct trend_bucket *b,
-                         size_t n)
-{
-    sqlite3_stmt *s = bound(c, STMT_REP_SURVEYS, q);
-    if (!s)
-        return TERR_STORAGE;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct trend_bucket *k = bucket_of(s, b, n);
-        if (!k)
-            continue;
-        k->csat_n += sqlite3_column_int64(s, 1);
-        k->csat_sum += sqlite3_column_int64(s, 2);
-        k->nps_n += sqlite3_column_int64(s, 3);
-        k->nps_sum += sqlite3_column_int64(s, 4);
-        k->nps_promoters += sqlite3_column_int64(s, 5);
-        k->nps_detractors += sqlite3_column_int64(s, 6);
-        k->ces_n += sqlite3_column_int64(s, 7);
-        k->ces_sum += sqlite3_column_int64(s, 8);
-    }
-    return finish(c, s, rc);
-}
-
-static enum terr deesc(struct store_conn *c, const struct trend_query *q, struct trend_bucket *b,
-                       size_t n)
-{
-    sqlite3_stmt *s = bound(c, STMT_REP_DEESC, q);
-    if (!s)
-        return TERR_STORAGE;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct trend_bucket *k = bucket_of(s, b, n);
-        if (!k)
-            continue;
-        k->deesc_threads += sqlite3_column_int64(s, 1);
-        k->deesc_fell += sqlite3_column_int64(s, 2);
-    }
-    return finish(c, s, rc);
-}
-
 static enum terr trends(struct store_conn *c, const struct trend_query *q, struct trend_bucket *b,
                         size_t n)
 {
     enum terr e = tickets(c, q, b, n);
     if (!e)
         e = categories(c, q, b, n);
-    if (!e)
-        e = sla(c, q, b, n);
-    if (!e)
-        e = surveys(c, q, b, n);
-    if (!e)
-        e = deesc(c, q, b, n);
     return e;
 }
 
