@@ -13,8 +13,6 @@
 #include "../util/timeutil.h"
 #include "cli.h"
 
-#define DAY_MS 86400000LL
-
 static const char usage[] =
     "usage: truce report trends|overview|agents|emerging|deflection [--db PATH]\n"
     "                    [--from DATE] [--to DATE] [--by DIM] [--bucket day|week]\n"
@@ -100,7 +98,7 @@ static int report(int argc, char **argv, enum report_kind kind, const char *name
     int rc = cli_parse(argc, argv, opts, usage, name);
     if (rc >= 0)
         return rc;
-    struct job j = {.q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? DAY_MS : 0}};
+    struct job j = {.q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? TIME_DAY_MS : 0}};
     if (by && (kind != REPORT_OVERVIEW || !report_by_parse(by, &j.q.by)))
         return fail(EXIT_USAGE,
                     kind != REPORT_OVERVIEW
@@ -108,9 +106,7 @@ static int report(int argc, char **argv, enum report_kind kind, const char *name
                         : "'--by' must be agent, channel, category, level, day or week");
     if (bucket && kind != REPORT_TRENDS && kind != REPORT_OVERVIEW)
         return fail(EXIT_USAGE, "'--bucket' is for trends and the overview");
-    if (bucket && strcmp(bucket, "week") == 0)
-        j.q.bucket_ms = 7 * DAY_MS;
-    else if (bucket && strcmp(bucket, "day") != 0)
+    if (bucket && !report_bucket_parse(bucket, &j.q.bucket_ms))
         return fail(EXIT_USAGE, "'--bucket' must be day or week");
     const char *field;
     char why[128];

@@ -15,7 +15,6 @@
 #include "paging.h"
 #include "render.h"
 
-#define DAY_MS   86400000LL
 #define CSV_TYPE "text/csv; charset=utf-8"
 
 /* CSV when ?format=csv, or when Accept names text/csv (and format is not
@@ -54,22 +53,17 @@ static const char *const *report_params(enum report_kind kind)
 
 static void report(struct request *req, enum report_kind kind)
 {
-    struct report_read r = {.q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? DAY_MS : 0}};
+    struct report_read r = {
+        .q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? TIME_DAY_MS : 0}};
     const char *bucket = req_query(req, "bucket"), *by = req_query(req, "by");
     const char *field;
     char why[128];
     bool csv;
     if (!query_only(req, report_params(kind)) || !wants_csv(req, &csv))
         return;
-    if (bucket && (kind == REPORT_TRENDS || kind == REPORT_OVERVIEW)) {
-        if (strcmp(bucket, "day") == 0) {
-            r.q.bucket_ms = DAY_MS;
-        } else if (strcmp(bucket, "week") == 0) {
-            r.q.bucket_ms = 7 * DAY_MS;
-        } else {
-            reply_error(req, TERR_INVALID, "bucket", "bucket must be 'day' or 'week'");
-            return;
-        }
+    if (bucket && !report_bucket_parse(bucket, &r.q.bucket_ms)) { /* query_only kept it */
+        reply_error(req, TERR_INVALID, "bucket", "bucket must be 'day' or 'week'");
+        return;
     }
     if (kind == REPORT_OVERVIEW && by && !report_by_parse(by, &r.q.by)) {
         reply_error(req, TERR_INVALID, "by",

@@ -20,8 +20,6 @@
 #include "../util/alloc.h"
 #include "../util/timeutil.h"
 
-#define DAY_MS 86400000LL
-
 static const char *const by_names[] = {
     [REPORT_BY_NONE] = "none",         [REPORT_BY_AGENT] = "agent", [REPORT_BY_CHANNEL] = "channel",
     [REPORT_BY_CATEGORY] = "category", [REPORT_BY_LEVEL] = "level", [REPORT_BY_DAY] = "day",
@@ -41,6 +39,14 @@ bool report_by_parse(const char *s, enum report_by *out)
 const char *report_by_name(enum report_by by)
 {
     return by_names[by];
+}
+
+bool report_bucket_parse(const char *s, int64_t *out_ms)
+{
+    if (strcmp(s, "day") != 0 && strcmp(s, "week") != 0)
+        return false;
+    *out_ms = strcmp(s, "day") == 0 ? TIME_DAY_MS : 7 * TIME_DAY_MS;
+    return true;
 }
 
 struct times {
@@ -130,7 +136,7 @@ static void walk_init(struct walk *w, enum report_by by, int64_t from, int64_t t
     w->by = by;
     w->from = from;
     w->to = to;
-    w->bucket_ms = by == REPORT_BY_WEEK ? 7 * DAY_MS : DAY_MS;
+    w->bucket_ms = by == REPORT_BY_WEEK ? 7 * TIME_DAY_MS : TIME_DAY_MS;
     size_t n = 0;
     if (by == REPORT_BY_CHANNEL)
         n = REPORT_N_CHANNELS;
@@ -374,14 +380,13 @@ static json_t *deesc_json(const struct group *g)
 static json_t *group_json(struct group *g)
 {
     return json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:I,s:o},s:o,s:o}", "tickets",
-                     (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts,
-                     "conflict_rate", share(g->conflicts, g->tickets), "first_response",
-                     median_json(&g->frt), "resolution", median_json(&g->res), "sla", sla_json(g),
-                     "reopen", "resolved", (json_int_t)g->resolved, "reopened",
-                     (json_int_t)g->reopened, "rate", share(g->reopened, g->resolved),
-                     "escalation", "escalated", (json_int_t)g->escalated, "rate",
-                     share(g->escalated, g->tickets), "deescalation", deesc_json(g), "surveys",
-                     surveys_json(g));
+                     (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts, "conflict_rate",
+                     share(g->conflicts, g->tickets), "first_response", median_json(&g->frt),
+                     "resolution", median_json(&g->res), "sla", sla_json(g), "reopen", "resolved",
+                     (json_int_t)g->resolved, "reopened", (json_int_t)g->reopened, "rate",
+                     share(g->reopened, g->resolved), "escalation", "escalated",
+                     (json_int_t)g->escalated, "rate", share(g->escalated, g->tickets),
+                     "deescalation", deesc_json(g), "surveys", surveys_json(g));
 }
 
 json_t *report_group_fields(void)
@@ -466,11 +471,11 @@ static json_t *walk_json(struct walk *w)
 
 static enum terr report_overview(struct store_tx *tx, const struct report_query *q, json_t **out)
 {
-    int64_t day_buckets = (q->to - q->from + DAY_MS - 1) / DAY_MS;
+    int64_t day_buckets = (q->to - q->from + TIME_DAY_MS - 1) / TIME_DAY_MS;
     if (q->bucket_ms && (q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK))
         return TERR_INVALID;
     if (day_buckets > REPORT_MAX_BUCKETS &&
-        (q->by == REPORT_BY_DAY || (q->bucket_ms == DAY_MS && q->by != REPORT_BY_WEEK)))
+        (q->by == REPORT_BY_DAY || (q->bucket_ms == TIME_DAY_MS && q->by != REPORT_BY_WEEK)))
         return TERR_INVALID;
     struct series s;
     series_init(&s, q->by, q->from, q->to, q->bucket_ms);
@@ -498,7 +503,7 @@ static enum terr report_overview(struct store_tx *tx, const struct report_query 
             json_array_append_new(buckets, b);
         }
         *out = json_pack("{s:s,s:s,s:o}", "by", report_by_name(q->by), "bucket",
-                         q->bucket_ms == DAY_MS ? "day" : "week", "buckets", buckets);
+                         q->bucket_ms == TIME_DAY_MS ? "day" : "week", "buckets", buckets);
     }
     series_release(&s);
     return TERR_OK;
@@ -611,9 +616,9 @@ static json_t *bucket_json(const struct trend_bucket *b, const struct group *g)
     return json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "start",
                      time_format_iso(b->start, start), "end", time_format_iso(b->end, end),
                      "opened", (json_int_t)b->opened, "conflicts", (json_int_t)b->conflicts,
-                     "conflict_rate", share(b->conflicts, b->opened), "by_level", lv,
-                     "by_category", cat, "by_channel", ch, "sla", sla_json(g), "surveys",
-                     surveys_json(g), "deescalation", deesc_json(g));
+                     "conflict_rate", share(b->conflicts, b->opened), "by_level", lv, "by_category",
+                     cat, "by_channel", ch, "sla", sla_json(g), "surveys", surveys_json(g),
+                     "deescalation", deesc_json(g));
 }
 
 /* Trends read every outcome of their range: they keep no rows, so no cap. */
@@ -640,8 +645,8 @@ static enum terr report_trends(struct store_tx *tx, int64_t from, int64_t to, in
         json_t *list = json_array();
         for (size_t i = 0; i < r.n_buckets && i < s.n; i++)
             json_array_append_new(list, bucket_json(&r.buckets[i], &s.w[i].total));
-        *out = json_pack("{s:s,s:o}", "bucket", bucket_ms == DAY_MS ? "day" : "week", "buckets",
-                         list);
+        *out = json_pack("{s:s,s:o}", "bucket", bucket_ms == TIME_DAY_MS ? "day" : "week",
+                         "buckets", list);
     }
     series_release(&s);
     trend_report_release(&r);
@@ -670,14 +675,14 @@ static enum terr report_deflection(struct store_tx *tx, int64_t from, int64_t to
     json_t *days = json_array();
     int64_t total = 0;
     size_t k = 0;
-    for (int64_t day = from; day < to; day += DAY_MS) {
+    for (int64_t day = from; day < to; day += TIME_DAY_MS) {
         int64_t count = k < n && v[k].day == day ? v[k++].n : 0;
         total += count;
         json_array_append_new(
             days, json_pack("{s:o,s:I}", "day", day_json(day), "deflected", (json_int_t)count));
     }
     free(v);
-    *out = json_pack("{s:o,s:o,s:I,s:o}", "from", day_json(from), "to", day_json(to - DAY_MS),
+    *out = json_pack("{s:o,s:o,s:I,s:o}", "from", day_json(from), "to", day_json(to - TIME_DAY_MS),
                      "total", (json_int_t)total, "days", days);
     return TERR_OK;
 }
@@ -696,7 +701,7 @@ static bool parse_when(const char *s, bool end, int64_t *out)
         if (!time_parse_iso(full, out))
             return false;
         if (end)
-            *out += DAY_MS;
+            *out += TIME_DAY_MS;
         return true;
     }
     if (n >= 25 && n < sizeof full && s[n - 6] == ' ') {
@@ -716,17 +721,17 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
         return false;
     }
     if (!to)
-        q->to = now - now % DAY_MS + DAY_MS;
+        q->to = now - now % TIME_DAY_MS + TIME_DAY_MS;
     *field = "from";
     if (from && !parse_when(from, false, &q->from)) {
         snprintf(why, 128, "'from' must be a date (YYYY-MM-DD) or a time");
         return false;
     }
     if (!from)
-        q->from = q->to - REPORT_DEFAULT_DAYS * DAY_MS;
+        q->from = q->to - REPORT_DEFAULT_DAYS * TIME_DAY_MS;
     if (q->kind == REPORT_DEFLECTION) { /* counted per UTC day: an instant stands for its day */
-        q->from -= (q->from % DAY_MS + DAY_MS) % DAY_MS;
-        q->to += (DAY_MS - (q->to % DAY_MS + DAY_MS) % DAY_MS) % DAY_MS;
+        q->from -= (q->from % TIME_DAY_MS + TIME_DAY_MS) % TIME_DAY_MS;
+        q->to += (TIME_DAY_MS - (q->to % TIME_DAY_MS + TIME_DAY_MS) % TIME_DAY_MS) % TIME_DAY_MS;
     }
     if (q->from >= q->to) {
         snprintf(why, 128, "'from' must be before 'to'");
@@ -734,7 +739,9 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
     }
     *field = "to";
     int64_t span = q->to - q->from;
-    int64_t bucket = q->bucket_ms ? q->bucket_ms : q->by == REPORT_BY_WEEK ? 7 * DAY_MS : DAY_MS;
+    int64_t bucket = q->bucket_ms              ? q->bucket_ms
+                     : q->by == REPORT_BY_WEEK ? 7 * TIME_DAY_MS
+                                               : TIME_DAY_MS;
     if (q->bucket_ms && (q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK)) {
         *field = "bucket";
         snprintf(why, 128, "bucket cannot be combined with by=%s", report_by_name(q->by));
@@ -743,11 +750,11 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
     if (q->bucket_ms || q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK) {
         if (span / bucket + (span % bucket != 0) > REPORT_MAX_BUCKETS) {
             snprintf(why, 128, "the range is over %d %ss", REPORT_MAX_BUCKETS,
-                     bucket == DAY_MS ? "day" : "week");
+                     bucket == TIME_DAY_MS ? "day" : "week");
             return false;
         }
     }
-    if (q->kind != REPORT_TRENDS && span > REPORT_MAX_DAYS * DAY_MS) {
+    if (q->kind != REPORT_TRENDS && span > REPORT_MAX_DAYS * TIME_DAY_MS) {
         snprintf(why, 128, "the range is over %d days", REPORT_MAX_DAYS);
         return false;
     }

@@ -35,6 +35,8 @@ enum report_by {
 
 bool report_by_parse(const char *s, enum report_by *out);
 const char *report_by_name(enum report_by by);
+/* "day" or "week" as a bucket's length in ms; false for another word. */
+bool report_bucket_parse(const char *s, int64_t *out_ms);
 
 enum report_kind {
     REPORT_OVERVIEW,

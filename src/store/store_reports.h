@@ -23,7 +23,7 @@
 struct store_tx;
 
 #define REPORT_MAX_BUCKETS    366
-#define REPORT_MAX_CATEGORIES 64 /* per bucket; the rest are counted as "other" */
+#define REPORT_MAX_CATEGORIES 64 /* named per bucket; the rest count as one "(other)" */
 #define REPORT_N_LEVELS       (LEVEL_HOSTILE + 1)
 #define REPORT_N_CHANNELS     (CHANNEL_PHONE + 1)
 
@@ -41,7 +41,8 @@ struct trend_bucket {
     int64_t conflicts;  /* of those, the ones whose peak level reached tense or more */
     int64_t by_level[REPORT_N_LEVELS];     /* opened, by peak level */
     int64_t by_channel[REPORT_N_CHANNELS]; /* opened, by channel */
-    struct report_count *by_category;      /* opened, by category, most first then by name */
+    struct report_count *by_category;      /* opened, by category, most first then by name;
+                                            * past REPORT_MAX_CATEGORIES, "(other)" last */
     size_t n_categories;
 };
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #define TIME_ISO_LEN 32
+#define TIME_DAY_MS  86400000LL /* a UTC day: the desk's times have no leap seconds */
 /* The times the RFC 3339 text can show: years 0000..9999. */
 #define TIME_MS_YEAR_0     (-62167219200000LL) /* 0000-01-01T00:00:00.000Z */
 #define TIME_MS_YEAR_10000 (253402300800000LL) /* 10000-01-01T00:00:00.000Z */

@@ -278,5 +278,8 @@ check "--by is for the overview only" test $? -eq 2
     --csv >"$T_DIR/cli.csv"
 check "truce report overview --by channel --bucket week: a row per week and channel" \
     test "$(wc -l <"$T_DIR/cli.csv")" -eq 11
+OUT=$("$TRUCE" report overview --db "$DB" --from 2020-01-09 --to 2020-01-11 --bucket day |
+    jq -r '[.buckets[].total.tickets] | join(",")')
+check "truce report overview --bucket day: the totals per day" test "$OUT" = 0,3,0
 
 finish

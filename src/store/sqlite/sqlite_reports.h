@@ -1,10 +1,14 @@
 /* SQLite statements of the reports (joined to SQLITE_STMTS's enum).  Each
- * takes ?1 from, ?2 to (ms, [from, to)) and ?3 the bucket's length, and
- * groups by the bucket's index (t - from) / bucket. */
+ * takes ?1 from and ?2 to (ms, [from, to)).  The trends' aggregates
+ * (REP_TICKETS, REP_CATEGORIES) also take ?3 the bucket's length and group
+ * by the bucket's index (t - from) / bucket; the *_ROWS statements return
+ * a row per record of the range. */
 #ifndef TRUCE_SQLITE_REPORTS_H
 #define TRUCE_SQLITE_REPORTS_H
 
-/* A public customer message's analysis (?X names the ticket and the bound). */
+/* A public customer message: a condition on the messages table, alone or
+ * after an alias and a dot ("p." REP_CUSTOMER: the alias names the first
+ * column; `internal` resolves to the innermost messages, the same one). */
 #define REP_CUSTOMER " author_kind = 'customer' AND internal = 0"
 
 /* The dimensions of a report_outcome row: the ticket t's assignee (agent

@@ -89,6 +89,60 @@ static void too_many_buckets_are_refused(void **state)
     assert_int_equal(store_read(ST(state), trends_tx, &bad), TERR_INVALID);
 }
 
+struct many {
+    int64_t customer;
+    int n; /* categories, one ticket each but c00 with two */
+};
+
+static enum terr many_tx(struct store_tx *tx, void *arg)
+{
+    struct many *m = arg;
+    for (int i = 0; i < m->n; i++) {
+        char cat[16];
+        snprintf(cat, sizeof cat, "c%02d", i);
+        for (int k = 0; k < (i == 0 ? 2 : 1); k++)
+            if (!ticket(tx, m->customer, 20000 + i, CHANNEL_EMAIL, cat, LEVEL_CALM, STATUS_OPEN, 0,
+                        0, 0))
+                return TERR_STORAGE;
+    }
+    return TERR_OK;
+}
+
+/* Trends of [20000, 21000) over n categories, in one bucket. */
+static void many_categories(struct store *st, int n, struct trends_job *j)
+{
+    struct many m = {.customer = seed_customer(st, "Cy", NULL), .n = n};
+    assert_int_equal(store_write(st, many_tx, &m), TERR_OK);
+    *j = (struct trends_job){.q = {20000, 21000, 1000}};
+    assert_int_equal(store_read(st, trends_tx, j), TERR_OK);
+    assert_int_equal(j->r.n_buckets, 1);
+}
+
+static void a_bucket_names_64_categories_then_counts_the_rest_as_other(void **state)
+{
+    struct trends_job j;
+    many_categories(ST(state), REPORT_MAX_CATEGORIES + 3, &j);
+    const struct trend_bucket *b = j.r.buckets;
+    assert_int_equal(b->n_categories, REPORT_MAX_CATEGORIES + 1);
+    assert_string_equal(b->by_category[0].key, "c00"); /* most first */
+    assert_int_equal(b->by_category[0].n, 2);
+    assert_string_equal(b->by_category[REPORT_MAX_CATEGORIES - 1].key, "c63");
+    assert_string_equal(b->by_category[REPORT_MAX_CATEGORIES].key, "(other)");
+    assert_int_equal(b->by_category[REPORT_MAX_CATEGORIES].n, 3); /* c64, c65, c66 */
+    trend_report_release(&j.r);
+}
+
+static void exactly_64_categories_are_all_named(void **state)
+{
+    struct trends_job j;
+    many_categories(ST(state), REPORT_MAX_CATEGORIES, &j);
+    const struct trend_bucket *b = j.r.buckets;
+    assert_int_equal(b->n_categories, REPORT_MAX_CATEGORIES);
+    assert_string_equal(b->by_category[REPORT_MAX_CATEGORIES - 1].key, "c63");
+    assert_int_equal(category(b, "(other)"), -1);
+    trend_report_release(&j.r);
+}
+
 /* The outcomes' rows, copied out of the walk. */
 struct outcomes {
     struct report_outcome o[16];
@@ -163,6 +217,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(week_buckets_and_a_short_last_one, store_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(too_many_buckets_are_refused, store_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_bucket_names_64_categories_then_counts_the_rest_as_other,
+                                        store_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(exactly_64_categories_are_all_named, store_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(outcomes_carry_the_ticket_dimensions, store_setup,
                                         fixture_teardown),
