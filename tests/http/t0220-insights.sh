@@ -278,6 +278,19 @@ check "--by is for the overview only" test $? -eq 2
     --csv >"$T_DIR/cli.csv"
 check "truce report overview --by channel --bucket week: a row per week and channel" \
     test "$(wc -l <"$T_DIR/cli.csv")" -eq 11
+if command -v script >/dev/null; then
+    script -qc "\"$TRUCE\" report overview --db \"$DB\" --from 2020-01-10 --to 2020-01-10" \
+        /dev/null | tr -d '\r' >"$T_DIR/tty"
+    check "on a terminal the median first response reads as a duration" \
+        grep -Eq '^first_response_median +2m 0s$' "$T_DIR/tty"
+    check "and the median resolution" grep -Eq '^resolution_median +1h 30m$' "$T_DIR/tty"
+    check "a null stays a dash" grep -Eq '^deescalation_rate +-$' "$T_DIR/tty"
+    script -qc "\"$TRUCE\" report agents --db \"$DB\" --from 2020-01-10 --to 2020-01-10" \
+        /dev/null | tr -d '\r' >"$T_DIR/tty"
+    check "the agents table: a duration column without _ms" \
+        grep -Eq '^agent_id +name +tickets +conflicts +conflict_rate +first_response_median ' "$T_DIR/tty"
+    check "the lead's median first response as a duration" grep -Eq ' 3m 30s ' "$T_DIR/tty"
+fi
 OUT=$("$TRUCE" report overview --db "$DB" --from 2020-01-09 --to 2020-01-11 --bucket day |
     jq -r '[.buckets[].total.tickets] | join(",")')
 check "truce report overview --bucket day: the totals per day" test "$OUT" = 0,3,0
