@@ -61,11 +61,12 @@ static void report(struct request *req, enum report_kind kind)
     bool csv;
     if (!query_only(req, report_params(kind)) || !wants_csv(req, &csv))
         return;
-    if (bucket && !report_bucket_parse(bucket, &r.q.bucket_ms)) { /* query_only kept it */
+    /* bucket and by get here only for the reports that take them (query_only) */
+    if (bucket && !report_bucket_parse(bucket, &r.q.bucket_ms)) {
         reply_error(req, TERR_INVALID, "bucket", "bucket must be 'day' or 'week'");
         return;
     }
-    if (kind == REPORT_OVERVIEW && by && !report_by_parse(by, &r.q.by)) {
+    if (by && !report_by_parse(by, &r.q.by)) {
         reply_error(req, TERR_INVALID, "by",
                     "by must be agent, channel, category, level, day or week");
         return;
