@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for RFC 3339 times (src/util/timeutil.c).
  *
- * The input is a time as a client sends it (cut at its first NUL).
+ * The input is a time as a client sends it (cut at its first NUL), with
+ * "Z", no zone or a numeric offset.
  * Invariants: a refused time leaves the output untouched; a parsed one
  * formats as 24 bytes that parse back to the same milliseconds.  The first 8
  * input bytes are also read as a millisecond count inside the years
@@ -15,9 +16,6 @@
 
 #include "fuzz.h"
 #include "util/timeutil.h"
-
-#define MS_YEAR_0     (-62167219200000LL) /* 0000-01-01T00:00:00.000Z */
-#define MS_YEAR_10000 (253402300800000LL) /* 10000-01-01T00:00:00.000Z */
 
 /* Formats ms and parses it back; the text is the fixed-width form. */
 static void round_trip(int64_t ms, const char *from)
@@ -48,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size >= 8) {
         uint64_t raw;
         memcpy(&raw, data, sizeof(raw));
-        int64_t t = MS_YEAR_0 + (int64_t)(raw % (uint64_t)(MS_YEAR_10000 - MS_YEAR_0));
+        int64_t t =
+            TIME_MS_YEAR_0 + (int64_t)(raw % (uint64_t)(TIME_MS_YEAR_10000 - TIME_MS_YEAR_0));
         round_trip(t, "(from the input bytes)");
     }
     free(s);

@@ -1,6 +1,7 @@
-/* truce report trends|overview|agents|emerging: the reports of docs/api.md
- * "Reports" (service/insights.h) from the database, the same as the API
- * gives them: a table on a terminal, else JSON; --csv and --json choose. */
+/* truce report trends|overview|agents|emerging|deflection: the reports of
+ * docs/api.md "Reports" (service/insights.h) from the database, the same as
+ * the API gives them: a table on a terminal, else JSON; --csv and --json
+ * choose. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,21 +10,23 @@
 
 #include "../service/insights.h"
 #include "../service/report_csv.h"
+#include "../util/buf.h"
 #include "../util/timeutil.h"
 #include "cli.h"
 
-#define DAY_MS 86400000LL
-
 static const char usage[] =
-    "usage: truce report trends|overview|agents|emerging [--db PATH] [--from DATE]\n"
-    "                    [--to DATE] [--by DIM] [--bucket day|week] [--csv|--json]\n\n"
+    "usage: truce report trends|overview|agents|emerging|deflection [--db PATH]\n"
+    "                    [--from DATE] [--to DATE] [--by DIM] [--bucket day|week]\n"
+    "                    [--csv|--json]\n\n"
     "Prints a report of tickets from --from to --to (dates YYYY-MM-DD, both\n"
     "included, or RFC 3339 instants, --to excluded; by default the last 30 days).\n"
-    "On a terminal a table, otherwise JSON; --csv prints CSV, --json JSON.\n"
+    "On a terminal a table (times as durations), otherwise JSON; --csv prints\n"
+    "CSV, --json JSON (times in ms).\n"
     "trends has a row per --bucket (day by default); overview groups by --by\n"
     "agent, channel, category, level, day or week, and with --bucket gives\n"
     "that per day or week; emerging compares the range with the 4 ranges of\n"
-    "equal length before it.\n";
+    "equal length before it; deflection counts, per day, the tickets the help\n"
+    "center's articles avoided.\n";
 
 struct job {
     struct report_query q;
@@ -34,6 +37,76 @@ static enum terr report_tx(struct store_tx *tx, void *arg)
 {
     struct job *j = arg;
     return svc_report(tx, &j->q, &j->out);
+}
+
+/* A duration for a reader: "450ms", "45s", "3m 20s", "25h 0m" (whole units,
+ * rounded down; hours are not turned into days). */
+static void add_duration(struct buf *o, long long ms)
+{
+    long long s = ms / 1000, m = s / 60, h = m / 60;
+    if (ms < 1000)
+        buf_addf(o, "%lldms", ms);
+    else if (s < 60)
+        buf_addf(o, "%llds", s);
+    else if (m < 60)
+        buf_addf(o, "%lldm %llds", m, s % 60);
+    else
+        buf_addf(o, "%lldh %lldm", h, m % 60);
+}
+
+/* A cell of a table's column of milliseconds: a count becomes a duration,
+ * anything else ("-" for none) is kept. */
+static void add_ms_cell(struct buf *o, const char *cell, size_t n)
+{
+    char text[32];
+    char *end;
+    if (n && n < sizeof text) {
+        memcpy(text, cell, n);
+        text[n] = 0;
+        long long ms = strtoll(text, &end, 10);
+        if (!*end && ms >= 0) {
+            add_duration(o, ms);
+            return;
+        }
+    }
+    buf_add(o, cell, n);
+}
+
+/* The tab-separated table as a reader sees it: the columns of milliseconds
+ * (their header ending in "_ms") as durations under the header without
+ * "_ms".  Only for the terminal: CSV and JSON keep the numbers.  Caller
+ * frees. */
+static char *humanize_table(const char *table)
+{
+    bool ms_col[256] = {false};
+    struct buf o;
+    buf_init(&o, BUF_NO_LIMIT);
+    buf_adds(&o, "");
+    size_t col = 0;
+    bool header = true;
+    for (const char *p = table; *p;) {
+        size_t n = strcspn(p, "\t\n");
+        bool is_ms = col < 256 && ms_col[col];
+        if (header && col < 256 && n > 3 && memcmp(p + n - 3, "_ms", 3) == 0) {
+            ms_col[col] = true;
+            buf_add(&o, p, n - 3);
+        } else if (!header && is_ms) {
+            add_ms_cell(&o, p, n);
+        } else {
+            buf_add(&o, p, n);
+        }
+        p += n;
+        if (!*p)
+            break;
+        buf_add(&o, p, 1);
+        if (*p++ == '\n') {
+            header = false;
+            col = 0;
+        } else {
+            col++;
+        }
+    }
+    return buf_detach(&o, NULL);
 }
 
 /* The ungrouped overview on a terminal: one line per field, name and value. */
@@ -97,7 +170,7 @@ static int report(int argc, char **argv, enum report_kind kind, const char *name
     int rc = cli_parse(argc, argv, opts, usage, name);
     if (rc >= 0)
         return rc;
-    struct job j = {.q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? DAY_MS : 0}};
+    struct job j = {.q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? TIME_DAY_MS : 0}};
     if (by && (kind != REPORT_OVERVIEW || !report_by_parse(by, &j.q.by)))
         return fail(EXIT_USAGE,
                     kind != REPORT_OVERVIEW
@@ -105,9 +178,7 @@ static int report(int argc, char **argv, enum report_kind kind, const char *name
                         : "'--by' must be agent, channel, category, level, day or week");
     if (bucket && kind != REPORT_TRENDS && kind != REPORT_OVERVIEW)
         return fail(EXIT_USAGE, "'--bucket' is for trends and the overview");
-    if (bucket && strcmp(bucket, "week") == 0)
-        j.q.bucket_ms = 7 * DAY_MS;
-    else if (bucket && strcmp(bucket, "day") != 0)
+    if (bucket && !report_bucket_parse(bucket, &j.q.bucket_ms))
         return fail(EXIT_USAGE, "'--bucket' must be day or week");
     const char *field;
     char why[128];
@@ -127,12 +198,16 @@ static int report(int argc, char **argv, enum report_kind kind, const char *name
         putchar('\n');
     } else {
         char *text = report_csv(j.out, kind, csv ? ',' : '\t');
-        if (csv)
+        if (csv) {
             fputs(text, stdout);
-        else if (kind == REPORT_OVERVIEW && j.q.by == REPORT_BY_NONE && !j.q.bucket_ms)
-            print_pairs(text);
-        else
-            print_aligned(text);
+        } else {
+            char *table = humanize_table(text);
+            if (kind == REPORT_OVERVIEW && j.q.by == REPORT_BY_NONE && !j.q.bucket_ms)
+                print_pairs(table);
+            else
+                print_aligned(table);
+            free(table);
+        }
         free(text);
     }
     json_decref(j.out);
@@ -159,14 +234,16 @@ static int report_emerging(int argc, char **argv)
     return report(argc, argv, REPORT_EMERGING, "report emerging");
 }
 
+static int report_deflection(int argc, char **argv)
+{
+    return report(argc, argv, REPORT_DEFLECTION, "report deflection");
+}
+
 int cmd_report(int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"trends", report_trends},
-        {"overview", report_overview},
-        {"agents", report_agents},
-        {"emerging", report_emerging},
-        {NULL, NULL},
+        {"trends", report_trends},     {"overview", report_overview},     {"agents", report_agents},
+        {"emerging", report_emerging}, {"deflection", report_deflection}, {NULL, NULL},
     };
     return cli_dispatch(argc, argv, subs, usage, "report");
 }

@@ -1,7 +1,7 @@
 /*
  * Business-hours arithmetic.  Everything works on local days: a local day d
  * (days since 1970-01-01 in the calendar's offset) starts at the UTC instant
- * d * CAL_DAY_MS - offset.  Elapsed time and due times walk days, and skip a
+ * d * TIME_DAY_MS - offset.  Elapsed time and due times walk days, and skip a
  * whole week at a time (week_ms) when no holiday falls inside it, so a target
  * of months costs a few dozen steps, not one per minute.
  */
@@ -85,12 +85,12 @@ static int64_t offset_ms(const struct calendar *cal)
 
 static int64_t day_of(const struct calendar *cal, int64_t t)
 {
-    return floor_div(t + offset_ms(cal), CAL_DAY_MS);
+    return floor_div(t + offset_ms(cal), TIME_DAY_MS);
 }
 
 static int64_t day_start(const struct calendar *cal, int64_t d)
 {
-    return d * CAL_DAY_MS - offset_ms(cal);
+    return d * TIME_DAY_MS - offset_ms(cal);
 }
 
 /* 0 is Monday: 1970-01-01 was a Thursday. */
@@ -169,7 +169,7 @@ void calendar_init_24x7(struct calendar *cal)
         cal->spans[wd][0].to_min = 1440;
         cal->n_spans[wd] = 1;
     }
-    cal->week_ms = 7 * CAL_DAY_MS;
+    cal->week_ms = 7 * TIME_DAY_MS;
 }
 
 enum terr calendar_elapsed(const struct calendar *cal, int64_t from_ms, int64_t to_ms,

@@ -27,19 +27,19 @@
 #include <stdint.h>
 
 #include "../util/err.h"
+#include "../util/timeutil.h"
 
 #define CAL_MAX_SPANS    8   /* open spans per weekday */
 #define CAL_MAX_HOLIDAYS 512 /* closed dates per calendar */
 #define CAL_MAX_SPEC     (16 * 1024)
 #define CAL_MAX_OFFSET   (14 * 60) /* minutes either side of UTC */
 /* calendar_add refuses a due date further than this after its start. */
-#define CAL_MAX_SPAN_MS (3653LL * 86400000LL) /* ten years of calendar time */
+#define CAL_MAX_SPAN_MS (3653 * TIME_DAY_MS) /* ten years of calendar time */
 /* Times outside [0, CAL_TIME_MAX] are refused (year 10000 and later). */
 #define CAL_TIME_MAX 253402300799999LL
 
 #define CAL_MINUTE_MS 60000LL
 #define CAL_HOUR_MS   3600000LL
-#define CAL_DAY_MS    86400000LL
 
 /* One open span of a day, in minutes after local midnight: [from, to), to <= 1440. */
 struct cal_span {

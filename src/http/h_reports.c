@@ -1,9 +1,10 @@
 /*
- * GET /api/v1/reports/{trends,overview,agents,emerging}: the desk's numbers
- * (service/insights.h, docs/api.md "Reports") as JSON or, with Accept:
- * text/csv or ?format=csv, as CSV (service/report_csv.h).  Every report
- * takes the range from `from` and `to`; trends `bucket`, the overview `by`
- * and `bucket`.  The service computes it in one read transaction.
+ * GET /api/v1/reports/{trends,overview,agents,emerging,deflection}: the
+ * desk's numbers (service/insights.h, docs/api.md "Reports") as JSON or,
+ * with Accept: text/csv or ?format=csv, as CSV (service/report_csv.h).
+ * Every report takes the range from `from` and `to`; trends `bucket`, the
+ * overview `by` and `bucket`.  The service computes it in one read
+ * transaction.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,9 @@
 #include "../service/report_csv.h"
 #include "../util/timeutil.h"
 #include "handlers.h"
+#include "paging.h"
 #include "render.h"
 
-#define DAY_MS   86400000LL
 #define CSV_TYPE "text/csv; charset=utf-8"
 
 /* CSV when ?format=csv, or when Accept names text/csv (and format is not
@@ -42,32 +43,41 @@ static enum terr report_tx(struct store_tx *tx, void *arg)
     return svc_report(tx, &r->q, &r->out);
 }
 
+/* The query parameters each report takes; any other is 400 unknown_field. */
+static const char *const *report_params(enum report_kind kind)
+{
+    static const char *const trends[] = {"from", "to", "bucket", "format", NULL};
+    static const char *const overview[] = {"from", "to", "by", "bucket", "format", NULL};
+    static const char *const emerging[] = {"from", "to", "ticket", "format", NULL};
+    static const char *const range[] = {"from", "to", "format", NULL};
+    return kind == REPORT_TRENDS     ? trends
+           : kind == REPORT_OVERVIEW ? overview
+           : kind == REPORT_EMERGING ? emerging
+                                     : range;
+}
+
 static void report(struct request *req, enum report_kind kind)
 {
-    struct report_read r = {.q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? DAY_MS : 0}};
+    struct report_read r = {
+        .q = {.kind = kind, .bucket_ms = kind == REPORT_TRENDS ? TIME_DAY_MS : 0}};
     const char *bucket = req_query(req, "bucket"), *by = req_query(req, "by");
     const char *field;
     char why[128];
     bool csv;
-    if (!wants_csv(req, &csv))
+    if (!query_only(req, report_params(kind)) || !wants_csv(req, &csv))
         return;
-    if (bucket && (kind == REPORT_TRENDS || kind == REPORT_OVERVIEW)) {
-        if (strcmp(bucket, "day") == 0) {
-            r.q.bucket_ms = DAY_MS;
-        } else if (strcmp(bucket, "week") == 0) {
-            r.q.bucket_ms = 7 * DAY_MS;
-        } else {
-            reply_error(req, TERR_INVALID, "bucket", "bucket must be 'day' or 'week'");
-            return;
-        }
+    /* bucket and by get here only for the reports that take them (query_only) */
+    if (bucket && !report_bucket_parse(bucket, &r.q.bucket_ms)) {
+        reply_error(req, TERR_INVALID, "bucket", "bucket must be 'day' or 'week'");
+        return;
     }
-    if (kind == REPORT_OVERVIEW && by && !report_by_parse(by, &r.q.by)) {
+    if (by && !report_by_parse(by, &r.q.by)) {
         reply_error(req, TERR_INVALID, "by",
                     "by must be agent, channel, category, level, day or week");
         return;
     }
     const char *ticket = req_query(req, "ticket");
-    if (kind == REPORT_EMERGING && ticket) {
+    if (ticket) { /* emerging only (query_only) */
         char *end;
         long long id = strtoll(ticket, &end, 10);
         if (!*ticket || *end || id <= 0) {
@@ -122,4 +132,9 @@ void h_report_agents(struct request *req)
 void h_report_emerging(struct request *req)
 {
     report(req, REPORT_EMERGING);
+}
+
+void h_report_deflection(struct request *req)
+{
+    report(req, REPORT_DEFLECTION);
 }

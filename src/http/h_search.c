@@ -7,7 +7,8 @@
  *   GET  /api/v1/public/suggest          the contact form, as the customer types
  *   POST /api/v1/public/deflected        "this answered my question"
  *   GET  /api/v1/tickets/{id}/suggestions  articles and similar resolved tickets
- *   GET  /api/v1/reports/deflection      deflections per day (lead+)
+ *
+ * (The deflections per day are a report: h_reports.c.)
  *
  * User text becomes an FTS5 expression only through fts_query_build, and
  * snippets go out as parts ({"text", "hit"}), so no markup is ever built
@@ -32,8 +33,6 @@
 #define SEARCH_PAGE_DEFAULT     20
 #define SUGGEST_ARTICLES        5
 #define SUGGEST_TICKETS         3
-#define DAY_MS                  86400000LL
-#define DEFLECTION_DEFAULT_DAYS 30
 
 static bool search_rate_ok(struct request *req, struct ratelimit *rl)
 {
@@ -333,81 +332,4 @@ void h_public_deflected(struct request *req)
         return;
     }
     http_write(req, deflected_tx, NULL, NULL);
-}
-
-struct deflection_read {
-    int64_t from, to;
-    struct deflection_day *days;
-    size_t n_days;
-};
-
-static enum terr deflection_tx(struct store_tx *tx, void *arg)
-{
-    struct deflection_read *d = arg;
-    return store_deflection_days(tx, d->from, d->to, &d->days, &d->n_days);
-}
-
-/* A YYYY-MM-DD day's start in ms; false when malformed. */
-static bool parse_day(const char *s, int64_t *out)
-{
-    char full[32];
-    if (strlen(s) != 10)
-        return false;
-    memcpy(full, s, 10);
-    memcpy(full + 10, "T00:00:00Z", 11);
-    return time_parse_iso(full, out);
-}
-
-void h_report_deflection(struct request *req)
-{
-    static const char *const params[] = {"from", "to", NULL};
-    if (!query_only(req, params))
-        return;
-    const char *from = req_query(req, "from"), *to = req_query(req, "to");
-    struct deflection_read d = {0};
-    if (to && !parse_day(to, &d.to)) {
-        reply_error(req, TERR_INVALID, "to", "'to' must be a date (YYYY-MM-DD)");
-        return;
-    }
-    if (!to) {
-        int64_t now = time_now_ms();
-        d.to = now - now % DAY_MS;
-    }
-    d.to += DAY_MS; /* the last day is included */
-    if (from && !parse_day(from, &d.from)) {
-        reply_error(req, TERR_INVALID, "from", "'from' must be a date (YYYY-MM-DD)");
-        return;
-    }
-    if (!from)
-        d.from = d.to - DEFLECTION_DEFAULT_DAYS * DAY_MS;
-    if (d.from >= d.to || (d.to - d.from) / DAY_MS > 366) {
-        reply_error(req, TERR_INVALID, "from", "'from' must be before 'to', at most 366 days");
-        return;
-    }
-    enum terr e = store_read(req_store(req), deflection_tx, &d);
-    if (e) {
-        reply_error(req, e, NULL, "cannot read the deflections");
-        return;
-    }
-    json_t *days = json_array();
-    int64_t total = 0;
-    size_t k = 0;
-    for (int64_t day = d.from; day < d.to; day += DAY_MS) {
-        int64_t n = 0;
-        if (k < d.n_days && d.days[k].day == day)
-            n = d.days[k++].n;
-        total += n;
-        char iso[TIME_ISO_LEN];
-        time_format_iso(day, iso);
-        iso[10] = 0;
-        json_array_append_new(days, json_pack("{s:s,s:I}", "day", iso, "deflected", (json_int_t)n));
-    }
-    free(d.days);
-    char f[TIME_ISO_LEN], t[TIME_ISO_LEN];
-    time_format_iso(d.from, f);
-    time_format_iso(d.to - DAY_MS, t);
-    f[10] = t[10] = 0;
-    reply_json(req, 200,
-               json_pack("{s:s,s:s,s:I,s:o}", "from", f, "to", t, "total", (json_int_t)total,
-                         "days", days));
 }

@@ -79,6 +79,7 @@ void h_report_trends(struct request *req);
 void h_report_overview(struct request *req);
 void h_report_agents(struct request *req);
 void h_report_emerging(struct request *req);
+void h_report_deflection(struct request *req);
 void h_rules_list(struct request *req);
 void h_rules_create(struct request *req);
 void h_rules_replace(struct request *req);
@@ -103,7 +104,6 @@ void h_public_search(struct request *req);
 void h_public_suggest(struct request *req);
 void h_public_deflected(struct request *req);
 void h_ticket_suggestions(struct request *req);
-void h_report_deflection(struct request *req);
 void h_case_reply(struct request *req);
 
 #endif

@@ -3,7 +3,9 @@
  * outcomes in the range (resolutions for the SLA, survey answers, heated
  * threads) fill a group for the whole desk and one per value of the `by`
  * dimension; each group keeps its first-response and resolution times to
- * take exact medians.
+ * take exact medians.  Trends take their ticket counts from the store's
+ * aggregates and their SLA, surveys and de-escalation from the same outcome
+ * walk, a group per bucket: one definition of each outcome for every report.
  */
 #include "insights.h"
 
@@ -15,10 +17,9 @@
 
 #include "../analysis/emerging.h"
 #include "../store/store_reports.h"
+#include "../store/store_search.h"
 #include "../util/alloc.h"
 #include "../util/timeutil.h"
-
-#define DAY_MS 86400000LL
 
 static const char *const by_names[] = {
     [REPORT_BY_NONE] = "none",         [REPORT_BY_AGENT] = "agent", [REPORT_BY_CHANNEL] = "channel",
@@ -39,6 +40,14 @@ bool report_by_parse(const char *s, enum report_by *out)
 const char *report_by_name(enum report_by by)
 {
     return by_names[by];
+}
+
+bool report_bucket_parse(const char *s, int64_t *out_ms)
+{
+    if (strcmp(s, "day") != 0 && strcmp(s, "week") != 0)
+        return false;
+    *out_ms = strcmp(s, "day") == 0 ? TIME_DAY_MS : 7 * TIME_DAY_MS;
+    return true;
 }
 
 struct times {
@@ -128,7 +137,7 @@ static void walk_init(struct walk *w, enum report_by by, int64_t from, int64_t t
     w->by = by;
     w->from = from;
     w->to = to;
-    w->bucket_ms = by == REPORT_BY_WEEK ? 7 * DAY_MS : DAY_MS;
+    w->bucket_ms = by == REPORT_BY_WEEK ? 7 * TIME_DAY_MS : TIME_DAY_MS;
     size_t n = 0;
     if (by == REPORT_BY_CHANNEL)
         n = REPORT_N_CHANNELS;
@@ -353,24 +362,38 @@ static enum terr on_outcome(void *arg, const struct report_outcome *o)
     return TERR_OK;
 }
 
+/* {met, breached, met_rate}: the SLA of the resolutions counted in g. */
+static json_t *sla_json(const struct group *g)
+{
+    return json_pack("{s:I,s:I,s:o}", "met", (json_int_t)g->sla_met, "breached",
+                     (json_int_t)g->sla_breached, "met_rate",
+                     share(g->sla_met, g->sla_met + g->sla_breached));
+}
+
+/* {threads, fell, rate}: the heated threads counted in g. */
+static json_t *deesc_json(const struct group *g)
+{
+    return json_pack("{s:I,s:I,s:o}", "threads", (json_int_t)g->deesc_threads, "fell",
+                     (json_int_t)g->deesc_fell, "rate", share(g->deesc_fell, g->deesc_threads));
+}
+
 /* A group's numbers: the overview's fields. */
 static json_t *group_json(struct group *g)
 {
-    json_t *o = json_pack("{s:I,s:I,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:I,s:I,s:o},s:{s:I,s:o}}",
-                          "tickets", (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts,
-                          "conflict_rate", share(g->conflicts, g->tickets), "first_response",
-                          median_json(&g->frt), "resolution", median_json(&g->res), "sla", "met",
-                          (json_int_t)g->sla_met, "breached", (json_int_t)g->sla_breached,
-                          "met_rate", share(g->sla_met, g->sla_met + g->sla_breached), "reopen",
-                          "resolved", (json_int_t)g->resolved, "reopened", (json_int_t)g->reopened,
-                          "rate", share(g->reopened, g->resolved), "escalation", "escalated",
-                          (json_int_t)g->escalated, "rate", share(g->escalated, g->tickets));
-    json_object_set_new(o, "deescalation",
-                        json_pack("{s:I,s:I,s:o}", "threads", (json_int_t)g->deesc_threads, "fell",
-                                  (json_int_t)g->deesc_fell, "rate",
-                                  share(g->deesc_fell, g->deesc_threads)));
-    json_object_set_new(o, "surveys", surveys_json(g));
-    return o;
+    return json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:I,s:o},s:o,s:o}", "tickets",
+                     (json_int_t)g->tickets, "conflicts", (json_int_t)g->conflicts, "conflict_rate",
+                     share(g->conflicts, g->tickets), "first_response", median_json(&g->frt),
+                     "resolution", median_json(&g->res), "sla", sla_json(g), "reopen", "resolved",
+                     (json_int_t)g->resolved, "reopened", (json_int_t)g->reopened, "rate",
+                     share(g->reopened, g->resolved), "escalation", "escalated",
+                     (json_int_t)g->escalated, "rate", share(g->escalated, g->tickets),
+                     "deescalation", deesc_json(g), "surveys", surveys_json(g));
+}
+
+json_t *report_group_fields(void)
+{
+    struct group g = {0};
+    return group_json(&g);
 }
 
 static int by_tickets(const void *a, const void *b)
@@ -449,11 +472,11 @@ static json_t *walk_json(struct walk *w)
 
 static enum terr report_overview(struct store_tx *tx, const struct report_query *q, json_t **out)
 {
-    int64_t day_buckets = (q->to - q->from + DAY_MS - 1) / DAY_MS;
+    int64_t day_buckets = (q->to - q->from + TIME_DAY_MS - 1) / TIME_DAY_MS;
     if (q->bucket_ms && (q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK))
         return TERR_INVALID;
     if (day_buckets > REPORT_MAX_BUCKETS &&
-        (q->by == REPORT_BY_DAY || (q->bucket_ms == DAY_MS && q->by != REPORT_BY_WEEK)))
+        (q->by == REPORT_BY_DAY || (q->bucket_ms == TIME_DAY_MS && q->by != REPORT_BY_WEEK)))
         return TERR_INVALID;
     struct series s;
     series_init(&s, q->by, q->from, q->to, q->bucket_ms);
@@ -481,7 +504,7 @@ static enum terr report_overview(struct store_tx *tx, const struct report_query 
             json_array_append_new(buckets, b);
         }
         *out = json_pack("{s:s,s:s,s:o}", "by", report_by_name(q->by), "bucket",
-                         q->bucket_ms == DAY_MS ? "day" : "week", "buckets", buckets);
+                         q->bucket_ms == TIME_DAY_MS ? "day" : "week", "buckets", buckets);
     }
     series_release(&s);
     return TERR_OK;
@@ -622,7 +645,9 @@ static enum terr report_emerging(struct store_tx *tx, int64_t from, int64_t to, 
 
 /* ---- trends ---- */
 
-static json_t *bucket_json(const struct trend_bucket *b)
+/* A bucket of trends: its ticket counts from the store, its SLA, surveys
+ * and de-escalation from the outcomes walked into g. */
+static json_t *bucket_json(const struct trend_bucket *b, const struct group *g)
 {
     json_t *lv = json_object(), *ch = json_object(), *cat = json_object();
     for (int i = 0; i < REPORT_N_LEVELS; i++)
@@ -631,19 +656,22 @@ static json_t *bucket_json(const struct trend_bucket *b)
         json_object_set_new(ch, channel_name((enum channel)i), json_integer(b->by_channel[i]));
     for (size_t i = 0; i < b->n_categories; i++)
         json_object_set_new(cat, b->by_category[i].key, json_integer(b->by_category[i].n));
-    json_t *nps = score(b->nps_n, b->nps_sum);
-    json_object_set_new(nps, "score", nps_score(b->nps_n, b->nps_promoters, b->nps_detractors));
     char start[TIME_ISO_LEN], end[TIME_ISO_LEN];
-    return json_pack(
-        "{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:o},s:{s:o,s:o,s:o},s:{s:I,s:I,s:o}}",
-        "start", time_format_iso(b->start, start), "end", time_format_iso(b->end, end), "opened",
-        (json_int_t)b->opened, "conflicts", (json_int_t)b->conflicts, "conflict_rate",
-        share(b->conflicts, b->opened), "by_level", lv, "by_category", cat, "by_channel", ch, "sla",
-        "met", (json_int_t)b->sla_met, "breached", (json_int_t)b->sla_breached, "met_rate",
-        share(b->sla_met, b->sla_met + b->sla_breached), "surveys", "csat",
-        score(b->csat_n, b->csat_sum), "nps", nps, "ces", score(b->ces_n, b->ces_sum),
-        "deescalation", "threads", (json_int_t)b->deesc_threads, "fell", (json_int_t)b->deesc_fell,
-        "rate", share(b->deesc_fell, b->deesc_threads));
+    return json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "start",
+                     time_format_iso(b->start, start), "end", time_format_iso(b->end, end),
+                     "opened", (json_int_t)b->opened, "conflicts", (json_int_t)b->conflicts,
+                     "conflict_rate", share(b->conflicts, b->opened), "by_level", lv, "by_category",
+                     cat, "by_channel", ch, "sla", sla_json(g), "surveys", surveys_json(g),
+                     "deescalation", deesc_json(g));
+}
+
+/* Trends read every outcome of their range: they keep no rows, so no cap. */
+static enum terr on_trend_outcome(void *arg, const struct report_outcome *o)
+{
+    struct walk *w = series_walk(arg, o->at);
+    if (w)
+        walk_outcome(w, o);
+    return TERR_OK;
 }
 
 static enum terr report_trends(struct store_tx *tx, int64_t from, int64_t to, int64_t bucket_ms,
@@ -654,27 +682,76 @@ static enum terr report_trends(struct store_tx *tx, int64_t from, int64_t to, in
     enum terr e = store_report_trends(tx, &q, &r);
     if (e)
         return e;
-    json_t *list = json_array();
-    for (size_t i = 0; i < r.n_buckets; i++)
-        json_array_append_new(list, bucket_json(&r.buckets[i]));
+    struct series s; /* the same buckets as r's */
+    series_init(&s, REPORT_BY_NONE, from, to, bucket_ms);
+    e = store_report_outcomes(tx, from, to, on_trend_outcome, &s);
+    if (!e) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < r.n_buckets && i < s.n; i++)
+            json_array_append_new(list, bucket_json(&r.buckets[i], &s.w[i].total));
+        *out = json_pack("{s:s,s:o}", "bucket", bucket_ms == TIME_DAY_MS ? "day" : "week",
+                         "buckets", list);
+    }
+    series_release(&s);
     trend_report_release(&r);
-    *out = json_pack("{s:s,s:o}", "bucket", bucket_ms == DAY_MS ? "day" : "week", "buckets", list);
+    return e;
+}
+
+/* ---- deflection ---- */
+
+/* A day's start as YYYY-MM-DD. */
+static json_t *day_json(int64_t day)
+{
+    char iso[TIME_ISO_LEN];
+    time_format_iso(day, iso);
+    iso[10] = 0;
+    return json_string(iso);
+}
+
+/* Deflections per day of [from, to) (whole UTC days), zeros included. */
+static enum terr report_deflection(struct store_tx *tx, int64_t from, int64_t to, json_t **out)
+{
+    struct deflection_day *v;
+    size_t n;
+    enum terr e = store_deflection_days(tx, from, to, &v, &n);
+    if (e)
+        return e;
+    json_t *days = json_array();
+    int64_t total = 0;
+    size_t k = 0;
+    for (int64_t day = from; day < to; day += TIME_DAY_MS) {
+        int64_t count = k < n && v[k].day == day ? v[k++].n : 0;
+        total += count;
+        json_array_append_new(
+            days, json_pack("{s:o,s:I}", "day", day_json(day), "deflected", (json_int_t)count));
+    }
+    free(v);
+    *out = json_pack("{s:o,s:o,s:I,s:o}", "from", day_json(from), "to", day_json(to - TIME_DAY_MS),
+                     "total", (json_int_t)total, "days", days);
     return TERR_OK;
 }
 
 /* ---- the reports' front door ---- */
 
-/* A date or instant; `end` turns a date into the start of the next day. */
+/* A date or instant; `end` turns a date into the start of the next day.  An
+ * offset's '+' sent unencoded in a URL arrives as a space (form decoding):
+ * it is read as the '+' it was. */
 static bool parse_when(const char *s, bool end, int64_t *out)
 {
-    if (strlen(s) == 10) {
-        char full[32];
+    size_t n = strlen(s);
+    char full[40];
+    if (n == 10) {
         snprintf(full, sizeof full, "%sT00:00:00Z", s);
         if (!time_parse_iso(full, out))
             return false;
         if (end)
-            *out += DAY_MS;
+            *out += TIME_DAY_MS;
         return true;
+    }
+    if (n >= 25 && n < sizeof full && s[n - 6] == ' ') {
+        memcpy(full, s, n + 1);
+        full[n - 6] = '+';
+        return time_parse_iso(full, out);
     }
     return time_parse_iso(s, out);
 }
@@ -688,21 +765,27 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
         return false;
     }
     if (!to)
-        q->to = now - now % DAY_MS + DAY_MS;
+        q->to = now - now % TIME_DAY_MS + TIME_DAY_MS;
     *field = "from";
     if (from && !parse_when(from, false, &q->from)) {
         snprintf(why, 128, "'from' must be a date (YYYY-MM-DD) or a time");
         return false;
     }
     if (!from)
-        q->from = q->to - REPORT_DEFAULT_DAYS * DAY_MS;
+        q->from = q->to - REPORT_DEFAULT_DAYS * TIME_DAY_MS;
+    if (q->kind == REPORT_DEFLECTION) { /* counted per UTC day: an instant stands for its day */
+        q->from -= (q->from % TIME_DAY_MS + TIME_DAY_MS) % TIME_DAY_MS;
+        q->to += (TIME_DAY_MS - (q->to % TIME_DAY_MS + TIME_DAY_MS) % TIME_DAY_MS) % TIME_DAY_MS;
+    }
     if (q->from >= q->to) {
         snprintf(why, 128, "'from' must be before 'to'");
         return false;
     }
     *field = "to";
     int64_t span = q->to - q->from;
-    int64_t bucket = q->bucket_ms ? q->bucket_ms : q->by == REPORT_BY_WEEK ? 7 * DAY_MS : DAY_MS;
+    int64_t bucket = q->bucket_ms              ? q->bucket_ms
+                     : q->by == REPORT_BY_WEEK ? 7 * TIME_DAY_MS
+                                               : TIME_DAY_MS;
     if (q->bucket_ms && (q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK)) {
         *field = "bucket";
         snprintf(why, 128, "bucket cannot be combined with by=%s", report_by_name(q->by));
@@ -711,11 +794,11 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
     if (q->bucket_ms || q->by == REPORT_BY_DAY || q->by == REPORT_BY_WEEK) {
         if (span / bucket + (span % bucket != 0) > REPORT_MAX_BUCKETS) {
             snprintf(why, 128, "the range is over %d %ss", REPORT_MAX_BUCKETS,
-                     bucket == DAY_MS ? "day" : "week");
+                     bucket == TIME_DAY_MS ? "day" : "week");
             return false;
         }
     }
-    if (q->kind != REPORT_TRENDS && span > REPORT_MAX_DAYS * DAY_MS) {
+    if (q->kind != REPORT_TRENDS && span > REPORT_MAX_DAYS * TIME_DAY_MS) {
         snprintf(why, 128, "the range is over %d days", REPORT_MAX_DAYS);
         return false;
     }
@@ -740,6 +823,9 @@ enum terr svc_report(struct store_tx *tx, const struct report_query *q, json_t *
         break;
     case REPORT_TRENDS:
         e = report_trends(tx, q->from, q->to, q->bucket_ms, &body);
+        break;
+    case REPORT_DEFLECTION: /* its from and to are days (below, they replace the instants) */
+        e = report_deflection(tx, q->from, q->to, &body);
         break;
     }
     if (e)

@@ -35,10 +35,18 @@ enum report_by {
 
 bool report_by_parse(const char *s, enum report_by *out);
 const char *report_by_name(enum report_by by);
+/* "day" or "week" as a bucket's length in ms; false for another word. */
+bool report_bucket_parse(const char *s, int64_t *out_ms);
 
-enum report_kind { REPORT_OVERVIEW, REPORT_AGENTS, REPORT_EMERGING, REPORT_TRENDS };
+enum report_kind {
+    REPORT_OVERVIEW,
+    REPORT_AGENTS,
+    REPORT_EMERGING,
+    REPORT_TRENDS,
+    REPORT_DEFLECTION,
+};
 
-#define REPORT_MAX_DAYS     366 /* the longest range of overview, agents and emerging */
+#define REPORT_MAX_DAYS     366 /* the longest range of every report but trends */
 #define REPORT_DEFAULT_DAYS 30
 
 struct report_query {
@@ -52,10 +60,16 @@ struct report_query {
 /* Sets q->from and q->to from a query's texts: dates (YYYY-MM-DD, UTC; the
  * `to` day included) or RFC 3339 instants (`to` excluded); without `to` the
  * end of today (now is the time in ms), without `from` REPORT_DEFAULT_DAYS
- * before `to`.  Checks the range against q's kind, by and bucket: false
- * with *field the query argument at fault and why[] the message. */
+ * before `to`.  Deflection counts whole UTC days: its range is widened to
+ * them.  Checks the range against q's kind, by and bucket: false with
+ * *field the query argument at fault and why[] the message. */
 bool report_range(struct report_query *q, const char *from, const char *to, int64_t now,
                   const char **field, char why[128]);
+
+/* The fields of one group of the overview or the agents report, every
+ * count zero, in the order a group has them: the shape of a report's rows
+ * when it has none (the CSV's header).  Caller owns the object. */
+json_t *report_group_fields(void);
 
 /* The report q asks for, as docs/api.md "Reports" gives it, {from, to, ...}:
  *   overview  the desk's totals {tickets, conflicts, conflict_rate,
@@ -70,7 +84,9 @@ bool report_range(struct report_query *q, const char *from, const char *to, int6
  *             {baseline_from, baseline_periods, truncated, items: [...]};
  *             with a ticket_id, only its category and the phrases of its
  *             newest customer messages (TERR_NOT_FOUND for no such ticket);
- *   trends    {bucket, buckets: [...]}.
+ *   trends    {bucket, buckets: [...]};
+ *   deflection {from, to (days, YYYY-MM-DD, `to` included), total, days:
+ *             [{day, deflected}]}, every day of the range.
  * TERR_TOO_LARGE when the range holds more than the limits above.  Caller
  * owns *out. */
 enum terr svc_report(struct store_tx *tx, const struct report_query *q, json_t **out);

@@ -6,7 +6,9 @@
 
 #include "../util/buf.h"
 
-#define CSV_MAX (8 * 1024 * 1024)
+/* The text is made from a report already in memory (its size bounded by
+ * the reports' row limits), so its buffers are BUF_NO_LIMIT: a cap of their
+ * own could only cut a report short while answering 200. */
 
 /* A text cell. */
 static void cell_text(struct buf *o, const char *s, char sep)
@@ -43,7 +45,7 @@ static void cell(struct buf *o, json_t *v, char sep)
         buf_adds(o, json_is_true(v) ? "true" : "false");
     } else if (json_is_array(v)) {
         struct buf a;
-        buf_init(&a, CSV_MAX);
+        buf_init(&a, BUF_NO_LIMIT);
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x)
@@ -103,22 +105,23 @@ static void flat_values(struct buf *o, json_t *obj, bool *first, char sep)
     }
 }
 
-char *report_csv_rows(json_t *rows, char sep)
+char *report_csv_rows(json_t *rows, json_t *shape, char sep)
 {
     const char *eol = sep == ',' ? "\r\n" : "\n";
     struct buf o;
-    buf_init(&o, CSV_MAX);
-    buf_adds(&o, ""); /* an empty report is "", not NULL */
+    buf_init(&o, BUF_NO_LIMIT);
+    buf_adds(&o, ""); /* no header and no row is "", not NULL */
+    json_t *head = json_array_size(rows) ? json_array_get(rows, 0) : shape;
+    bool first = true;
+    if (head) {
+        flat_header(&o, head, "", &first, sep);
+        buf_adds(&o, eol);
+    }
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
     {
-        bool first = true;
-        if (i == 0) {
-            flat_header(&o, r, "", &first, sep);
-            buf_adds(&o, eol);
-            first = true;
-        }
+        first = true;
         flat_values(&o, r, &first, sep);
         buf_adds(&o, eol);
     }
@@ -166,7 +169,7 @@ char *report_csv_trends(json_t *rep, char sep)
             json_object_set_new(cats, k, json_true());
     }
     struct buf o;
-    buf_init(&o, CSV_MAX);
+    buf_init(&o, BUF_NO_LIMIT);
     buf_adds(&o, "start");
     buf_add(&o, &sep, 1);
     buf_adds(&o, "end");
@@ -223,18 +226,68 @@ char *report_csv_trends(json_t *rep, char sep)
     return buf_detach(&o, NULL);
 }
 
+/* The shape of a row of the grouped overview (insights.c's keyed groups):
+ * the group's key, and what names it beside the key, then its fields. */
+static json_t *group_shape(const char *by)
+{
+    json_t *shape = json_pack("{s:n}", "key");
+    if (strcmp(by, "agent") == 0) {
+        json_object_set_new(shape, "agent_id", json_null());
+    } else if (strcmp(by, "day") == 0 || strcmp(by, "week") == 0) {
+        json_object_set_new(shape, "start", json_null());
+        json_object_set_new(shape, "end", json_null());
+    }
+    json_t *fields = report_group_fields();
+    json_object_update(shape, fields);
+    json_decref(fields);
+    return shape;
+}
+
+/* A row's shape for a report that may have no rows: its header then. */
+static json_t *row_shape(json_t *rep, enum report_kind kind)
+{
+    json_t *shape, *fields;
+    const char *by = json_string_value(json_object_get(rep, "by"));
+    if (!by)
+        by = "none";
+    switch (kind) {
+    case REPORT_AGENTS:
+        shape = json_pack("{s:n,s:n}", "agent_id", "name");
+        fields = report_group_fields();
+        json_object_update(shape, fields);
+        json_decref(fields);
+        return shape;
+    case REPORT_EMERGING: /* docs/api.md's fields of an item */
+        return json_pack("{s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "kind", "key", "count", "baseline",
+                         "lift", "p", "q", "example_tickets");
+    case REPORT_OVERVIEW:
+        if (!json_object_get(rep, "buckets"))
+            return group_shape(by);
+        shape = json_pack("{s:n,s:n}", "start", "end");
+        fields = strcmp(by, "none") != 0 ? group_shape(by) : report_group_fields();
+        json_object_update(shape, fields);
+        json_decref(fields);
+        return shape;
+    case REPORT_DEFLECTION:
+        return json_pack("{s:n,s:n}", "day", "deflected");
+    case REPORT_TRENDS:
+        break;
+    }
+    return NULL;
+}
+
 char *report_csv(json_t *rep, enum report_kind kind, char sep)
 {
     if (kind == REPORT_TRENDS)
         return report_csv_trends(rep, sep);
-    json_t *groups = kind == REPORT_AGENTS     ? json_object_get(rep, "agents")
-                     : kind == REPORT_EMERGING ? json_object_get(rep, "items")
-                                               : json_object_get(rep, "groups");
-    if (groups)
-        return report_csv_rows(groups, sep);
+    const char *key = kind == REPORT_AGENTS       ? "agents"
+                      : kind == REPORT_EMERGING   ? "items"
+                      : kind == REPORT_DEFLECTION ? "days"
+                                                  : "groups";
+    json_t *rows = json_incref(json_object_get(rep, key));
     json_t *buckets = json_object_get(rep, "buckets");
-    if (buckets) { /* the overview per bucket: a row per bucket and group */
-        json_t *rows = json_array();
+    if (!rows && buckets) { /* the overview per bucket: a row per bucket and group */
+        rows = json_array();
         size_t i, k;
         json_t *b, *g;
         json_array_foreach(buckets, i, b)
@@ -253,12 +306,12 @@ char *report_csv(json_t *rep, enum report_kind kind, char sep)
             }
             json_decref(list);
         }
-        char *text = report_csv_rows(rows, sep);
-        json_decref(rows);
-        return text;
     }
-    json_t *one = json_pack("[O]", rep);
-    char *text = report_csv_rows(one, sep);
-    json_decref(one);
+    if (!rows) /* the overview as one row */
+        rows = json_pack("[O]", rep);
+    json_t *shape = json_array_size(rows) ? NULL : row_shape(rep, kind);
+    char *text = report_csv_rows(rows, shape, sep);
+    json_decref(shape);
+    json_decref(rows);
     return text;
 }

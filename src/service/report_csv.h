@@ -17,13 +17,14 @@ char *report_csv_trends(json_t *rep, char sep);
 
 /* Objects as rows under a header of the first one's keys, nested keys joined
  * with '_' ("first_response_median_ms"); an array is its items joined by
- * spaces.  Caller frees. */
-char *report_csv_rows(json_t *rows, char sep);
+ * spaces.  Without rows the header is shape's keys (an object of a row's
+ * shape; NULL: no header).  Caller frees. */
+char *report_csv_rows(json_t *rows, json_t *shape, char sep);
 
 /* The rows of a report of svc_report as text: trends by bucket; the
  * overview as one row (its groups, a row each, when grouped; per bucket, a
- * row per bucket and group led by start and end); agents and emerging
- * items a row each.  Caller frees. */
+ * row per bucket and group led by start and end); agents, emerging items
+ * and deflection's days a row each.  Always a header, even over no rows.  Caller frees. */
 char *report_csv(json_t *rep, enum report_kind kind, char sep);
 
 #endif

@@ -18,15 +18,14 @@
 #include "workflow.h"
 
 #define SURVEY_KEY_SETTING "survey_key"
-#define DAY_MS             (24LL * 3600 * 1000)
 
-static struct survey_policy policy = {SURVEY_TTL_MS, FOLLOW_UP_DAYS_DEFAULT *DAY_MS};
+static struct survey_policy policy = {SURVEY_TTL_MS, FOLLOW_UP_DAYS_DEFAULT *TIME_DAY_MS};
 
 void svc_survey_setup(const struct survey_policy *p)
 {
     policy.ttl_ms = p && p->ttl_ms > 0 ? p->ttl_ms : SURVEY_TTL_MS;
     policy.follow_up_ms =
-        p && p->follow_up_ms > 0 ? p->follow_up_ms : FOLLOW_UP_DAYS_DEFAULT * DAY_MS;
+        p && p->follow_up_ms > 0 ? p->follow_up_ms : FOLLOW_UP_DAYS_DEFAULT * TIME_DAY_MS;
 }
 
 enum terr svc_survey_key(struct store_tx *tx, bool create, unsigned char key[LINK_KEY_LEN])
@@ -58,7 +57,7 @@ enum terr svc_survey_on_resolve(struct store_tx *tx, const struct actor *who,
     char until[TIME_ISO_LEN];
     time_format_iso(s.expires_at, until);
     until[10] = '\0'; /* the date is enough for a person */
-    long long days = policy.follow_up_ms / DAY_MS;
+    long long days = policy.follow_up_ms / TIME_DAY_MS;
     if (!e)
         e = svc_outbox_queue(tx, t, OUTBOX_SURVEY, s.id, now, now,
                              xstrfmt("How did we do? (request #%lld)", (long long)t->id),

@@ -278,7 +278,16 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
     if (e)
         return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "ticket %lld not found" : NULL,
                         (long long)ticket_id);
+    /* A customer message that reopens the ticket is audited as the status
+     * change it is (ticket.update, like a low survey answer's reopening), so
+     * the trail and the reopen rate see it.  `after` is taken before the
+     * reassessment below: the event records the status change alone. */
+    char *before = in->author == AUTHOR_CUSTOMER ? svc_ticket_audit_json(&t) : NULL;
+    char *reopened = NULL;
+    enum ticket_status was = t.status;
     e = ticket_note_message(&t, in->author, in->internal, now, ei);
+    if (!e && in->author == AUTHOR_CUSTOMER && t.status != was)
+        reopened = svc_ticket_audit_json(&t);
     char *analysis = NULL;
     if (!e && in->author == AUTHOR_CUSTOMER && !in->analysis_json) {
         struct msg_analysis a;
@@ -317,6 +326,11 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
                      author_name(m.author_kind), m.internal ? "true" : "false");
             e = svc_audit(tx, who, "message.create", "message", m.id, ticket_id, NULL, after, now);
         }
+        if (!e && reopened)
+            e = svc_audit(tx, who, "ticket.update", "ticket", ticket_id, ticket_id, before,
+                          reopened, now);
+        if (!e && reopened)
+            e = svc_ticket_emit(tx, "ticket.updated", &t, before, reopened, now);
         /* "@priya" in a note tells Priya (notify.h). */
         if (!e && m.internal && m.author_kind == AUTHOR_AGENT && who->kind == ACTOR_AGENT)
             e = svc_notify_mentions(tx, who, &t, m.body, now);
@@ -339,6 +353,8 @@ enum terr svc_message_add(struct store_tx *tx, const struct actor *who, int64_t 
         }
     }
     free(analysis);
+    free(before);
+    free(reopened);
     ticket_release(&t);
     return e;
 }

@@ -1,8 +1,9 @@
 /*
  * The store's reports (store.h's section for GET /api/v1/reports/..., kept
- * apart like store_jobs.h): aggregates computed in the database over a time
- * range cut into equal buckets, so a report reads no rows into memory beyond
- * its groups.
+ * apart like store_jobs.h): the trends' ticket counts, aggregated in the
+ * database over a time range cut into equal buckets; and rows of a range
+ * (tickets, outcomes, messages) handed one by one to the caller, who adds
+ * them up (each outcome has one definition, here, for every report).
  *
  * A range is [from, to) in milliseconds, cut into buckets of bucket_ms from
  * `from` (the last one may be shorter); a record falls in the bucket of the
@@ -22,7 +23,7 @@
 struct store_tx;
 
 #define REPORT_MAX_BUCKETS    366
-#define REPORT_MAX_CATEGORIES 64 /* per bucket; the rest are counted as "other" */
+#define REPORT_MAX_CATEGORIES 64 /* named per bucket; the rest count as one "(other)" */
 #define REPORT_N_LEVELS       (LEVEL_HOSTILE + 1)
 #define REPORT_N_CHANNELS     (CHANNEL_PHONE + 1)
 
@@ -31,21 +32,18 @@ struct report_count {
     int64_t n;
 };
 
-/* One bucket of the trends report (docs/api.md "Reports" defines each). */
+/* One bucket of the trends report's ticket counts (docs/api.md "Reports"
+ * defines each); its SLA, surveys and de-escalation are the outcome rows
+ * below, added up by the caller. */
 struct trend_bucket {
     int64_t start, end; /* [start, end) in ms */
     int64_t opened;     /* tickets opened in the bucket */
     int64_t conflicts;  /* of those, the ones whose peak level reached tense or more */
     int64_t by_level[REPORT_N_LEVELS];     /* opened, by peak level */
     int64_t by_channel[REPORT_N_CHANNELS]; /* opened, by channel */
-    struct report_count *by_category;      /* opened, by category, most first then by name */
+    struct report_count *by_category;      /* opened, by category, most first then by name;
+                                            * past REPORT_MAX_CATEGORIES, "(other)" last */
     size_t n_categories;
-    int64_t sla_met, sla_breached; /* tickets resolved in the bucket, by their SLA */
-    int64_t csat_n, csat_sum;      /* survey answers given in the bucket */
-    int64_t nps_n, nps_sum, nps_promoters, nps_detractors;
-    int64_t ces_n, ces_sum;
-    int64_t deesc_threads; /* heated threads whose first heated reply is in the bucket */
-    int64_t deesc_fell;    /* of those, the ones whose customer's next message scored lower */
 };
 
 struct trend_query {

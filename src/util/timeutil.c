@@ -75,13 +75,25 @@ bool time_parse_iso(const char *s, int64_t *out_ms)
             return false;
         p += 4;
     }
-    if (*p == 'Z')
+    int offset = 0; /* minutes east of UTC */
+    if (*p == 'Z') {
         p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
+            return false;
+        offset = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+        p += 6;
+    }
     /* No leap seconds: the desk never writes one, and ":60" would name the next minute. */
     if (*p || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
         se > 59)
         return false;
     int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
-    *out_ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + ms;
+    int64_t t = ((days * 24 + h) * 60 + mi - offset) * 60000 + (int64_t)se * 1000 + ms;
+    /* An offset can carry a time past the years time_format_iso writes. */
+    if (t < TIME_MS_YEAR_0 || t >= TIME_MS_YEAR_10000)
+        return false;
+    *out_ms = t;
     return true;
 }

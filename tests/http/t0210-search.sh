@@ -109,5 +109,27 @@ expect 200 "a lead reads it"
 expect_json '.days | length' 30 "the last 30 days by default"
 expect_json '.days[-1].deflected' 2 "two deflections today"
 expect_json .total 2 "two in all"
+TODAY=$(date -u +%F)
+expect_json .to "$TODAY" "to is the last day, as a date"
+TOKEN=$LEAD req GET "/api/v1/reports/deflection?from=$TODAY&to=$TODAY&format=csv" "" -D "$T_DIR/headers"
+expect 200 "deflection as CSV"
+check "served as text/csv" grep -qi '^content-type: text/csv' "$T_DIR/headers"
+check "a header and a row per day" test "$(tr -d '\r' <"$T_DIR/body")" = "day,deflected
+$TODAY,2"
+TOKEN=$LEAD req GET "/api/v1/reports/deflection?from=${TODAY}T10:00:00Z&to=${TODAY}T11:00:00Z"
+expect 200 "instants are accepted"
+expect_json '"\(.from) \(.to) \(.days | length) \(.total)"' "$TODAY $TODAY 1 2" \
+    "an instant stands for its whole day"
+TOKEN=$LEAD req GET "/api/v1/reports/deflection?from=2025-01-01&to=2026-01-31"
+expect 400 invalid_value "more than 366 days is refused"
+TOKEN=$LEAD req GET "/api/v1/reports/deflection?from=2026-02-01&to=2026-01-01"
+expect 400 invalid_value "from after to is refused"
+expect_json .error.field from "the error names from"
+TOKEN=$LEAD req GET "/api/v1/reports/deflection?bucket=day"
+expect 400 unknown_field "deflection takes no bucket"
+"$TRUCE" report deflection --db "$DB" --from "$TODAY" --to "$TODAY" --csv >"$T_DIR/cli.csv"
+check "truce report deflection --csv: today's count" grep -q "^$TODAY,2" "$T_DIR/cli.csv"
+OUT=$("$TRUCE" report deflection --db "$DB" | jq -r '"\(.total) \(.days | length)"')
+check "truce report deflection: the API's JSON" test "$OUT" = "2 30"
 
 finish

@@ -60,6 +60,15 @@ expect_json .escalation.rate 0.3333 "escalation rate 1/3"
 expect_json .surveys.csat.n 0 "no survey answered"
 expect_json .deescalation.rate null "no heated thread answered"
 
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10T02:00:00%2B02:00&to=2020-01-10T19:00:00-05:00"
+expect 200 "instants with a numeric offset"
+expect_json '"\(.from) \(.to) \(.tickets)"' "2020-01-10T00:00:00.000Z 2020-01-11T00:00:00.000Z 3" \
+    "the offsets are converted to UTC"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10T02:00:00+02:00&to=2020-01-10"
+expect_json .from 2020-01-10T00:00:00.000Z "an offset's + sent unencoded (read as a space) is a +"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10T00:00:00%2B2:00"
+expect 400 invalid_value "a malformed offset is refused"
+
 TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-11&to=2020-01-11"
 expect_json .tickets 0 "nothing the next day"
 expect_json .first_response.median_ms null "no median without values"
@@ -159,6 +168,18 @@ check "the row starts with the range and the count" grep -q \
 TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2020-01-10&to=2020-01-10" "" \
     -H 'Accept: text/csv'
 check "agents CSV: header and a row per agent" test "$(wc -l <"$T_DIR/body")" -eq 3
+AGENTS_HEAD=$(head -n 1 "$T_DIR/body")
+TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2019-06-01&to=2019-06-01&format=csv"
+check "an empty agents CSV: the same header, no row" test "$(cat "$T_DIR/body")" = "$AGENTS_HEAD"
+check "an empty agents CSV is one line" test "$(wc -l <"$T_DIR/body")" -eq 1
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=agent&format=csv"
+BY_AGENT_HEAD=$(head -n 1 "$T_DIR/body")
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2019-06-01&to=2019-06-01&by=agent&format=csv"
+check "an empty grouped overview CSV: the same header" test "$(cat "$T_DIR/body")" = "$BY_AGENT_HEAD"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-09&to=2020-01-11&by=category&bucket=day&format=csv"
+BUCKET_HEAD=$(head -n 1 "$T_DIR/body")
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2019-06-01&to=2019-06-03&by=category&bucket=day&format=csv"
+check "an empty per-bucket overview CSV: the same header" test "$(cat "$T_DIR/body")" = "$BUCKET_HEAD"
 
 # ---- emerging: a planted rising phrase, a flat one ----
 # Baseline 2020-02-06..2020-03-04 (four weeks): 40 tickets about a parcel;
@@ -209,6 +230,9 @@ expect 404 not_found "an unknown ticket is not found"
 TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&format=csv"
 check "emerging CSV has the item columns" grep -q '^kind,key,count,baseline,lift,p,q,example_tickets' \
     "$T_DIR/body"
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2019-06-01&to=2019-06-07&format=csv"
+check "an empty emerging CSV still has its header" \
+    test "$(tr -d '\r' <"$T_DIR/body")" = kind,key,count,baseline,lift,p,q,example_tickets
 
 # ---- bad ranges ----
 TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2026-13-01"
@@ -222,12 +246,41 @@ expect_json .error.field to "the error names to"
 TOKEN=$LEAD req GET "/api/v1/reports/overview?format=xml"
 expect 400 invalid_value "an unknown format is refused"
 
+# ---- each report takes its own query parameters, no other ----
+for q in "trends?by=agent" "trends?bucket=day&foo=1" "overview?foo=1" "agents?bucket=week" \
+    "agents?by=level" "emerging?by=agent" "emerging?bucket=day"; do
+    TOKEN=$LEAD req GET "/api/v1/reports/$q"
+    expect 400 unknown_field "$q is refused"
+done
+TOKEN=$LEAD req GET "/api/v1/reports/agents?from=2020-01-10&to=2020-01-10&bucket=week"
+expect_json .error.field bucket "the error names the parameter"
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-10&to=2020-01-10&by=level&bucket=day&format=json"
+expect 200 "the overview takes from, to, by, bucket and format"
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&format=json"
+expect 200 "emerging takes from, to and format"
+
+# ---- a customer's message reopens a resolved ticket ----
+req POST /api/v1/tickets "$(ticket_body 'Not fixed' calm3@example.org 'Hello, my login fails.')"
+T4=$(json .id)
+req PATCH "/api/v1/tickets/$T4" '{"status":"resolved"}'
+expect 200 "ticket $T4 is resolved"
+req POST "/api/v1/tickets/$T4/messages" '{"author":"customer","body":"It still fails, sorry."}'
+expect 201 "its customer writes again"
+req GET "/api/v1/tickets/$T4/events"
+expect_json '[.items[] | select(.action == "ticket.update")][-1] | "\(.before.status)>\(.after.status)"' \
+    resolved\>open "the trail shows the reopening as a ticket.update"
+sql "UPDATE tickets SET created_at = 1579478400000 WHERE id = $T4" # 2020-01-20
+TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2020-01-20&to=2020-01-20"
+expect_json .reopen.resolved 1 "the ticket was resolved"
+expect_json .reopen.reopened 1 "and the customer's message reopened it"
 
 # ---- truce report ----
 OUT=$("$TRUCE" report overview --db "$DB" --from 2020-01-10 --to 2020-01-10 | jq -r .tickets)
 check "truce report prints JSON when not on a terminal" test "$OUT" = 3
 "$TRUCE" report agents --db "$DB" --from 2020-01-10 --to 2020-01-10 --csv >"$T_DIR/cli.csv"
 check "truce report agents --csv: a header and two rows" test "$(wc -l <"$T_DIR/cli.csv")" -eq 3
+"$TRUCE" report emerging --db "$DB" --from 2019-06-01 --to 2019-06-07 --csv >"$T_DIR/cli.csv"
+check "truce report emerging --csv with no item: the header" grep -q '^kind,key,count,' "$T_DIR/cli.csv"
 OUT=$("$TRUCE" report emerging --db "$DB" --from 2020-03-05 --to 2020-03-11 --json |
     jq -r '[.items[].key] | index("doubl charg") != null')
 check "truce report emerging finds the planted phrase" test "$OUT" = true
@@ -251,5 +304,21 @@ check "--by is for the overview only" test $? -eq 2
     --csv >"$T_DIR/cli.csv"
 check "truce report overview --by channel --bucket week: a row per week and channel" \
     test "$(wc -l <"$T_DIR/cli.csv")" -eq 11
+if command -v script >/dev/null; then
+    script -qc "\"$TRUCE\" report overview --db \"$DB\" --from 2020-01-10 --to 2020-01-10" \
+        /dev/null | tr -d '\r' >"$T_DIR/tty"
+    check "on a terminal the median first response reads as a duration" \
+        grep -Eq '^first_response_median +2m 0s$' "$T_DIR/tty"
+    check "and the median resolution" grep -Eq '^resolution_median +1h 30m$' "$T_DIR/tty"
+    check "a null stays a dash" grep -Eq '^deescalation_rate +-$' "$T_DIR/tty"
+    script -qc "\"$TRUCE\" report agents --db \"$DB\" --from 2020-01-10 --to 2020-01-10" \
+        /dev/null | tr -d '\r' >"$T_DIR/tty"
+    check "the agents table: a duration column without _ms" \
+        grep -Eq '^agent_id +name +tickets +conflicts +conflict_rate +first_response_median ' "$T_DIR/tty"
+    check "the lead's median first response as a duration" grep -Eq ' 3m 30s ' "$T_DIR/tty"
+fi
+OUT=$("$TRUCE" report overview --db "$DB" --from 2020-01-09 --to 2020-01-11 --bucket day |
+    jq -r '[.buckets[].total.tickets] | join(",")')
+check "truce report overview --bucket day: the totals per day" test "$OUT" = 0,3,0
 
 finish

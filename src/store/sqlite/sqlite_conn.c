@@ -27,15 +27,9 @@
 
 static const char *const stmt_sql[] = {
 #define X(name, sql) sql,
-    SQLITE_STMTS(X)
-    SQLITE_JOB_STMTS(X)
-    SQLITE_SLA_STMTS(X)
-    SQLITE_OFFER_STMTS(X)
-    SQLITE_STEP_STMTS(X)
-    SQLITE_RULE_STMTS(X)
-    SQLITE_REPORT_STMTS(X)
-    SQLITE_SEARCH_STMTS(X)
-    SQLITE_KB_STMTS(X)
+    SQLITE_STMTS(X) SQLITE_JOB_STMTS(X) SQLITE_SLA_STMTS(X) SQLITE_OFFER_STMTS(X)
+        SQLITE_STEP_STMTS(X) SQLITE_RULE_STMTS(X) SQLITE_REPORT_STMTS(X) SQLITE_SEARCH_STMTS(X)
+            SQLITE_KB_STMTS(X)
 #undef X
 };
 
@@ -85,6 +79,13 @@ enum terr sq_exec(struct store_conn *c, sqlite3_stmt *s)
         return TERR_STORAGE;
     int rc = sqlite3_step(s);
     enum terr e = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? TERR_OK : sq_error(c, rc);
+    sqlite3_reset(s);
+    return e;
+}
+
+enum terr sq_done(struct store_conn *c, sqlite3_stmt *s, int rc)
+{
+    enum terr e = rc == SQLITE_DONE ? TERR_OK : sq_error(c, rc);
     sqlite3_reset(s);
     return e;
 }

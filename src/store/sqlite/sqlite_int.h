@@ -171,17 +171,11 @@
 
 enum sqlite_stmt {
 #define X(name, sql) STMT_##name,
-    SQLITE_STMTS(X)
-    SQLITE_JOB_STMTS(X)
-    SQLITE_SLA_STMTS(X)
-    SQLITE_OFFER_STMTS(X)
-    SQLITE_STEP_STMTS(X)
-    SQLITE_RULE_STMTS(X)
-    SQLITE_REPORT_STMTS(X)
-    SQLITE_SEARCH_STMTS(X)
-    SQLITE_KB_STMTS(X)
+    SQLITE_STMTS(X) SQLITE_JOB_STMTS(X) SQLITE_SLA_STMTS(X) SQLITE_OFFER_STMTS(X)
+        SQLITE_STEP_STMTS(X) SQLITE_RULE_STMTS(X) SQLITE_REPORT_STMTS(X) SQLITE_SEARCH_STMTS(X)
+            SQLITE_KB_STMTS(X)
 #undef X
-        STMT__COUNT
+                STMT__COUNT
 };
 
 struct sqlite_backend {
@@ -200,6 +194,9 @@ sqlite3_stmt *sq_stmt(struct store_conn *c, enum sqlite_stmt which);
 enum terr sq_error(struct store_conn *c, int rc);
 /* Steps a statement that returns no row; resets it. */
 enum terr sq_exec(struct store_conn *c, sqlite3_stmt *s);
+/* Ends a walk over s's rows, rc the last sqlite3_step's: resets s; TERR_OK
+ * when the rows ran out (SQLITE_DONE), else the error. */
+enum terr sq_done(struct store_conn *c, sqlite3_stmt *s, int rc);
 /* Steps an INSERT and reports the new rowid in *out_id (may be NULL). */
 enum terr sq_insert_id(struct store_conn *c, sqlite3_stmt *s, int64_t *out_id);
 

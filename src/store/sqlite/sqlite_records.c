@@ -24,8 +24,7 @@ static enum terr load_handles(struct store_conn *c, struct customer *cu)
         cu->handles[cu->n_handles].handle = sq_col_text(s, 1);
         cu->n_handles++;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? TERR_OK : sq_error(c, rc);
+    return sq_done(c, s, rc);
 }
 
 static enum terr read_customer(struct store_conn *c, sqlite3_stmt *s, struct customer *out)

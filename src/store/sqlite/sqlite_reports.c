@@ -1,5 +1,6 @@
-/* SQLite backend: the reports (store_reports.h).  Each statement returns one
- * row per group; the rows are added into the caller's buckets. */
+/* SQLite backend: the reports (store_reports.h).  The trends' statements
+ * return one row per bucket and group, added into the caller's buckets; the
+ * row walks hand each row to the caller's callback. */
 #include <string.h>
 
 #include "../../util/alloc.h"
@@ -26,12 +27,6 @@ static struct trend_bucket *bucket_of(sqlite3_stmt *s, struct trend_bucket *b, s
     return i >= 0 && (uint64_t)i < n ? &b[i] : NULL;
 }
 
-static enum terr finish(struct store_conn *c, sqlite3_stmt *s, int rc)
-{
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? TERR_OK : sq_error(c, rc);
-}
-
 static enum terr tickets(struct store_conn *c, const struct trend_query *q, struct trend_bucket *b,
                          size_t n)
 {
@@ -55,11 +50,12 @@ static enum terr tickets(struct store_conn *c, const struct trend_query *q, stru
         if (channel_parse((const char *)sqlite3_column_text(s, 2), &ch))
             k->by_channel[ch] += cnt;
     }
-    return finish(c, s, rc);
+    return sq_done(c, s, rc);
 }
 
-/* Rows come by bucket, most first: past REPORT_MAX_CATEGORIES the rest of a
- * bucket's counts go to one "(other)" entry. */
+/* Rows come by bucket, most first: a bucket names its first
+ * REPORT_MAX_CATEGORIES, and the rest's counts go to one "(other)" entry
+ * after them. */
 static enum terr categories(struct store_conn *c, const struct trend_query *q,
                             struct trend_bucket *b, size_t n)
 {
@@ -73,77 +69,20 @@ static enum terr categories(struct store_conn *c, const struct trend_query *q,
             continue;
         const char *name = (const char *)sqlite3_column_text(s, 1);
         int64_t cnt = sqlite3_column_int64(s, 2);
-        if (k->n_categories == REPORT_MAX_CATEGORIES) {
-            k->by_category[REPORT_MAX_CATEGORIES - 1].n += cnt;
+        if (k->n_categories > REPORT_MAX_CATEGORIES) {
+            k->by_category[REPORT_MAX_CATEGORIES].n += cnt;
             continue;
         }
-        if (!k->by_category)
-            k->by_category = xcalloc(REPORT_MAX_CATEGORIES, sizeof(*k->by_category));
+        if (!k->by_category) /* the named ones and "(other)" */
+            k->by_category = xcalloc(REPORT_MAX_CATEGORIES + 1, sizeof(*k->by_category));
         struct report_count *slot = &k->by_category[k->n_categories++];
-        if (k->n_categories == REPORT_MAX_CATEGORIES)
+        if (k->n_categories > REPORT_MAX_CATEGORIES)
             slot->key = xstrdup("(other)");
         else
             slot->key = xstrdup(name && *name ? name : "(none)");
         slot->n = cnt;
     }
-    return finish(c, s, rc);
-}
-
-static enum terr sla(struct store_conn *c, const struct trend_query *q, struct trend_bucket *b,
-                     size_t n)
-{
-    sqlite3_stmt *s = bound(c, STMT_REP_SLA, q);
-    if (!s)
-        return TERR_STORAGE;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct trend_bucket *k = bucket_of(s, b, n);
-        if (!k)
-            continue;
-        k->sla_met += sqlite3_column_int64(s, 1);
-        k->sla_breached += sqlite3_column_int64(s, 2);
-    }
-    return finish(c, s, rc);
-}
-
-static enum terr surveys(struct store_conn *c, const struct trend_query *q, struct trend_bucket *b,
-                         size_t n)
-{
-    sqlite3_stmt *s = bound(c, STMT_REP_SURVEYS, q);
-    if (!s)
-        return TERR_STORAGE;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct trend_bucket *k = bucket_of(s, b, n);
-        if (!k)
-            continue;
-        k->csat_n += sqlite3_column_int64(s, 1);
-        k->csat_sum += sqlite3_column_int64(s, 2);
-        k->nps_n += sqlite3_column_int64(s, 3);
-        k->nps_sum += sqlite3_column_int64(s, 4);
-        k->nps_promoters += sqlite3_column_int64(s, 5);
-        k->nps_detractors += sqlite3_column_int64(s, 6);
-        k->ces_n += sqlite3_column_int64(s, 7);
-        k->ces_sum += sqlite3_column_int64(s, 8);
-    }
-    return finish(c, s, rc);
-}
-
-static enum terr deesc(struct store_conn *c, const struct trend_query *q, struct trend_bucket *b,
-                       size_t n)
-{
-    sqlite3_stmt *s = bound(c, STMT_REP_DEESC, q);
-    if (!s)
-        return TERR_STORAGE;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct trend_bucket *k = bucket_of(s, b, n);
-        if (!k)
-            continue;
-        k->deesc_threads += sqlite3_column_int64(s, 1);
-        k->deesc_fell += sqlite3_column_int64(s, 2);
-    }
-    return finish(c, s, rc);
+    return sq_done(c, s, rc);
 }
 
 static enum terr trends(struct store_conn *c, const struct trend_query *q, struct trend_bucket *b,
@@ -152,12 +91,6 @@ static enum terr trends(struct store_conn *c, const struct trend_query *q, struc
     enum terr e = tickets(c, q, b, n);
     if (!e)
         e = categories(c, q, b, n);
-    if (!e)
-        e = sla(c, q, b, n);
-    if (!e)
-        e = surveys(c, q, b, n);
-    if (!e)
-        e = deesc(c, q, b, n);
     return e;
 }
 
@@ -210,7 +143,7 @@ static enum terr ticket_rows(struct store_conn *c, int64_t from, int64_t to,
         sqlite3_reset(s);
         return e;
     }
-    return finish(c, s, rc);
+    return sq_done(c, s, rc);
 }
 
 /* Columns from 1 of a REP_DIMS row into o. */
@@ -255,7 +188,7 @@ static enum terr outcome_rows(struct store_conn *c, enum sqlite_stmt which,
         sqlite3_reset(s);
         return e;
     }
-    return finish(c, s, rc);
+    return sq_done(c, s, rc);
 }
 
 static enum terr outcomes(struct store_conn *c, int64_t from, int64_t to,
@@ -289,7 +222,7 @@ static enum terr message_rows(struct store_conn *c, int64_t from, int64_t to,
         sqlite3_reset(s);
         return e;
     }
-    return finish(c, s, rc);
+    return sq_done(c, s, rc);
 }
 
 const struct store_reports_ops sqlite_reports_ops = {

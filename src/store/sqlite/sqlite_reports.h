@@ -1,10 +1,14 @@
 /* SQLite statements of the reports (joined to SQLITE_STMTS's enum).  Each
- * takes ?1 from, ?2 to (ms, [from, to)) and ?3 the bucket's length, and
- * groups by the bucket's index (t - from) / bucket. */
+ * takes ?1 from and ?2 to (ms, [from, to)).  The trends' aggregates
+ * (REP_TICKETS, REP_CATEGORIES) also take ?3 the bucket's length and group
+ * by the bucket's index (t - from) / bucket; the *_ROWS statements return
+ * a row per record of the range. */
 #ifndef TRUCE_SQLITE_REPORTS_H
 #define TRUCE_SQLITE_REPORTS_H
 
-/* A public customer message's analysis (?X names the ticket and the bound). */
+/* A public customer message: a condition on the messages table, alone or
+ * after an alias and a dot ("p." REP_CUSTOMER: the alias names the first
+ * column; `internal` resolves to the innermost messages, the same one). */
 #define REP_CUSTOMER " author_kind = 'customer' AND internal = 0"
 
 /* The dimensions of a report_outcome row: the ticket t's assignee (agent
@@ -20,35 +24,6 @@
     X(REP_CATEGORIES, "SELECT (created_at - ?1) / ?3, coalesce(category, ''), count(*)"        \
                       " FROM tickets WHERE created_at >= ?1 AND created_at < ?2"               \
                       " GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2")                                  \
-    X(REP_SLA, "SELECT (resolved_at - ?1) / ?3,"                                               \
-               " sum(breached_at IS NULL AND sla_breached = 0),"                               \
-               " sum(breached_at IS NOT NULL OR sla_breached != 0) FROM tickets"               \
-               " WHERE resolved_at >= ?1 AND resolved_at < ?2"                                 \
-               " AND status IN ('resolved', 'closed') GROUP BY 1")                             \
-    X(REP_SURVEYS, "SELECT (answered_at - ?1) / ?3, count(csat), sum(csat), count(nps),"      \
-                   " sum(nps), sum(nps >= 9), sum(nps <= 6), count(ces), sum(ces)"             \
-                   " FROM surveys WHERE answered_at >= ?1 AND answered_at < ?2 GROUP BY 1")    \
-    X(REP_DEESC,                                                                               \
-      "WITH replies AS ("                                                                      \
-      "  SELECT a.ticket_id AS t, a.id AS id, a.created_at AS at,"                            \
-      "   (SELECT p.analysis FROM messages p WHERE p.ticket_id = a.ticket_id"                  \
-      "    AND p." REP_CUSTOMER " AND p.id < a.id ORDER BY p.id DESC LIMIT 1) AS before"       \
-      "  FROM messages a WHERE a.author_kind = 'agent' AND a.internal = 0"                     \
-      "   AND a.created_at < ?2 AND a.ticket_id IN (SELECT ticket_id FROM messages"            \
-      "    WHERE author_kind = 'agent' AND internal = 0"                                       \
-      "    AND created_at >= ?1 AND created_at < ?2)),"                                        \
-      " heated AS ("                                                                           \
-      "  SELECT t, id, at, json_extract(before, '$.score') AS before_score,"                   \
-      "   row_number() OVER (PARTITION BY t ORDER BY id) AS k FROM replies"                    \
-      "  WHERE json_extract(before, '$.level') IN ('heated', 'hostile')),"                     \
-      " firsts AS ("                                                                           \
-      "  SELECT at, before_score,"                                                             \
-      "   (SELECT json_extract(n.analysis, '$.score') FROM messages n"                         \
-      "    WHERE n.ticket_id = heated.t AND n." REP_CUSTOMER " AND n.id > heated.id"           \
-      "    ORDER BY n.id LIMIT 1) AS after_score"                                              \
-      "  FROM heated WHERE k = 1 AND at >= ?1)"                                                \
-      " SELECT (at - ?1) / ?3, count(*), coalesce(sum(after_score < before_score), 0)"        \
-      " FROM firsts WHERE after_score IS NOT NULL GROUP BY 1")                                \
     X(REP_TICKET_ROWS,                                                                         \
       "SELECT t.id, coalesce(t.assignee_id, 0), coalesce(a.name, ''),"                         \
       " coalesce(t.category, ''), t.created_at, coalesce(t.first_response_at, 0),"             \

@@ -6,12 +6,6 @@
 #include "../store_search_int.h"
 #include "sqlite_int.h"
 
-static enum terr done(struct store_conn *c, sqlite3_stmt *s, int rc)
-{
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? TERR_OK : sq_error(c, rc);
-}
-
 static enum terr articles(struct store_conn *c, const struct search_query *q, size_t want,
                           struct search_hit **out, size_t *n_out)
 {
@@ -38,7 +32,7 @@ static enum terr articles(struct store_conn *c, const struct search_query *q, si
         h->audience = sq_col_text(s, 5);
         h->status = sq_col_text(s, 6);
     }
-    enum terr e = done(c, s, rc);
+    enum terr e = sq_done(c, s, rc);
     if (e) {
         search_hits_free(v, n);
         return e;
@@ -62,7 +56,7 @@ static enum terr snippet(struct store_conn *c, enum sqlite_stmt which, const cha
         *out = sq_col_text(s, 0);
         rc = SQLITE_DONE;
     }
-    return done(c, s, rc);
+    return sq_done(c, s, rc);
 }
 
 static enum terr tickets(struct store_conn *c, const struct search_query *q, size_t want,
@@ -91,7 +85,7 @@ static enum terr tickets(struct store_conn *c, const struct search_query *q, siz
         h->message_id = sqlite3_column_int64(s, 3);
         h->score = sqlite3_column_double(s, 4);
     }
-    enum terr e = done(c, s, rc);
+    enum terr e = sq_done(c, s, rc);
     /* Snippets for the rows kept only: one rowid lookup each. */
     for (size_t i = 0; !e && i < n; i++)
         e = v[i].message_id
@@ -120,7 +114,7 @@ static enum terr source(struct store_conn *c, int64_t ticket_id, struct search_s
         sqlite3_reset(s);
         return TERR_OK;
     }
-    enum terr e = done(c, s, rc);
+    enum terr e = sq_done(c, s, rc);
     return e ? e : TERR_NOT_FOUND;
 }
 
@@ -140,7 +134,7 @@ static enum terr resolution(struct store_conn *c, int64_t ticket_id, struct reso
         o->currency = sq_col_text(s, 2);
         o->note = sq_col_text(s, 3);
     }
-    enum terr e = done(c, s, rc);
+    enum terr e = sq_done(c, s, rc);
     if (!e && (s = sq_stmt(c, STMT_RESOLUTION_LESSON)) == NULL)
         e = TERR_STORAGE;
     if (!e) {
@@ -153,7 +147,7 @@ static enum terr resolution(struct store_conn *c, int64_t ticket_id, struct reso
             r.prevention = sq_col_text(s, 2);
             rc = SQLITE_DONE;
         }
-        e = done(c, s, rc);
+        e = sq_done(c, s, rc);
     }
     if (e) {
         resolution_release(&r);
@@ -192,7 +186,7 @@ static enum terr deflection_days(struct store_conn *c, int64_t from, int64_t to,
         v[n].day = sqlite3_column_int64(s, 0);
         v[n++].n = sqlite3_column_int64(s, 1);
     }
-    enum terr e = done(c, s, rc);
+    enum terr e = sq_done(c, s, rc);
     if (e) {
         free(v);
         return e;

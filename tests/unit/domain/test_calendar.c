@@ -18,7 +18,7 @@ static int64_t when(const char *date, int hh, int mm, int offset_min)
 {
     int32_t day;
     assert_true(calendar_parse_date(date, strlen(date), &day));
-    return day * CAL_DAY_MS + hh * H + mm * MIN - offset_min * MIN;
+    return day * TIME_DAY_MS + hh * H + mm * MIN - offset_min * MIN;
 }
 #define AT(date, hh, mm) when(date, hh, mm, 0)
 
@@ -318,8 +318,8 @@ static void the_24x7_calendar_is_the_wall_clock(void **state)
     uint64_t x = 88172645463325252ULL;
     for (int i = 0; i < 200; i++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        int64_t start = 1700000000000LL + (int64_t)(x % (400 * CAL_DAY_MS));
-        int64_t amount = (int64_t)((x >> 20) % (90 * CAL_DAY_MS));
+        int64_t start = 1700000000000LL + (int64_t)(x % (400 * TIME_DAY_MS));
+        int64_t amount = (int64_t)((x >> 20) % (90 * TIME_DAY_MS));
         assert_int_equal(add(&cal, start, amount), start + amount);
         assert_int_equal(elapsed(&cal, start, start + amount), amount);
     }
@@ -340,7 +340,7 @@ static void add_and_elapsed_agree_everywhere(void **state)
     uint64_t x = 0x9E3779B97F4A7C15ULL;
     for (int i = 0; i < 500; i++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        int64_t start = AT("2026-11-01", 0, 0) + (int64_t)(x % (120 * CAL_DAY_MS));
+        int64_t start = AT("2026-11-01", 0, 0) + (int64_t)(x % (120 * TIME_DAY_MS));
         int64_t amount = 1 + (int64_t)((x >> 17) % (400 * H));
         int64_t due = add(&cal, start, amount);
         assert_true(due > start);

@@ -22,7 +22,7 @@ static int64_t at(const char *date, int hh, int mm)
 {
     int32_t day;
     assert_true(calendar_parse_date(date, strlen(date), &day));
-    return day * CAL_DAY_MS + hh * H + mm * MIN;
+    return day * TIME_DAY_MS + hh * H + mm * MIN;
 }
 #define MON(hh, mm) at("2026-11-23", hh, mm)
 #define TUE(hh, mm) at("2026-11-24", hh, mm)

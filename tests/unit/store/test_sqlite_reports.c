@@ -1,21 +1,8 @@
 /*
- * The trends report, and the outcome rows the insights group, over a small
- * hand-computed data set (src/store/sqlite/sqlite_reports.c): three buckets of 1000 ms from 10000,
- * tickets, resolutions, survey answers and threads placed so that each
- * expected number below can be checked by hand.
- *
- *   T1 opened 10100 email billing, peak tense, resolved 10500 within SLA
- *      thread: customer 80 heated, reply, customer 40: de-escalated
- *   T2 opened 10200 web billing, peak calm, resolved 11200 after a breach
- *      thread: customer 60 heated, reply, nothing after: not measured
- *   T3 opened 11100 email no category, peak hostile, open
- *      thread: customer 90 hostile, internal note, reply, customer 95: not
- *   T4 opened 9000 (before the range), closed 11500 with a breached clock
- *      thread: its first heated reply at 9200 is before the range: not counted
- *   T5 opened 12500 chat shipping, calm; resolved_at set but reopened
- *   T6 opened 13000: the range's end, excluded
- *   Surveys: T1 at 10600 (5, 10, 2), T2 at 10700 (2, 6, -), T4 at 11900
- *   (4, 8, 6), T5 unanswered.
+ * src/store/sqlite/sqlite_reports.c: the trends' ticket counts and the
+ * outcome rows every report adds up, over reports_seed.h's hand-computed
+ * data set.  (Trends' SLA, surveys and de-escalation are those outcomes,
+ * added up per bucket by the service: tests/unit/service/test_insights.c.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,119 +11,10 @@
 
 #include <cmocka.h>
 
-#include "store/store_reports.h"
+#include "reports_seed.h"
 #include "store_fixture.h"
 
 #define ST(state) (((struct fixture *)*(state))->st)
-
-struct seed {
-    int64_t customer;
-    int64_t t[7];
-};
-
-static int64_t ticket(struct store_tx *tx, int64_t cid, int64_t at, enum channel ch,
-                      const char *cat, enum level peak, enum ticket_status status,
-                      int64_t resolved_at, int64_t breached_at, uint32_t bits)
-{
-    struct ticket t = {.subject = xstrdup("s"),
-                       .status = status,
-                       .channel = ch,
-                       .customer_id = cid,
-                       .created_at = at,
-                       .updated_at = at,
-                       .resolved_at = resolved_at,
-                       .level = peak,
-                       .peak_level = peak,
-                       .category = cat ? xstrdup(cat) : NULL,
-                       .breached_at = breached_at,
-                       .sla_breached = bits};
-    enum terr e = store_ticket_insert(tx, &t);
-    int64_t id = e ? 0 : t.id;
-    ticket_release(&t);
-    return id;
-}
-
-static enum terr message(struct store_tx *tx, int64_t tid, enum author_kind who, int64_t at,
-                         int score, bool internal)
-{
-    char an[64];
-    static const char *const levels[] = {"calm", "tense", "heated", "hostile"};
-    snprintf(an, sizeof an, "{\"score\":%d,\"level\":\"%s\"}", score,
-             levels[score < 25   ? 0
-                    : score < 50 ? 1
-                    : score < 75 ? 2
-                                 : 3]);
-    struct message m = {.ticket_id = tid,
-                        .author_kind = who,
-                        .author_id = 1,
-                        .body = xstrdup("text"),
-                        .internal = internal,
-                        .channel = CHANNEL_EMAIL,
-                        .created_at = at,
-                        .analysis_json = who == AUTHOR_CUSTOMER ? xstrdup(an) : NULL};
-    enum terr e = store_message_insert(tx, &m);
-    message_release(&m);
-    return e;
-}
-
-static enum terr survey(struct store_tx *tx, int64_t tid, int64_t at, int csat, int nps, int ces)
-{
-    struct survey s = {.ticket_id = tid, .created_at = 9000, .expires_at = 99999};
-    enum terr e = store_survey_insert(tx, &s);
-    struct survey_answer a = {.csat = csat, .nps = nps, .ces = ces};
-    if (!e && at)
-        e = store_survey_answer(tx, s.id, &a, at);
-    return e;
-}
-
-#define C AUTHOR_CUSTOMER
-#define A AUTHOR_AGENT
-#define TRY(x)                                                                                     \
-    do {                                                                                           \
-        enum terr e_ = (x);                                                                        \
-        if (e_)                                                                                    \
-            return e_;                                                                             \
-    } while (0)
-
-static enum terr seed_tx(struct store_tx *tx, void *arg)
-{
-    struct seed *s = arg;
-    int64_t c = s->customer;
-    s->t[1] =
-        ticket(tx, c, 10100, CHANNEL_EMAIL, "billing", LEVEL_TENSE, STATUS_RESOLVED, 10500, 0, 0);
-    s->t[2] =
-        ticket(tx, c, 10200, CHANNEL_WEB, "billing", LEVEL_CALM, STATUS_RESOLVED, 11200, 10900, 0);
-    s->t[3] = ticket(tx, c, 11100, CHANNEL_EMAIL, NULL, LEVEL_HOSTILE, STATUS_OPEN, 0, 0, 0);
-    s->t[4] = ticket(tx, c, 9000, CHANNEL_API, "billing", LEVEL_HEATED, STATUS_CLOSED, 11500, 0, 1);
-    s->t[5] = ticket(tx, c, 12500, CHANNEL_CHAT, "shipping", LEVEL_CALM, STATUS_OPEN, 12600, 0, 0);
-    s->t[6] = ticket(tx, c, 13000, CHANNEL_EMAIL, "late", LEVEL_HOSTILE, STATUS_OPEN, 0, 0, 0);
-    for (int i = 1; i <= 6; i++)
-        if (!s->t[i])
-            return TERR_STORAGE;
-    TRY(message(tx, s->t[1], C, 10110, 80, false));
-    TRY(message(tx, s->t[1], A, 10120, 0, false));
-    TRY(message(tx, s->t[1], C, 10130, 40, false));
-    TRY(message(tx, s->t[1], A, 10140, 0, false));
-    TRY(message(tx, s->t[2], C, 10210, 60, false));
-    TRY(message(tx, s->t[2], A, 10220, 0, false));
-    TRY(message(tx, s->t[3], C, 11110, 90, false));
-    TRY(message(tx, s->t[3], A, 11115, 0, true));
-    TRY(message(tx, s->t[3], A, 11120, 0, false));
-    TRY(message(tx, s->t[3], C, 11130, 95, false));
-    TRY(message(tx, s->t[4], C, 9100, 70, false));
-    TRY(message(tx, s->t[4], A, 9200, 0, false));
-    TRY(message(tx, s->t[4], C, 9300, 30, false));
-    TRY(message(tx, s->t[4], A, 11600, 0, false));
-    TRY(message(tx, s->t[4], C, 11700, 10, false));
-    TRY(message(tx, s->t[5], C, 12510, 20, false));
-    TRY(message(tx, s->t[5], A, 12520, 0, false));
-    TRY(message(tx, s->t[5], C, 12530, 10, false));
-    TRY(survey(tx, s->t[1], 10600, 5, 10, 2));
-    TRY(survey(tx, s->t[2], 10700, 2, 6, SURVEY_NO_SCORE));
-    TRY(survey(tx, s->t[4], 11900, 4, 8, 6));
-    TRY(survey(tx, s->t[5], 0, 0, 0, 0));
-    return TERR_OK;
-}
 
 struct trends_job {
     struct trend_query q;
@@ -147,12 +25,6 @@ static enum terr trends_tx(struct store_tx *tx, void *arg)
 {
     struct trends_job *j = arg;
     return store_report_trends(tx, &j->q, &j->r);
-}
-
-static void seed(struct store *st)
-{
-    struct seed s = {.customer = seed_customer(st, "Cy", NULL)};
-    assert_int_equal(store_write(st, seed_tx, &s), TERR_OK);
 }
 
 static int64_t category(const struct trend_bucket *b, const char *key)
@@ -191,56 +63,6 @@ static void tickets_fall_in_the_bucket_they_were_opened_in(void **state)
     trend_report_release(&j.r);
 }
 
-static void sla_counts_resolutions_by_whether_a_clock_breached(void **state)
-{
-    seed(ST(state));
-    struct trends_job j = {.q = {10000, 13000, 1000}};
-    assert_int_equal(store_read(ST(state), trends_tx, &j), TERR_OK);
-    const struct trend_bucket *b = j.r.buckets;
-    assert_int_equal(b[0].sla_met, 1);
-    assert_int_equal(b[0].sla_breached, 0);
-    assert_int_equal(b[1].sla_met, 0);
-    assert_int_equal(b[1].sla_breached, 2);                /* T2 by breached_at, T4 by its bits */
-    assert_int_equal(b[2].sla_met + b[2].sla_breached, 0); /* T5 was reopened */
-    trend_report_release(&j.r);
-}
-
-static void surveys_count_the_scores_given(void **state)
-{
-    seed(ST(state));
-    struct trends_job j = {.q = {10000, 13000, 1000}};
-    assert_int_equal(store_read(ST(state), trends_tx, &j), TERR_OK);
-    const struct trend_bucket *b = j.r.buckets;
-    assert_int_equal(b[0].csat_n, 2);
-    assert_int_equal(b[0].csat_sum, 7);
-    assert_int_equal(b[0].nps_n, 2);
-    assert_int_equal(b[0].nps_sum, 16);
-    assert_int_equal(b[0].nps_promoters, 1);
-    assert_int_equal(b[0].nps_detractors, 1);
-    assert_int_equal(b[0].ces_n, 1);
-    assert_int_equal(b[0].ces_sum, 2);
-    assert_int_equal(b[1].csat_n, 1);
-    assert_int_equal(b[1].csat_sum, 4);
-    assert_int_equal(b[1].nps_promoters + b[1].nps_detractors, 0);
-    assert_int_equal(b[1].ces_sum, 6);
-    assert_int_equal(b[2].csat_n + b[2].nps_n + b[2].ces_n, 0);
-    trend_report_release(&j.r);
-}
-
-static void deescalation_follows_the_first_heated_reply(void **state)
-{
-    seed(ST(state));
-    struct trends_job j = {.q = {10000, 13000, 1000}};
-    assert_int_equal(store_read(ST(state), trends_tx, &j), TERR_OK);
-    const struct trend_bucket *b = j.r.buckets;
-    assert_int_equal(b[0].deesc_threads, 1); /* T1; T2 has no answer yet */
-    assert_int_equal(b[0].deesc_fell, 1);
-    assert_int_equal(b[1].deesc_threads, 1); /* T3; T4's was before the range */
-    assert_int_equal(b[1].deesc_fell, 0);
-    assert_int_equal(b[2].deesc_threads, 0);
-    trend_report_release(&j.r);
-}
-
 static void week_buckets_and_a_short_last_one(void **state)
 {
     seed(ST(state));
@@ -265,6 +87,60 @@ static void too_many_buckets_are_refused(void **state)
     trend_report_release(&j.r);
     struct trends_job bad = {.q = {5000, 5000, 1000}};
     assert_int_equal(store_read(ST(state), trends_tx, &bad), TERR_INVALID);
+}
+
+struct many {
+    int64_t customer;
+    int n; /* categories, one ticket each but c00 with two */
+};
+
+static enum terr many_tx(struct store_tx *tx, void *arg)
+{
+    struct many *m = arg;
+    for (int i = 0; i < m->n; i++) {
+        char cat[16];
+        snprintf(cat, sizeof cat, "c%02d", i);
+        for (int k = 0; k < (i == 0 ? 2 : 1); k++)
+            if (!ticket(tx, m->customer, 20000 + i, CHANNEL_EMAIL, cat, LEVEL_CALM, STATUS_OPEN, 0,
+                        0, 0))
+                return TERR_STORAGE;
+    }
+    return TERR_OK;
+}
+
+/* Trends of [20000, 21000) over n categories, in one bucket. */
+static void many_categories(struct store *st, int n, struct trends_job *j)
+{
+    struct many m = {.customer = seed_customer(st, "Cy", NULL), .n = n};
+    assert_int_equal(store_write(st, many_tx, &m), TERR_OK);
+    *j = (struct trends_job){.q = {20000, 21000, 1000}};
+    assert_int_equal(store_read(st, trends_tx, j), TERR_OK);
+    assert_int_equal(j->r.n_buckets, 1);
+}
+
+static void a_bucket_names_64_categories_then_counts_the_rest_as_other(void **state)
+{
+    struct trends_job j;
+    many_categories(ST(state), REPORT_MAX_CATEGORIES + 3, &j);
+    const struct trend_bucket *b = j.r.buckets;
+    assert_int_equal(b->n_categories, REPORT_MAX_CATEGORIES + 1);
+    assert_string_equal(b->by_category[0].key, "c00"); /* most first */
+    assert_int_equal(b->by_category[0].n, 2);
+    assert_string_equal(b->by_category[REPORT_MAX_CATEGORIES - 1].key, "c63");
+    assert_string_equal(b->by_category[REPORT_MAX_CATEGORIES].key, "(other)");
+    assert_int_equal(b->by_category[REPORT_MAX_CATEGORIES].n, 3); /* c64, c65, c66 */
+    trend_report_release(&j.r);
+}
+
+static void exactly_64_categories_are_all_named(void **state)
+{
+    struct trends_job j;
+    many_categories(ST(state), REPORT_MAX_CATEGORIES, &j);
+    const struct trend_bucket *b = j.r.buckets;
+    assert_int_equal(b->n_categories, REPORT_MAX_CATEGORIES);
+    assert_string_equal(b->by_category[REPORT_MAX_CATEGORIES - 1].key, "c63");
+    assert_int_equal(category(b, "(other)"), -1);
+    trend_report_release(&j.r);
 }
 
 /* The outcomes' rows, copied out of the walk. */
@@ -338,15 +214,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(tickets_fall_in_the_bucket_they_were_opened_in, store_setup,
                                         fixture_teardown),
-        cmocka_unit_test_setup_teardown(sla_counts_resolutions_by_whether_a_clock_breached,
-                                        store_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(surveys_count_the_scores_given, store_setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(deescalation_follows_the_first_heated_reply, store_setup,
-                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(week_buckets_and_a_short_last_one, store_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(too_many_buckets_are_refused, store_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_bucket_names_64_categories_then_counts_the_rest_as_other,
+                                        store_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(exactly_64_categories_are_all_named, store_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(outcomes_carry_the_ticket_dimensions, store_setup,
                                         fixture_teardown),

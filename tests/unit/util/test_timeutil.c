@@ -70,6 +70,29 @@ static void parse_fraction_and_zone_optional(void **state)
     assert_int_equal(ms, 1795371457123LL);
 }
 
+static void parse_numeric_offsets_to_utc(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *utc;
+    } same[] = {
+        {"2026-11-23T10:00:00+02:00", "2026-11-23T08:00:00Z"},
+        {"2026-11-23T10:00:00.250+02:00", "2026-11-23T08:00:00.250Z"},
+        {"2026-11-23T01:15:00+05:30", "2026-11-22T19:45:00Z"}, /* the day before */
+        {"2026-11-22T20:00:00-05:00", "2026-11-23T01:00:00Z"}, /* the day after */
+        {"2026-12-31T23:30:00-01:00", "2027-01-01T00:30:00Z"}, /* the year after */
+        {"2026-11-23T10:00:00+00:00", "2026-11-23T10:00:00Z"},
+        {"2026-11-23T10:00:00-00:00", "2026-11-23T10:00:00Z"},
+        {"0000-01-01T01:00:00+01:00", "0000-01-01T00:00:00Z"},
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        int64_t a = 1, b = 2;
+        if (!time_parse_iso(same[i].text, &a) || !time_parse_iso(same[i].utc, &b) || a != b)
+            fail_msg("'%s' is %lld, want '%s' (%lld)", same[i].text, (long long)a, same[i].utc,
+                     (long long)b);
+    }
+}
+
 static void round_trip_over_many_values(void **state)
 {
     (void)state;
@@ -109,8 +132,18 @@ static void parse_rejects_malformed(void **state)
         "2026-11-22T18:17:37.Z",
         "2026-11-22T18:17:37ZZ",
         "2026-11-22T18:17:37Z ",
-        "2026-11-22T18:17:37+01:00",
-        "2026-11-22T18:17:37.123+00:00",
+        "2026-11-22T18:17:37+1:00",
+        "2026-11-22T18:17:37+01",
+        "2026-11-22T18:17:37+0100",
+        "2026-11-22T18:17:37+01:0",
+        "2026-11-22T18:17:37+24:00",
+        "2026-11-22T18:17:37-01:60",
+        "2026-11-22T18:17:37+01:00Z",
+        "2026-11-22T18:17:37Z+01:00",
+        "2026-11-22T18:17:37 01:00",
+        "2026-11-22T18:17:37+01:00 ",
+        "0000-01-01T00:00:00+00:01", /* before the year 0 in UTC */
+        "9999-12-31T23:59:59-00:01", /* the year 10000 in UTC */
         " 2026-11-22T18:17:37Z",
         "-026-11-22T18:17:37Z",
     };
@@ -183,6 +216,7 @@ int main(void)
         cmocka_unit_test(format_known_dates),
         cmocka_unit_test(parse_known_dates),
         cmocka_unit_test(parse_fraction_and_zone_optional),
+        cmocka_unit_test(parse_numeric_offsets_to_utc),
         cmocka_unit_test(round_trip_over_many_values),
         cmocka_unit_test(parse_rejects_malformed),
         cmocka_unit_test(parse_rejects_out_of_range_fields),
