@@ -184,9 +184,11 @@ enum terr svc_article_update(struct store_tx *tx, const struct actor *who, int64
         return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "article %lld not found" : NULL,
                         (long long)id);
     if (in->expect_version && in->expect_version != a.version) {
+        /* Formatted before the release, which zeroes a. */
+        terr_set(ei, TERR_CONFLICT, "version", "article %lld is at version %lld, not %lld",
+                 (long long)id, (long long)a.version, (long long)in->expect_version);
         article_release(&a);
-        return terr_set(ei, TERR_CONFLICT, "version", "article %lld is at version %lld, not %lld",
-                        (long long)id, (long long)a.version, (long long)in->expect_version);
+        return TERR_CONFLICT;
     }
     char *before = audit_json(&a);
     bool was_published = a.status == ARTICLE_PUBLISHED;

@@ -94,6 +94,7 @@ expect 200 "an agent edits a draft"
 expect_json .version 2 "the edit is version 2"
 TOKEN=$AGENT req PATCH "/api/v1/articles/$ID" '{"body":"Stale edit","version":1}'
 expect 409 conflict "an edit of an old version is refused"
+expect_json .error.message "article $ID is at version 2, not 1" "the conflict names the real version"
 TOKEN=$AGENT req PATCH "/api/v1/articles/$ID" '{"body":"Track it on the carrier site."}'
 expect 200 "an edit changing nothing"
 expect_json .version 2 "writes no version"
