@@ -135,6 +135,47 @@ static enum terr parse_tags(struct kb_doc *d, const char *b, const char *e, int 
     return TERR_OK;
 }
 
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* A comment in [b, *e) cut off: as in YAML, it starts at a '#' after a blank,
+ * so "C#" stays and "x # note" is "x". */
+static void cut_comment(const char *b, const char **e)
+{
+    for (const char *p = b + 1; p < *e; p++)
+        if (*p == '#' && blank(p[-1])) {
+            *e = p;
+            return;
+        }
+}
+
+/* A scalar value [*b, *e) after its colon: trimmed and without a trailing
+ * comment.  A value in matching quotes is taken without them, up to the
+ * first closing quote followed by nothing or by a comment, so a title
+ * holding " #" keeps it when quoted. */
+static void scalar_value(const char **b, const char **e)
+{
+    trim(b, e);
+    if (*e - *b >= 2 && (**b == '"' || **b == '\'')) {
+        for (const char *q = *b + 1; q < *e; q++) {
+            if (*q != **b)
+                continue;
+            const char *r = q + 1;
+            while (r < *e && blank(*r))
+                r++;
+            if (r == *e || (*r == '#' && r > q + 1)) {
+                (*b)++;
+                *e = q;
+                return;
+            }
+        }
+    }
+    cut_comment(*b - 1, e);
+    trim(b, e);
+}
+
 /* One "name: value" line of the front matter into d. */
 static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int line,
                              struct terr_info *ei)
@@ -144,11 +185,13 @@ static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int
         return terr_set(ei, TERR_INVALID, NULL, "line %d: expected 'name: value'", line);
     const char *nb = b, *ne = colon, *vb = colon + 1, *ve = e;
     trim(&nb, &ne);
-    trim(&vb, &ve);
-    /* A quoted value is taken without its quotes. */
-    if (ve - vb >= 2 && (*vb == '"' || *vb == '\'') && ve[-1] == *vb) {
-        vb++;
-        ve--;
+    /* Tags are unquoted one by one (parse_tags) and hold no blank or '#'. */
+    bool is_tags = ne - nb == 4 && !memcmp(nb, "tags", 4);
+    if (is_tags) {
+        cut_comment(colon, &ve);
+        trim(&vb, &ve);
+    } else {
+        scalar_value(&vb, &ve);
     }
     size_t nl = (size_t)(ne - nb);
     char **slot = NULL;
@@ -161,7 +204,7 @@ static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int
         slot = &d->audience, field = "audience";
     else if (nl == 6 && !memcmp(nb, "status", 6))
         slot = &d->status, field = "status";
-    else if (nl == 4 && !memcmp(nb, "tags", 4))
+    else if (is_tags)
         return d->n_tags ? terr_set(ei, TERR_INVALID, "tags", "line %d: 'tags' given twice", line)
                          : parse_tags(d, vb, ve, line, ei);
     else

@@ -55,8 +55,9 @@ void kb_doc_release(struct kb_doc *d);
 
 /* Parses text (len bytes, need not be terminated): a first line "---", then
  * "name: value" lines (title, slug, tags, audience, status; tags either
- * "a, b" or "[a, b]"; blank lines and lines starting with '#' skipped), a
- * closing "---", then the body.  On error returns TERR_INVALID (or
+ * "a, b" or "[a, b]"; blank lines and lines starting with '#' skipped; as in
+ * YAML, a '#' after a blank starts a comment to the end of the line unless
+ * it is inside a quoted value), a closing "---", then the body.  On error returns TERR_INVALID (or
  * TERR_TOO_LONG, TERR_BAD_UTF8) with "line N: what" in ei and *line_out (may
  * be NULL) set to N, and leaves *out untouched.  Values are checked too: slug
  * (kb_slug_valid), title 1..ARTICLE_TITLE_MAX, tags (labels), audience and

@@ -202,4 +202,19 @@ check "the clash is named" grep -q "slug 'internal-notes'" "$T_DIR/out"
     not_ok "nothing imported after a refused import"
 "$TRUCE" kb list --db "$DB" >"$T_DIR/out"
 check "kb list prints the articles" grep -q "shipping-times	public	published	2	Shipping times" "$T_DIR/out"
+
+# The front matter example of docs/api.md, taken from the docs as they are
+# (comments and all), imports as shown.
+DOC="$T_DIR/doc"
+mkdir -p "$DOC"
+awk '/^An imported file starts with front matter/ { seen = 1 }
+     seen && /^```markdown$/ { inside = 1; next }
+     inside && /^```$/ { exit }
+     inside { print }' "$(dirname "$0")/../../docs/api.md" >"$DOC/example.md"
+check "the docs' example is found" grep -q "^slug: refund-policy .*# optional" "$DOC/example.md"
+"$TRUCE" kb import --db "$DB" "$DOC" >"$T_DIR/out" 2>&1
+check "the docs' example imports" grep -q "1 created, 0 updated, 0 unchanged" "$T_DIR/out"
+[ "$(sql "SELECT title || '|' || tags || '|' || audience || '|' || status FROM articles WHERE slug = 'refund-policy'")" = \
+    'Our refund policy|["refunds","policy"]|public|published' ] && ok ||
+    not_ok "the docs' example: $(sql "SELECT title, tags, audience, status FROM articles WHERE slug = 'refund-policy'")"
 finish

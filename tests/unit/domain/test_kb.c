@@ -152,6 +152,47 @@ static void front_matter_is_read(void **state)
     kb_doc_release(&d);
 }
 
+/* Comments as in YAML: a whole line, or from a '#' after a blank; a quoted
+ * value keeps its '#'. */
+static void front_matter_comments_are_skipped(void **state)
+{
+    (void)state;
+    struct kb_doc d;
+    struct terr_info ei;
+    int line;
+    assert_int_equal(parse("---\n"
+                           "  # indented comment\n"
+                           "title: C# tips # not part of it\n"
+                           "slug: c-tips\t# optional\n"
+                           "tags: refunds, policy  # or [refunds, policy]\n"
+                           "audience: public # default internal\n"
+                           "status: 'published' # default draft\n"
+                           "---\n"
+                           "# A heading, not a comment\n",
+                           &d, &line, &ei),
+                     TERR_OK);
+    assert_string_equal(d.title, "C# tips");
+    assert_string_equal(d.slug, "c-tips");
+    assert_int_equal(d.n_tags, 2);
+    assert_string_equal(d.tags[1], "policy");
+    assert_string_equal(d.audience, "public");
+    assert_string_equal(d.status, "published");
+    assert_string_equal(d.body, "# A heading, not a comment\n");
+    kb_doc_release(&d);
+
+    assert_int_equal(parse("---\ntitle: \"Order #42: refunds\"  # quoted\ntags: [a, b] # c\n---\n",
+                           &d, &line, &ei),
+                     TERR_OK);
+    assert_string_equal(d.title, "Order #42: refunds");
+    assert_int_equal(d.n_tags, 2);
+    assert_string_equal(d.tags[1], "b");
+    kb_doc_release(&d);
+
+    assert_int_equal(parse("---\ntitle: \"He said \"hi\"\"\n---\n", &d, &line, &ei), TERR_OK);
+    assert_string_equal(d.title, "He said \"hi\"");
+    kb_doc_release(&d);
+}
+
 /* Each bad file fails at the line named, with the field when there is one. */
 static void front_matter_errors_name_their_line(void **state)
 {
@@ -175,6 +216,7 @@ static void front_matter_errors_name_their_line(void **state)
         {"---\ntitle: x\ntags: [a, b\n---\n", 3, "tags"},
         {"---\nslug: a\n---\nbody\n", 1, "title"},
         {"---\ntitle: \xff\n---\n", 1, ""},
+        {"---\ntitle: # only a comment\n---\n", 2, "title"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
         struct kb_doc d;
@@ -217,6 +259,7 @@ int main(void)
         cmocka_unit_test(slugs_are_made_from_titles),
         cmocka_unit_test(slug_validity),
         cmocka_unit_test(front_matter_is_read),
+        cmocka_unit_test(front_matter_comments_are_skipped),
         cmocka_unit_test(front_matter_errors_name_their_line),
         cmocka_unit_test(a_body_over_the_limit_is_refused),
     };
