@@ -23,7 +23,8 @@ bool kb_slug_valid(const char *s)
     for (size_t i = 0; i < n; i++)
         if (!slug_char(s[i]))
             return false;
-    return true;
+    /* All digits would read as an id in /public/articles/{slug-or-id}. */
+    return strspn(s, "0123456789") < n;
 }
 
 void kb_slug_from_title(const char *title, char *out, size_t n)
@@ -48,6 +49,12 @@ void kb_slug_from_title(const char *title, char *out, size_t n)
     out[len] = '\0';
     if (len == 0)
         snprintf(out, n, "article");
+    else if (strspn(out, "0123456789") == len) {
+        /* "2024" would read as an id (kb_slug_valid): "article-2024". */
+        char digits[ARTICLE_SLUG_MAX + 1];
+        snprintf(digits, sizeof(digits), "%s", out);
+        snprintf(out, n, "article-%.*s", ARTICLE_SLUG_MAX - 8, digits);
+    }
 }
 
 char *kb_render_html(const char *md, size_t len)
@@ -219,8 +226,14 @@ static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int
         free(v);
         return r;
     }
-    if ((slot == &d->slug && !kb_slug_valid(v)) ||
-        (slot == &d->audience && strcmp(v, "public") && strcmp(v, "internal")) ||
+    if (slot == &d->slug && !kb_slug_valid(v)) {
+        enum terr r = terr_set(ei, TERR_INVALID, field,
+                               "line %d: '%s' is not a valid slug (" KB_SLUG_RULE ")", line,
+                               strlen(v) > 60 ? "(long value)" : v);
+        free(v);
+        return r;
+    }
+    if ((slot == &d->audience && strcmp(v, "public") && strcmp(v, "internal")) ||
         (slot == &d->status && strcmp(v, "draft") && strcmp(v, "published"))) {
         enum terr r = terr_set(ei, TERR_INVALID, field, "line %d: '%s' is not a valid %s", line,
                                strlen(v) > 60 ? "(long value)" : v, field);

@@ -27,11 +27,19 @@
 #define KB_LINE_MAX        1024
 
 /* true when s is 1..ARTICLE_SLUG_MAX bytes of [a-z0-9-], neither starting
- * nor ending with '-'. */
+ * nor ending with '-', and not all digits (those are article ids in the
+ * routes that take a slug or an id). */
 bool kb_slug_valid(const char *s);
+/* What kb_slug_valid asks, for error messages. */
+#define KB_STR_(x) #x
+#define KB_STR(x)  KB_STR_(x)
+#define KB_SLUG_RULE                                                                               \
+    "1.." KB_STR(ARTICLE_SLUG_MAX) " bytes of a-z, 0-9 and '-', not starting or ending with "      \
+                                   "'-', not all digits"
 /* The slug of a title into out (n >= ARTICLE_SLUG_MAX + 1): ASCII letters
  * and digits lowered, every other run of bytes one '-', trimmed, cut at
- * ARTICLE_SLUG_MAX; "article" when nothing is left.  Never fails. */
+ * ARTICLE_SLUG_MAX; "article" when nothing is left, "article-" before
+ * digits alone ("2024" -> "article-2024").  Never fails. */
 void kb_slug_from_title(const char *title, char *out, size_t n);
 
 /* The HTML of Markdown md (len bytes), safe as described above; caller

@@ -41,10 +41,7 @@ enum terr svc_article_check(const struct article_input *in, bool create, struct 
     if (in->has_body && (e = check_text(in->body, "body", ARTICLE_BODY_MAX, false, ei)))
         return e;
     if (in->has_slug && in->slug && !kb_slug_valid(in->slug))
-        return terr_set(ei, TERR_INVALID, "slug",
-                        "'slug' must be 1..%d bytes of a-z, 0-9 and '-', not starting or "
-                        "ending with '-'",
-                        ARTICLE_SLUG_MAX);
+        return terr_set(ei, TERR_INVALID, "slug", "'slug' must be " KB_SLUG_RULE);
     if (in->has_tags) {
         if (in->n_tags > ARTICLE_TAGS_MAX)
             return terr_set(ei, TERR_INVALID, "tags", "'tags' has over %d items", ARTICLE_TAGS_MAX);

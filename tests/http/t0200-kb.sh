@@ -127,6 +127,25 @@ expect 200 "by slug"
 expect_json .body_html "<p>Thirty days.</p>" "the public gets the HTML"
 TOKEN= req GET "/api/v1/public/articles/$PUB"
 expect 200 "by id"
+# A slug of digits alone would read as an id: refused when given, prefixed
+# when made from a title.
+TOKEN=$LEAD req POST /api/v1/articles '{"title":"2024","body":"Prices for 2024.","audience":"public","status":"published"}'
+expect 201 "a title of digits alone"
+expect_json .slug article-2024 "its slug is not all digits"
+YEAR=$(json .id)
+TOKEN= req GET /api/v1/public/articles/article-2024
+expect 200 "the public reaches it by slug"
+expect_json .id "$YEAR" "the right article"
+req POST /api/v1/articles '{"title":"Year","slug":"2025","body":"x"}'
+expect 400 invalid_value "a slug of digits alone is refused"
+expect_json .error.field slug "slug named"
+req PATCH "/api/v1/articles/$YEAR" '{"slug":"2025"}'
+expect 400 invalid_value "nor can a patch set one"
+sql "UPDATE articles SET slug = '987654' WHERE id = $YEAR"
+TOKEN= req GET /api/v1/public/articles/987654
+expect 200 "a digits slug stored before the rule is still found when no article has that id"
+expect_json .id "$YEAR" "by its slug"
+sql "UPDATE articles SET slug = 'article-2024' WHERE id = $YEAR"
 TOKEN= req GET "/api/v1/public/articles/where-is-my-parcel-2"
 expect 404 not_found "an internal article is not found by the public"
 TOKEN= req GET "/api/v1/public/articles/$ID2"

@@ -87,6 +87,19 @@ static void slugs_are_made_from_titles(void **state)
     assert_string_equal(s, "n-code-only");
     kb_slug_from_title("✓✓✓", s, sizeof(s));
     assert_string_equal(s, "article");
+    /* Digits alone would read as an id. */
+    kb_slug_from_title("2024", s, sizeof(s));
+    assert_string_equal(s, "article-2024");
+    kb_slug_from_title("(2024) !", s, sizeof(s));
+    assert_string_equal(s, "article-2024");
+    kb_slug_from_title("2024/2025", s, sizeof(s));
+    assert_string_equal(s, "2024-2025");
+    char digits[400];
+    memset(digits, '7', sizeof(digits) - 1);
+    digits[sizeof(digits) - 1] = '\0';
+    kb_slug_from_title(digits, s, sizeof(s));
+    assert_int_equal(strlen(s), ARTICLE_SLUG_MAX);
+    assert_true(kb_slug_valid(s));
     char long_title[400];
     memset(long_title, 'a', sizeof(long_title) - 1);
     long_title[sizeof(long_title) - 1] = '\0';
@@ -107,6 +120,9 @@ static void slug_validity(void **state)
     assert_false(kb_slug_valid("a b"));
     assert_false(kb_slug_valid("a_b"));
     assert_false(kb_slug_valid(NULL));
+    assert_false(kb_slug_valid("2024"));
+    assert_true(kb_slug_valid("2024-2025"));
+    assert_true(kb_slug_valid("article-2024"));
 }
 
 static enum terr parse(const char *text, struct kb_doc *d, int *line, struct terr_info *ei)
@@ -210,6 +226,7 @@ static void front_matter_errors_name_their_line(void **state)
         {"---\ntitle: x\ntitle: y\n---\n", 3, "title"},
         {"---\ntitle:\n---\n", 2, "title"},
         {"---\ntitle: x\nslug: Not A Slug\n---\n", 3, "slug"},
+        {"---\ntitle: x\nslug: 2024\n---\n", 3, "slug"},
         {"---\ntitle: x\naudience: everyone\n---\n", 3, "audience"},
         {"---\ntitle: x\nstatus: live\n---\n", 3, "status"},
         {"---\ntitle: x\ntags: [a, b c]\n---\n", 3, "tags"},
