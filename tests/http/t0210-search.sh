@@ -31,6 +31,29 @@ expect_json '.items[0].slug' shipping "a trailing * searches by prefix"
 req GET "/api/v1/search?q=title:refund%20OR%20(%22x&type=article"
 expect 200 "FTS5 syntax in q is searched as words, not obeyed"
 
+# ---- tags are words: a snippet never shows their JSON ----
+req POST /api/v1/articles '{"title":"Money back","body":"Ask within thirty days of delivery.","tags":["zanzibar","quokka-care","billing"],"audience":"public","status":"published"}'
+expect 201 "an article with tags"
+TAGGED=$(json .id)
+TOKEN="" req GET "/api/v1/public/search?q=zanzibar"
+expect_json '.items[0].id' "$TAGGED" "a tag finds its article"
+SNIP=$(json '[.items[0].snippet[].text] | join("")')
+case "$SNIP" in *'['* | *']'* | *'"'* | *','*) not_ok "no JSON in a tag's snippet: $SNIP" ;; *) ok ;; esac
+expect_json '[.items[0].snippet[] | select(.hit) | .text] | join(",")' zanzibar "the tag is the hit"
+req GET "/api/v1/search?q=thirty%20zanzibar&type=article"
+expect_json '[.items[0].snippet[].text] | join("")' "Ask within thirty days of delivery." \
+    "a hit in the body and the tags shows the body"
+req PATCH "/api/v1/articles/$TAGGED" '{"tags":["wombat"]}'
+expect 200 "the tags change"
+req GET "/api/v1/search?q=zanzibar&type=article"
+expect_json '.items | length' 0 "the old tag is gone from the index"
+req GET "/api/v1/search?q=wombat&type=article"
+expect_json '.items[0].id' "$TAGGED" "the new tag is found"
+req DELETE "/api/v1/articles/$TAGGED"
+expect 200 "the article is deleted"
+req GET "/api/v1/search?q=wombat&type=article"
+expect_json '.items | length' 0 "and leaves the index"
+
 # ---- tickets and internal notes ----
 req POST /api/v1/tickets "$(ticket_body 'Kettle arrived broken' ann@example.org 'My kettle arrived with a cracked lid.')"
 expect 201 "a ticket is opened"
