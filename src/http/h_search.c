@@ -104,7 +104,8 @@ static enum terr search_tx(struct store_tx *tx, void *arg)
 }
 
 /* Reads "q" into *match (NULL: no term, an empty result); replies 400 and
- * returns false when it is missing or over max_len bytes. */
+ * returns false when it is missing or over max_len bytes (0: no limit, the
+ * first bytes fts_query_build reads are used). */
 static bool query_text(struct request *req, enum fts_join join, size_t max_len, char **match)
 {
     const char *q = req_query(req, "q");
@@ -112,7 +113,7 @@ static bool query_text(struct request *req, enum fts_join join, size_t max_len, 
         reply_error(req, TERR_MISSING_FIELD, "q", "'q' is required");
         return false;
     }
-    if (strlen(q) > max_len) {
+    if (max_len && strlen(q) > max_len) {
         reply_error(req, TERR_TOO_LONG, "q", "'q' is over %zu bytes", max_len);
         return false;
     }
@@ -202,8 +203,10 @@ void h_public_suggest(struct request *req)
     struct search_read r = {
         .q = {.articles = true, .public_only = true, .limit = SUGGEST_ARTICLES}};
     char *match;
+    /* q is a whole message: its first FTS_QUERY_MAX_TEXT bytes are read (cut
+     * on a character boundary), so a long one is no error. */
     if (!search_rate_ok(req, req->srv->search_limit) || !query_only(req, params) ||
-        !query_text(req, FTS_ANY, FTS_QUERY_MAX_TEXT, &match))
+        !query_text(req, FTS_ANY, 0, &match))
         return;
     reply_search(req, &r, match);
 }

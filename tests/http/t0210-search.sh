@@ -80,6 +80,14 @@ expect_json '.items | length' 0 "no ticket subject either"
 TOKEN="" req GET "/api/v1/public/suggest?q=my%20parcel%20is%20late"
 expect 200 "suggestions as the customer types"
 expect_json '.items[0].slug' shipping "the shipping article is suggested"
+# A long message, not ASCII: its first 4096 bytes are read, a
+# longer q is no error (the contact form sends whole messages).
+LONG=$(printf 'my%%20parcel%%20is%%20late%%20'; printf '%%C3%%A9%.0s' $(seq 1 2100))
+TOKEN="" req GET "/api/v1/public/suggest?q=$LONG"
+expect 200 "a suggest q over 4096 bytes is read, not refused"
+expect_json '.items[0].slug' shipping "its start still finds the article"
+TOKEN="" req GET "/api/v1/public/search?q=$LONG"
+expect 400 too_long "the search box's q over 256 bytes is still refused"
 
 # ---- bad q ----
 req GET "/api/v1/search"
