@@ -113,6 +113,14 @@ static bool query_text(struct request *req, enum fts_join join, size_t max_len, 
         reply_error(req, TERR_MISSING_FIELD, "q", "'q' is required");
         return false;
     }
+    /* Tab and line ends are a message's; other controls are no search text
+     * (query_only refused NUL and what is not UTF-8 the same way). */
+    for (const unsigned char *c = (const unsigned char *)q; *c; c++)
+        if ((*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r') || *c == 0x7F) {
+            reply_error(req, TERR_INVALID, "q",
+                        "'q' must be UTF-8 text without control characters");
+            return false;
+        }
     if (max_len && strlen(q) > max_len) {
         reply_error(req, TERR_TOO_LONG, "q", "'q' is over %zu bytes", max_len);
         return false;

@@ -101,6 +101,20 @@ req GET "/api/v1/search?q=$(head -c 300 /dev/zero | tr '\0' a)"
 expect 400 too_long "a q over 256 bytes is refused"
 req GET "/api/v1/search?q=x&type=customer"
 expect 400 invalid_value "an unknown type is refused"
+# q is text: bytes that are not UTF-8, a NUL or another control character
+# are refused with the field named, never searched as something else.
+for bad in '%FF%FE' '%00refund' 'refund%00' 're%01fund' '%1B%5B31m'; do
+    for route in /api/v1/search /api/v1/public/search /api/v1/public/suggest; do
+        TOKEN="${ADMIN}" req GET "$route?q=$bad"
+        expect 400 invalid_value "$route refuses q=$bad"
+        expect_json .error.field q "$route names q for q=$bad"
+    done
+done
+req GET "/api/v1/search?q=%FF%FE"
+expect_json .error.message "'q' must be UTF-8 text" "the message says why"
+TOKEN="" req GET "/api/v1/public/suggest?q=my%20parcel%0Ais%09late%0D%0A"
+expect 200 "line ends and tabs of a message are text"
+expect_json '.items[0].slug' shipping "and it is searched"
 
 # ---- suggestions: a similar resolved ticket, its offer and lesson ----
 req POST /api/v1/tickets "$(ticket_body 'Teapot lid cracked' bob@example.org 'The teapot lid came cracked in the box.')"
