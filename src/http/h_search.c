@@ -66,25 +66,32 @@ static json_t *score_json(double s)
     return json_real((double)k / 10000.0);
 }
 
-static json_t *hit_json(const struct search_hit *h)
+/* public_view leaves out an article's audience and status, as every other
+ * public view of an article does (svc_article_json). */
+static json_t *hit_json(const struct search_hit *h, bool public_view)
 {
-    if (h->kind == SEARCH_ARTICLE)
-        return json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "type", "article", "id",
-                         (json_int_t)h->id, "title", h->title ? h->title : "", "slug",
-                         h->slug ? h->slug : "", "audience", h->audience ? h->audience : "",
-                         "status", h->status ? h->status : "", "snippet", snippet_json(h->snippet),
-                         "score", score_json(h->score));
+    if (h->kind == SEARCH_ARTICLE) {
+        json_t *o =
+            json_pack("{s:s,s:I,s:s,s:s,s:o,s:o}", "type", "article", "id", (json_int_t)h->id,
+                      "title", h->title ? h->title : "", "slug", h->slug ? h->slug : "", "snippet",
+                      snippet_json(h->snippet), "score", score_json(h->score));
+        if (!public_view) {
+            json_object_set_new(o, "audience", json_string(h->audience ? h->audience : ""));
+            json_object_set_new(o, "status", json_string(h->status ? h->status : ""));
+        }
+        return o;
+    }
     return json_pack("{s:s,s:I,s:s,s:s,s:o,s:o,s:o}", "type", "ticket", "id", (json_int_t)h->id,
                      "subject", h->title ? h->title : "", "status", h->status ? h->status : "",
                      "message_id", h->message_id ? json_integer(h->message_id) : json_null(),
                      "snippet", snippet_json(h->snippet), "score", score_json(h->score));
 }
 
-static json_t *hits_json(const struct search_hit *v, size_t n)
+static json_t *hits_json(const struct search_hit *v, size_t n, bool public_view)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, hit_json(&v[i]));
+        json_array_append_new(a, hit_json(&v[i], public_view));
     return a;
 }
 
@@ -143,7 +150,7 @@ static void reply_search(struct request *req, struct search_read *r, char *match
         reply_error(req, e, NULL, "cannot search");
         return;
     }
-    json_t *items = hits_json(r->hits, r->n_hits);
+    json_t *items = hits_json(r->hits, r->n_hits, r->q.public_only);
     search_hits_free(r->hits, r->n_hits);
     json_t *next = json_null();
     if (r->more) {
@@ -309,13 +316,13 @@ void h_ticket_suggestions(struct request *req)
     }
     json_t *similar = json_array();
     for (size_t i = 0; i < s.n_tickets; i++) {
-        json_t *t = hit_json(&s.tickets[i]);
+        json_t *t = hit_json(&s.tickets[i], false);
         json_object_set_new(t, "resolution", resolution_json(&s.res[i]));
         json_array_append_new(similar, t);
     }
     reply_json(req, 200,
-               json_pack("{s:o,s:o}", "articles", hits_json(s.articles, s.n_articles), "similar",
-                         similar));
+               json_pack("{s:o,s:o}", "articles", hits_json(s.articles, s.n_articles, false),
+                         "similar", similar));
     suggest_release(&s);
 }
 

@@ -73,6 +73,13 @@ TOKEN="" req GET "/api/v1/public/search?q=refund"
 expect 200 "anyone may search the help center"
 expect_json '[.items[].slug] | sort | join(",")' "refund-policy,shipping" \
     "no internal nor draft article"
+expect_json '[.items[] | has("audience") or has("status")] | any' false \
+    "the public view hides audience and status, as every public view does"
+TOKEN="" req GET "/api/v1/public/suggest?q=refund"
+expect_json '(.items | length > 0) and ([.items[] | has("audience") or has("status")] | any | not)' true \
+    "suggestions hide them too"
+req GET "/api/v1/search?q=refund&type=article"
+expect_json '[.items[] | has("audience") and has("status")] | all' true "agents see them"
 TOKEN="" req GET "/api/v1/public/search?q=zebrawood"
 expect_json '.items | length' 0 "no ticket, no internal note"
 TOKEN="" req GET "/api/v1/public/search?q=kettle"
