@@ -197,9 +197,12 @@ static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int
     if (is_tags) {
         cut_comment(colon, &ve);
         trim(&vb, &ve);
-    } else {
-        scalar_value(&vb, &ve);
+        if (d->has_tags)
+            return terr_set(ei, TERR_INVALID, "tags", "line %d: 'tags' given twice", line);
+        d->has_tags = true;
+        return parse_tags(d, vb, ve, line, ei);
     }
+    scalar_value(&vb, &ve);
     size_t nl = (size_t)(ne - nb);
     char **slot = NULL;
     const char *field = NULL;
@@ -211,9 +214,6 @@ static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int
         slot = &d->audience, field = "audience";
     else if (nl == 6 && !memcmp(nb, "status", 6))
         slot = &d->status, field = "status";
-    else if (is_tags)
-        return d->n_tags ? terr_set(ei, TERR_INVALID, "tags", "line %d: 'tags' given twice", line)
-                         : parse_tags(d, vb, ve, line, ei);
     else
         return terr_set(ei, TERR_INVALID, NULL, "line %d: unknown field '%.*s'", line,
                         (int)(nl > 40 ? 40 : nl), nb);

@@ -47,12 +47,14 @@ void kb_slug_from_title(const char *title, char *out, size_t n);
 char *kb_render_html(const char *md, size_t len);
 
 /* A Markdown file with front matter, parsed.  Every string is owned; release
- * with kb_doc_release.  Fields absent from the front matter are NULL (title
- * is required; the others default at import: slug from the title, no tags,
- * audience internal, status draft). */
+ * with kb_doc_release.  Fields absent from the front matter are NULL, tags
+ * has_tags false (title is required; at import a new article gets the
+ * defaults: slug from the title, no tags, audience internal, status draft;
+ * an existing one keeps what it has). */
 struct kb_doc {
     char *title;
     char *slug;
+    bool has_tags; /* a "tags:" line, maybe empty */
     char **tags;
     size_t n_tags;
     char *audience;

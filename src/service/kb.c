@@ -277,7 +277,9 @@ enum terr svc_article_delete(struct store_tx *tx, const struct actor *who, int64
     return e ? terr_set(ei, e, NULL, NULL) : TERR_OK;
 }
 
-/* The input of a parsed document: every field given (defaults filled). */
+/* The input of a parsed document: the fields its front matter gives, so a
+ * new article gets the create defaults for the others and an existing one
+ * keeps them (a lead may have published an imported draft since). */
 static void doc_input(const struct kb_doc *d, struct article_input *in)
 {
     *in = (struct article_input){
@@ -287,18 +289,12 @@ static void doc_input(const struct kb_doc *d, struct article_input *in)
         .slug = d->slug,
         .has_body = true,
         .body = d->body,
-        .has_tags = true,
+        .has_tags = d->has_tags,
         .tags = (const char *const *)d->tags,
         .n_tags = d->n_tags,
-        .has_audience = true,
-        .audience = ARTICLE_INTERNAL,
-        .has_status = true,
-        .status = ARTICLE_DRAFT,
     };
-    if (d->audience)
-        article_audience_parse(d->audience, &in->audience);
-    if (d->status)
-        article_status_parse(d->status, &in->status);
+    in->has_audience = d->audience && article_audience_parse(d->audience, &in->audience);
+    in->has_status = d->status && article_status_parse(d->status, &in->status);
 }
 
 enum terr svc_kb_import(struct store_tx *tx, const struct actor *who, const struct kb_doc *docs,

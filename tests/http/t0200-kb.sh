@@ -195,6 +195,25 @@ check "importing again changes nothing" grep -q "0 created, 0 updated, 2 unchang
     not_ok "no new version for an unchanged file"
 [ "$(sql "SELECT audience || ' ' || status FROM articles WHERE slug = 'internal-notes'")" = "internal draft" ] &&
     ok || not_ok "defaults: internal draft"
+# A lead publishes the imported internal draft in the console and tags it;
+# importing the unchanged file (no audience, status or tags in it) again keeps
+# all that, while a file that says "tags: []" clears the tags.
+start_server
+NOTES=$(sql "SELECT id FROM articles WHERE slug = 'internal-notes'")
+TOKEN=$LEAD req PATCH "/api/v1/articles/$NOTES" '{"audience":"public","status":"published","tags":["notes"]}'
+expect 200 "a lead publishes the imported draft"
+stop_server
+"$TRUCE" kb import --db "$DB" "$KB" >"$T_DIR/out" 2>&1
+check "the re-import changes nothing" grep -q "0 created, 0 updated, 2 unchanged" "$T_DIR/out"
+[ "$(sql "SELECT audience || ' ' || status || ' ' || tags FROM articles WHERE slug = 'internal-notes'")" = 'public published ["notes"]' ] &&
+    ok || not_ok "a re-import keeps what the front matter leaves out: $(sql "SELECT audience, status, tags FROM articles WHERE slug = 'internal-notes'")"
+sed -i 's/^slug: internal-notes$/slug: internal-notes\ntags: []/' "$KB/b.md"
+"$TRUCE" kb import --db "$DB" "$KB" >"$T_DIR/out" 2>&1
+check "an explicit empty tags line is a change" grep -q "0 created, 1 updated, 1 unchanged" "$T_DIR/out"
+[ "$(sql "SELECT audience || ' ' || status || ' ' || tags FROM articles WHERE slug = 'internal-notes'")" = 'public published []' ] &&
+    ok || not_ok "tags: [] clears the tags, the rest is kept"
+sed -i '/^tags: \[\]$/d' "$KB/b.md"
+
 sed -i 's/two days/three days/' "$KB/a.md"
 "$TRUCE" kb import --db "$DB" "$KB" >"$T_DIR/out" 2>&1
 check "a changed file is updated" grep -q "0 created, 1 updated, 1 unchanged" "$T_DIR/out"

@@ -152,6 +152,7 @@ static void front_matter_is_read(void **state)
     assert_string_equal(d.title, "Refunds: how");
     assert_string_equal(d.slug, "refunds");
     assert_int_equal(d.n_tags, 2);
+    assert_true(d.has_tags);
     assert_string_equal(d.tags[0], "billing");
     assert_string_equal(d.tags[1], "faq");
     assert_string_equal(d.audience, "public");
@@ -163,6 +164,7 @@ static void front_matter_is_read(void **state)
     assert_string_equal(d.title, "Only a title");
     assert_null(d.slug);
     assert_null(d.audience);
+    assert_false(d.has_tags);
     assert_int_equal(d.n_tags, 0);
     assert_string_equal(d.body, "");
     kb_doc_release(&d);
@@ -204,6 +206,12 @@ static void front_matter_comments_are_skipped(void **state)
     assert_string_equal(d.tags[1], "b");
     kb_doc_release(&d);
 
+    /* "tags: []" is given (it clears), unlike no tags line at all. */
+    assert_int_equal(parse("---\ntitle: x\ntags: []\n---\n", &d, &line, &ei), TERR_OK);
+    assert_true(d.has_tags);
+    assert_int_equal(d.n_tags, 0);
+    kb_doc_release(&d);
+
     assert_int_equal(parse("---\ntitle: \"He said \"hi\"\"\n---\n", &d, &line, &ei), TERR_OK);
     assert_string_equal(d.title, "He said \"hi\"");
     kb_doc_release(&d);
@@ -231,6 +239,7 @@ static void front_matter_errors_name_their_line(void **state)
         {"---\ntitle: x\nstatus: live\n---\n", 3, "status"},
         {"---\ntitle: x\ntags: [a, b c]\n---\n", 3, "tags"},
         {"---\ntitle: x\ntags: [a, b\n---\n", 3, "tags"},
+        {"---\ntitle: x\ntags: []\ntags: a\n---\n", 4, "tags"},
         {"---\nslug: a\n---\nbody\n", 1, "title"},
         {"---\ntitle: \xff\n---\n", 1, ""},
         {"---\ntitle: # only a comment\n---\n", 2, "title"},
