@@ -6,9 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../text/normalize.h"
 #include "../util/alloc.h"
+#include "../util/buf.h"
 #include "../util/utf8.h"
 #include "ticket_rules.h"
+
+/* Bytes of a title's unaccented form kb_slug_from_title reads (compatibility
+ * forms may expand; a slug needs only its first ARTICLE_SLUG_MAX). */
+#define SLUG_SOURCE_MAX (16 * ARTICLE_TITLE_MAX)
 
 static bool slug_char(char c)
 {
@@ -31,7 +37,15 @@ void kb_slug_from_title(const char *title, char *out, size_t n)
 {
     size_t len = 0, cap = n - 1 < ARTICLE_SLUG_MAX ? n - 1 : ARTICLE_SLUG_MAX;
     bool dash = false;
-    for (const char *p = title ? title : ""; *p && len < cap; p++) {
+    title = title ? title : "";
+    /* "Café" -> "cafe": Latin letters lose their accents; what is left that
+     * is not ASCII (other scripts) becomes a dash below.  Not UTF-8, or too
+     * long unaccented: the title's own bytes. */
+    struct buf plain;
+    buf_init(&plain, SLUG_SOURCE_MAX);
+    if (text_unaccent(title, strlen(title), &plain) == TERR_OK && plain.data)
+        title = plain.data;
+    for (const char *p = title; *p && len < cap; p++) {
         char c = *p;
         if (c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
@@ -44,6 +58,7 @@ void kb_slug_from_title(const char *title, char *out, size_t n)
             dash = true;
         }
     }
+    buf_release(&plain);
     while (len > 0 && out[len - 1] == '-')
         len--;
     out[len] = '\0';

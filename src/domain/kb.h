@@ -36,8 +36,9 @@ bool kb_slug_valid(const char *s);
 #define KB_SLUG_RULE                                                                               \
     "1.." KB_STR(ARTICLE_SLUG_MAX) " bytes of a-z, 0-9 and '-', not starting or ending with "      \
                                    "'-', not all digits"
-/* The slug of a title into out (n >= ARTICLE_SLUG_MAX + 1): ASCII letters
- * and digits lowered, every other run of bytes one '-', trimmed, cut at
+/* The slug of a title into out (n >= ARTICLE_SLUG_MAX + 1): accents
+ * dropped (text_unaccent: "Café" -> "cafe"), ASCII letters and digits
+ * lowered, every other run of bytes (other scripts too) one '-', trimmed, cut at
  * ARTICLE_SLUG_MAX; "article" when nothing is left, "article-" before
  * digits alone ("2024" -> "article-2024").  Never fails. */
 void kb_slug_from_title(const char *title, char *out, size_t n);

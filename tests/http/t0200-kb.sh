@@ -166,6 +166,14 @@ expect 200 "a lead deletes"
     not_ok "the delete is audited"
 req DELETE "/api/v1/articles/$ID2"
 expect 404 not_found "deleting twice"
+
+# ---- slugs of titles that are not ASCII ----
+TOKEN=$AGENT req POST /api/v1/articles '{"title":"Café opening hours","body":"Nine to five."}'
+expect 201 "a title with accents"
+expect_json .slug cafe-opening-hours "its slug drops the accents"
+TOKEN=$AGENT req POST /api/v1/articles '{"title":"Доставка","body":"x"}'
+expect 201 "a title in another script"
+expect_json .slug article "gets a valid slug still"
 stop_server
 
 # ---- import ----
