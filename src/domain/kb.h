@@ -5,8 +5,9 @@
  *
  * Rendering uses cmark with its default (safe) options: raw HTML blocks and
  * inline HTML become "<!-- raw HTML omitted -->" and links or images whose
- * URL is javascript:, vbscript:, file: or data: (other than images) get an
- * empty URL, so no article body can put live markup or script on a page.
+ * URL is javascript:, vbscript:, file: or data: get an empty URL (but for
+ * data:image/png, gif, jpeg and webp; svg+xml, which can script, is blanked),
+ * so no article body can put live markup or script on a page.
  */
 #ifndef TRUCE_DOMAIN_KB_H
 #define TRUCE_DOMAIN_KB_H

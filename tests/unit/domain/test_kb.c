@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,30 @@ static void dangerous_urls_are_dropped(void **state)
         assert_null(strstr(h, "href=\"vbscript:"));
         assert_null(strstr(h, "href=\"data:"));
         assert_null(strstr(h, "<script"));
+        free(h);
+    }
+}
+
+/* cmark keeps raster data: images (docs/api.md "Rendering") and blanks
+ * every other data: URL, SVG included. */
+static void data_images_raster_only(void **state)
+{
+    (void)state;
+    const char *kept[] = {"png", "gif", "jpeg", "webp"};
+    for (size_t i = 0; i < sizeof(kept) / sizeof(*kept); i++) {
+        char md[128], src[128];
+        snprintf(md, sizeof(md), "![x](data:image/%s;base64,AAAA)", kept[i]);
+        snprintf(src, sizeof(src), "src=\"data:image/%s;base64,AAAA\"", kept[i]);
+        char *h = render(md);
+        assert_non_null(strstr(h, src));
+        free(h);
+    }
+    const char *blanked[] = {"![x](data:image/svg+xml;base64,PHN2Zz4=)",
+                             "![x](data:text/html;base64,PHN2Zz4=)"};
+    for (size_t i = 0; i < sizeof(blanked) / sizeof(*blanked); i++) {
+        char *h = render(blanked[i]);
+        assert_non_null(strstr(h, "src=\"\""));
+        assert_null(strstr(h, "data:"));
         free(h);
     }
 }
@@ -309,6 +334,7 @@ int main(void)
         cmocka_unit_test(markdown_is_rendered),
         cmocka_unit_test(raw_html_never_comes_out),
         cmocka_unit_test(dangerous_urls_are_dropped),
+        cmocka_unit_test(data_images_raster_only),
         cmocka_unit_test(text_is_escaped),
         cmocka_unit_test(slugs_are_made_from_titles),
         cmocka_unit_test(slugs_transliterate_latin_letters),
