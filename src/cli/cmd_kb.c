@@ -31,9 +31,11 @@ static const char usage[] =
     "import reads every DIR/*.md file: front matter between '---' lines (title,\n"
     "and optionally slug, tags, audience public|internal, status draft|published)\n"
     "then the Markdown body.  Files are matched to articles by slug: a new one is\n"
-    "created, an unchanged one skipped, a changed one becomes a new version.  Any\n"
-    "error (named file:line) imports nothing.  list prints id, slug, audience,\n"
-    "status, version and title as tab-separated lines under a header.\n";
+    "created, an unchanged one skipped, a changed one becomes a new version.  A\n"
+    "field left out keeps an existing article's value (a new one gets no tags,\n"
+    "internal, draft).  Any error (named file:line) imports nothing.  list prints\n"
+    "id, slug, audience, status, version and title as tab-separated lines under a\n"
+    "header.\n";
 
 static int by_name(const void *a, const void *b)
 {

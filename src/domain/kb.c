@@ -6,9 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../text/normalize.h"
 #include "../util/alloc.h"
+#include "../util/buf.h"
 #include "../util/utf8.h"
 #include "ticket_rules.h"
+
+/* Bytes of a title's unaccented form kb_slug_from_title reads (compatibility
+ * forms may expand; a slug needs only its first ARTICLE_SLUG_MAX). */
+#define SLUG_SOURCE_MAX (16 * ARTICLE_TITLE_MAX)
 
 static bool slug_char(char c)
 {
@@ -23,14 +29,23 @@ bool kb_slug_valid(const char *s)
     for (size_t i = 0; i < n; i++)
         if (!slug_char(s[i]))
             return false;
-    return true;
+    /* All digits would read as an id in /public/articles/{slug-or-id}. */
+    return strspn(s, "0123456789") < n;
 }
 
 void kb_slug_from_title(const char *title, char *out, size_t n)
 {
     size_t len = 0, cap = n - 1 < ARTICLE_SLUG_MAX ? n - 1 : ARTICLE_SLUG_MAX;
     bool dash = false;
-    for (const char *p = title ? title : ""; *p && len < cap; p++) {
+    title = title ? title : "";
+    /* "Café" -> "cafe": Latin letters lose their accents; what is left that
+     * is not ASCII (other scripts) becomes a dash below.  Not UTF-8, or too
+     * long unaccented: the title's own bytes. */
+    struct buf plain;
+    buf_init(&plain, SLUG_SOURCE_MAX);
+    if (text_unaccent(title, strlen(title), &plain) == TERR_OK && plain.data)
+        title = plain.data;
+    for (const char *p = title; *p && len < cap; p++) {
         char c = *p;
         if (c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
@@ -43,11 +58,18 @@ void kb_slug_from_title(const char *title, char *out, size_t n)
             dash = true;
         }
     }
+    buf_release(&plain);
     while (len > 0 && out[len - 1] == '-')
         len--;
     out[len] = '\0';
     if (len == 0)
         snprintf(out, n, "article");
+    else if (strspn(out, "0123456789") == len) {
+        /* "2024" would read as an id (kb_slug_valid): "article-2024". */
+        char digits[ARTICLE_SLUG_MAX + 1];
+        snprintf(digits, sizeof(digits), "%s", out);
+        snprintf(out, n, "article-%.*s", ARTICLE_SLUG_MAX - 8, digits);
+    }
 }
 
 char *kb_render_html(const char *md, size_t len)
@@ -135,6 +157,47 @@ static enum terr parse_tags(struct kb_doc *d, const char *b, const char *e, int 
     return TERR_OK;
 }
 
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* A comment in [b, *e) cut off: as in YAML, it starts at a '#' after a blank,
+ * so "C#" stays and "x # note" is "x". */
+static void cut_comment(const char *b, const char **e)
+{
+    for (const char *p = b + 1; p < *e; p++)
+        if (*p == '#' && blank(p[-1])) {
+            *e = p;
+            return;
+        }
+}
+
+/* A scalar value [*b, *e) after its colon: trimmed and without a trailing
+ * comment.  A value in matching quotes is taken without them, up to the
+ * first closing quote followed by nothing or by a comment, so a title
+ * holding " #" keeps it when quoted. */
+static void scalar_value(const char **b, const char **e)
+{
+    trim(b, e);
+    if (*e - *b >= 2 && (**b == '"' || **b == '\'')) {
+        for (const char *q = *b + 1; q < *e; q++) {
+            if (*q != **b)
+                continue;
+            const char *r = q + 1;
+            while (r < *e && blank(*r))
+                r++;
+            if (r == *e || (*r == '#' && r > q + 1)) {
+                (*b)++;
+                *e = q;
+                return;
+            }
+        }
+    }
+    cut_comment(*b - 1, e);
+    trim(b, e);
+}
+
 /* One "name: value" line of the front matter into d. */
 static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int line,
                              struct terr_info *ei)
@@ -144,12 +207,17 @@ static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int
         return terr_set(ei, TERR_INVALID, NULL, "line %d: expected 'name: value'", line);
     const char *nb = b, *ne = colon, *vb = colon + 1, *ve = e;
     trim(&nb, &ne);
-    trim(&vb, &ve);
-    /* A quoted value is taken without its quotes. */
-    if (ve - vb >= 2 && (*vb == '"' || *vb == '\'') && ve[-1] == *vb) {
-        vb++;
-        ve--;
+    /* Tags are unquoted one by one (parse_tags) and hold no blank or '#'. */
+    bool is_tags = ne - nb == 4 && !memcmp(nb, "tags", 4);
+    if (is_tags) {
+        cut_comment(colon, &ve);
+        trim(&vb, &ve);
+        if (d->has_tags)
+            return terr_set(ei, TERR_INVALID, "tags", "line %d: 'tags' given twice", line);
+        d->has_tags = true;
+        return parse_tags(d, vb, ve, line, ei);
     }
+    scalar_value(&vb, &ve);
     size_t nl = (size_t)(ne - nb);
     char **slot = NULL;
     const char *field = NULL;
@@ -161,9 +229,6 @@ static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int
         slot = &d->audience, field = "audience";
     else if (nl == 6 && !memcmp(nb, "status", 6))
         slot = &d->status, field = "status";
-    else if (nl == 4 && !memcmp(nb, "tags", 4))
-        return d->n_tags ? terr_set(ei, TERR_INVALID, "tags", "line %d: 'tags' given twice", line)
-                         : parse_tags(d, vb, ve, line, ei);
     else
         return terr_set(ei, TERR_INVALID, NULL, "line %d: unknown field '%.*s'", line,
                         (int)(nl > 40 ? 40 : nl), nb);
@@ -176,8 +241,14 @@ static enum terr parse_field(struct kb_doc *d, const char *b, const char *e, int
         free(v);
         return r;
     }
-    if ((slot == &d->slug && !kb_slug_valid(v)) ||
-        (slot == &d->audience && strcmp(v, "public") && strcmp(v, "internal")) ||
+    if (slot == &d->slug && !kb_slug_valid(v)) {
+        enum terr r = terr_set(ei, TERR_INVALID, field,
+                               "line %d: '%s' is not a valid slug (" KB_SLUG_RULE ")", line,
+                               strlen(v) > 60 ? "(long value)" : v);
+        free(v);
+        return r;
+    }
+    if ((slot == &d->audience && strcmp(v, "public") && strcmp(v, "internal")) ||
         (slot == &d->status && strcmp(v, "draft") && strcmp(v, "published"))) {
         enum terr r = terr_set(ei, TERR_INVALID, field, "line %d: '%s' is not a valid %s", line,
                                strlen(v) > 60 ? "(long value)" : v, field);

@@ -187,25 +187,38 @@ void h_public_articles_list(struct request *req)
 /* ---- one article ---- */
 
 struct one_article {
-    int64_t id;       /* or */
-    const char *slug; /* borrowed */
+    int64_t id;       /* when not 0, tried first */
+    const char *slug; /* borrowed; may be NULL */
     bool public_view;
     bool versions;
     json_t *body;
 };
 
+/* The article by id or by slug, as visible: one the public may not see is
+ * TERR_NOT_FOUND. */
+static enum terr get_one(struct store_tx *tx, const struct one_article *o, bool by_id,
+                         struct article *a)
+{
+    enum terr e =
+        by_id ? store_article_get(tx, o->id, a) : store_article_get_by_slug(tx, o->slug, a);
+    if (!e && o->public_view && !svc_article_public(a)) {
+        article_release(a);
+        return TERR_NOT_FOUND;
+    }
+    return e;
+}
+
 static enum terr get_tx(struct store_tx *tx, void *arg)
 {
     struct one_article *o = arg;
     struct article a;
-    enum terr e =
-        o->slug ? store_article_get_by_slug(tx, o->slug, &a) : store_article_get(tx, o->id, &a);
+    enum terr e = get_one(tx, o, o->id != 0, &a);
+    /* Slugs of digits alone are refused now (kb_slug_valid), but one stored
+     * before still answers when no visible article has that id. */
+    if (e == TERR_NOT_FOUND && o->id && o->slug)
+        e = get_one(tx, o, false, &a);
     if (e)
         return e;
-    if (o->public_view && !svc_article_public(&a)) {
-        article_release(&a);
-        return TERR_NOT_FOUND;
-    }
     if (o->versions) {
         struct article_version *v;
         size_t n;
@@ -240,7 +253,7 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 static void reply_article(struct request *req, struct one_article *o)
 {
     enum terr e = store_read(req_store(req), get_tx, o);
-    if (e == TERR_NOT_FOUND && o->slug)
+    if (e == TERR_NOT_FOUND && o->slug && !o->id)
         reply_error(req, e, NULL, "article '%s' not found", o->slug);
     else if (e == TERR_NOT_FOUND)
         reply_error(req, e, NULL, "article %lld not found", (long long)o->id);
@@ -273,14 +286,12 @@ void h_public_article_get(struct request *req)
     static const char *const params[] = {NULL};
     if (!query_only(req, params))
         return;
-    /* {token}: an id when all digits, else a slug. */
+    /* {token}: an id when all digits (slugs never are), else a slug. */
     const char *key = req->path + strlen(PUBLIC_ARTICLES_PREFIX);
-    struct one_article o = {.public_view = true};
+    struct one_article o = {.public_view = true, .slug = key};
     size_t n = strlen(key), digits = strspn(key, "0123456789");
     if (digits == n && n <= 18 && key[0] != '0')
         o.id = strtoll(key, NULL, 10);
-    else
-        o.slug = key;
     reply_article(req, &o);
 }
 

@@ -65,25 +65,32 @@ static json_t *score_json(double s)
     return json_real((double)k / 10000.0);
 }
 
-static json_t *hit_json(const struct search_hit *h)
+/* public_view leaves out an article's audience and status, as every other
+ * public view of an article does (svc_article_json). */
+static json_t *hit_json(const struct search_hit *h, bool public_view)
 {
-    if (h->kind == SEARCH_ARTICLE)
-        return json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "type", "article", "id",
-                         (json_int_t)h->id, "title", h->title ? h->title : "", "slug",
-                         h->slug ? h->slug : "", "audience", h->audience ? h->audience : "",
-                         "status", h->status ? h->status : "", "snippet", snippet_json(h->snippet),
-                         "score", score_json(h->score));
+    if (h->kind == SEARCH_ARTICLE) {
+        json_t *o =
+            json_pack("{s:s,s:I,s:s,s:s,s:o,s:o}", "type", "article", "id", (json_int_t)h->id,
+                      "title", h->title ? h->title : "", "slug", h->slug ? h->slug : "", "snippet",
+                      snippet_json(h->snippet), "score", score_json(h->score));
+        if (!public_view) {
+            json_object_set_new(o, "audience", json_string(h->audience ? h->audience : ""));
+            json_object_set_new(o, "status", json_string(h->status ? h->status : ""));
+        }
+        return o;
+    }
     return json_pack("{s:s,s:I,s:s,s:s,s:o,s:o,s:o}", "type", "ticket", "id", (json_int_t)h->id,
                      "subject", h->title ? h->title : "", "status", h->status ? h->status : "",
                      "message_id", h->message_id ? json_integer(h->message_id) : json_null(),
                      "snippet", snippet_json(h->snippet), "score", score_json(h->score));
 }
 
-static json_t *hits_json(const struct search_hit *v, size_t n)
+static json_t *hits_json(const struct search_hit *v, size_t n, bool public_view)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, hit_json(&v[i]));
+        json_array_append_new(a, hit_json(&v[i], public_view));
     return a;
 }
 
@@ -103,7 +110,8 @@ static enum terr search_tx(struct store_tx *tx, void *arg)
 }
 
 /* Reads "q" into *match (NULL: no term, an empty result); replies 400 and
- * returns false when it is missing or over max_len bytes. */
+ * returns false when it is missing or over max_len bytes (0: no limit, the
+ * first bytes fts_query_build reads are used). */
 static bool query_text(struct request *req, enum fts_join join, size_t max_len, char **match)
 {
     const char *q = req_query(req, "q");
@@ -111,7 +119,15 @@ static bool query_text(struct request *req, enum fts_join join, size_t max_len, 
         reply_error(req, TERR_MISSING_FIELD, "q", "'q' is required");
         return false;
     }
-    if (strlen(q) > max_len) {
+    /* Tab and line ends are a message's; other controls are no search text
+     * (query_only refused NUL and what is not UTF-8 the same way). */
+    for (const unsigned char *c = (const unsigned char *)q; *c; c++)
+        if ((*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r') || *c == 0x7F) {
+            reply_error(req, TERR_INVALID, "q",
+                        "'q' must be UTF-8 text without control characters");
+            return false;
+        }
+    if (max_len && strlen(q) > max_len) {
         reply_error(req, TERR_TOO_LONG, "q", "'q' is over %zu bytes", max_len);
         return false;
     }
@@ -133,7 +149,7 @@ static void reply_search(struct request *req, struct search_read *r, char *match
         reply_error(req, e, NULL, "cannot search");
         return;
     }
-    json_t *items = hits_json(r->hits, r->n_hits);
+    json_t *items = hits_json(r->hits, r->n_hits, r->q.public_only);
     search_hits_free(r->hits, r->n_hits);
     json_t *next = json_null();
     if (r->more) {
@@ -201,8 +217,10 @@ void h_public_suggest(struct request *req)
     struct search_read r = {
         .q = {.articles = true, .public_only = true, .limit = SUGGEST_ARTICLES}};
     char *match;
+    /* q is a whole message: its first FTS_QUERY_MAX_TEXT bytes are read (cut
+     * on a character boundary), so a long one is no error. */
     if (!search_rate_ok(req, req->srv->search_limit) || !query_only(req, params) ||
-        !query_text(req, FTS_ANY, FTS_QUERY_MAX_TEXT, &match))
+        !query_text(req, FTS_ANY, 0, &match))
         return;
     reply_search(req, &r, match);
 }
@@ -297,13 +315,13 @@ void h_ticket_suggestions(struct request *req)
     }
     json_t *similar = json_array();
     for (size_t i = 0; i < s.n_tickets; i++) {
-        json_t *t = hit_json(&s.tickets[i]);
+        json_t *t = hit_json(&s.tickets[i], false);
         json_object_set_new(t, "resolution", resolution_json(&s.res[i]));
         json_array_append_new(similar, t);
     }
     reply_json(req, 200,
-               json_pack("{s:o,s:o}", "articles", hits_json(s.articles, s.n_articles), "similar",
-                         similar));
+               json_pack("{s:o,s:o}", "articles", hits_json(s.articles, s.n_articles, false),
+                         "similar", similar));
     suggest_release(&s);
 }
 

@@ -10,27 +10,36 @@
 struct param_check {
     const char *const *allowed;
     const char *bad;
+    bool bad_value; /* bad is known, its value is not text */
 };
 
 static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+                                   size_t key_size, const char *value, size_t value_size)
 {
     struct param_check *pc = cls;
     (void)kind;
-    for (const char *const *p = pc->allowed; *p; p++)
-        if (strcmp(*p, key) == 0 && (!value || utf8_valid(value, strlen(value))))
+    (void)key_size;
+    for (const char *const *p = pc->allowed; *p; p++) {
+        if (strcmp(*p, key) != 0)
+            continue;
+        /* A %00 would silently end the value where the handler reads it. */
+        if (!value || (strlen(value) == value_size && utf8_valid(value, value_size)))
             return MHD_YES;
+        pc->bad_value = true;
+        break;
+    }
     pc->bad = key;
     return MHD_NO;
 }
 
 bool query_only(struct request *req, const char *const allowed[])
 {
-    struct param_check pc = {allowed, NULL};
-    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
-    if (pc.bad)
-        reply_error(req, TERR_UNKNOWN_FIELD, pc.bad, "unknown or invalid query parameter '%s'",
-                    pc.bad);
+    struct param_check pc = {allowed, NULL, false};
+    MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
+    if (pc.bad_value)
+        reply_error(req, TERR_INVALID, pc.bad, "'%s' must be UTF-8 text", pc.bad);
+    else if (pc.bad)
+        reply_error(req, TERR_UNKNOWN_FIELD, pc.bad, "unknown query parameter '%s'", pc.bad);
     return !pc.bad;
 }
 

@@ -41,10 +41,7 @@ enum terr svc_article_check(const struct article_input *in, bool create, struct 
     if (in->has_body && (e = check_text(in->body, "body", ARTICLE_BODY_MAX, false, ei)))
         return e;
     if (in->has_slug && in->slug && !kb_slug_valid(in->slug))
-        return terr_set(ei, TERR_INVALID, "slug",
-                        "'slug' must be 1..%d bytes of a-z, 0-9 and '-', not starting or "
-                        "ending with '-'",
-                        ARTICLE_SLUG_MAX);
+        return terr_set(ei, TERR_INVALID, "slug", "'slug' must be " KB_SLUG_RULE);
     if (in->has_tags) {
         if (in->n_tags > ARTICLE_TAGS_MAX)
             return terr_set(ei, TERR_INVALID, "tags", "'tags' has over %d items", ARTICLE_TAGS_MAX);
@@ -184,9 +181,11 @@ enum terr svc_article_update(struct store_tx *tx, const struct actor *who, int64
         return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "article %lld not found" : NULL,
                         (long long)id);
     if (in->expect_version && in->expect_version != a.version) {
+        /* Formatted before the release, which zeroes a. */
+        terr_set(ei, TERR_CONFLICT, "version", "article %lld is at version %lld, not %lld",
+                 (long long)id, (long long)a.version, (long long)in->expect_version);
         article_release(&a);
-        return terr_set(ei, TERR_CONFLICT, "version", "article %lld is at version %lld, not %lld",
-                        (long long)id, (long long)a.version, (long long)in->expect_version);
+        return TERR_CONFLICT;
     }
     char *before = audit_json(&a);
     bool was_published = a.status == ARTICLE_PUBLISHED;
@@ -278,7 +277,9 @@ enum terr svc_article_delete(struct store_tx *tx, const struct actor *who, int64
     return e ? terr_set(ei, e, NULL, NULL) : TERR_OK;
 }
 
-/* The input of a parsed document: every field given (defaults filled). */
+/* The input of a parsed document: the fields its front matter gives, so a
+ * new article gets the create defaults for the others and an existing one
+ * keeps them (a lead may have published an imported draft since). */
 static void doc_input(const struct kb_doc *d, struct article_input *in)
 {
     *in = (struct article_input){
@@ -288,18 +289,12 @@ static void doc_input(const struct kb_doc *d, struct article_input *in)
         .slug = d->slug,
         .has_body = true,
         .body = d->body,
-        .has_tags = true,
+        .has_tags = d->has_tags,
         .tags = (const char *const *)d->tags,
         .n_tags = d->n_tags,
-        .has_audience = true,
-        .audience = ARTICLE_INTERNAL,
-        .has_status = true,
-        .status = ARTICLE_DRAFT,
     };
-    if (d->audience)
-        article_audience_parse(d->audience, &in->audience);
-    if (d->status)
-        article_status_parse(d->status, &in->status);
+    in->has_audience = d->audience && article_audience_parse(d->audience, &in->audience);
+    in->has_status = d->status && article_status_parse(d->status, &in->status);
 }
 
 enum terr svc_kb_import(struct store_tx *tx, const struct actor *who, const struct kb_doc *docs,

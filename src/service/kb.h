@@ -61,8 +61,10 @@ enum terr svc_article_delete(struct store_tx *tx, const struct actor *who, int64
                              struct terr_info *ei);
 
 /* Imports parsed documents (kb_front_matter_parse) by slug: a new slug is
- * created, an article whose fields all equal the document's is skipped, any
- * other becomes a new version.  names[i] names docs[i] in errors
+ * created (fields the front matter leaves out get the create defaults), an
+ * article whose fields equal the document's is skipped, any other becomes a
+ * new version; a field the front matter leaves out (tags, audience, status)
+ * keeps the article's value.  names[i] names docs[i] in errors
  * ("name: what").  The counts go to *n_created, *n_updated, *n_skipped. */
 enum terr svc_kb_import(struct store_tx *tx, const struct actor *who, const struct kb_doc *docs,
                         const char *const *names, size_t n, int64_t now, size_t *n_created,

@@ -29,6 +29,33 @@ static utf8proc_int32_t map_apostrophe(utf8proc_int32_t c, void *data)
     return c;
 }
 
+/* Latin letters whose stroke or bar is part of the letter, not a mark, so
+ * no decomposition drops it: Ø ø Đ đ Ð ð Ł ł ı to their plain letters. */
+static utf8proc_int32_t map_stroke(utf8proc_int32_t c, void *data)
+{
+    (void)data;
+    switch (c) {
+    case 0xD8:
+        return 'O';
+    case 0xF8:
+        return 'o';
+    case 0x110:
+    case 0xD0:
+        return 'D';
+    case 0x111:
+    case 0xF0:
+        return 'd';
+    case 0x141:
+        return 'L';
+    case 0x142:
+        return 'l';
+    case 0x131:
+        return 'i';
+    default:
+        return c;
+    }
+}
+
 static bool is_letter(utf8proc_int32_t c)
 {
     if (c < 0x80)
@@ -57,19 +84,23 @@ enum terr text_norm_valid(const char *s, size_t len, unsigned flags, struct buf 
     utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
     if (flags & NORM_FOLD)
         opts |= UTF8PROC_CASEFOLD;
-    utf8proc_custom_func custom = (flags & NORM_APOS) ? map_apostrophe : NULL;
+    if (flags & NORM_STRIP)
+        opts |= UTF8PROC_COMPAT | UTF8PROC_STRIPMARK;
+    utf8proc_custom_func custom = (flags & NORM_APOS)    ? map_apostrophe
+                                  : (flags & NORM_STRIP) ? map_stroke
+                                                         : NULL;
     const utf8proc_uint8_t *in = (const utf8proc_uint8_t *)s;
 
     utf8proc_int32_t stack[STACK_CPS];
     utf8proc_int32_t *cp = stack;
-    utf8proc_ssize_t n = utf8proc_decompose_custom(in, (utf8proc_ssize_t)len, cp, STACK_CPS,
-                                                   opts, custom, NULL);
+    utf8proc_ssize_t n =
+        utf8proc_decompose_custom(in, (utf8proc_ssize_t)len, cp, STACK_CPS, opts, custom, NULL);
     if (n < 0)
         return TERR_BAD_UTF8;
     if (n > STACK_CPS) {
         cp = xmalloc((size_t)n * sizeof(*cp));
-        utf8proc_ssize_t m = utf8proc_decompose_custom(in, (utf8proc_ssize_t)len, cp, n, opts,
-                                                       custom, NULL);
+        utf8proc_ssize_t m =
+            utf8proc_decompose_custom(in, (utf8proc_ssize_t)len, cp, n, opts, custom, NULL);
         if (m != n) {
             free(cp);
             return TERR_BAD_UTF8;
@@ -108,4 +139,11 @@ enum terr text_nfc(const char *s, size_t len, struct buf *out)
     if (!utf8_valid(s, len))
         return TERR_BAD_UTF8;
     return text_norm_valid(s, len, 0, out, NULL);
+}
+
+enum terr text_unaccent(const char *s, size_t len, struct buf *out)
+{
+    if (!utf8_valid(s, len))
+        return TERR_BAD_UTF8;
+    return text_norm_valid(s, len, NORM_FOLD | NORM_STRIP, out, NULL);
 }

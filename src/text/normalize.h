@@ -19,4 +19,11 @@ enum terr text_fold(const char *s, size_t len, struct buf *out);
 /* Appends the NFC form of s[0..len) to out (no case change); errors as above. */
 enum terr text_nfc(const char *s, size_t len, struct buf *out);
 
+/* Appends s[0..len) case-folded, compatibility forms unfolded and marks
+ * dropped (NFKC without marks), and Ø, Đ, Ð, Ł and dotless i, whose stroke
+ * no decomposition drops, as o, d, d, l, i: "Crème Brûlée" -> "creme
+ * brulee", "Søren" -> "soren".  Letters of other scripts stay.  Errors as
+ * above (NORM_APOS and NORM_STRIP are never asked together). */
+enum terr text_unaccent(const char *s, size_t len, struct buf *out);
+
 #endif

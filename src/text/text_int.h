@@ -11,9 +11,10 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-#define NORM_FOLD 0x1u  /* Unicode case folding (NFC is always applied) */
-#define NORM_APOS 0x2u  /* U+2018, U+2019, U+02BC become "'" */
+#define NORM_FOLD  0x1u /* Unicode case folding (NFC is always applied) */
+#define NORM_APOS  0x2u /* U+2018, U+2019, U+02BC become "'" */
 #define NORM_ELONG 0x4u /* a letter repeated 3+ times is cut to two */
+#define NORM_STRIP 0x8u /* compatibility forms unfolded (NFKC), marks dropped */
 
 /* Appends the normal form of s[0..len), which the caller has validated as
  * UTF-8, to out.  Sets *elongated (when not NULL) if NORM_ELONG cut a run.

@@ -4,7 +4,8 @@
 // similar resolved ticket, its snippet hits as <mark> built from text; a
 // public article's title opens it in the help center, an internal one's in
 // the console, and "Insert link" puts "TITLE: URL" at the reply's cursor
-// for the coach to review.
+// for the coach to review; text near the limits, which are bytes, still
+// searches when it is not ASCII.
 import { startDesk, newPage, loginUI, shot } from './lib.mjs';
 
 export default async function ({ browser, r }) {
@@ -33,6 +34,26 @@ export default async function ({ browser, r }) {
     await shot(page, 'help-deflected');
     const rep = await desk.api('GET', '/api/v1/reports/deflection');
     r.expect('the lead report counts it', rep.body && rep.body.total, 1);
+
+    // Non-ASCII text near the server's limits, which are in bytes: a search of
+    // 255 characters but 272 bytes, and a message of 2,100 "é" (4,200 bytes).
+    const word = await desk.api('POST', '/api/v1/articles', {
+      title: 'Money back', slug: 'money-back', body: 'How a Rückerstattung works.',
+      audience: 'public', status: 'published',
+    });
+    r.expect('an article with a German word in its body', word.status, 201);
+    const page2 = await newPage(browser);
+    await page2.goto(`${desk.base}/help`);
+    await page2.locator('#articles a', { hasText: 'Money back' }).waitFor();
+    await page2.getByLabel('Search articles').fill('Rückerstattung '.repeat(17).trim());
+    await page2.getByRole('button', { name: 'Search' }).click();
+    await r.step('a long non-ASCII search still asks the server and finds the body\'s word',
+      () => page2.locator('#search-hits a', { hasText: 'Money back' }).waitFor());
+    await page2.locator('#subject').fill('Parcel tracking');
+    await page2.locator('#message').fill(`I cannot find the tracking number ${'é'.repeat(2100)}`);
+    await r.step('a message over 4096 bytes of UTF-8 still gets suggestions',
+      () => page2.locator('#suggested li', { hasText: 'Parcel tracking help' }).waitFor());
+    await page2.close();
 
     const old = await desk.api('POST', '/api/v1/tickets', {
       subject: 'Tracking number missing', channel: 'email',

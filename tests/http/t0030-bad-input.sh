@@ -80,7 +80,8 @@ printf '{"subject":"\xed\xa0\x80","customer":{"email":"a@b.co"},"message":{"body
 STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
     -H 'Content-Type: application/json' --data-binary @"$T_DIR/surrogate" "$BASE/api/v1/tickets")
 expect 400 invalid_utf8 "an encoded surrogate"
-bad 400 unknown_field "" "invalid UTF-8 in a query" GET "/api/v1/tickets?status=%ff"
+bad 400 invalid_value status "invalid UTF-8 in a query value" GET "/api/v1/tickets?status=%ff"
+bad 400 invalid_value status "a NUL in a query value" GET "/api/v1/tickets?status=%00open"
 
 # Text from the client quoted back in an error, cut at the message limit or not
 # UTF-8 at all, still makes a valid JSON answer (and never stops the server).

@@ -94,6 +94,7 @@ expect 200 "an agent edits a draft"
 expect_json .version 2 "the edit is version 2"
 TOKEN=$AGENT req PATCH "/api/v1/articles/$ID" '{"body":"Stale edit","version":1}'
 expect 409 conflict "an edit of an old version is refused"
+expect_json .error.message "article $ID is at version 2, not 1" "the conflict names the real version"
 TOKEN=$AGENT req PATCH "/api/v1/articles/$ID" '{"body":"Track it on the carrier site."}'
 expect 200 "an edit changing nothing"
 expect_json .version 2 "writes no version"
@@ -126,6 +127,25 @@ expect 200 "by slug"
 expect_json .body_html "<p>Thirty days.</p>" "the public gets the HTML"
 TOKEN= req GET "/api/v1/public/articles/$PUB"
 expect 200 "by id"
+# A slug of digits alone would read as an id: refused when given, prefixed
+# when made from a title.
+TOKEN=$LEAD req POST /api/v1/articles '{"title":"2024","body":"Prices for 2024.","audience":"public","status":"published"}'
+expect 201 "a title of digits alone"
+expect_json .slug article-2024 "its slug is not all digits"
+YEAR=$(json .id)
+TOKEN= req GET /api/v1/public/articles/article-2024
+expect 200 "the public reaches it by slug"
+expect_json .id "$YEAR" "the right article"
+req POST /api/v1/articles '{"title":"Year","slug":"2025","body":"x"}'
+expect 400 invalid_value "a slug of digits alone is refused"
+expect_json .error.field slug "slug named"
+req PATCH "/api/v1/articles/$YEAR" '{"slug":"2025"}'
+expect 400 invalid_value "nor can a patch set one"
+sql "UPDATE articles SET slug = '987654' WHERE id = $YEAR"
+TOKEN= req GET /api/v1/public/articles/987654
+expect 200 "a digits slug stored before the rule is still found when no article has that id"
+expect_json .id "$YEAR" "by its slug"
+sql "UPDATE articles SET slug = 'article-2024' WHERE id = $YEAR"
 TOKEN= req GET "/api/v1/public/articles/where-is-my-parcel-2"
 expect 404 not_found "an internal article is not found by the public"
 TOKEN= req GET "/api/v1/public/articles/$ID2"
@@ -146,6 +166,14 @@ expect 200 "a lead deletes"
     not_ok "the delete is audited"
 req DELETE "/api/v1/articles/$ID2"
 expect 404 not_found "deleting twice"
+
+# ---- slugs of titles that are not ASCII ----
+TOKEN=$AGENT req POST /api/v1/articles '{"title":"Café opening hours","body":"Nine to five."}'
+expect 201 "a title with accents"
+expect_json .slug cafe-opening-hours "its slug drops the accents"
+TOKEN=$AGENT req POST /api/v1/articles '{"title":"Доставка","body":"x"}'
+expect 201 "a title in another script"
+expect_json .slug article "gets a valid slug still"
 stop_server
 
 # ---- import ----
@@ -175,6 +203,25 @@ check "importing again changes nothing" grep -q "0 created, 0 updated, 2 unchang
     not_ok "no new version for an unchanged file"
 [ "$(sql "SELECT audience || ' ' || status FROM articles WHERE slug = 'internal-notes'")" = "internal draft" ] &&
     ok || not_ok "defaults: internal draft"
+# A lead publishes the imported internal draft in the console and tags it;
+# importing the unchanged file (no audience, status or tags in it) again keeps
+# all that, while a file that says "tags: []" clears the tags.
+start_server
+NOTES=$(sql "SELECT id FROM articles WHERE slug = 'internal-notes'")
+TOKEN=$LEAD req PATCH "/api/v1/articles/$NOTES" '{"audience":"public","status":"published","tags":["notes"]}'
+expect 200 "a lead publishes the imported draft"
+stop_server
+"$TRUCE" kb import --db "$DB" "$KB" >"$T_DIR/out" 2>&1
+check "the re-import changes nothing" grep -q "0 created, 0 updated, 2 unchanged" "$T_DIR/out"
+[ "$(sql "SELECT audience || ' ' || status || ' ' || tags FROM articles WHERE slug = 'internal-notes'")" = 'public published ["notes"]' ] &&
+    ok || not_ok "a re-import keeps what the front matter leaves out: $(sql "SELECT audience, status, tags FROM articles WHERE slug = 'internal-notes'")"
+sed -i 's/^slug: internal-notes$/slug: internal-notes\ntags: []/' "$KB/b.md"
+"$TRUCE" kb import --db "$DB" "$KB" >"$T_DIR/out" 2>&1
+check "an explicit empty tags line is a change" grep -q "0 created, 1 updated, 1 unchanged" "$T_DIR/out"
+[ "$(sql "SELECT audience || ' ' || status || ' ' || tags FROM articles WHERE slug = 'internal-notes'")" = 'public published []' ] &&
+    ok || not_ok "tags: [] clears the tags, the rest is kept"
+sed -i '/^tags: \[\]$/d' "$KB/b.md"
+
 sed -i 's/two days/three days/' "$KB/a.md"
 "$TRUCE" kb import --db "$DB" "$KB" >"$T_DIR/out" 2>&1
 check "a changed file is updated" grep -q "0 created, 1 updated, 1 unchanged" "$T_DIR/out"
@@ -201,4 +248,19 @@ check "the clash is named" grep -q "slug 'internal-notes'" "$T_DIR/out"
     not_ok "nothing imported after a refused import"
 "$TRUCE" kb list --db "$DB" >"$T_DIR/out"
 check "kb list prints the articles" grep -q "shipping-times	public	published	2	Shipping times" "$T_DIR/out"
+
+# The front matter example of docs/api.md, taken from the docs as they are
+# (comments and all), imports as shown.
+DOC="$T_DIR/doc"
+mkdir -p "$DOC"
+awk '/^An imported file starts with front matter/ { seen = 1 }
+     seen && /^```markdown$/ { inside = 1; next }
+     inside && /^```$/ { exit }
+     inside { print }' "$(dirname "$0")/../../docs/api.md" >"$DOC/example.md"
+check "the docs' example is found" grep -q "^slug: refund-policy .*# optional" "$DOC/example.md"
+"$TRUCE" kb import --db "$DB" "$DOC" >"$T_DIR/out" 2>&1
+check "the docs' example imports" grep -q "1 created, 0 updated, 0 unchanged" "$T_DIR/out"
+[ "$(sql "SELECT title || '|' || tags || '|' || audience || '|' || status FROM articles WHERE slug = 'refund-policy'")" = \
+    'Our refund policy|["refunds","policy"]|public|published' ] && ok ||
+    not_ok "the docs' example: $(sql "SELECT title, tags, audience, status FROM articles WHERE slug = 'refund-policy'")"
 finish

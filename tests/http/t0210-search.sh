@@ -31,6 +31,29 @@ expect_json '.items[0].slug' shipping "a trailing * searches by prefix"
 req GET "/api/v1/search?q=title:refund%20OR%20(%22x&type=article"
 expect 200 "FTS5 syntax in q is searched as words, not obeyed"
 
+# ---- tags are words: a snippet never shows their JSON ----
+req POST /api/v1/articles '{"title":"Money back","body":"Ask within thirty days of delivery.","tags":["zanzibar","quokka-care","billing"],"audience":"public","status":"published"}'
+expect 201 "an article with tags"
+TAGGED=$(json .id)
+TOKEN="" req GET "/api/v1/public/search?q=zanzibar"
+expect_json '.items[0].id' "$TAGGED" "a tag finds its article"
+SNIP=$(json '[.items[0].snippet[].text] | join("")')
+case "$SNIP" in *'['* | *']'* | *'"'* | *','*) not_ok "no JSON in a tag's snippet: $SNIP" ;; *) ok ;; esac
+expect_json '[.items[0].snippet[] | select(.hit) | .text] | join(",")' zanzibar "the tag is the hit"
+req GET "/api/v1/search?q=thirty%20zanzibar&type=article"
+expect_json '[.items[0].snippet[].text] | join("")' "Ask within thirty days of delivery." \
+    "a hit in the body and the tags shows the body"
+req PATCH "/api/v1/articles/$TAGGED" '{"tags":["wombat"]}'
+expect 200 "the tags change"
+req GET "/api/v1/search?q=zanzibar&type=article"
+expect_json '.items | length' 0 "the old tag is gone from the index"
+req GET "/api/v1/search?q=wombat&type=article"
+expect_json '.items[0].id' "$TAGGED" "the new tag is found"
+req DELETE "/api/v1/articles/$TAGGED"
+expect 200 "the article is deleted"
+req GET "/api/v1/search?q=wombat&type=article"
+expect_json '.items | length' 0 "and leaves the index"
+
 # ---- tickets and internal notes ----
 req POST /api/v1/tickets "$(ticket_body 'Kettle arrived broken' ann@example.org 'My kettle arrived with a cracked lid.')"
 expect 201 "a ticket is opened"
@@ -50,6 +73,13 @@ TOKEN="" req GET "/api/v1/public/search?q=refund"
 expect 200 "anyone may search the help center"
 expect_json '[.items[].slug] | sort | join(",")' "refund-policy,shipping" \
     "no internal nor draft article"
+expect_json '[.items[] | has("audience") or has("status")] | any' false \
+    "the public view hides audience and status, as every public view does"
+TOKEN="" req GET "/api/v1/public/suggest?q=refund"
+expect_json '(.items | length > 0) and ([.items[] | has("audience") or has("status")] | any | not)' true \
+    "suggestions hide them too"
+req GET "/api/v1/search?q=refund&type=article"
+expect_json '[.items[] | has("audience") and has("status")] | all' true "agents see them"
 TOKEN="" req GET "/api/v1/public/search?q=zebrawood"
 expect_json '.items | length' 0 "no ticket, no internal note"
 TOKEN="" req GET "/api/v1/public/search?q=kettle"
@@ -57,6 +87,14 @@ expect_json '.items | length' 0 "no ticket subject either"
 TOKEN="" req GET "/api/v1/public/suggest?q=my%20parcel%20is%20late"
 expect 200 "suggestions as the customer types"
 expect_json '.items[0].slug' shipping "the shipping article is suggested"
+# A long message, not ASCII: its first 4096 bytes are read, a
+# longer q is no error (the contact form sends whole messages).
+LONG=$(printf 'my%%20parcel%%20is%%20late%%20'; printf '%%C3%%A9%.0s' $(seq 1 2100))
+TOKEN="" req GET "/api/v1/public/suggest?q=$LONG"
+expect 200 "a suggest q over 4096 bytes is read, not refused"
+expect_json '.items[0].slug' shipping "its start still finds the article"
+TOKEN="" req GET "/api/v1/public/search?q=$LONG"
+expect 400 too_long "the search box's q over 256 bytes is still refused"
 
 # ---- bad q ----
 req GET "/api/v1/search"
@@ -70,6 +108,20 @@ req GET "/api/v1/search?q=$(head -c 300 /dev/zero | tr '\0' a)"
 expect 400 too_long "a q over 256 bytes is refused"
 req GET "/api/v1/search?q=x&type=customer"
 expect 400 invalid_value "an unknown type is refused"
+# q is text: bytes that are not UTF-8, a NUL or another control character
+# are refused with the field named, never searched as something else.
+for bad in '%FF%FE' '%00refund' 'refund%00' 're%01fund' '%1B%5B31m'; do
+    for route in /api/v1/search /api/v1/public/search /api/v1/public/suggest; do
+        TOKEN="${ADMIN}" req GET "$route?q=$bad"
+        expect 400 invalid_value "$route refuses q=$bad"
+        expect_json .error.field q "$route names q for q=$bad"
+    done
+done
+req GET "/api/v1/search?q=%FF%FE"
+expect_json .error.message "'q' must be UTF-8 text" "the message says why"
+TOKEN="" req GET "/api/v1/public/suggest?q=my%20parcel%0Ais%09late%0D%0A"
+expect 200 "line ends and tabs of a message are text"
+expect_json '.items[0].slug' shipping "and it is searched"
 
 # ---- suggestions: a similar resolved ticket, its offer and lesson ----
 req POST /api/v1/tickets "$(ticket_body 'Teapot lid cracked' bob@example.org 'The teapot lid came cracked in the box.')"

@@ -1,7 +1,12 @@
-// The help center: the published public articles (list, one article, a
-// search over their titles) and the contact form -> POST
+// The help center: the published public articles (list, one article, the
+// server's full-text search over them) and the contact form -> POST
 // /api/v1/public/contact -> the private case link to keep.
 import { api, ApiError } from '/assets/js/api.js';
+import { cutUtf8 } from '/assets/js/dom.js';
+
+// The server's limits on q, in bytes of UTF-8 (docs/api.md "The query").
+const SEARCH_MAX_BYTES = 256;
+const SUGGEST_MAX_BYTES = 4096;
 
 const FIELDS = ['name', 'email', 'subject', 'message'];
 const LABELS = { name: 'your name', email: 'your email', subject: 'a subject', message: 'your message' };
@@ -43,8 +48,8 @@ function check() {
 // ---- help articles ---------------------------------------------------------
 
 // The published public articles (GET /api/v1/public/articles): id, slug,
-// title, tags.  Loaded once; the search filters them until the server's
-// search (issue 7, section 2) is wired in behind searchArticles.
+// title, tags.  Loaded once for the list, and searched by title and tags
+// when the server's search cannot answer (searchArticles).
 let articles = [];
 
 function articleItem(a) {
@@ -64,7 +69,7 @@ function showList(ul, items) {
 // answer, the articles whose title or tags hold every word of q.
 export async function searchArticles(q) {
   try {
-    const r = await api('GET', `/api/v1/public/search?q=${encodeURIComponent(q.slice(0, 256))}`);
+    const r = await api('GET', `/api/v1/public/search?q=${encodeURIComponent(cutUtf8(q, SEARCH_MAX_BYTES))}`);
     return (r.items || []).map((a) => ({ title: a.title, slug: a.slug, id: a.id }));
   } catch {
     /* fall back to the loaded list */
@@ -236,7 +241,7 @@ async function suggest() {
   }
   let items = [];
   try {
-    items = (await api('GET', `/api/v1/public/suggest?q=${encodeURIComponent(q.slice(0, 4000))}`)).items || [];
+    items = (await api('GET', `/api/v1/public/suggest?q=${encodeURIComponent(cutUtf8(q, SUGGEST_MAX_BYTES))}`)).items || [];
   } catch {
     return; /* suggestions are a help, never in the way */
   }

@@ -6,6 +6,23 @@
 #include "../store_search_int.h"
 #include "sqlite_int.h"
 
+/* The snippet of row `id` of the index `which` queries, or NULL. */
+static enum terr snippet(struct store_conn *c, enum sqlite_stmt which, const char *match,
+                         int64_t id, char **out)
+{
+    sqlite3_stmt *s = sq_stmt(c, which);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = sq_col_text(s, 0);
+        rc = SQLITE_DONE;
+    }
+    return sq_done(c, s, rc);
+}
+
 static enum terr articles(struct store_conn *c, const struct search_query *q, size_t want,
                           struct search_hit **out, size_t *n_out)
 {
@@ -26,13 +43,15 @@ static enum terr articles(struct store_conn *c, const struct search_query *q, si
         h->kind = SEARCH_ARTICLE;
         h->id = sqlite3_column_int64(s, 0);
         h->title = sq_col_text(s, 1);
-        h->snippet = sq_col_text(s, 2);
-        h->score = sqlite3_column_double(s, 3);
-        h->slug = sq_col_text(s, 4);
-        h->audience = sq_col_text(s, 5);
-        h->status = sq_col_text(s, 6);
+        h->score = sqlite3_column_double(s, 2);
+        h->slug = sq_col_text(s, 3);
+        h->audience = sq_col_text(s, 4);
+        h->status = sq_col_text(s, 5);
     }
     enum terr e = sq_done(c, s, rc);
+    /* Snippets for the rows kept only (SNIPPET_ARTICLE takes three). */
+    for (size_t i = 0; !e && i < n; i++)
+        e = snippet(c, STMT_SNIPPET_ARTICLE, q->match, v[i].id, &v[i].snippet);
     if (e) {
         search_hits_free(v, n);
         return e;
@@ -40,23 +59,6 @@ static enum terr articles(struct store_conn *c, const struct search_query *q, si
     *out = v;
     *n_out = n;
     return TERR_OK;
-}
-
-/* The snippet of row `id` of the index `which` queries, or NULL. */
-static enum terr snippet(struct store_conn *c, enum sqlite_stmt which, const char *match,
-                         int64_t id, char **out)
-{
-    sqlite3_stmt *s = sq_stmt(c, which);
-    if (!s)
-        return TERR_STORAGE;
-    sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *out = sq_col_text(s, 0);
-        rc = SQLITE_DONE;
-    }
-    return sq_done(c, s, rc);
 }
 
 static enum terr tickets(struct store_conn *c, const struct search_query *q, size_t want,

@@ -7,13 +7,20 @@
 /* clang-format off */
 #define SQLITE_SEARCH_STMTS(X)                                                                 \
     X(SEARCH_ARTICLES, "SELECT a.id, a.title,"                                                 \
-                       " snippet(articles_fts, -1, char(1), char(2), '…', 16),"                \
                        " bm25(articles_fts, 10.0, 1.0, 3.0), a.slug, a.audience, a.status"      \
                        " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"        \
                        " WHERE articles_fts MATCH ?1 AND (?2 = 0 OR"                            \
                        " (a.audience = 'public' AND a.status = 'published'))"                  \
                        " AND (?4 = 0 OR a.status = 'published')"                               \
-                       " ORDER BY 4, a.id LIMIT ?3")                                            \
+                       " ORDER BY 3, a.id LIMIT ?3")                                            \
+    /* The body's snippet when the body holds a hit, else the title's, else   \
+     * the tags' (words, migration 12), else the body's opening. */            \
+    X(SNIPPET_ARTICLE, "SELECT CASE WHEN instr(b, char(1)) THEN b WHEN instr(t, char(1))"      \
+                       " THEN t WHEN instr(g, char(1)) THEN g ELSE b END FROM ("               \
+                       " SELECT snippet(articles_fts, 1, char(1), char(2), '…', 16) AS b,"     \
+                       " snippet(articles_fts, 0, char(1), char(2), '…', 16) AS t,"            \
+                       " snippet(articles_fts, 2, char(1), char(2), '…', 16) AS g"             \
+                       " FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2)")        \
     X(SEARCH_TICKETS, "SELECT h.tid, t.subject, t.status, h.mid, min(h.s) FROM ("             \
                       " SELECT m.ticket_id AS tid, m.id AS mid, bm25(messages_fts) AS s"       \
                       " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"         \

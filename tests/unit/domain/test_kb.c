@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,30 @@ static void dangerous_urls_are_dropped(void **state)
     }
 }
 
+/* cmark keeps raster data: images (docs/api.md "Rendering") and blanks
+ * every other data: URL, SVG included. */
+static void data_images_raster_only(void **state)
+{
+    (void)state;
+    const char *kept[] = {"png", "gif", "jpeg", "webp"};
+    for (size_t i = 0; i < sizeof(kept) / sizeof(*kept); i++) {
+        char md[128], src[128];
+        snprintf(md, sizeof(md), "![x](data:image/%s;base64,AAAA)", kept[i]);
+        snprintf(src, sizeof(src), "src=\"data:image/%s;base64,AAAA\"", kept[i]);
+        char *h = render(md);
+        assert_non_null(strstr(h, src));
+        free(h);
+    }
+    const char *blanked[] = {"![x](data:image/svg+xml;base64,PHN2Zz4=)",
+                             "![x](data:text/html;base64,PHN2Zz4=)"};
+    for (size_t i = 0; i < sizeof(blanked) / sizeof(*blanked); i++) {
+        char *h = render(blanked[i]);
+        assert_non_null(strstr(h, "src=\"\""));
+        assert_null(strstr(h, "data:"));
+        free(h);
+    }
+}
+
 static void text_is_escaped(void **state)
 {
     (void)state;
@@ -84,15 +109,56 @@ static void slugs_are_made_from_titles(void **state)
     kb_slug_from_title("  --Refunds & Returns (2026)--  ", s, sizeof(s));
     assert_string_equal(s, "refunds-returns-2026");
     kb_slug_from_title("Ünïcode only ✓", s, sizeof(s));
-    assert_string_equal(s, "n-code-only");
+    assert_string_equal(s, "unicode-only");
     kb_slug_from_title("✓✓✓", s, sizeof(s));
     assert_string_equal(s, "article");
+    /* Digits alone would read as an id. */
+    kb_slug_from_title("2024", s, sizeof(s));
+    assert_string_equal(s, "article-2024");
+    kb_slug_from_title("(2024) !", s, sizeof(s));
+    assert_string_equal(s, "article-2024");
+    kb_slug_from_title("2024/2025", s, sizeof(s));
+    assert_string_equal(s, "2024-2025");
+    char digits[400];
+    memset(digits, '7', sizeof(digits) - 1);
+    digits[sizeof(digits) - 1] = '\0';
+    kb_slug_from_title(digits, s, sizeof(s));
+    assert_int_equal(strlen(s), ARTICLE_SLUG_MAX);
+    assert_true(kb_slug_valid(s));
     char long_title[400];
     memset(long_title, 'a', sizeof(long_title) - 1);
     long_title[sizeof(long_title) - 1] = '\0';
     kb_slug_from_title(long_title, s, sizeof(s));
     assert_int_equal(strlen(s), ARTICLE_SLUG_MAX);
     assert_true(kb_slug_valid(s));
+}
+
+/* Latin letters lose their accents; other scripts fall back to what ASCII
+ * the title has, or "article". */
+static void slugs_transliterate_latin_letters(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *title, *slug;
+    } cases[] = {
+        {"Café opening hours", "cafe-opening-hours"},
+        {"Cafe\xcc\x81 (decomposed)", "cafe-decomposed"},
+        {"Crème brûlée à la carte", "creme-brulee-a-la-carte"},
+        {"Søren's Łódź guide", "soren-s-lodz-guide"},
+        {"Straße und Größe", "strasse-und-grosse"},
+        {"\xef\xac\x81le sizes", "file-sizes"}, /* the "fi" ligature */
+        {"Ça coûte €20", "ca-coute-20"},
+        {"Доставка и возврат", "article"},
+        {"Доставка 2024", "article-2024"},
+        {"返品 returns", "returns"},
+        {"not UTF-8 \xff here", "not-utf-8-here"},
+    };
+    char s[ARTICLE_SLUG_MAX + 1];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        kb_slug_from_title(cases[i].title, s, sizeof(s));
+        assert_string_equal(s, cases[i].slug);
+        assert_true(kb_slug_valid(s));
+    }
 }
 
 static void slug_validity(void **state)
@@ -107,6 +173,9 @@ static void slug_validity(void **state)
     assert_false(kb_slug_valid("a b"));
     assert_false(kb_slug_valid("a_b"));
     assert_false(kb_slug_valid(NULL));
+    assert_false(kb_slug_valid("2024"));
+    assert_true(kb_slug_valid("2024-2025"));
+    assert_true(kb_slug_valid("article-2024"));
 }
 
 static enum terr parse(const char *text, struct kb_doc *d, int *line, struct terr_info *ei)
@@ -136,6 +205,7 @@ static void front_matter_is_read(void **state)
     assert_string_equal(d.title, "Refunds: how");
     assert_string_equal(d.slug, "refunds");
     assert_int_equal(d.n_tags, 2);
+    assert_true(d.has_tags);
     assert_string_equal(d.tags[0], "billing");
     assert_string_equal(d.tags[1], "faq");
     assert_string_equal(d.audience, "public");
@@ -147,8 +217,56 @@ static void front_matter_is_read(void **state)
     assert_string_equal(d.title, "Only a title");
     assert_null(d.slug);
     assert_null(d.audience);
+    assert_false(d.has_tags);
     assert_int_equal(d.n_tags, 0);
     assert_string_equal(d.body, "");
+    kb_doc_release(&d);
+}
+
+/* Comments as in YAML: a whole line, or from a '#' after a blank; a quoted
+ * value keeps its '#'. */
+static void front_matter_comments_are_skipped(void **state)
+{
+    (void)state;
+    struct kb_doc d;
+    struct terr_info ei;
+    int line;
+    assert_int_equal(parse("---\n"
+                           "  # indented comment\n"
+                           "title: C# tips # not part of it\n"
+                           "slug: c-tips\t# optional\n"
+                           "tags: refunds, policy  # or [refunds, policy]\n"
+                           "audience: public # default internal\n"
+                           "status: 'published' # default draft\n"
+                           "---\n"
+                           "# A heading, not a comment\n",
+                           &d, &line, &ei),
+                     TERR_OK);
+    assert_string_equal(d.title, "C# tips");
+    assert_string_equal(d.slug, "c-tips");
+    assert_int_equal(d.n_tags, 2);
+    assert_string_equal(d.tags[1], "policy");
+    assert_string_equal(d.audience, "public");
+    assert_string_equal(d.status, "published");
+    assert_string_equal(d.body, "# A heading, not a comment\n");
+    kb_doc_release(&d);
+
+    assert_int_equal(parse("---\ntitle: \"Order #42: refunds\"  # quoted\ntags: [a, b] # c\n---\n",
+                           &d, &line, &ei),
+                     TERR_OK);
+    assert_string_equal(d.title, "Order #42: refunds");
+    assert_int_equal(d.n_tags, 2);
+    assert_string_equal(d.tags[1], "b");
+    kb_doc_release(&d);
+
+    /* "tags: []" is given (it clears), unlike no tags line at all. */
+    assert_int_equal(parse("---\ntitle: x\ntags: []\n---\n", &d, &line, &ei), TERR_OK);
+    assert_true(d.has_tags);
+    assert_int_equal(d.n_tags, 0);
+    kb_doc_release(&d);
+
+    assert_int_equal(parse("---\ntitle: \"He said \"hi\"\"\n---\n", &d, &line, &ei), TERR_OK);
+    assert_string_equal(d.title, "He said \"hi\"");
     kb_doc_release(&d);
 }
 
@@ -169,12 +287,15 @@ static void front_matter_errors_name_their_line(void **state)
         {"---\ntitle: x\ntitle: y\n---\n", 3, "title"},
         {"---\ntitle:\n---\n", 2, "title"},
         {"---\ntitle: x\nslug: Not A Slug\n---\n", 3, "slug"},
+        {"---\ntitle: x\nslug: 2024\n---\n", 3, "slug"},
         {"---\ntitle: x\naudience: everyone\n---\n", 3, "audience"},
         {"---\ntitle: x\nstatus: live\n---\n", 3, "status"},
         {"---\ntitle: x\ntags: [a, b c]\n---\n", 3, "tags"},
         {"---\ntitle: x\ntags: [a, b\n---\n", 3, "tags"},
+        {"---\ntitle: x\ntags: []\ntags: a\n---\n", 4, "tags"},
         {"---\nslug: a\n---\nbody\n", 1, "title"},
         {"---\ntitle: \xff\n---\n", 1, ""},
+        {"---\ntitle: # only a comment\n---\n", 2, "title"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
         struct kb_doc d;
@@ -213,10 +334,13 @@ int main(void)
         cmocka_unit_test(markdown_is_rendered),
         cmocka_unit_test(raw_html_never_comes_out),
         cmocka_unit_test(dangerous_urls_are_dropped),
+        cmocka_unit_test(data_images_raster_only),
         cmocka_unit_test(text_is_escaped),
         cmocka_unit_test(slugs_are_made_from_titles),
+        cmocka_unit_test(slugs_transliterate_latin_letters),
         cmocka_unit_test(slug_validity),
         cmocka_unit_test(front_matter_is_read),
+        cmocka_unit_test(front_matter_comments_are_skipped),
         cmocka_unit_test(front_matter_errors_name_their_line),
         cmocka_unit_test(a_body_over_the_limit_is_refused),
     };

@@ -16,7 +16,7 @@ static void folds_composed_and_decomposed_alike(void **state)
     buf_init(&a, 64);
     buf_init(&b, 64);
     buf_init(&c, 64);
-    assert_int_equal(text_fold("CAF\xc3\x89", 5, &a), TERR_OK);   /* CAFÉ */
+    assert_int_equal(text_fold("CAF\xc3\x89", 5, &a), TERR_OK);  /* CAFÉ */
     assert_int_equal(text_fold("cafe\xcc\x81", 6, &b), TERR_OK); /* e + U+0301 */
     assert_int_equal(text_fold("Caf\xc3\xa9", 5, &c), TERR_OK);
     assert_string_equal(a.data, "caf\xc3\xa9");
@@ -34,7 +34,10 @@ static void fold_appends_and_expands(void **state)
     struct buf b;
     buf_init(&b, 64);
     assert_int_equal(buf_adds(&b, "x:"), TERR_OK);
-    assert_int_equal(text_fold("STRA\xc3\x9f" "E \xce\xa3\xce\x9f\xce\xa6", 14, &b), TERR_OK);
+    assert_int_equal(text_fold("STRA\xc3\x9f"
+                               "E \xce\xa3\xce\x9f\xce\xa6",
+                               14, &b),
+                     TERR_OK);
     assert_string_equal(b.data, "x:strasse \xcf\x83\xce\xbf\xcf\x86");
     buf_release(&b);
 }
@@ -46,6 +49,33 @@ static void nfc_keeps_case(void **state)
     buf_init(&b, 64);
     assert_int_equal(text_nfc("CAFE\xcc\x81 Ok", 9, &b), TERR_OK);
     assert_string_equal(b.data, "CAF\xc3\x89 Ok");
+    buf_release(&b);
+}
+
+static void unaccent_drops_marks(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"Cr\xc3\xa8me Br\xc3\xbbl\xc3\xa9"
+         "e",
+         "creme brulee"},
+        {"S\xc3\xb8ren \xc5\x81\xc3\xb3"
+         "d\xc5\xba",
+         "soren lodz"},
+        /* The fi ligature unfolds; Greek keeps its letters, less the accent. */
+        {"\xef\xac\x81 \xce\x9a\xce\xb1\xcf\x86\xce\xad\xcf\x82",
+         "fi \xce\xba\xce\xb1\xcf\x86\xce\xb5\xcf\x83"},
+    };
+    struct buf b;
+    buf_init(&b, 128);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        buf_reset(&b);
+        assert_int_equal(text_unaccent(cases[i].in, strlen(cases[i].in), &b), TERR_OK);
+        assert_string_equal(b.data, cases[i].out);
+    }
+    assert_int_equal(text_unaccent("a\xff", 2, &b), TERR_BAD_UTF8);
     buf_release(&b);
 }
 
@@ -108,6 +138,7 @@ int main(void)
         cmocka_unit_test(folds_composed_and_decomposed_alike),
         cmocka_unit_test(fold_appends_and_expands),
         cmocka_unit_test(nfc_keeps_case),
+        cmocka_unit_test(unaccent_drops_marks),
         cmocka_unit_test(rejects_invalid_utf8_untouched),
         cmocka_unit_test(respects_the_cap),
         cmocka_unit_test(long_text_takes_the_heap_path),

@@ -62,3 +62,13 @@ export function byteToIndex(text, byteOffset) {
   }
   return text.length;
 }
+
+// The longest start of text of at most maxBytes bytes of UTF-8, never cutting
+// a character: the API's text limits are in bytes.
+export function cutUtf8(text, maxBytes) {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= maxBytes) return text;
+  let end = maxBytes;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // a continuation byte
+  return new TextDecoder().decode(bytes.subarray(0, end));
+}
