@@ -217,6 +217,10 @@ void h_article_versions(struct request *req)
 {
     (void)req;
 }
+void h_article_preview(struct request *req)
+{
+    (void)req;
+}
 void h_public_articles_list(struct request *req)
 {
     (void)req;

@@ -203,6 +203,11 @@ const struct jfield body_article_create[] = {
     {0}, /* end */
 };
 
+/* POST /api/v1/articles/preview: Markdown to render, nothing stored. */
+const struct jfield body_article_preview[] = {
+    {"body", JT_STRING, true, 0, ARTICLE_BODY_MAX, 0, NULL}, {0}, /* end */
+};
+
 const struct jfield body_article_patch[] = {
     {"title", JT_STRING, false, 0, ARTICLE_TITLE_MAX, 0, NULL},
     {"slug", JT_STRING, false, 0, ARTICLE_SLUG_MAX, 0, NULL},

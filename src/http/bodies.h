@@ -17,16 +17,17 @@ extern const struct jfield body_webhook_create[]; /* POST /api/v1/webhooks */
 extern const struct jfield body_survey_answer[];  /* POST /s/{token} (as JSON) */
 extern const struct jfield body_offer_create[];   /* POST /api/v1/tickets/{id}/offers */
 extern const struct jfield
-    body_offer_decide[]; /* POST /api/v1/offers/{id}/approve|reject|withdraw */
-extern const struct jfield body_step_mark[];      /* POST /api/v1/tickets/{id}/steps */
-extern const struct jfield body_lesson_create[];  /* POST /api/v1/tickets/{id}/lessons */
-extern const struct jfield body_problem_create[]; /* POST /api/v1/problems */
-extern const struct jfield body_problem_patch[];  /* PATCH /api/v1/problems/{id} */
-extern const struct jfield body_problem_link[];   /* POST /api/v1/tickets/{id}/problem */
-extern const struct jfield body_article_create[]; /* POST /api/v1/articles */
-extern const struct jfield body_article_patch[];  /* PATCH /api/v1/articles/{id} */
-extern const struct jfield body_public_contact[]; /* POST /api/v1/public/contact */
-extern const struct jfield body_case_reply[];     /* POST /c/{token}/messages */
+    body_offer_decide[];                     /* POST /api/v1/offers/{id}/approve|reject|withdraw */
+extern const struct jfield body_step_mark[]; /* POST /api/v1/tickets/{id}/steps */
+extern const struct jfield body_lesson_create[];    /* POST /api/v1/tickets/{id}/lessons */
+extern const struct jfield body_problem_create[];   /* POST /api/v1/problems */
+extern const struct jfield body_problem_patch[];    /* PATCH /api/v1/problems/{id} */
+extern const struct jfield body_problem_link[];     /* POST /api/v1/tickets/{id}/problem */
+extern const struct jfield body_article_create[];   /* POST /api/v1/articles */
+extern const struct jfield body_article_patch[];    /* PATCH /api/v1/articles/{id} */
+extern const struct jfield body_article_preview[];  /* POST /api/v1/articles/preview */
+extern const struct jfield body_public_contact[];   /* POST /api/v1/public/contact */
+extern const struct jfield body_case_reply[];       /* POST /c/{token}/messages */
 extern const struct jfield body_public_deflected[]; /* POST /api/v1/public/deflected */
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "../service/kb.h"
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/timeutil.h"
 #include "bodies.h"
 #include "handlers.h"
@@ -229,6 +230,8 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
         json_t *items = json_array();
         for (size_t i = 0; i < n; i++) {
             json_t *tags = json_loads(v[i].tags ? v[i].tags : "[]", 0, NULL);
+            struct agent who = {0}; /* the editor's name: agents may not list agents */
+            bool named = v[i].edited_by && store_agent_get(tx, v[i].edited_by, &who) == TERR_OK;
             json_t *x = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "version",
                                   (json_int_t)v[i].version, "title", v[i].title, "body_markdown",
                                   v[i].body, "tags", tags ? tags : json_array(), "audience",
@@ -239,6 +242,8 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
             if (!x)
                 BUG("cannot render version %lld of article %lld", (long long)v[i].version,
                     (long long)a.id);
+            json_object_set_new(x, "edited_by_name", named ? json_text(who.name) : json_null());
+            agent_release(&who);
             json_array_append_new(items, x);
         }
         article_versions_free(v, n);
@@ -277,6 +282,21 @@ void h_article_versions(struct request *req)
     struct one_article o = {.id = req->params[0], .versions = true};
     if (query_only(req, params))
         reply_article(req, &o);
+}
+
+/* POST /api/v1/articles/preview: {"body"} as an article's body_html would
+ * render it, nothing stored: the editor's preview as the author types. */
+void h_article_preview(struct request *req)
+{
+    enum terr e = json_check(req->json, body_article_preview, &req->err);
+    if (e) {
+        reply_err_info(req, e);
+        return;
+    }
+    const char *md = json_str(req->json, "body", "");
+    char *html = kb_render_html(md, strlen(md));
+    reply_json(req, 200, json_pack("{s:o}", "body_html", json_text(html)));
+    free(html);
 }
 
 #define PUBLIC_ARTICLES_PREFIX "/api/v1/public/articles/"

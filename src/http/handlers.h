@@ -63,6 +63,7 @@ void h_article_get(struct request *req);
 void h_article_patch(struct request *req);
 void h_article_delete(struct request *req);
 void h_article_versions(struct request *req);
+void h_article_preview(struct request *req);
 void h_public_articles_list(struct request *req);
 void h_public_article_get(struct request *req);
 

@@ -22,8 +22,7 @@ static const struct route routes[] = {
     /* Public search and deflection (h_search.c): articles only, rate-limited. */
     {"GET", "/api/v1/public/search", h_public_search, ROLE_AGENT, ROUTE_PUBLIC},
     {"GET", "/api/v1/public/suggest", h_public_suggest, ROLE_AGENT, ROUTE_PUBLIC},
-    {"POST", "/api/v1/public/deflected", h_public_deflected, ROLE_AGENT,
-     ROUTE_PUBLIC | ROUTE_BODY},
+    {"POST", "/api/v1/public/deflected", h_public_deflected, ROLE_AGENT, ROUTE_PUBLIC | ROUTE_BODY},
     {"GET", "/api/v1/search", h_search, ROLE_AGENT, 0},
     {"GET", "/api/v1/tickets/{id}/suggestions", h_ticket_suggestions, ROLE_AGENT, 0},
     {"GET", "/api/v1/reports/deflection", h_report_deflection, ROLE_LEAD, 0},
@@ -63,6 +62,7 @@ static const struct route routes[] = {
     {"DELETE", "/api/v1/tickets/{id}/problem", h_ticket_problem_unlink, ROLE_AGENT, 0},
     /* The knowledge base: agents draft, leads publish (service/kb.h). */
     {"POST", "/api/v1/articles", h_articles_create, ROLE_AGENT, ROUTE_BODY},
+    {"POST", "/api/v1/articles/preview", h_article_preview, ROLE_AGENT, ROUTE_BODY},
     {"GET", "/api/v1/articles", h_articles_list, ROLE_AGENT, 0},
     {"GET", "/api/v1/articles/{id}", h_article_get, ROLE_AGENT, 0},
     {"PATCH", "/api/v1/articles/{id}", h_article_patch, ROLE_AGENT, ROUTE_BODY},

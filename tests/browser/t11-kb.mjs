@@ -69,11 +69,12 @@ export default async function ({ browser, r }) {
     r.expect('the API has the draft as typed', [made.body.status, made.body.audience, made.body.tags, made.body.slug],
       ['draft', 'public', ['refunds', 'parcels'], 'refunds-for-late-parcels']);
 
-    // An unsaved edit: the preview says it is behind.
+    // An unsaved edit: the preview follows the text, rendered by the server.
     const body = page.getByLabel('Body (Markdown)');
-    await body.fill('# When a parcel is late\n\nA **late** parcel gets its shipping refunded, always.\n');
-    r.check('the preview says it shows the saved version',
-      (await page.locator('#kb-preview-note').textContent()).includes('save to see your changes'));
+    await body.fill('# When a parcel is late\n\nA **late** parcel gets its shipping refunded, _always_.\n');
+    await r.step('the preview follows the typing', () => preview.locator('em', { hasText: 'always' }).waitFor());
+    r.check('and says it is not saved yet',
+      (await page.locator('#kb-preview-note').textContent()).includes('not saved yet'));
 
     // ---- a stale version: the lead saved in between ----
     const by = await desk.api('PATCH', `/api/v1/articles/${id}`,
@@ -96,7 +97,7 @@ export default async function ({ browser, r }) {
     await r.step('the history lists two versions', () =>
       page.waitForFunction(() => document.querySelectorAll('ul.kb-versions > li').length === 2));
     const summaries = await versions.locator('summary').allTextContents();
-    r.check('newest first, with its author by number for an agent', /^Version 2 \(current\) · .* · agent #\d+ · draft, public$/.test(summaries[0]), summaries[0]);
+    r.check('newest first, with the lead who wrote it named for an agent', /^Version 2 \(current\) · .* · Test lead · draft, public$/.test(summaries[0]), summaries[0]);
     r.check('the first by the agent, by name', /^Version 1 · .* · Test agent · draft, public$/.test(summaries[1]), summaries[1]);
     await versions.nth(1).locator('summary').click();
     r.check('a version is viewable: its Markdown as text',

@@ -112,6 +112,16 @@ expect 200 "the history"
 expect_json '.items | map(.version) | join(",")' 1,2,3 "every version is kept"
 expect_json '.items[0].status' draft "version 1 was a draft"
 expect_json '.items[2].title' "Where is my parcel" "version 3 has the new title"
+expect_json '.items[2].edited_by_name' "Test lead" "with the editor's name, for agents too"
+N_ARTICLES=$(sql "SELECT count(*) FROM articles")
+TOKEN=$AGENT req POST /api/v1/articles/preview '{"body":"# Hi\n\n**bold** <script>alert(1)</script>"}'
+expect 200 "an agent previews Markdown"
+expect_json .body_html '<h1>Hi</h1>
+<p><strong>bold</strong> <!-- raw HTML omitted -->alert(1)<!-- raw HTML omitted --></p>' \
+    "rendered as an article's body would be, raw HTML left out"
+[ "$(sql "SELECT count(*) FROM articles")" = "$N_ARTICLES" ] && ok || not_ok "a preview stores nothing"
+req POST /api/v1/articles/preview '{}'
+expect 400 missing_field "a preview needs a body"
 [ "$(sql "SELECT count(*) FROM events WHERE action LIKE 'article.%' AND target_id = $ID")" = 3 ] &&
     ok || not_ok "create and two edits are audited"
 req GET "/api/v1/articles/999999"

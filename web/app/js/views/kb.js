@@ -8,10 +8,10 @@
 // A save sends the version it was based on; the server's 409 keeps the edit
 // on the page and offers the latest version beside it.
 //
-// The preview is the server's rendering (`body_html`: cmark with its safe
-// defaults) of the last save: the API has no render-only call, and the
-// console never turns Markdown into HTML itself.  Until a save the preview
-// says it is behind the text.
+// The preview is the server's rendering (cmark with its safe defaults): the
+// saved `body_html`, and as the author types, POST /api/v1/articles/preview
+// 300 ms after the last keystroke, one request in flight at a time; the
+// console never turns Markdown into HTML itself.
 import { el, mount, ago } from '../../../assets/js/dom.js';
 import { isLead, snippet, timeEl, when, selectField, wireFilters } from './util.js';
 import { sortableTable } from './table.js';
@@ -109,21 +109,10 @@ function helpHref(slug) {
 
 // Who wrote a version.  GET /api/v1/agents is for leads; an agent knows
 // only their own name, so another author shows by number.
-async function authorNames(ctx) {
-  const names = new Map([[ctx.me.id, ctx.me.name]]);
-  if (!isLead(ctx.me)) return names;
-  try {
-    const r = await ctx.api('GET', '/api/v1/agents');
-    for (const a of r.items || []) names.set(a.id, a.name);
-  } catch (e) {
-    if (e.status === 401) throw e;
-  }
-  return names;
-}
-
-function authorOf(id, names) {
-  if (!id) return 'an import (truce kb import)';
-  return names.get(id) || `agent #${id}`;
+// Who wrote a version: the server names the editor (agents cannot list agents).
+function authorOf(x) {
+  if (!x.edited_by) return 'an import (truce kb import)';
+  return x.edited_by_name || `agent #${x.edited_by}`;
 }
 
 // ---- the list ---------------------------------------------------------------
@@ -408,31 +397,56 @@ function editor(root, ctx, first) {
 
   function drawPreview() {
     if (!article) {
-      previewNote.textContent = 'Save the draft to see the preview: the server renders the Markdown as the help center shows it.';
+      previewNote.textContent = 'The preview shows the Markdown as the help center will, as you type.';
       preview.replaceChildren();
       return;
     }
     mount(preview, serverHtml(article.body_html));
-    previewNote.textContent = body.value === (article.body_markdown || '')
-      ? `Version ${article.version} as the server renders it.`
-      : `Version ${article.version} as saved: save to see your changes here.`;
+    previewNote.textContent = `Version ${article.version} as the server renders it.`;
+  }
+
+  // The text as typed, rendered by the server (nothing saved).
+  let previewTimer = 0;
+  let previewBusy = false;
+  let previewAgain = false;
+  async function renderTyped() {
+    if (previewBusy) {
+      previewAgain = true;
+      return;
+    }
+    previewBusy = true;
+    const text = body.value;
+    try {
+      const r = await ctx.api('POST', '/api/v1/articles/preview', { body: text });
+      if (!root.isConnected) return;
+      mount(preview, serverHtml(r.body_html));
+      previewNote.textContent = article && text === (article.body_markdown || '')
+        ? `Version ${article.version} as the server renders it.`
+        : 'Your text as it will show (not saved yet).';
+    } catch (e) {
+      if (e.status === 401) throw e;
+      previewNote.textContent = `No preview: ${e.message}`;
+    } finally {
+      previewBusy = false;
+      if (previewAgain) {
+        previewAgain = false;
+        renderTyped();
+      }
+    }
   }
 
   async function drawHistory() {
     if (!article) return;
     const seq = article.version;
     try {
-      const [v, names] = await Promise.all([
-        ctx.api('GET', `/api/v1/articles/${article.id}/versions`),
-        authorNames(ctx),
-      ]);
+      const v = await ctx.api('GET', `/api/v1/articles/${article.id}/versions`);
       if (!root.isConnected || seq !== article.version) return;
       const items = [...(v.items || [])].reverse();
       mount(history, el('ul', { class: 'kb-versions' }, items.map((x) => el('li', {},
         el('details', {},
           el('summary', {},
             el('strong', {}, `Version ${x.version}`), x.version === article.version ? ' (current)' : '',
-            ` · ${when(x.edited_at)} · ${authorOf(x.edited_by, names)} · ${x.status}, ${x.audience}`),
+            ` · ${when(x.edited_at)} · ${authorOf(x)} · ${x.status}, ${x.audience}`),
           el('dl', { class: 'kb-version-facts' },
             el('dt', {}, 'Title'), el('dd', {}, x.title),
             el('dt', {}, 'Tags'), el('dd', {}, (x.tags || []).join(', ') || '–')),
@@ -596,7 +610,8 @@ function editor(root, ctx, first) {
     save();
   });
   body.addEventListener('input', () => {
-    if (article) drawPreview();
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(renderTyped, 300);
   });
   body.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
