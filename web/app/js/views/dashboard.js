@@ -7,7 +7,7 @@
 import { el, mount } from '/assets/js/dom.js';
 import { ApiError } from '/assets/js/api.js';
 import { lineChart, barChart, chartTable } from '/assets/js/chart.js';
-import { pct, show, lastDays } from './util.js';
+import { pct, show, duration, lastDays } from './util.js';
 import { breakdownCard } from './breakdown.js';
 
 const LEVELS = ['calm', 'tense', 'heated', 'hostile'];
@@ -64,10 +64,6 @@ function totals(buckets, key) {
   return [...t.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-function minutes(ms) {
-  return typeof ms === 'number' ? ms / 60000 : null;
-}
-
 function insightUrl(kind, q, format) {
   const p = new URLSearchParams({ from: q.from, to: q.to });
   if (format) p.set('format', format);
@@ -89,8 +85,8 @@ function renderInsights(ins, q) {
   const o = ins.overview;
   if (o) {
     parts.push(el('div', { class: 'tiles insights', role: 'group', 'aria-label': 'Times and rates for tickets opened in the range' },
-      tile('Median first response', show(minutes(o.first_response.median_ms), ' min'), `${o.first_response.n} tickets replied`),
-      tile('Median resolution', show(minutes(o.resolution.median_ms) / 60, ' h'), `${o.resolution.n} tickets resolved`),
+      tile('Median first response', duration(o.first_response.median_ms), `${o.first_response.n} tickets replied`),
+      tile('Median resolution', duration(o.resolution.median_ms), `${o.resolution.n} tickets resolved`),
       tile('Reopen rate', show(pct(o.reopen.rate), '%'), `${o.reopen.reopened} of ${o.reopen.resolved} resolved`),
       tile('Escalation rate', show(pct(o.escalation.rate), '%'), `${o.escalation.escalated} heated or escalated by a rule`)));
   }
@@ -108,12 +104,12 @@ function renderInsights(ins, q) {
   const ag = ins.agents;
   if (ag) {
     const rows = ag.agents.map((a) => [a.agent_id === null ? 'Unassigned' : a.name, a.tickets,
-      show(minutes(a.first_response.median_ms), ''), show(minutes(a.resolution.median_ms) / 60, ''),
+      duration(a.first_response.median_ms), duration(a.resolution.median_ms),
       show(pct(a.reopen.rate), ''), show(a.surveys.csat.avg, '', 2), show(pct(a.deescalation.rate), '')]);
     parts.push(el('section', { class: 'dash-card', id: 'c-agents', 'aria-labelledby': 'c-agents-h' },
       el('div', { class: 'dash-card-head' }, el('h2', { id: 'c-agents-h' }, 'Agents'), csvLink('agents', q, 'Agents')),
       el('table', {},
-        el('thead', {}, el('tr', {}, ['Agent', 'Tickets', 'Median first response (min)', 'Median resolution (h)',
+        el('thead', {}, el('tr', {}, ['Agent', 'Tickets', 'Median first response', 'Median resolution',
           'Reopen %', 'CSAT', 'De-escalation %'].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', {}, String(c)))))))));
   }
