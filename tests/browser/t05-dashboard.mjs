@@ -1,7 +1,7 @@
 // The dashboard on the demo data: a lead sees the charts with the numbers of
-// GET /api/v1/reports/trends (the totals, the hidden tables), changes the
-// range and the bucket, and downloads the CSV; an agent is told the
-// dashboard is for leads.
+// GET /api/v1/reports/trends (the totals, the hidden tables) and the tickets
+// the help center deflected, changes the range and the bucket, and
+// downloads the CSV; an agent is told the dashboard is for leads.
 import { readFileSync } from 'node:fs';
 import { startDesk, newPage, shot, loginUI } from './lib.mjs';
 
@@ -17,6 +17,13 @@ export default async function ({ browser, r }) {
     const assigned = await desk.api('PATCH', `/api/v1/tickets/${opened1.body.id}`, { assignee: fresh.body.id });
     r.check('a new agent has an open ticket', fresh.status === 201 && assigned.status === 200,
       `${fresh.status} ${assigned.status}`);
+    // Two customers say a help article answered them (no login, as the help center does).
+    const articles = (await desk.api('GET', '/api/v1/public/articles', undefined, null)).body.items;
+    const deflected = [];
+    for (let i = 0; i < 2; i++) {
+      deflected.push((await desk.api('POST', '/api/v1/public/deflected', { article_id: articles[0].id }, null)).status);
+    }
+    r.expect('two deflections are counted', deflected, [201, 201]);
     const page = await newPage(browser);
     await loginUI(page, desk, desk.logins.lead);
     await page.locator('#top').waitFor();
@@ -55,6 +62,18 @@ export default async function ({ browser, r }) {
     r.expect('the reopen tile has the overview numbers',
       await page.locator('.tiles.insights .tile-detail').nth(2).textContent(),
       `${ov.reopen.reopened} of ${ov.reopen.resolved} resolved`);
+    // The deflection tile: the report's total, a column per day, the days as a table.
+    const dfl = (await desk.api('GET', `/api/v1/reports/deflection?from=${from}&to=${to}`)).body;
+    r.check('the deflection report counts them', dfl.total >= 2, JSON.stringify(dfl.total));
+    const dTile = page.locator('#t-deflected');
+    r.expect('the Deflected tile shows the total', [await dTile.locator('.tile-name').textContent(),
+      await dTile.locator('.tile-value').textContent()], ['Deflected', String(dfl.total)]);
+    r.expect('its sparkline has a column per day', await dTile.locator('svg.spark rect').count(), 30);
+    const dRows = await dTile.locator('table tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    r.expect('its table has every day with the report\'s numbers', dRows,
+      dfl.days.map((d) => [d.day, String(d.deflected)]));
+    r.expect('today has the two deflections', dRows[dRows.length - 1], [to, '2']);
     const resTile = await page.locator('.tiles.insights .tile-value').nth(1).textContent();
     r.check('the median resolution tile is "–" without a resolution, else a time',
       ov.resolution.median_ms === null ? resTile === '–' : /^\d+(\.\d)? (min|h|d)$/.test(resTile), resTile);

@@ -1,12 +1,13 @@
 // The dashboard (#/dashboard): the desk's trends over a date range from
-// GET /api/v1/reports/trends, drawn with /assets/js/chart.js, the insights
-// of the range and the breakdown table (views/breakdown.js).  Every chart
+// GET /api/v1/reports/trends, drawn with /assets/js/chart.js, the tickets
+// the help center deflected, the insights of the range and the breakdown
+// table (views/breakdown.js).  Every chart
 // carries its numbers as a (visually hidden) table and a link to the same
 // report as CSV.  The report is for leads and admins; an agent is told so.
 
 import { el, mount } from '/assets/js/dom.js';
 import { ApiError } from '/assets/js/api.js';
-import { lineChart, barChart, chartTable } from '/assets/js/chart.js';
+import { lineChart, barChart, sparkBars, chartTable } from '/assets/js/chart.js';
 import { pct, show, duration, lastDays } from './util.js';
 import { breakdownCard } from './breakdown.js';
 
@@ -51,11 +52,23 @@ function card(id, title, chart, table, q, note, empty) {
     chart, table);
 }
 
-function tile(name, value, detail) {
+function tile(name, value, detail, ...extra) {
   return el('div', { class: 'tile' },
     el('div', { class: 'tile-name' }, name),
     el('div', { class: 'tile-value' }, value),
-    detail ? el('div', { class: 'tile-detail muted' }, detail) : null);
+    detail ? el('div', { class: 'tile-detail muted' }, detail) : null, ...extra);
+}
+
+// The tickets the help center's articles avoided (GET /api/v1/reports/deflection):
+// the range's total, a column per day and the days as a (visually hidden) table.
+function deflectionTile(d) {
+  const t = tile('Deflected', String(d.total), 'tickets avoided by help articles',
+    sparkBars(d.days.map((x) => ({ x: x.day, y: x.deflected })),
+      { title: 'Tickets avoided by help articles per day' }),
+    chartTable('Tickets avoided by help articles per day', ['Day', 'Deflected'],
+      d.days.map((x) => [x.day, x.deflected])));
+  t.id = 't-deflected';
+  return t;
 }
 
 function totals(buckets, key) {
@@ -136,7 +149,8 @@ function renderReport(out, rep, q, ins = {}) {
     tile('SLA met', show(pct(share(met, met + breached)), '%'), `${met} of ${met + breached} resolved`),
     tile('CSAT', show(share(csatSum, csatN), ' / 5'), `${csatN} answers`),
     tile('NPS', show(share(npsScoreSum, npsN), '', 0), `${npsN} answers`),
-    tile('De-escalation', show(pct(share(fell, threads)), '%'), `${fell} of ${threads} heated threads`));
+    tile('De-escalation', show(pct(share(fell, threads)), '%'), `${fell} of ${threads} heated threads`),
+    ins.deflection ? deflectionTile(ins.deflection) : null);
 
   const rateRows = bs.map((b) => [b.start.slice(0, 10), b.opened, b.conflicts, pct(b.conflict_rate)]);
   const conflict = card('c-conflict', 'Conflict rate',
@@ -238,10 +252,10 @@ export async function render(root, ctx) {
     error.textContent = '';
     try {
       const optional = (kind) => ctx.api('GET', insightUrl(kind, q)).catch(() => null);
-      const [rep, overview, agents, emerging] = await Promise.all([ctx.api('GET', reportUrl(q)),
-        optional('overview'), optional('agents'), optional('emerging')]);
+      const [rep, overview, agents, emerging, deflection] = await Promise.all([ctx.api('GET', reportUrl(q)),
+        optional('overview'), optional('agents'), optional('emerging'), optional('deflection')]);
       if (ctx.isCurrent && !ctx.isCurrent()) return;
-      renderReport(out, rep, q, { overview, agents, emerging });
+      renderReport(out, rep, q, { overview, agents, emerging, deflection });
       out.appendChild(breakdownCard(ctx, { from: q.from, to: q.to }));
     } catch (e) {
       if (e instanceof ApiError && e.status === 403) {
