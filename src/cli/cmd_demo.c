@@ -1,7 +1,8 @@
 /*
  * truce demo: fills an empty database with the demo desk of data/demo/
- * (embedded in the binary at build time): a team, and tickets from calm to
- * hostile with their threads.  Prints how to log in.
+ * (embedded in the binary at build time): a team, this morning's tickets
+ * from calm to hostile with their threads, and the weeks of history behind
+ * them (demo_history.c), all in one transaction.  Prints how to log in.
  */
 #include <jansson.h>
 #include <sodium.h>
@@ -20,15 +21,17 @@
 #include "../util/secret.h"
 #include "../util/timeutil.h"
 #include "cli.h"
+#include "demo.h"
 
 extern const char demo_json[];
 
 static const char usage[] =
     "usage: truce demo [--db PATH] [--data DIR]\n\n"
-    "Loads the demo team and tickets into an empty database (default\n" DEFAULT_DB
-    ") and prints the logins and an admin API token.  Every customer message\n"
-    "is analysed as the server would (--data as for truce serve), so risk and\n"
-    "levels come from the analysis.\n";
+    "Loads the demo team, this morning's tickets and five weeks of history\n"
+    "into an empty database (default " DEFAULT_DB ") and prints the logins and\n"
+    "an admin API token.  Every customer message is analysed as the server\n"
+    "would (--data as for truce serve), so risk and levels come from the\n"
+    "analysis.\n";
 
 struct demo {
     json_t *doc;
@@ -36,6 +39,7 @@ struct demo {
     const char *password_hash;
     int64_t now;
     char token[SECRET_TOKEN_MAX];
+    size_t n_history; /* tickets of the weeks before */
     struct terr_info ei;
 };
 
@@ -79,6 +83,39 @@ static enum terr load_agents(struct store_tx *tx, struct demo *d)
     return TERR_OK;
 }
 
+enum terr demo_agent(struct store_tx *tx, const char *email, struct actor *out,
+                     struct terr_info *ei)
+{
+    struct agent a;
+    if (!email || store_agent_find_email(tx, email, &a, NULL))
+        return terr_set(ei, TERR_INVALID, NULL, "the demo set names an unknown agent '%s'",
+                        email ? email : "");
+    *out = (struct actor){.kind = ACTOR_AGENT, .id = a.id, .role = a.role};
+    agent_release(&a);
+    return TERR_OK;
+}
+
+enum terr demo_message(struct store_tx *tx, const struct actor *who, int64_t ticket_id,
+                       enum author_kind author, const char *body, bool internal, int64_t at,
+                       struct terr_info *ei)
+{
+    struct actor system = {.kind = ACTOR_SYSTEM};
+    struct message_new mn = {
+        .author = author, .body = body, .internal = internal, .created_at = at};
+    /* Each agent reply carries the coach's review, as the server's do. */
+    char *coach = NULL;
+    if (author == AUTHOR_AGENT && !internal)
+        coach = svc_coach_reply_tx(tx, ticket_id, body);
+    mn.coach_json = coach;
+    struct message added;
+    enum terr e =
+        svc_message_add(tx, author == AUTHOR_AGENT ? who : &system, ticket_id, &mn, &added, ei);
+    free(coach);
+    if (!e)
+        message_release(&added);
+    return e;
+}
+
 static enum terr load_ticket(struct store_tx *tx, struct demo *d, json_t *j)
 {
     struct actor system = {.kind = ACTOR_SYSTEM};
@@ -111,28 +148,17 @@ static enum terr load_ticket(struct store_tx *tx, struct demo *d, json_t *j)
         if (i == 0 || e)
             continue;
         const char *author = json_string_value(json_object_get(m, "author"));
-        struct message_new mn = {
-            .body = json_string_value(json_object_get(m, "body")),
-            .internal = json_is_true(json_object_get(m, "internal")),
-            .created_at = d->now - json_integer_value(json_object_get(m, "minutes_ago")) * 60000,
-        };
+        const char *body = json_string_value(json_object_get(m, "body"));
+        enum author_kind kind;
         struct actor who = system;
-        if (!mn.body || !author || !author_parse(author, &mn.author))
+        if (!body || !author || !author_parse(author, &kind))
             return terr_set(&d->ei, TERR_INVALID, NULL, "a demo message is malformed");
-        if (mn.author == AUTHOR_AGENT) {
-            who.kind = ACTOR_AGENT;
-            who.id = agent_id_by_email(tx, json_string_value(json_object_get(m, "agent")));
-        }
-        /* Each agent reply carries the coach's review, as the server's do. */
-        char *coach = NULL;
-        if (mn.author == AUTHOR_AGENT && !mn.internal)
-            coach = svc_coach_reply_tx(tx, id, mn.body);
-        mn.coach_json = coach;
-        struct message added;
-        e = svc_message_add(tx, &who, id, &mn, &added, &d->ei);
-        free(coach);
-        if (!e)
-            message_release(&added);
+        if (kind == AUTHOR_AGENT &&
+            (e = demo_agent(tx, json_string_value(json_object_get(m, "agent")), &who, &d->ei)))
+            return e;
+        e = demo_message(tx, &who, id, kind, body, json_is_true(json_object_get(m, "internal")),
+                         d->now - json_integer_value(json_object_get(m, "minutes_ago")) * 60000,
+                         &d->ei);
     }
     if (e)
         return e;
@@ -172,7 +198,8 @@ static enum terr load(struct store_tx *tx, void *arg)
         if ((e = load_ticket(tx, d, j)))
             return e;
     }
-    return TERR_OK;
+    /* The weeks before this morning (after it, so its tickets keep ids 1..12). */
+    return demo_history_load(tx, json_object_get(d->doc, "history"), d->now, &d->n_history, &d->ei);
 }
 
 int cmd_demo(int argc, char **argv)
@@ -256,9 +283,10 @@ int cmd_demo(int argc, char **argv)
         json_decref(d.doc);
         return kb_rc;
     }
-    printf("demo desk loaded into %s: %zu agents, %zu tickets\n", db,
-           json_array_size(json_object_get(d.doc, "agents")),
-           json_array_size(json_object_get(d.doc, "tickets")));
+    printf("demo desk loaded into %s: %zu agents, %zu tickets this morning and %zu in the "
+           "weeks before\n",
+           db, json_array_size(json_object_get(d.doc, "agents")),
+           json_array_size(json_object_get(d.doc, "tickets")), d.n_history);
     printf("log in as any of them with password %s:\n", password);
     size_t i;
     json_t *j;

@@ -159,28 +159,24 @@ static enum terr reopen(struct store_tx *tx, const struct actor *who, struct tic
     return e;
 }
 
-enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct survey_answer *a,
-                            int64_t now, struct survey_result *out, struct terr_info *ei)
+/* Records answer a to survey *s, found by the caller, as svc_survey_answer
+ * does; *s is taken over (moved into *out, or released on error). */
+static enum terr answer(struct store_tx *tx, struct survey *s, const struct survey_answer *a,
+                        int64_t now, struct survey_result *out, struct terr_info *ei)
 {
-    enum terr e = survey_answer_check(a, ei);
-    if (e)
-        return e;
-    struct survey s;
-    if ((e = svc_survey_find(tx, token, &s, ei)))
-        return e;
-    enum survey_state state = survey_state_at(&s, now);
+    enum survey_state state = survey_state_at(s, now);
     if (state == SURVEY_ANSWERED) {
-        survey_release(&s);
+        survey_release(s);
         return terr_set(ei, TERR_CONFLICT, NULL, "this survey was already answered");
     }
     if (state == SURVEY_EXPIRED) {
-        survey_release(&s);
+        survey_release(s);
         return terr_set(ei, TERR_GONE, NULL, "this survey link has expired");
     }
     struct ticket t = {0};
-    e = store_ticket_get(tx, s.ticket_id, &t);
+    enum terr e = store_ticket_get(tx, s->ticket_id, &t);
     if (!e)
-        e = store_survey_answer(tx, s.id, a, now);
+        e = store_survey_answer(tx, s->id, a, now);
     struct actor customer = {.kind = ACTOR_CUSTOMER, .id = t.customer_id};
     if (!e) {
         char *after =
@@ -188,7 +184,7 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
                                        score_json(a->nps), "ces", score_json(a->ces), "comment",
                                        a->comment && *a->comment),
                              "an audit record");
-        e = svc_audit(tx, &customer, "survey.answered", "survey", s.id, s.ticket_id, NULL, after,
+        e = svc_audit(tx, &customer, "survey.answered", "survey", s->id, s->ticket_id, NULL, after,
                       now);
         free(after);
     }
@@ -200,7 +196,7 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
         }
         if (!e) {
             char *after = json_dump_record(
-                json_pack("{s:I, s:o, s:o, s:b}", "survey_id", (json_int_t)s.id, "csat",
+                json_pack("{s:I, s:o, s:o, s:b}", "survey_id", (json_int_t)s->id, "csat",
                           score_json(a->csat), "nps", score_json(a->nps), "reopened", reopened),
                 "an audit record");
             e = svc_audit(tx, &customer, "survey.low_score", "ticket", t.id, t.id, NULL, after,
@@ -213,20 +209,45 @@ enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct
         e = svc_workflow_after(tx, &customer, &t, WORKFLOW_SURVEY, now, NULL, ei);
     ticket_release(&t);
     if (e) {
-        survey_release(&s);
+        survey_release(s);
         if (ei && ei->code == e && ei->message[0])
             return e;
         return terr_set(ei, e, NULL,
                         e == TERR_CONFLICT ? "this survey was already answered" : NULL);
     }
-    s.answered_at = now;
-    s.csat = a->csat;
-    s.nps = a->nps;
-    s.ces = a->ces;
-    free(s.comment);
-    s.comment = xstrdup(a->comment);
-    *out = (struct survey_result){.survey = s, .low = low, .reopened = reopened};
+    s->answered_at = now;
+    s->csat = a->csat;
+    s->nps = a->nps;
+    s->ces = a->ces;
+    free(s->comment);
+    s->comment = xstrdup(a->comment);
+    *out = (struct survey_result){.survey = *s, .low = low, .reopened = reopened};
     return TERR_OK;
+}
+
+enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct survey_answer *a,
+                            int64_t now, struct survey_result *out, struct terr_info *ei)
+{
+    enum terr e = survey_answer_check(a, ei);
+    if (e)
+        return e;
+    struct survey s;
+    if ((e = svc_survey_find(tx, token, &s, ei)))
+        return e;
+    return answer(tx, &s, a, now, out, ei);
+}
+
+enum terr svc_survey_answer_id(struct store_tx *tx, int64_t id, const struct survey_answer *a,
+                               int64_t now, struct survey_result *out, struct terr_info *ei)
+{
+    enum terr e = survey_answer_check(a, ei);
+    if (e)
+        return e;
+    struct survey s;
+    if ((e = store_survey_get(tx, id, &s)))
+        return terr_set(ei, e, NULL, e == TERR_NOT_FOUND ? "survey %lld not found" : NULL,
+                        (long long)id);
+    return answer(tx, &s, a, now, out, ei);
 }
 
 /* The follow-up's due time came: if the ticket is still resolved (a reopened

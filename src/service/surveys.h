@@ -78,4 +78,10 @@ struct survey_result {
 enum terr svc_survey_answer(struct store_tx *tx, const char *token, const struct survey_answer *a,
                             int64_t now, struct survey_result *out, struct terr_info *ei);
 
+/* The same for survey id, without its link: for truce's own loaders (the
+ * demo's history), which made the survey and never saw the link.
+ * TERR_NOT_FOUND for an unknown id; otherwise as above. */
+enum terr svc_survey_answer_id(struct store_tx *tx, int64_t id, const struct survey_answer *a,
+                               int64_t now, struct survey_result *out, struct terr_info *ei);
+
 #endif

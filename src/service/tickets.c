@@ -224,7 +224,7 @@ static enum terr apply_patch(struct store_tx *tx, const struct actor *who, struc
 enum terr svc_ticket_update(struct store_tx *tx, const struct actor *who, int64_t id,
                             const struct ticket_patch *p, struct terr_info *ei)
 {
-    int64_t now = time_now_ms();
+    int64_t now = p->at ? p->at : time_now_ms();
     struct ticket t = {0};
     enum terr e = store_ticket_get(tx, id, &t);
     if (e)

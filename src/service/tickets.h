@@ -51,6 +51,9 @@ struct ticket_patch {
     bool has_conflict;
     bool conflict;
     const struct lesson_new *lesson;
+    /* When the change is made: 0 is now; truce's own loaders (the demo's
+     * history) set a past time, as ticket_open.created_at does. */
+    int64_t at;
 };
 
 /* Applies the patch by the domain's rules and audits before/after.

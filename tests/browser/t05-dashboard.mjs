@@ -1,13 +1,29 @@
 // The dashboard on the demo data: a lead sees the charts with the numbers of
-// GET /api/v1/reports/trends (the totals, the hidden tables), changes the
-// range and the bucket, and downloads the CSV; an agent is told the
-// dashboard is for leads.
+// GET /api/v1/reports/trends (the totals, the hidden tables) and the tickets
+// the help center deflected, changes the range and the bucket, and
+// downloads the CSV; an agent is told the dashboard is for leads.
 import { readFileSync } from 'node:fs';
 import { startDesk, newPage, shot, loginUI } from './lib.mjs';
 
 export default async function ({ browser, r }) {
   const desk = await startDesk();
   try {
+    // An agent with a ticket and no resolution: their median is "–", not "0 h".
+    const fresh = await desk.api('POST', '/api/v1/agents', { email: 'rowan.fresh@demo.example', name: 'Rowan Fresh', role: 'agent' });
+    const opened1 = await desk.api('POST', '/api/v1/tickets', {
+      subject: 'Where is my parcel?', customer: { email: 'pat.waiting@example.org' },
+      message: { body: 'My parcel has not arrived yet, could you check?' },
+    });
+    const assigned = await desk.api('PATCH', `/api/v1/tickets/${opened1.body.id}`, { assignee: fresh.body.id });
+    r.check('a new agent has an open ticket', fresh.status === 201 && assigned.status === 200,
+      `${fresh.status} ${assigned.status}`);
+    // Two customers say a help article answered them (no login, as the help center does).
+    const articles = (await desk.api('GET', '/api/v1/public/articles', undefined, null)).body.items;
+    const deflected = [];
+    for (let i = 0; i < 2; i++) {
+      deflected.push((await desk.api('POST', '/api/v1/public/deflected', { article_id: articles[0].id }, null)).status);
+    }
+    r.expect('two deflections are counted', deflected, [201, 201]);
     const page = await newPage(browser);
     await loginUI(page, desk, desk.logins.lead);
     await page.locator('#top').waitFor();
@@ -46,16 +62,38 @@ export default async function ({ browser, r }) {
     r.expect('the reopen tile has the overview numbers',
       await page.locator('.tiles.insights .tile-detail').nth(2).textContent(),
       `${ov.reopen.reopened} of ${ov.reopen.resolved} resolved`);
+    // The deflection tile: the report's total, a column per day, the days as a table.
+    const dfl = (await desk.api('GET', `/api/v1/reports/deflection?from=${from}&to=${to}`)).body;
+    r.check('the deflection report counts them', dfl.total >= 2, JSON.stringify(dfl.total));
+    const dTile = page.locator('#t-deflected');
+    r.expect('the Deflected tile shows the total', [await dTile.locator('.tile-name').textContent(),
+      await dTile.locator('.tile-value').textContent()], ['Deflected', String(dfl.total)]);
+    r.expect('its sparkline has a column per day', await dTile.locator('svg.spark rect').count(), 30);
+    const dRows = await dTile.locator('table tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    r.expect('its table has every day with the report\'s numbers', dRows,
+      dfl.days.map((d) => [d.day, String(d.deflected)]));
+    r.expect('today has the two deflections', dRows[dRows.length - 1], [to, '2']);
+    const resTile = await page.locator('.tiles.insights .tile-value').nth(1).textContent();
+    r.check('the median resolution tile is "–" without a resolution, else a time',
+      ov.resolution.median_ms === null ? resTile === '–' : /^\d+(\.\d)? (min|h|d)$/.test(resTile), resTile);
     r.check('an emerging problems card', await page.locator('#c-emerging h2').textContent() === 'Emerging problems');
     const em = (await desk.api('GET', `/api/v1/reports/emerging?from=${from}&to=${to}`)).body;
     const emLinks = await page.locator('#c-emerging li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     r.expect('each emerging example links to its ticket', emLinks,
       em.items.flatMap((it) => it.example_tickets.map((id) => `#/ticket/${id}`)));
     const ag = (await desk.api('GET', `/api/v1/reports/agents?from=${from}&to=${to}`)).body;
-    const agRows = await page.locator('#c-agents tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]));
-    r.expect('one agents row per assignee with their tickets', agRows,
+    const agCells = await page.locator('#c-agents tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    r.expect('one agents row per assignee with their tickets', agCells.map((c) => c.slice(0, 2)),
       ag.agents.map((a) => [a.agent_id === null ? 'Unassigned' : a.name, String(a.tickets)]));
+    const freshApi = ag.agents.find((a) => a.agent_id === fresh.body.id);
+    r.expect('the new agent has no reply or resolution in the report',
+      freshApi && [freshApi.first_response.median_ms, freshApi.resolution.median_ms], [null, null]);
+    const freshRow = agCells.find((c) => c[0] === 'Rowan Fresh') || [];
+    r.expect('no median shows as "–" in the agents table, not "0 h"', freshRow.slice(2, 4), ['–', '–']);
+    r.expect('every resolution median is "–" exactly when the report has none',
+      agCells.map((c) => c[3] === '–'), ag.agents.map((a) => a.resolution.median_ms === null));
     await shot(page, 'dashboard');
 
     // By week.

@@ -358,6 +358,42 @@ static void a_low_answer_on_a_ticket_open_again_only_records(void **state)
     reads_release(&r);
 }
 
+struct answer_id_job {
+    int64_t id;
+    struct survey_answer a;
+    struct survey_result out;
+    struct terr_info ei;
+};
+
+static enum terr answer_id_tx(struct store_tx *tx, void *arg)
+{
+    struct answer_id_job *j = arg;
+    return svc_survey_answer_id(tx, j->id, &j->a, NOW + 60000, &j->out, &j->ei);
+}
+
+static void an_answer_by_id_is_an_answer_like_a_links(void **state)
+{
+    /* truce's own loaders (the demo) answer by id, at a time they choose,
+     * with everything a link's answer does: once, and a low one reopens. */
+    int64_t t = seed_ticket(ST(state), STATUS_RESOLVED);
+    struct survey_sent sent = resolve(ST(state), t);
+    struct answer_id_job j = {.id = sent.survey_id, .a = {2, 4, 3, "it broke again"}};
+    assert_int_equal(store_write(ST(state), answer_id_tx, &j), TERR_OK);
+    assert_true(j.out.reopened);
+    survey_release(&j.out.survey);
+    struct reads r = read_all(ST(state), t);
+    assert_int_equal(r.surveys[0].answered_at, NOW + 60000);
+    assert_int_equal(r.surveys[0].ces, 3);
+    assert_int_equal(r.ticket.status, STATUS_OPEN);
+    assert_int_equal(count_events(&r, "survey.answered"), 1);
+    reads_release(&r);
+    struct answer_id_job again = {.id = sent.survey_id, .a = {5, NONE, NONE, NULL}};
+    assert_int_equal(store_write(ST(state), answer_id_tx, &again), TERR_CONFLICT);
+    struct answer_id_job unknown = {.id = sent.survey_id + 100, .a = {5, NONE, NONE, NULL}};
+    assert_int_equal(store_write(ST(state), answer_id_tx, &unknown), TERR_NOT_FOUND);
+    assert_string_equal(unknown.ei.message, "survey 101 not found");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +412,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_scores_are_refused_before_anything_is_written, setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(a_low_answer_reopens_a_resolved_ticket, setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(an_answer_by_id_is_an_answer_like_a_links, setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(a_low_answer_on_a_ticket_open_again_only_records, setup,
                                         fixture_teardown),

@@ -5,6 +5,7 @@
 //
 //   lineChart([{name: 'risk', points: [{x: '10:02', y: 40}, ...]}], {title, yMax: 100})
 //   barChart([{label: 'billing', value: 4}, ...], {title, unit: '%'})
+//   sparkBars([{x: '11-05', y: 2}, ...], {title})
 
 const NS = 'http://www.w3.org/2000/svg';
 const PALETTE = ['#0b5cad', '#b91c1c', '#1a7f37', '#9a6700', '#6639ba', '#bc4c00'];
@@ -113,6 +114,28 @@ export function barChart(bars, opts = {}) {
     svg.appendChild(svgEl('rect', { x: labelW, y: y + 2, width: Math.max(0, w), height: rowH - 6, rx: 2,
       fill: b.color || opts.color || PALETTE[0] }));
     svg.appendChild(svgEl('text', { x: labelW + w + 4, y: y + 12, 'font-size': 11, fill: '#1b1f24' }, fmt(b.value, opts.unit)));
+  });
+  return svg;
+}
+
+// A small column per point, no axes or labels, for a dashboard tile; it
+// stretches to its box (CSS sets the size).  points: [{x (label), y}];
+// opts: title, width, height, unit, color.
+export function sparkBars(points, opts = {}) {
+  const desc = points.map((p) => `${p.x} ${fmt(p.y, opts.unit)}`).join(', ');
+  const { svg, width, height } = frame({ width: 120, height: 24, ...opts, class: `spark ${opts.class || ''}` },
+    desc || 'no data');
+  svg.setAttribute('preserveAspectRatio', 'none');
+  const max = Math.max(1, ...points.map((p) => p.y || 0));
+  const w = width / Math.max(1, points.length);
+  // The baseline, so a range with nothing still reads as zeros.
+  svg.appendChild(svgEl('line', { x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5, stroke: '#d0d7de' }));
+  points.forEach((p, i) => {
+    const h = ((height - 2) * Math.max(0, p.y || 0)) / max;
+    const bar = svgEl('rect', { x: i * w + w * 0.15, y: height - h, width: w * 0.7, height: h,
+      fill: opts.color || PALETTE[0] });
+    bar.appendChild(svgEl('title', {}, `${p.x}: ${fmt(p.y, opts.unit)}`));
+    svg.appendChild(bar);
   });
   return svg;
 }

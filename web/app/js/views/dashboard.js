@@ -1,13 +1,14 @@
 // The dashboard (#/dashboard): the desk's trends over a date range from
-// GET /api/v1/reports/trends, drawn with /assets/js/chart.js, the insights
-// of the range and the breakdown table (views/breakdown.js).  Every chart
+// GET /api/v1/reports/trends, drawn with /assets/js/chart.js, the tickets
+// the help center deflected, the insights of the range and the breakdown
+// table (views/breakdown.js).  Every chart
 // carries its numbers as a (visually hidden) table and a link to the same
 // report as CSV.  The report is for leads and admins; an agent is told so.
 
 import { el, mount } from '/assets/js/dom.js';
 import { ApiError } from '/assets/js/api.js';
-import { lineChart, barChart, chartTable } from '/assets/js/chart.js';
-import { pct, show, lastDays } from './util.js';
+import { lineChart, barChart, sparkBars, chartTable } from '/assets/js/chart.js';
+import { pct, show, duration, lastDays } from './util.js';
 import { breakdownCard } from './breakdown.js';
 
 const LEVELS = ['calm', 'tense', 'heated', 'hostile'];
@@ -51,21 +52,29 @@ function card(id, title, chart, table, q, note, empty) {
     chart, table);
 }
 
-function tile(name, value, detail) {
+function tile(name, value, detail, ...extra) {
   return el('div', { class: 'tile' },
     el('div', { class: 'tile-name' }, name),
     el('div', { class: 'tile-value' }, value),
-    detail ? el('div', { class: 'tile-detail muted' }, detail) : null);
+    detail ? el('div', { class: 'tile-detail muted' }, detail) : null, ...extra);
+}
+
+// The tickets the help center's articles avoided (GET /api/v1/reports/deflection):
+// the range's total, a column per day and the days as a (visually hidden) table.
+function deflectionTile(d) {
+  const t = tile('Deflected', String(d.total), 'tickets avoided by help articles',
+    sparkBars(d.days.map((x) => ({ x: x.day, y: x.deflected })),
+      { title: 'Tickets avoided by help articles per day' }),
+    chartTable('Tickets avoided by help articles per day', ['Day', 'Deflected'],
+      d.days.map((x) => [x.day, x.deflected])));
+  t.id = 't-deflected';
+  return t;
 }
 
 function totals(buckets, key) {
   const t = new Map();
   for (const b of buckets) for (const [k, n] of Object.entries(b[key] || {})) t.set(k, (t.get(k) || 0) + n);
   return [...t.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
-
-function minutes(ms) {
-  return typeof ms === 'number' ? ms / 60000 : null;
 }
 
 function insightUrl(kind, q, format) {
@@ -89,8 +98,8 @@ function renderInsights(ins, q) {
   const o = ins.overview;
   if (o) {
     parts.push(el('div', { class: 'tiles insights', role: 'group', 'aria-label': 'Times and rates for tickets opened in the range' },
-      tile('Median first response', show(minutes(o.first_response.median_ms), ' min'), `${o.first_response.n} tickets replied`),
-      tile('Median resolution', show(minutes(o.resolution.median_ms) / 60, ' h'), `${o.resolution.n} tickets resolved`),
+      tile('Median first response', duration(o.first_response.median_ms), `${o.first_response.n} tickets replied`),
+      tile('Median resolution', duration(o.resolution.median_ms), `${o.resolution.n} tickets resolved`),
       tile('Reopen rate', show(pct(o.reopen.rate), '%'), `${o.reopen.reopened} of ${o.reopen.resolved} resolved`),
       tile('Escalation rate', show(pct(o.escalation.rate), '%'), `${o.escalation.escalated} heated or escalated by a rule`)));
   }
@@ -108,12 +117,12 @@ function renderInsights(ins, q) {
   const ag = ins.agents;
   if (ag) {
     const rows = ag.agents.map((a) => [a.agent_id === null ? 'Unassigned' : a.name, a.tickets,
-      show(minutes(a.first_response.median_ms), ''), show(minutes(a.resolution.median_ms) / 60, ''),
+      duration(a.first_response.median_ms), duration(a.resolution.median_ms),
       show(pct(a.reopen.rate), ''), show(a.surveys.csat.avg, '', 2), show(pct(a.deescalation.rate), '')]);
     parts.push(el('section', { class: 'dash-card', id: 'c-agents', 'aria-labelledby': 'c-agents-h' },
       el('div', { class: 'dash-card-head' }, el('h2', { id: 'c-agents-h' }, 'Agents'), csvLink('agents', q, 'Agents')),
       el('table', {},
-        el('thead', {}, el('tr', {}, ['Agent', 'Tickets', 'Median first response (min)', 'Median resolution (h)',
+        el('thead', {}, el('tr', {}, ['Agent', 'Tickets', 'Median first response', 'Median resolution',
           'Reopen %', 'CSAT', 'De-escalation %'].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', {}, String(c)))))))));
   }
@@ -140,7 +149,8 @@ function renderReport(out, rep, q, ins = {}) {
     tile('SLA met', show(pct(share(met, met + breached)), '%'), `${met} of ${met + breached} resolved`),
     tile('CSAT', show(share(csatSum, csatN), ' / 5'), `${csatN} answers`),
     tile('NPS', show(share(npsScoreSum, npsN), '', 0), `${npsN} answers`),
-    tile('De-escalation', show(pct(share(fell, threads)), '%'), `${fell} of ${threads} heated threads`));
+    tile('De-escalation', show(pct(share(fell, threads)), '%'), `${fell} of ${threads} heated threads`),
+    ins.deflection ? deflectionTile(ins.deflection) : null);
 
   const rateRows = bs.map((b) => [b.start.slice(0, 10), b.opened, b.conflicts, pct(b.conflict_rate)]);
   const conflict = card('c-conflict', 'Conflict rate',
@@ -242,10 +252,10 @@ export async function render(root, ctx) {
     error.textContent = '';
     try {
       const optional = (kind) => ctx.api('GET', insightUrl(kind, q)).catch(() => null);
-      const [rep, overview, agents, emerging] = await Promise.all([ctx.api('GET', reportUrl(q)),
-        optional('overview'), optional('agents'), optional('emerging')]);
+      const [rep, overview, agents, emerging, deflection] = await Promise.all([ctx.api('GET', reportUrl(q)),
+        optional('overview'), optional('agents'), optional('emerging'), optional('deflection')]);
       if (ctx.isCurrent && !ctx.isCurrent()) return;
-      renderReport(out, rep, q, { overview, agents, emerging });
+      renderReport(out, rep, q, { overview, agents, emerging, deflection });
       out.appendChild(breakdownCard(ctx, { from: q.from, to: q.to }));
     } catch (e) {
       if (e instanceof ApiError && e.status === 403) {
