@@ -78,7 +78,12 @@ export default async function ({ browser, r }) {
     r.check('the median resolution tile is "–" without a resolution, else a time',
       ov.resolution.median_ms === null ? resTile === '–' : /^\d+(\.\d)? (min|h|d)$/.test(resTile), resTile);
     r.check('an emerging problems card', await page.locator('#c-emerging h2').textContent() === 'Emerging problems');
-    const em = (await desk.api('GET', `/api/v1/reports/emerging?from=${from}&to=${to}`)).body;
+    const weekFrom = new Date(Date.parse(to) - 6 * 86400000).toISOString().slice(0, 10);
+    const em = (await desk.api('GET', `/api/v1/reports/emerging?from=${weekFrom}&to=${to}`)).body;
+    r.check('emerging looks at the last 7 days of the range, where the demo plants a rising problem',
+      em.items.some((it) => it.key === 'doubl charg'), JSON.stringify(em.items.map((it) => it.key)));
+    r.check('the card names its window', (await page.locator('#c-emerging .dash-note').textContent())
+      .includes(`from ${weekFrom} to ${to}`));
     const emLinks = await page.locator('#c-emerging li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     r.expect('each emerging example links to its ticket', emLinks,
       em.items.flatMap((it) => it.example_tickets.map((id) => `#/ticket/${id}`)));

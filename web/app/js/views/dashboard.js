@@ -83,6 +83,13 @@ function insightUrl(kind, q, format) {
   return `/api/v1/reports/${kind}?${p}`;
 }
 
+// Emerging problems are a short-window signal: the last 7 days of the range
+// (all of it when shorter), against the 4 periods as long before.
+function risingRange(q) {
+  const week = lastDays(7, Date.parse(q.to));
+  return { from: week.from > q.from ? week.from : q.from, to: q.to };
+}
+
 function csvLink(kind, q, title) {
   return el('a', {
     class: 'csv', href: insightUrl(kind, q, 'csv'), download: `truce-${kind}-${q.from}-${q.to}.csv`,
@@ -105,13 +112,15 @@ function renderInsights(ins, q) {
   }
   const em = ins.emerging;
   if (em) {
+    const rq = risingRange(q);
     const items = em.items.map((it) => el('li', {},
       el('strong', {}, it.kind === 'category' ? `Category: ${it.key}` : `“${it.key}”`),
-      el('span', { class: 'muted' }, ` ${it.count} now, ${it.baseline} in the 4 periods before · ×${show(it.lift, '', 1)} · q=${it.q.toPrecision(2)} · `),
+      el('span', { class: 'muted', title: `p = ${it.p.toPrecision(2)}, q = ${it.q.toPrecision(2)} (false discovery rate)` },
+        ` ${it.count} tickets now, ${it.baseline} in the 4 periods before · ×${show(it.lift, '', 1)} · `),
       it.example_tickets.map((id, i) => [i ? ', ' : '', el('a', { href: `#/ticket/${id}` }, `#${id}`)])));
     parts.push(el('section', { class: 'dash-card', id: 'c-emerging', 'aria-labelledby': 'c-emerging-h' },
-      el('div', { class: 'dash-card-head' }, el('h2', { id: 'c-emerging-h' }, 'Emerging problems'), csvLink('emerging', q, 'Emerging problems')),
-      el('p', { class: 'muted dash-note' }, 'Categories and phrases of customer messages significantly above their baseline (the 4 periods of equal length before).'),
+      el('div', { class: 'dash-card-head' }, el('h2', { id: 'c-emerging-h' }, 'Emerging problems'), csvLink('emerging', rq, 'Emerging problems')),
+      el('p', { class: 'muted dash-note' }, `Categories and phrases of customer messages from ${rq.from} to ${rq.to}, significantly above the 4 periods as long before.`),
       items.length ? el('ul', { class: 'emerging' }, items) : el('p', { class: 'dash-empty' }, 'Nothing is rising above its baseline.')));
   }
   const ag = ins.agents;
@@ -251,7 +260,8 @@ export async function render(root, ctx) {
   async function load() {
     error.textContent = '';
     try {
-      const optional = (kind) => ctx.api('GET', insightUrl(kind, q)).catch(() => null);
+      const optional = (kind) => ctx.api('GET', insightUrl(kind, kind === 'emerging' ? risingRange(q) : q))
+        .catch(() => null);
       const [rep, overview, agents, emerging, deflection] = await Promise.all([ctx.api('GET', reportUrl(q)),
         optional('overview'), optional('agents'), optional('emerging'), optional('deflection')]);
       if (ctx.isCurrent && !ctx.isCurrent()) return;
