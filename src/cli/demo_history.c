@@ -29,6 +29,7 @@
 #include "../service/steps.h"
 #include "../service/surveys.h"
 #include "../service/tickets.h"
+#include "../store/store_rules.h"
 #include "../util/alloc.h"
 #include "../util/buf.h"
 #include "demo.h"
@@ -363,5 +364,7 @@ enum terr demo_history_load(struct store_tx *tx, const json_t *history, int64_t 
             ++*n_tickets;
         }
     }
-    return TERR_OK;
+    /* What the history notified is old news: a lead opens the demo to
+     * today's alerts, not a hundred of the past weeks'. */
+    return store_notifications_read_before(tx, now - DAY_MS, now);
 }

@@ -100,3 +100,7 @@ enum terr store_notification_mark_read(struct store_tx *tx, int64_t id, int64_t 
 {
     return ROPS(tx)->notification_mark_read(tx->conn, id, at);
 }
+enum terr store_notifications_read_before(struct store_tx *tx, int64_t before, int64_t at)
+{
+    return ROPS(tx)->notifications_read_before(tx->conn, before, at);
+}

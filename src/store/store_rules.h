@@ -94,5 +94,8 @@ enum terr store_notification_list(struct store_tx *tx, const struct notification
                                   struct notification **out, size_t *n_out);
 /* Stamps read_at = at on an unread notification (a read one keeps its stamp). */
 enum terr store_notification_mark_read(struct store_tx *tx, int64_t id, int64_t at);
+/* Stamps read_at = at on every unread notification created before `before`
+ * (the demo's history: old news, read long ago). */
+enum terr store_notifications_read_before(struct store_tx *tx, int64_t before, int64_t at);
 
 #endif

@@ -24,6 +24,7 @@ struct store_rules_ops {
     enum terr (*notification_list)(struct store_conn *c, const struct notification_query *q,
                                    struct notification **out, size_t *n_out);
     enum terr (*notification_mark_read)(struct store_conn *c, int64_t id, int64_t at);
+    enum terr (*notifications_read_before)(struct store_conn *c, int64_t before, int64_t at);
 };
 
 extern const struct store_rules_ops sqlite_rules_ops;

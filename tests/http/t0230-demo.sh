@@ -85,6 +85,11 @@ req GET /api/v1/tickets/7/suggestions
 check "the missed technician finds a past missed visit" \
     [ "$(json '[.similar[] | select(.subject | test("[Tt]echnician|installation"))] | length')" -gt 0 ]
 
+# ---- the history's notifications are old news ----
+check "the history's notifications are read" \
+    [ "$(sql "SELECT count(*) FROM notifications WHERE read_at IS NULL AND created_at < (SELECT max(created_at) FROM tickets) - 86400000")" = 0 ]
+check "there were some" [ "$(sql "SELECT count(*) FROM notifications")" -gt 0 ]
+
 # ---- once only ----
 stop_server
 "$TRUCE" demo --db "$DB" >/dev/null 2>"$T_DIR/err"

@@ -246,6 +246,16 @@ static enum terr sq_notification_list(struct store_conn *c, const struct notific
     COLLECT_ROWS(c, s, notification, notification_from_row, notifications_free, out, n_out);
 }
 
+static enum terr sq_notifications_read_before(struct store_conn *c, int64_t before, int64_t at)
+{
+    sqlite3_stmt *s = sq_stmt(c, STMT_NOTIFICATIONS_READ_BEFORE);
+    if (!s)
+        return TERR_STORAGE;
+    sqlite3_bind_int64(s, 1, before);
+    sqlite3_bind_int64(s, 2, at);
+    return sq_exec(c, s);
+}
+
 static enum terr sq_notification_mark_read(struct store_conn *c, int64_t id, int64_t at)
 {
     sqlite3_stmt *s = sq_stmt(c, STMT_NOTIFICATION_MARK_READ);
@@ -278,4 +288,5 @@ const struct store_rules_ops sqlite_rules_ops = {
     .notification_get = sq_notification_get,
     .notification_list = sq_notification_list,
     .notification_mark_read = sq_notification_mark_read,
+    .notifications_read_before = sq_notifications_read_before,
 };

@@ -38,7 +38,9 @@
                          " AND (?3 = 0 OR read_at IS NULL) AND (?4 = 0 OR id < ?4)"            \
                          " ORDER BY id DESC LIMIT ?5")                                         \
     X(NOTIFICATION_MARK_READ, "UPDATE notifications SET read_at = ?2"                          \
-                              " WHERE id = ?1 AND read_at IS NULL")
+                              " WHERE id = ?1 AND read_at IS NULL")                             \
+    X(NOTIFICATIONS_READ_BEFORE, "UPDATE notifications SET read_at = ?2"                       \
+                                 " WHERE created_at < ?1 AND read_at IS NULL")
 /* clang-format on */
 
 #endif
