@@ -32,10 +32,10 @@
 #include "../store/store_rules.h"
 #include "../util/alloc.h"
 #include "../util/buf.h"
+#include "../util/timeutil.h"
 #include "demo.h"
 
 #define MINUTE_MS 60000LL
-#define DAY_MS    (1440 * MINUTE_MS)
 
 /* One occurrence of a story: who, when and how fast. */
 struct occurrence {
@@ -319,10 +319,10 @@ static int64_t opened_at(const json_t *s, size_t k, size_t n, uint32_t seed, int
     const json_t *list = json_object_get(s, "days_ago");
     /* Some time in the day before the given one, at least 20 minutes ago. */
     if (list)
-        return now - json_integer_value(json_array_get(list, k)) * DAY_MS -
+        return now - json_integer_value(json_array_get(list, k)) * TIME_DAY_MS -
                (20 + seed % 600) * MINUTE_MS;
     /* Evenly spread, the k-th in the middle of its share of the days. */
-    return now - (int64_t)((double)days * DAY_MS * ((double)k + 0.5) / (double)n) -
+    return now - (int64_t)((double)days * TIME_DAY_MS * ((double)k + 0.5) / (double)n) -
            (int64_t)(seed % 360) * MINUTE_MS;
 }
 
@@ -333,7 +333,8 @@ enum terr demo_history_load(struct store_tx *tx, const json_t *history, int64_t 
     if (!history)
         return TERR_OK;
     int64_t days = json_integer_value(json_object_get(history, "days"));
-    int64_t close_after = json_integer_value(json_object_get(history, "close_after_days")) * DAY_MS;
+    int64_t close_after =
+        json_integer_value(json_object_get(history, "close_after_days")) * TIME_DAY_MS;
     const json_t *customers = json_object_get(history, "customers");
     size_t n_customers = json_array_size(customers);
     if (days <= 0 || n_customers == 0)
@@ -366,5 +367,5 @@ enum terr demo_history_load(struct store_tx *tx, const json_t *history, int64_t 
     }
     /* What the history notified is old news: a lead opens the demo to
      * today's alerts, not a hundred of the past weeks'. */
-    return store_notifications_read_before(tx, now - DAY_MS, now);
+    return store_notifications_read_before(tx, now - TIME_DAY_MS, now);
 }

@@ -564,9 +564,11 @@ static enum terr on_emerging_message(void *arg, const struct report_message *m)
 #define EMERGING_MAX_ITEMS       50
 #define EMERGING_TICKET_MESSAGES 200 /* the newest, read to match one ticket */
 
-/* What one ticket says: its category and the phrases of its newest public
- * customer messages, to keep the emerging items it is part of. */
-static enum terr ticket_phrases(struct store_tx *tx, int64_t id, struct emerging **out)
+/* What one ticket says in [from, to): its category and the phrases of its
+ * newest public customer messages written then, to keep the emerging items
+ * it is part of. */
+static enum terr ticket_phrases(struct store_tx *tx, int64_t id, int64_t from, int64_t to,
+                                struct emerging **out)
 {
     struct ticket t = {0};
     enum terr e = store_ticket_get(tx, id, &t);
@@ -582,7 +584,8 @@ static enum terr ticket_phrases(struct store_tx *tx, int64_t id, struct emerging
     struct emerging *mine = emerging_new();
     emerging_add_ticket(mine, t.category, id, true);
     for (size_t i = 0; i < n; i++)
-        if (m[i].author_kind == AUTHOR_CUSTOMER && !m[i].internal)
+        if (m[i].author_kind == AUTHOR_CUSTOMER && !m[i].internal && m[i].created_at >= from &&
+            m[i].created_at < to)
             (void)emerging_add_message(mine, m[i].body, strlen(m[i].body), id, true);
     messages_free(m, n);
     ticket_release(&t);
@@ -596,7 +599,7 @@ static enum terr report_emerging(struct store_tx *tx, int64_t from, int64_t to, 
     int64_t span = to - from;
     int64_t base_from = from - EMERGING_BASELINE_PERIODS * span;
     struct emerging *mine = NULL;
-    enum terr e = ticket_id ? ticket_phrases(tx, ticket_id, &mine) : TERR_OK;
+    enum terr e = ticket_id ? ticket_phrases(tx, ticket_id, from, to, &mine) : TERR_OK;
     if (e)
         return e;
     struct emerging_walk w = {.em = emerging_new(), .from = from};

@@ -83,7 +83,8 @@ json_t *report_group_fields(void);
  *             EMERGING_BASELINE_PERIODS ranges of equal length before it:
  *             {baseline_from, baseline_periods, truncated, items: [...]};
  *             with a ticket_id, only its category and the phrases of its
- *             newest customer messages (TERR_NOT_FOUND for no such ticket);
+ *             newest customer messages of the range (TERR_NOT_FOUND for no
+ *             such ticket);
  *   trends    {bucket, buckets: [...]};
  *   deflection {from, to (days, YYYY-MM-DD, `to` included), total, days:
  *             [{day, deflected}]}, every day of the range.

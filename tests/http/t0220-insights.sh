@@ -220,6 +220,11 @@ expect 200 "the emerging items of one ticket"
 expect_json '[.items[].key] | index("doubl charg") != null' true \
     "a ticket past the three examples still finds its rising phrase"
 expect_json .ticket_id "$LAST" "the report says which ticket"
+OLD_AT=1546300800000 # 2019-01-01, long before the baseline
+ins $OLD_AT 'I was double charged for the same order.'
+OLD_T=$(sql "SELECT max(ticket_id) FROM messages WHERE created_at = $OLD_AT")
+TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&ticket=$OLD_T"
+expect_json '.items | length' 0 "a ticket whose words were written outside the range has no items"
 TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&ticket=$T2"
 expect_json '.items | length' 0 "a ticket with nothing rising has no items"
 TOKEN=$LEAD req GET "/api/v1/reports/emerging?ticket=abc"

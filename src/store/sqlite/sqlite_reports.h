@@ -75,7 +75,7 @@
       " WHERE f.after_score IS NOT NULL")                                                      \
     X(REP_MESSAGE_ROWS,                                                                        \
       "SELECT ticket_id, created_at, body FROM messages"                                       \
-      " WHERE created_at >= ?1 AND created_at < ?2 AND" REP_CUSTOMER " ORDER BY ticket_id, id")
+      " WHERE created_at >= ?1 AND created_at < ?2 AND" REP_CUSTOMER " ORDER BY ticket_id, created_at, id")
 /* clang-format on */
 
 #endif

@@ -3,7 +3,7 @@
 // and subjects goes to the full-text index (GET /api/v1/search, best match
 // first, a snippet per ticket); the filters narrow the risk-ordered list and
 // a search by subject or customer, not the full-text ranking, and say so.
-import { el, mount, ago } from '/assets/js/dom.js';
+import { el, mount, ago, cutUtf8 } from '/assets/js/dom.js';
 import { LEVELS, STATUSES, CHANNELS, levelBadge, triggersOf, slaText, waitingSince, timeEl, snippet, selectField as select, wireFilters } from './util.js';
 
 // The filters survive a trip to a ticket and back.
@@ -23,13 +23,13 @@ function listQuery(cursor) {
   if (state.level) p.set('level', state.level);
   if (state.status) p.set('status', state.status);
   if (state.channel) p.set('channel', state.channel);
-  if (state.q.trim()) p.set('q', state.q.trim());
+  if (state.q.trim()) p.set('q', cutUtf8(state.q.trim(), 200)); // the server's limits are bytes
   if (cursor) p.set('cursor', cursor);
   return `/api/v1/tickets?${p}`;
 }
 
 function searchQuery(cursor) {
-  const p = new URLSearchParams({ type: 'ticket', q: state.q.trim(), limit: '25' });
+  const p = new URLSearchParams({ type: 'ticket', q: cutUtf8(state.q.trim(), 256), limit: '25' });
   if (cursor) p.set('cursor', cursor);
   return `/api/v1/search?${p}`;
 }

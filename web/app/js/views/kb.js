@@ -12,7 +12,7 @@
 // saved `body_html`, and as the author types, POST /api/v1/articles/preview
 // 300 ms after the last keystroke, one request in flight at a time; the
 // console never turns Markdown into HTML itself.
-import { el, mount, ago } from '../../../assets/js/dom.js';
+import { el, mount, ago, cutUtf8 } from '../../../assets/js/dom.js';
 import { isLead, snippet, timeEl, when, selectField, wireFilters } from './util.js';
 import { sortableTable } from './table.js';
 
@@ -107,8 +107,6 @@ function helpHref(slug) {
   return `/help?article=${encodeURIComponent(slug)}`;
 }
 
-// Who wrote a version.  GET /api/v1/agents is for leads; an agent knows
-// only their own name, so another author shows by number.
 // Who wrote a version: the server names the editor (agents cannot list agents).
 function authorOf(x) {
   if (!x.edited_by) return 'an import (truce kb import)';
@@ -131,7 +129,7 @@ function listQuery(cursor) {
 }
 
 function searchQuery(cursor) {
-  const p = new URLSearchParams({ type: 'article', q: state.q.trim(), limit: String(SEARCH_PAGE) });
+  const p = new URLSearchParams({ type: 'article', q: cutUtf8(state.q.trim(), 256), limit: String(SEARCH_PAGE) });
   if (cursor) p.set('cursor', cursor);
   return `/api/v1/search?${p}`;
 }
