@@ -15,7 +15,9 @@
 #include "util/alloc.h"
 
 struct entry {
-    char *key; /* NULL: an empty slot */
+    char *key;           /* NULL: an empty slot */
+    char *sample;        /* the phrase as a customer wrote it, lower-cased; NULL until seen */
+    bool sample_current; /* the sample is from the current period */
     uint64_t hash;
     int64_t cur, base;
     int64_t last_msg;
@@ -90,8 +92,10 @@ static uint64_t hash_of(const char *s, size_t len)
 
 static void table_release(struct table *t)
 {
-    for (size_t i = 0; i < t->cap; i++)
+    for (size_t i = 0; i < t->cap; i++) {
         free(t->v[i].key);
+        free(t->v[i].sample);
+    }
     free(t->v);
 }
 
@@ -162,6 +166,27 @@ static void count(struct entry *s, int64_t msg, int64_t ticket_id, bool current)
         s->ex[s->n_ex++] = ticket_id;
 }
 
+/* Keeps text[0..len) as s's sample: what a reader recognises ("double
+ * charged"), where the key is stems ("doubl charg").  Whitespace becomes one
+ * space and ASCII letters lower case. */
+static void keep_sample(struct entry *s, const char *text, size_t len, bool current)
+{
+    free(s->sample);
+    s->sample = xmalloc(len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (n && s->sample[n - 1] != ' ')
+                s->sample[n++] = ' ';
+            continue;
+        }
+        s->sample[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    s->sample[n] = '\0';
+    s->sample_current = current;
+}
+
 struct emerging *emerging_new(void)
 {
     struct emerging *e = xcalloc(1, sizeof(*e));
@@ -213,6 +238,7 @@ enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
     const struct tokens *t = &e->toks;
     /* run[]: the stems of the current run of content words, last 3 kept */
     const char *run[EMERGING_MAX_NGRAM];
+    uint32_t run_at[EMERGING_MAX_NGRAM]; /* where each word starts in text */
     bool weak[EMERGING_MAX_NGRAM];
     size_t n_run = 0;
     unsigned prev_sentence = 0;
@@ -229,9 +255,11 @@ enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
         if (n_run == EMERGING_MAX_NGRAM) {
             memmove(run, run + 1, (EMERGING_MAX_NGRAM - 1) * sizeof(run[0]));
             memmove(weak, weak + 1, (EMERGING_MAX_NGRAM - 1) * sizeof(weak[0]));
+            memmove(run_at, run_at + 1, (EMERGING_MAX_NGRAM - 1) * sizeof(run_at[0]));
             n_run--;
         }
         weak[n_run] = is_weak(tok_norm(t, i));
+        run_at[n_run] = k->start;
         run[n_run++] = tok_stem(t, i);
         /* the n-grams ending at this word */
         char key[EMERGING_MAX_NGRAM * (STEM_MAX + 1)];
@@ -254,6 +282,8 @@ enum terr emerging_add_message(struct emerging *e, const char *text, size_t len,
                 continue;
             }
             count(s, msg, ticket_id, current);
+            if (!s->sample || (current && !s->sample_current))
+                keep_sample(s, text + run_at[n_run - n], k->end - run_at[n_run - n], current);
         }
     }
     return TERR_OK;
@@ -332,6 +362,7 @@ static size_t gather(const struct table *t, enum emerging_kind kind, int64_t vol
         memset(it, 0, sizeof(*it));
         it->kind = kind;
         it->key = s->key; /* borrowed until the survivors are copied */
+        it->text = s->sample ? s->sample : s->key;
         it->count = s->cur;
         it->base = s->base;
         double rate_cur = (double)s->cur / (double)vol_cur;
@@ -414,8 +445,10 @@ void emerging_find(const struct emerging *e, const struct emerging_params *p,
         qsort(v, kept, sizeof(*v), by_rank);
     if (kept > p->max_items)
         kept = p->max_items;
-    for (size_t i = 0; i < kept; i++)
+    for (size_t i = 0; i < kept; i++) {
         v[i].key = xstrdup(v[i].key);
+        v[i].text = xstrdup(v[i].text);
+    }
     if (!kept) {
         free(v);
         v = NULL;
@@ -426,7 +459,9 @@ void emerging_find(const struct emerging *e, const struct emerging_params *p,
 
 void emerging_items_free(struct emerging_item *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(v[i].key);
+        free(v[i].text);
+    }
     free(v);
 }

@@ -44,6 +44,9 @@ enum emerging_kind { EMERGING_PHRASE, EMERGING_CATEGORY };
 struct emerging_item {
     enum emerging_kind kind;
     char *key;           /* the phrase (stems joined by spaces) or category */
+    char *text;          /* the phrase as a customer wrote it (lower-cased; the
+                          * current period's first, else the baseline's), or
+                          * the category */
     int64_t count, base; /* in the current period, in the baseline */
     double lift, p, q;
     int64_t examples[EMERGING_MAX_EXAMPLES]; /* current-period tickets, first seen */

@@ -19,6 +19,7 @@
 #include "../store/store_reports.h"
 #include "../store/store_search.h"
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/timeutil.h"
 
 static const char *const by_names[] = {
@@ -628,9 +629,10 @@ static enum terr report_emerging(struct store_tx *tx, int64_t from, int64_t to, 
             json_array_append_new(ex, json_integer(v[i].examples[k]));
         json_array_append_new(
             items,
-            json_pack("{s:s,s:s,s:I,s:I,s:o,s:f,s:f,s:o}", "kind",
+            json_pack("{s:s,s:s,s:o,s:I,s:I,s:o,s:f,s:f,s:o}", "kind",
                       v[i].kind == EMERGING_CATEGORY ? "category" : "phrase", "key", v[i].key,
-                      "count", (json_int_t)v[i].count, "baseline", (json_int_t)v[i].base, "lift",
+                      "text", json_text(v[i].text), "count", (json_int_t)v[i].count, "baseline",
+                      (json_int_t)v[i].base, "lift",
                       isfinite(v[i].lift) ? json_real(round(v[i].lift * 100) / 100) : json_null(),
                       "p", v[i].p, "q", v[i].q, "example_tickets", ex));
     }

@@ -258,8 +258,8 @@ static json_t *row_shape(json_t *rep, enum report_kind kind)
         json_decref(fields);
         return shape;
     case REPORT_EMERGING: /* docs/api.md's fields of an item */
-        return json_pack("{s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "kind", "key", "count", "baseline",
-                         "lift", "p", "q", "example_tickets");
+        return json_pack("{s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "kind", "key", "text", "count",
+                         "baseline", "lift", "p", "q", "example_tickets");
     case REPORT_OVERVIEW:
         if (!json_object_get(rep, "buckets"))
             return group_shape(by);

@@ -96,10 +96,10 @@ export default async function ({ browser, r }) {
     r.expect('the category is rising', await panel.locator('.emerging-category').textContent(),
       `Category billing: ${cat.count} tickets this week, ${cat.baseline} in the 4 weeks before · ×${Math.round(cat.lift * 10) / 10}`);
     const shown = await panel.locator('.emerging-phrase strong').allTextContents();
-    r.expect('the rising phrases of this ticket', shown, phrases.map((it) => `“${it.key}”`));
+    r.expect('the rising phrases of this ticket, as customers wrote them', shown, phrases.map((it) => `“${it.text}”`));
     const ph = phrases.find((it) => it.key === 'phantom surcharg');
     r.check('with their count against the baseline',
-      (await panel.locator('.emerging-phrase', { hasText: '“phantom surcharg”' }).textContent()).includes(`${ph.count} tickets this week, ${ph.baseline} in the 4 weeks before`));
+      (await panel.locator('.emerging-phrase', { hasText: '“phantom surcharge”' }).textContent()).includes(`${ph.count} tickets this week, ${ph.baseline} in the 4 weeks before`));
     await panel.scrollIntoViewIfNeeded();
     await shot(page, 'ticket-insight');
 

@@ -207,6 +207,8 @@ expect 200 "a lead reads the emerging report"
 expect_json .baseline_from 2020-02-06T00:00:00.000Z "four periods of baseline"
 expect_json '[.items[] | select(.key == "doubl charg")] | length' 1 "the double charge is found"
 expect_json '[.items[] | select(.key == "doubl charg")][0].count' 8 "in 8 messages"
+expect_json '[.items[] | select(.key == "doubl charg")][0].text' "double charged" \
+    "with the words as a customer wrote them"
 expect_json '[.items[] | select(.key == "doubl charg")][0].example_tickets | length' 3 \
     "with three example tickets"
 expect_json '[.items[] | select(.key | test("doubl$|^charg"))] | length' 0 \
@@ -233,11 +235,11 @@ expect_json .error.field ticket "the error names ticket"
 TOKEN=$LEAD req GET "/api/v1/reports/emerging?ticket=99999999"
 expect 404 not_found "an unknown ticket is not found"
 TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2020-03-05&to=2020-03-11&format=csv"
-check "emerging CSV has the item columns" grep -q '^kind,key,count,baseline,lift,p,q,example_tickets' \
+check "emerging CSV has the item columns" grep -q '^kind,key,text,count,baseline,lift,p,q,example_tickets' \
     "$T_DIR/body"
 TOKEN=$LEAD req GET "/api/v1/reports/emerging?from=2019-06-01&to=2019-06-07&format=csv"
 check "an empty emerging CSV still has its header" \
-    test "$(tr -d '\r' <"$T_DIR/body")" = kind,key,count,baseline,lift,p,q,example_tickets
+    test "$(tr -d '\r' <"$T_DIR/body")" = kind,key,text,count,baseline,lift,p,q,example_tickets
 
 # ---- bad ranges ----
 TOKEN=$LEAD req GET "/api/v1/reports/overview?from=2026-13-01"
@@ -285,7 +287,7 @@ check "truce report prints JSON when not on a terminal" test "$OUT" = 3
 "$TRUCE" report agents --db "$DB" --from 2020-01-10 --to 2020-01-10 --csv >"$T_DIR/cli.csv"
 check "truce report agents --csv: a header and two rows" test "$(wc -l <"$T_DIR/cli.csv")" -eq 3
 "$TRUCE" report emerging --db "$DB" --from 2019-06-01 --to 2019-06-07 --csv >"$T_DIR/cli.csv"
-check "truce report emerging --csv with no item: the header" grep -q '^kind,key,count,' "$T_DIR/cli.csv"
+check "truce report emerging --csv with no item: the header" grep -q '^kind,key,text,count,' "$T_DIR/cli.csv"
 OUT=$("$TRUCE" report emerging --db "$DB" --from 2020-03-05 --to 2020-03-11 --json |
     jq -r '[.items[].key] | index("doubl charg") != null')
 check "truce report emerging finds the planted phrase" test "$OUT" = true

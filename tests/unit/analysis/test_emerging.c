@@ -83,12 +83,15 @@ static void planted_rise_is_found_and_flat_is_not(void **state)
     assert_non_null(ph);
     assert_true(ph->q <= 0.01);
     assert_true(ph->lift > 3.0);
+    assert_string_equal(ph->text, "double charged"); /* as written, for a reader */
     assert_in_range((uint64_t)ph->n_examples, 1, 3);
     for (size_t i = 0; i < ph->n_examples; i++)
         assert_true(ph->examples[i] >= first_current);
     assert_non_null(find(v, n, EMERGING_PHRASE, "card")); /* "on my" break the run */
     assert_null(find(v, n, EMERGING_PHRASE, "doubl charg card"));
-    assert_non_null(find(v, n, EMERGING_CATEGORY, "billing"));
+    const struct emerging_item *cat = find(v, n, EMERGING_CATEGORY, "billing");
+    assert_non_null(cat);
+    assert_string_equal(cat->text, "billing");
     /* flat: the same share in every period */
     assert_null(find(v, n, EMERGING_PHRASE, "courier"));
     assert_null(find(v, n, EMERGING_PHRASE, "parcel outsid"));

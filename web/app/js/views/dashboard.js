@@ -114,7 +114,7 @@ function renderInsights(ins, q) {
   if (em) {
     const rq = risingRange(q);
     const items = em.items.map((it) => el('li', {},
-      el('strong', {}, it.kind === 'category' ? `Category: ${it.key}` : `“${it.key}”`),
+      el('strong', { title: it.kind === 'phrase' ? `stems: ${it.key}` : null }, it.kind === 'category' ? `Category: ${it.key}` : `“${it.text || it.key}”`),
       el('span', { class: 'muted', title: `p = ${it.p.toPrecision(2)}, q = ${it.q.toPrecision(2)} (false discovery rate)` },
         ` ${it.count} tickets now, ${it.baseline} in the 4 periods before · ×${show(it.lift, '', 1)} · `),
       it.example_tickets.map((id, i) => [i ? ', ' : '', el('a', { href: `#/ticket/${id}` }, `#${id}`)])));

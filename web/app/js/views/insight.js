@@ -47,8 +47,8 @@ function emergingPart(items) {
     el('h3', {}, 'Rising'),
     el('ul', {},
       cat ? el('li', { class: 'emerging-category' }, el('strong', {}, `Category ${human(cat.key)}`), ': ', rising(cat)) : null,
-      phrases.map((it) => el('li', { class: 'emerging-phrase' }, el('strong', {}, `“${it.key}”`), ': ', rising(it)))),
-    phrases.length ? el('p', { class: 'muted' }, `Phrases (stemmed) of this ticket's customer messages, rising in the last ${RISING_DAYS} days.`) : null);
+      phrases.map((it) => el('li', { class: 'emerging-phrase' }, el('strong', { title: `stems: ${it.key}` }, `“${it.text || it.key}”`), ': ', rising(it)))),
+    phrases.length ? el('p', { class: 'muted' }, `Phrases of this ticket's customer messages (and their other forms), rising in the last ${RISING_DAYS} days.`) : null);
 }
 
 export async function mountInsight(box, ctx, ticket) {
