@@ -43,6 +43,13 @@ struct demo {
     struct terr_info ei;
 };
 
+static enum terr deflect(struct store_tx *tx, void *arg)
+{
+    struct demo *d = arg;
+    json_t *days = json_object_get(json_object_get(d->doc, "history"), "days");
+    return demo_deflections(tx, d->now, json_integer_value(days));
+}
+
 static int64_t agent_id_by_email(struct store_tx *tx, const char *email)
 {
     struct agent a;
@@ -271,6 +278,8 @@ int cmd_demo(int argc, char **argv)
     snprintf(kb_dir, sizeof(kb_dir), "%s/kb", data_dir);
     struct stat kb_st;
     int kb_rc = !e && stat(kb_dir, &kb_st) == 0 ? cli_kb_import(st, kb_dir, true) : 0;
+    if (!e && !kb_rc)
+        e = store_write(st, deflect, &d);
     store_close(st);
     cli_unload_coach(cd);
     cli_unload_analysis(ad);

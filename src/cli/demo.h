@@ -25,4 +25,9 @@ enum terr demo_message(struct store_tx *tx, const struct actor *who, int64_t tic
 enum terr demo_history_load(struct store_tx *tx, const json_t *history, int64_t now,
                             size_t *n_tickets, struct terr_info *ei);
 
+/* The help center's deflections over the `days` before now: a few a day for
+ * each published public article (imported after the history), so the
+ * dashboard's Deflected tile has a history too. */
+enum terr demo_deflections(struct store_tx *tx, int64_t now, int64_t days);
+
 #endif

@@ -29,7 +29,9 @@
 #include "../service/steps.h"
 #include "../service/surveys.h"
 #include "../service/tickets.h"
+#include "../store/store_kb.h"
 #include "../store/store_rules.h"
+#include "../store/store_search.h"
 #include "../util/alloc.h"
 #include "../util/buf.h"
 #include "../util/timeutil.h"
@@ -368,4 +370,25 @@ enum terr demo_history_load(struct store_tx *tx, const json_t *history, int64_t 
     /* What the history notified is old news: a lead opens the demo to
      * today's alerts, not a hundred of the past weeks'. */
     return store_notifications_read_before(tx, now - TIME_DAY_MS, now);
+}
+
+enum terr demo_deflections(struct store_tx *tx, int64_t now, int64_t days)
+{
+    struct article_query q = {.has_status = true,
+                              .status = ARTICLE_PUBLISHED,
+                              .has_audience = true,
+                              .audience = ARTICLE_PUBLIC};
+    struct article *v;
+    size_t n;
+    enum terr e = store_article_list(tx, &q, &v, &n);
+    for (size_t i = 0; !e && i < n; i++)
+        for (int64_t d = 0; !e && d < days; d++) {
+            /* 0..2 a day per article, at a time of day of its own */
+            uint32_t h = mix((uint32_t)v[i].id, (uint32_t)d);
+            for (uint32_t k = 0; !e && k < h % 3; k++)
+                e = store_deflection_add(
+                    tx, v[i].id, now - d * TIME_DAY_MS - (int64_t)(h % 600 + k * 37) * 60000);
+        }
+    articles_free(v, n);
+    return e;
 }

@@ -23,6 +23,7 @@ export default async function ({ browser, r }) {
     });
     r.expect('an internal article is published', inner.status, 201);
 
+    const before = (await desk.api('GET', '/api/v1/reports/deflection')).body.total; // the demo's history
     const page = await newPage(browser);
     await page.goto(`${desk.base}/help`);
     await page.locator('#subject').fill('Where is my parcel');
@@ -33,7 +34,7 @@ export default async function ({ browser, r }) {
     await r.step('the deflection is acknowledged', () => page.locator('#suggested .deflected').waitFor());
     await shot(page, 'help-deflected');
     const rep = await desk.api('GET', '/api/v1/reports/deflection');
-    r.expect('the lead report counts it', rep.body && rep.body.total, 1);
+    r.expect('the lead report counts it', rep.body && rep.body.total, before + 1);
 
     // Non-ASCII text near the server's limits, which are in bytes: a search of
     // 255 characters but 272 bytes, and a message of 2,100 "é" (4,200 bytes).

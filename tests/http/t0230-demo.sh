@@ -81,9 +81,16 @@ check "with the offer that settled it" \
     [ "$(json '[.similar[] | select(.resolution.offers | length > 0)] | length')" -gt 0 ]
 check "and its lesson" \
     [ "$(json '[.similar[] | select(.resolution.lesson != null)] | length')" -gt 0 ]
+check "the help article on double charges comes first" \
+    [ "$(json '.articles[0].slug')" = charged-twice ]
 req GET /api/v1/tickets/7/suggestions
 check "the missed technician finds a past missed visit" \
     [ "$(json '[.similar[] | select(.subject | test("[Tt]echnician|installation"))] | length')" -gt 0 ]
+
+# ---- the help center's deflections have a history too ----
+req GET /api/v1/reports/deflection
+expect 200 "the deflection report"
+check "the help center avoided tickets on most days" [ "$(json '[.days[] | select(.deflected > 0)] | length')" -gt 15 ]
 
 # ---- the history's notifications are old news ----
 check "the history's notifications are read" \
