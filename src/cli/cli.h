@@ -83,6 +83,12 @@ void cli_unload_coach(struct coach_data *d);
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Opens (creating and migrating) the database, or prints why not. */
 int cli_open_store(const char *path, struct store **out);
+/* Opens the database at path, runs fn in one read (cli_read) or write
+ * (cli_write) transaction, and closes it: 1 when the database cannot be
+ * opened (said on stderr), else 0 with fn's result in *e. */
+int cli_read(const char *path, enum terr (*fn)(struct store_tx *, void *), void *arg, enum terr *e);
+int cli_write(const char *path, enum terr (*fn)(struct store_tx *, void *), void *arg,
+              enum terr *e);
 /* One long option: an option with an argument stores it in *str; one
  * without sets *flag.  Tables end with {NULL}; --help is always there. */
 struct cli_opt {

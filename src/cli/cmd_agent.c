@@ -264,12 +264,10 @@ static int agent_list(int argc, char **argv)
     int rc = cli_parse(argc, argv, opts, usage, "agent list");
     if (rc >= 0)
         return rc;
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct list_job j = {0};
-    enum terr e = store_read(st, list_tx, &j);
-    store_close(st);
+    enum terr e;
+    if (cli_read(db, list_tx, &j, &e))
+        return 1;
     if (e)
         return fail(1, "cannot list agents: %s", terr_message(e));
     printf("id\temail\trole\tstatus\tskills\tlanguages\tchannels\tteams\tload\n");

@@ -65,11 +65,9 @@ static int jobs_list(int argc, char **argv)
     if (!parse_count(limit, 100000, &n) || n < 1)
         return fail(EXIT_USAGE, "--limit must be a number from 1 to 100000");
     j.limit = (size_t)n;
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_read(db, list_tx, &j, &e))
         return 1;
-    enum terr e = store_read(st, list_tx, &j);
-    store_close(st);
     if (e)
         return fail(1, "cannot list jobs: %s", terr_message(e));
     for (size_t i = 0; i < j.n; i++) {
@@ -119,11 +117,9 @@ static int jobs_enqueue(int argc, char **argv)
     if (j.dedupe &&
         (!*j.dedupe || strlen(j.dedupe) > 200 || !utf8_valid(j.dedupe, strlen(j.dedupe))))
         return fail(EXIT_USAGE, "--dedupe must be UTF-8 text of 1 to 200 bytes");
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_write(db, enqueue_tx, &j, &e))
         return 1;
-    enum terr e = store_write(st, enqueue_tx, &j);
-    store_close(st);
     if (e)
         return fail(1, "cannot enqueue: %s", terr_message(e));
     printf("%lld\n", (long long)j.id);
@@ -149,12 +145,10 @@ static int jobs_cancel(int argc, char **argv)
     long long n;
     if (!id || !parse_count(id, INT64_MAX, &n) || n < 1)
         return fail(EXIT_USAGE, "jobs cancel needs --id ID (a positive number)");
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct cancel_job j = {n};
-    enum terr e = store_write(st, cancel_tx, &j);
-    store_close(st);
+    enum terr e;
+    if (cli_write(db, cancel_tx, &j, &e))
+        return 1;
     if (e == TERR_NOT_FOUND)
         return fail(1, "job %lld not found", n);
     if (e == TERR_CONFLICT)

@@ -195,12 +195,10 @@ static int kb_list(int argc, char **argv)
     int rc = cli_parse(argc, argv, opts, usage, "kb list");
     if (rc >= 0)
         return rc;
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct list_job j = {0};
-    enum terr e = store_read(st, list_tx, &j);
-    store_close(st);
+    enum terr e;
+    if (cli_read(db, list_tx, &j, &e))
+        return 1;
     if (e)
         return fail(1, "cannot read the articles: %s", terr_message(e));
     puts("id\tslug\taudience\tstatus\tversion\ttitle");

@@ -80,11 +80,9 @@ static int lessons_list(int argc, char **argv)
     struct lesson_list_job j = {.ticket_id = id > 0 && !*end ? id : 0};
     if (ticket && (!*ticket || !j.ticket_id))
         return fail(EXIT_USAGE, "--ticket must be a ticket id (a positive number)");
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_read(db, lesson_list_tx, &j, &e))
         return 1;
-    enum terr e = store_read(st, lesson_list_tx, &j);
-    store_close(st);
     if (e == TERR_NOT_FOUND)
         return fail(1, "ticket %lld not found", (long long)j.ticket_id);
     if (e)

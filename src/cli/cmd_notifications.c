@@ -47,12 +47,10 @@ static int notifications_list(int argc, char **argv)
         return rc;
     if (!email)
         return fail(EXIT_USAGE, "notifications list needs --agent EMAIL");
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct list_job j = {.email = email, .unread = unread};
-    enum terr e = store_read(st, list_tx, &j);
-    store_close(st);
+    enum terr e;
+    if (cli_read(db, list_tx, &j, &e))
+        return 1;
     if (e == TERR_NOT_FOUND)
         return fail(1, "no agent has the email '%s'", email);
     if (e)

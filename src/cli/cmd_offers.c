@@ -110,11 +110,9 @@ static int offers_list(int argc, char **argv)
                         state);
         j.q.has_state = true;
     }
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_read(db, list_tx, &j, &e))
         return 1;
-    enum terr e = store_read(st, list_tx, &j);
-    store_close(st);
     if (e == TERR_NOT_FOUND)
         return fail(1, "ticket %lld not found", (long long)j.q.ticket_id);
     if (e)

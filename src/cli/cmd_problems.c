@@ -67,11 +67,9 @@ static int problems_list(int argc, char **argv)
     struct problem_list_job j = {.has_status = status != NULL};
     if (status && !problem_status_parse(status, &j.status))
         return fail(EXIT_USAGE, "--status must be open or resolved");
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_read(db, problem_list_tx, &j, &e))
         return 1;
-    enum terr e = store_read(st, problem_list_tx, &j);
-    store_close(st);
     if (e)
         return fail(1, "cannot read the problems: %s", terr_message(e));
     puts("id\tstatus\ttickets\tcategory\tcreated_at\ttitle");
@@ -137,12 +135,10 @@ static int problems_show(int argc, char **argv)
     long long id = parse_id(id_arg);
     if (!id)
         return fail(EXIT_USAGE, "problems show needs a problem id (a positive number)");
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct problem_show_job j = {.id = id};
-    enum terr e = store_read(st, problem_show_tx, &j);
-    store_close(st);
+    enum terr e;
+    if (cli_read(db, problem_show_tx, &j, &e))
+        return 1;
     if (e) {
         problem_release(&j.p);
         tickets_free(j.tickets, j.n);

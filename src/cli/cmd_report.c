@@ -184,11 +184,9 @@ static int report(int argc, char **argv, enum report_kind kind, const char *name
     char why[128];
     if (!report_range(&j.q, from, to, time_now_ms(), &field, why))
         return fail(EXIT_USAGE, "--%s: %s", field, why);
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_read(db, report_tx, &j, &e))
         return 1;
-    enum terr e = store_read(st, report_tx, &j);
-    store_close(st);
     if (e == TERR_TOO_LARGE)
         return fail(1, "the range holds too much to read: shorten it");
     if (e)

@@ -125,12 +125,10 @@ static int read_all(int argc, char **argv, const char *command, struct list_job 
     int rc = cli_parse(argc, argv, opts, usage, command);
     if (rc >= 0)
         return rc;
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     rule_set_init(&j->set);
-    enum terr e = store_read(st, list_tx, j);
-    store_close(st);
+    enum terr e;
+    if (cli_read(db, list_tx, j, &e))
+        return 1;
     if (e)
         return fail(1, "cannot read the rules: %s", terr_message(e));
     return -1;
@@ -243,11 +241,9 @@ static enum terr rearm_tx(struct store_tx *tx, void *arg)
 
 static int write_named(const char *db, store_tx_fn fn, struct name_job *j)
 {
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_write(db, fn, j, &e))
         return 1;
-    enum terr e = store_write(st, fn, j);
-    store_close(st);
     if (e)
         return fail(1, "%s", j->ei.message[0] ? j->ei.message : terr_message(e));
     return 0;

@@ -36,12 +36,12 @@ static int sla_show(int argc, char **argv)
     int rc = cli_parse(argc, argv, opts, usage, "sla show");
     if (rc >= 0)
         return rc;
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct sla_config *c = xcalloc(1, sizeof(*c));
-    enum terr e = store_read(st, show_tx, c);
-    store_close(st);
+    enum terr e;
+    if (cli_read(db, show_tx, c, &e)) {
+        free(c);
+        return 1;
+    }
     if (!e)
         printf("policy\t%s\ncalendar\t%s\nurgent_24x7\t%s\n", c->policy_spec, c->calendar_spec,
                c->urgent_24x7 ? "on" : "off");
@@ -88,11 +88,9 @@ static int sla_set(int argc, char **argv)
         return fail(EXIT_USAGE, "sla set needs --policy, --calendar or --urgent-24x7");
     if (svc_sla_config_check(&j.in, &j.ei))
         return fail(EXIT_USAGE, "%s: %s", j.ei.field, j.ei.message);
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_write(db, set_tx, &j, &e))
         return 1;
-    enum terr e = store_write(st, set_tx, &j);
-    store_close(st);
     if (e)
         return fail(1, "%s", j.ei.message[0] ? j.ei.message : terr_message(e));
     return 0;
@@ -163,12 +161,10 @@ static int sla_check(int argc, char **argv)
     long long id = id_text ? strtoll(id_text, &end, 10) : 0;
     if (!id_text || !*id_text || *end || id <= 0)
         return fail(EXIT_USAGE, "sla check needs TICKET_ID (a ticket number)");
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct check_job j = {.ticket_id = id, .now = time_now_ms()};
-    enum terr e = store_read(st, check_tx, &j);
-    store_close(st);
+    enum terr e;
+    if (cli_read(db, check_tx, &j, &e))
+        return 1;
     ticket_release(&j.ticket);
     if (e == TERR_NOT_FOUND)
         return fail(1, "ticket %lld not found", id);

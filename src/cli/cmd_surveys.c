@@ -60,12 +60,10 @@ static int surveys_list(int argc, char **argv)
     long long id = ticket ? strtoll(ticket, &end, 10) : 0;
     if (!ticket || !*ticket || *end || id <= 0)
         return fail(EXIT_USAGE, "surveys list needs --ticket ID (a ticket number)");
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct list_job j = {.ticket_id = id};
-    enum terr e = store_read(st, list_tx, &j);
-    store_close(st);
+    enum terr e;
+    if (cli_read(db, list_tx, &j, &e))
+        return 1;
     if (e == TERR_NOT_FOUND)
         return fail(1, "ticket %lld not found", id);
     if (e)

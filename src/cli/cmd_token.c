@@ -62,11 +62,9 @@ static int token_create(int argc, char **argv)
         return fail(EXIT_USAGE, "token create needs --agent EMAIL");
     if (!utf8_valid(j.label, strlen(j.label)) || strlen(j.label) > 200)
         return fail(EXIT_USAGE, "--label must be UTF-8 text of at most 200 bytes");
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_write(db, token_tx, &j, &e))
         return 1;
-    enum terr e = store_write(st, token_tx, &j);
-    store_close(st);
     if (e)
         return fail(1, "%s", j.ei.message[0] ? j.ei.message : terr_message(e));
     printf("token for %s (shown once):\n%s\n", j.email, j.token);
@@ -114,11 +112,9 @@ static int token_revoke(int argc, char **argv)
         token[strcspn(token, "\r\n")] = '\0';
         j.token = token;
     }
-    struct store *st;
-    if (cli_open_store(db, &st))
+    enum terr e;
+    if (cli_write(db, revoke_tx, &j, &e))
         return 1;
-    enum terr e = store_write(st, revoke_tx, &j);
-    store_close(st);
     if (e)
         return fail(1, "%s", j.ei.message[0] ? j.ei.message : terr_message(e));
     printf("revoked %lld token%s\n", (long long)j.revoked, j.revoked == 1 ? "" : "s");

@@ -14,7 +14,8 @@ static const char usage[] =
     "add subscribes URL (http or https) to event types: ticket.created,\n"
     "ticket.updated, ticket.level_changed, ticket.sla_reminder, ticket.sla_breached,\n"
     "message.created, offer.proposed, offer.approved, offer.rejected, offer.withdrawn,\n"
-    "notification.created, or * for all.  It prints the id, then the signing secret alone on the last\n"
+    "notification.created, or * for all.  It prints the id, then the signing secret alone on the "
+    "last\n"
     "line: keep it, it is not shown again.  list shows every subscription (id,\n"
     "active, events, url); remove deletes one with its delivery log.\n";
 
@@ -96,12 +97,10 @@ static int webhooks_list(int argc, char **argv)
     int rc = cli_parse(argc, argv, opts, usage, "webhooks list");
     if (rc >= 0)
         return rc;
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct list_job j = {0};
-    enum terr e = store_read(st, list_tx, &j);
-    store_close(st);
+    enum terr e;
+    if (cli_read(db, list_tx, &j, &e))
+        return 1;
     if (e)
         return fail(1, "cannot list webhooks: %s", terr_message(e));
     for (size_t i = 0; i < j.n; i++) {
@@ -137,12 +136,10 @@ static int webhooks_remove(int argc, char **argv)
     long long n = id ? strtoll(id, &end, 10) : 0;
     if (!id || !*id || *end || n < 1)
         return fail(EXIT_USAGE, "webhooks remove needs --id ID (a positive number)");
-    struct store *st;
-    if (cli_open_store(db, &st))
-        return 1;
     struct remove_job j = {.id = n};
-    enum terr e = store_write(st, remove_tx, &j);
-    store_close(st);
+    enum terr e;
+    if (cli_write(db, remove_tx, &j, &e))
+        return 1;
     if (e)
         return fail(1, "%s", j.ei.message[0] ? j.ei.message : terr_message(e));
     printf("removed webhook %lld\n", n);

@@ -53,6 +53,26 @@ int cli_open_store(const char *path, struct store **out)
     return 0;
 }
 
+int cli_read(const char *path, enum terr (*fn)(struct store_tx *, void *), void *arg, enum terr *e)
+{
+    struct store *st;
+    if (cli_open_store(path, &st))
+        return 1;
+    *e = store_read(st, fn, arg);
+    store_close(st);
+    return 0;
+}
+
+int cli_write(const char *path, enum terr (*fn)(struct store_tx *, void *), void *arg, enum terr *e)
+{
+    struct store *st;
+    if (cli_open_store(path, &st))
+        return 1;
+    *e = store_write(st, fn, arg);
+    store_close(st);
+    return 0;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: truce <command> [options]\n\n"
