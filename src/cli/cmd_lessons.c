@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "../store/store_steps.h"
+#include "../util/buf.h"
+#include "../util/csv.h"
 #include "../util/timeutil.h"
 #include "cli.h"
 
@@ -26,19 +28,12 @@ static void put_field(const char *s)
 /* A CSV field, quoted when it needs to be (RFC 4180). */
 static void put_csv(const char *s)
 {
-    if (!s)
-        s = "";
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            putchar('"');
-        putchar(*p);
-    }
-    putchar('"');
+    struct buf b;
+    buf_init(&b, BUF_NO_LIMIT);
+    csv_put_field(&b, s ? s : "");
+    if (b.data)
+        fputs(b.data, stdout);
+    buf_release(&b);
 }
 
 /* ---- lessons list ---- */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/buf.h"
+#include "../util/csv.h"
 
 /* The text is made from a report already in memory (its size bounded by
  * the reports' row limits), so its buffers are BUF_NO_LIMIT: a cap of their
@@ -18,17 +19,7 @@ static void cell_text(struct buf *o, const char *s, char sep)
             buf_add(o, strchr("\t\r\n", *p) ? " " : p, 1);
         return;
     }
-    if (!strpbrk(s, ",\"\r\n")) {
-        buf_adds(o, s);
-        return;
-    }
-    buf_adds(o, "\"");
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            buf_adds(o, "\"");
-        buf_add(o, p, 1);
-    }
-    buf_adds(o, "\"");
+    csv_put_field(o, s);
 }
 
 /* A cell from a JSON value: a null is empty (a "-" in a table); an array is

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 
 void csv_init(struct csv *c, FILE *f, char sep)
 {
@@ -177,7 +178,7 @@ enum terr csv_next(struct csv *c, int *got)
         if (e)
             return e;
         if (ch == EOF)
-            return TERR_OK; /* end of input between records */
+            return TERR_OK;             /* end of input between records */
         if (ch == '\n' || ch == '\r') { /* a blank line */
             if (ch == '\r') {
                 int n = get_byte(c);
@@ -254,4 +255,19 @@ int csv_column(const struct csv *c, const char *name)
         if (strcmp(csv_field(c, i), name) == 0)
             return (int)i;
     return -1;
+}
+
+void csv_put_field(struct buf *o, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        buf_adds(o, s);
+        return;
+    }
+    buf_adds(o, "\"");
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            buf_adds(o, "\"");
+        buf_add(o, p, 1);
+    }
+    buf_adds(o, "\"");
 }

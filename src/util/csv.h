@@ -7,6 +7,7 @@
  * The reader streams from a FILE, one record at a time, and names the line
  * where each record started, so errors can say "line 812: unterminated
  * quote".  Fields are NUL-terminated and borrowed until the next call.
+ * csv_put_field() writes one field the way the reader reads it back.
  */
 #ifndef TRUCE_CSV_H
 #define TRUCE_CSV_H
@@ -23,14 +24,14 @@
 struct csv {
     FILE *f;
     char sep;
-    size_t line;        /* line number where the current record starts (1-based) */
-    size_t next_line;   /* line number of the next record */
-    char *buf;          /* field bytes, each NUL-terminated */
+    size_t line;      /* line number where the current record starts (1-based) */
+    size_t next_line; /* line number of the next record */
+    char *buf;        /* field bytes, each NUL-terminated */
     size_t len, cap;
-    size_t *offs;       /* field start offsets into buf */
+    size_t *offs; /* field start offsets into buf */
     size_t n_fields, cap_fields;
-    char err[160];      /* what went wrong, with the line */
-    int bom_checked;    /* the start of input was looked at for a BOM */
+    char err[160];         /* what went wrong, with the line */
+    int bom_checked;       /* the start of input was looked at for a BOM */
     unsigned char back[3]; /* bytes read ahead and given back, last first */
     size_t n_back;
 };
@@ -53,5 +54,10 @@ static inline const char *csv_field(const struct csv *c, size_t i)
 
 /* The index of the header field named name in the current record, or -1. */
 int csv_column(const struct csv *c, const char *name);
+
+struct buf;
+/* Appends s to o as one field: as it is, or in quotes with its quotes
+ * doubled when it holds a comma, a quote or a line break. */
+void csv_put_field(struct buf *o, const char *s);
 
 #endif

@@ -1,4 +1,4 @@
-/* src/util/csv.c: the RFC 4180 reader. */
+/* src/util/csv.c: the RFC 4180 reader, and the writer of one field. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/csv.h"
 
 /* Reads all of text; returns the records as "a|b|c" lines joined by "\n"
@@ -204,6 +205,27 @@ static void column_by_name(void **state)
     fclose(f);
 }
 
+static void written_fields_read_back(void **state)
+{
+    (void)state;
+    static const char *const fields[] = {"plain", "a,b", "say \"hi\"", "two\nlines", ""};
+    struct buf b;
+    buf_init(&b, BUF_NO_LIMIT);
+    for (size_t i = 0; i < 5; i++) {
+        if (i)
+            buf_adds(&b, ",");
+        csv_put_field(&b, fields[i]);
+    }
+    buf_adds(&b, "\n");
+    assert_string_equal(b.data, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\n");
+    char err[128];
+    char *got = read_all(b.data, b.len, err, sizeof err, NULL);
+    assert_non_null(got);
+    assert_string_equal(got, "plain|a,b|say \"hi\"|two\nlines|");
+    free(got);
+    buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +244,7 @@ int main(void)
         cmocka_unit_test(huge_record_refused),
         cmocka_unit_test(too_many_fields_refused),
         cmocka_unit_test(column_by_name),
+        cmocka_unit_test(written_fields_read_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
