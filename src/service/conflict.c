@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,13 +87,29 @@ enum terr svc_conflict_analyze(const char *text, const char *field, struct msg_a
 
 #define THREAD_FUTURE_SLACK_MS (24LL * 3600 * 1000)
 
+static const char *const item_fields[] = {"author", "body", "at", "internal", NULL};
+
+/* Reads thread item i into m (and a, for a customer's message); *timed says
+ * whether it gave its "at". */
 static enum terr thread_item(const json_t *o, size_t i, int64_t now, struct thread_msg *m,
-                             struct msg_analysis *a, struct terr_info *ei)
+                             struct msg_analysis *a, bool *timed, struct terr_info *ei)
 {
-    char field[64];
+    char field[160];
     snprintf(field, sizeof field, "thread[%zu]", i);
     if (!json_is_object(o))
         return terr_set(ei, TERR_WRONG_TYPE, field, "'%s' must be an object", field);
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)(uintptr_t)o, key, v)
+    {
+        size_t k = 0;
+        while (item_fields[k] && strcmp(item_fields[k], key) != 0)
+            k++;
+        if (!item_fields[k]) {
+            snprintf(field, sizeof field, "thread[%zu].%s", i, key);
+            return terr_set(ei, TERR_UNKNOWN_FIELD, field, "unknown field '%s'", field);
+        }
+    }
     const char *author = json_string_value(json_object_get(o, "author"));
     const json_t *body = json_object_get(o, "body");
     const json_t *at = json_object_get(o, "at");
@@ -108,6 +125,7 @@ static enum terr thread_item(const json_t *o, size_t i, int64_t now, struct thre
                         "'%s' must be a string", field);
     }
     m->at_ms = now;
+    *timed = json_is_integer(at) || json_is_string(at);
     if (json_is_integer(at)) {
         m->at_ms = json_integer_value(at);
     } else if (at && !json_is_null(at) &&
@@ -151,8 +169,24 @@ enum terr svc_thread_risk(const json_t *thread, int64_t now, struct thread_risk 
     struct thread_msg *m = xcalloc(n ? n : 1, sizeof(*m));
     struct msg_analysis *a = xcalloc(n ? n : 1, sizeof(*a));
     enum terr e = TERR_OK;
-    for (size_t i = 0; i < n && !e; i++)
-        e = thread_item(json_array_get(thread, i), i, now, &m[i], &a[i], ei);
+    /* The risk reads the items in the order given: times that go backwards
+     * say the caller sent them in another order.  Items without "at" (now)
+     * are not compared. */
+    size_t last_timed = n;
+    for (size_t i = 0; i < n && !e; i++) {
+        bool timed = false;
+        e = thread_item(json_array_get(thread, i), i, now, &m[i], &a[i], &timed, ei);
+        if (e || !timed)
+            continue;
+        if (last_timed < n && m[i].at_ms < m[last_timed].at_ms) {
+            char field[64];
+            snprintf(field, sizeof field, "thread[%zu].at", i);
+            e = terr_set(ei, TERR_INVALID, field,
+                         "'%s' is earlier than thread[%zu].at; give the messages oldest first",
+                         field, last_timed);
+        }
+        last_timed = i;
+    }
     if (!e)
         risk_assess(m, n, now, out);
     free(m);

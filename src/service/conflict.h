@@ -66,7 +66,8 @@ enum terr svc_conflict_refresh(struct store *st, int64_t now, int64_t *n_changed
  * {"author": "customer"|"agent"|"system", "body", "at"?, "internal"?}, oldest
  * first, "at" an RFC 3339 time or milliseconds since the epoch (absent: now).
  * Customer bodies are analysed here.  Errors name the item, e.g.
- * "thread[2].at".  *out is filled only on TERR_OK. */
+ * "thread[2].at": an unknown field, or a time earlier than the last item's
+ * that gave one.  *out is filled only on TERR_OK. */
 enum terr svc_thread_risk(const json_t *thread, int64_t now, struct thread_risk *out,
                           struct terr_info *ei);
 

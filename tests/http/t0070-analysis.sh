@@ -148,6 +148,11 @@ expect 400 invalid_value "a time before 1970 in the thread"
 expect_json .error.field 'thread[0].at' "names the time"
 req POST /api/v1/analyze '{"text":"x","thread":[{"author":"customer","body":"x","at":"2999-01-01T00:00:00Z"}]}'
 expect 400 invalid_value "a time in the future in the thread"
+req POST /api/v1/analyze '{"text":"x","thread":[{"author":"customer","body":"x","at":"2026-01-02T00:00:00Z"},{"author":"agent","body":"y","at":"2026-01-01T00:00:00Z"}]}'
+expect 400 invalid_value "thread times that go backwards"
+expect_json .error.field 'thread[1].at' "names the later item's time"
+req POST /api/v1/analyze '{"text":"x","thread":[{"author":"customer","body":"x","at":"2026-01-01T00:00:00Z"},{"author":"agent","body":"y"},{"author":"agent","body":"z","at":"2026-01-01T00:00:00Z"}]}'
+expect 200 "equal times, and an item without one between them"
 req POST /api/v1/analyze '{"text":"x","thread":"no"}'
 expect 400 wrong_type "a thread that is not an array"
 req GET /healthz
@@ -188,6 +193,16 @@ check "CLI --thread exits 0" [ $? -eq 0 ]
 check "CLI --thread prints the risk" [ "$(jq -r '.risk | type' "$T_DIR/out")" = number ]
 check "CLI --thread: waiting since January is a reason" \
     [ "$(jq -r '[.reasons[].text] | any(test("waited"))' "$T_DIR/out")" = true ]
+echo '[{"author":"customer","body":"x","mood":"sunny"}]' >"$T_DIR/bad.json"
+"$TRUCE" analyze --thread "$T_DIR/bad.json" >"$T_DIR/out" 2>"$T_DIR/err"
+check "CLI --thread with an unknown field exits 1" [ $? -eq 1 ]
+check "and names it" grep -q "unknown field 'thread\[0\].mood'" "$T_DIR/err"
+check "and prints nothing" [ ! -s "$T_DIR/out" ]
+echo '[{"author":"customer","body":"x","at":"2026-01-02T00:00:00Z"},
+ {"author":"agent","body":"y","at":"2026-01-01T00:00:00Z"}]' >"$T_DIR/bad.json"
+"$TRUCE" analyze --thread "$T_DIR/bad.json" >/dev/null 2>"$T_DIR/err"
+check "CLI --thread with times going backwards exits 1" [ $? -eq 1 ]
+check "and names the item" grep -q "'thread\[1\].at' is earlier than thread\[0\].at" "$T_DIR/err"
 echo '[{"author":"customer"}]' >"$T_DIR/bad.json"
 "$TRUCE" analyze --thread "$T_DIR/bad.json" >/dev/null 2>"$T_DIR/err"
 check "CLI --thread with a bad item exits 1" [ $? -eq 1 ]
