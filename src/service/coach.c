@@ -7,6 +7,7 @@
 
 #include "../domain/ticket_rules.h"
 #include "../util/alloc.h"
+#include "../util/timeutil.h"
 
 /*
  * The shared data is a plain pointer set before threads start.  Each
@@ -120,6 +121,10 @@ static enum terr thread_item(const json_t *o, const char *field, size_t i, struc
     if (when && !json_is_null(when) && !json_is_string(when) && !json_is_integer(when))
         return item_err(ei, TERR_WRONG_TYPE, at, "at",
                         "'%s' must be an RFC 3339 time or milliseconds since the epoch");
+    /* The coach does not read the times, but a bad one is the caller's mistake. */
+    int64_t ms;
+    if (json_is_string(when) && !time_parse_iso(json_string_value(when), &ms))
+        return item_err(ei, TERR_INVALID, at, "at", "'%s' must be an RFC 3339 time");
     if (internal && !json_is_boolean(internal))
         return item_err(ei, TERR_WRONG_TYPE, at, "internal", "'%s' must be true or false");
     *tu = (struct coach_turn){

@@ -69,6 +69,9 @@ expect 400 wrong_type "a thread that is not an array"
 req POST /api/v1/coach '{"draft":"x","thread":[{"author":"robot","body":"x"}]}'
 expect 400 invalid_value "a bad author in the thread"
 expect_json .error.field 'thread[0].author' "names the item"
+req POST /api/v1/coach '{"draft":"x","thread":[{"author":"customer","body":"x","at":"yesterday"}]}'
+expect 400 invalid_value "a bad time in the thread"
+expect_json .error.field 'thread[0].at' "names the item's time"
 req POST /api/v1/coach '{"draft":"x","mood":"sunny"}'
 expect 400 unknown_field "an unknown field"
 req POST /api/v1/coach '{"draft":"x","ticket_id":999999}'
@@ -217,6 +220,11 @@ echo '[{"author":"customer","body":"x"},{"author":"agent"}]' >"$T_DIR/bad.json"
 "$TRUCE" coach --thread "$T_DIR/bad.json" --text hi 2>"$T_DIR/err" >/dev/null
 check "CLI thread file with a bad item exits 1" [ $? -eq 1 ]
 check "and names the item" grep -q "thread\[1\].body" "$T_DIR/err"
+echo '[{"author":"customer","body":"x","at":"2026-13-45T99:00:00Z"}]' >"$T_DIR/bad.json"
+"$TRUCE" coach --thread "$T_DIR/bad.json" --text hi 2>"$T_DIR/err" >"$T_DIR/out"
+check "CLI thread file with a bad time exits 1" [ $? -eq 1 ]
+check "and names it" grep -q "'thread\[0\].at' must be an RFC 3339 time" "$T_DIR/err"
+check "and prints no review" [ ! -s "$T_DIR/out" ]
 "$TRUCE" coach --thread "$T_DIR/nowhere.json" --text hi 2>"$T_DIR/err" >/dev/null
 check "CLI missing thread file exits 1" [ $? -eq 1 ]
 "$TRUCE" coach --bogus 2>/dev/null
