@@ -81,6 +81,12 @@ void cli_unload_coach(struct coach_data *d);
 
 /* Prints "truce: <message>" on stderr and returns code (for "return fail(...)"). */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct json_t;
+/* Reads the JSON file at path (a UTF-8 byte-order mark skipped) into *out,
+ * which the caller frees with json_decref(); 0, or 1 after printing why not
+ * with the file's name and line. */
+int cli_read_json(const char *path, struct json_t **out);
 /* Opens (creating and migrating) the database, or prints why not. */
 int cli_open_store(const char *path, struct store **out);
 /* Opens the database at path, runs fn in one read (cli_read) or write

@@ -162,10 +162,9 @@ static int run_lines(FILE *f, const char *source, bool jsonl)
 
 static int run_thread(const char *path)
 {
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc)
-        return fail(1, "%s:%d: %s", path, jerr.line, jerr.text);
+    json_t *doc;
+    if (cli_read_json(path, &doc))
+        return 1;
     struct thread_risk r;
     struct terr_info ei = {0};
     enum terr e = svc_thread_risk(doc, time_now_ms(), &r, &ei);

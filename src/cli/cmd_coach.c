@@ -139,13 +139,8 @@ static void print_terminal(const struct coach_review *r, const char *draft, size
 /* Reads the thread file into th (doc keeps its bodies); 0 or 1 after saying why. */
 static int load_thread(const char *path, json_t **doc, struct svc_coach_thread *th)
 {
-    json_error_t jerr;
-    *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!*doc) {
-        if (jerr.line > 0)
-            return fail(1, "%s:%d: not JSON: %s", path, jerr.line, jerr.text);
-        return fail(1, "%s: %s", path, jerr.text);
-    }
+    if (cli_read_json(path, doc))
+        return 1;
     struct terr_info ei = {0};
     if (svc_coach_thread_from_json(*doc, "thread", th, &ei)) {
         json_decref(*doc);

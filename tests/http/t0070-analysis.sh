@@ -203,6 +203,17 @@ echo '[{"author":"customer","body":"x","at":"2026-01-02T00:00:00Z"},
 "$TRUCE" analyze --thread "$T_DIR/bad.json" >/dev/null 2>"$T_DIR/err"
 check "CLI --thread with times going backwards exits 1" [ $? -eq 1 ]
 check "and names the item" grep -q "'thread\[1\].at' is earlier than thread\[0\].at" "$T_DIR/err"
+printf '\357\273\277[{"author":"customer","body":"Where is my order?"}]\r\n' >"$T_DIR/bom.json"
+"$TRUCE" analyze --thread "$T_DIR/bom.json" >"$T_DIR/out" 2>"$T_DIR/err"
+check "CLI --thread reads a file with a byte-order mark and CRLF" [ $? -eq 0 ]
+check "and prints the risk" [ "$(jq -r '.risk | type' "$T_DIR/out")" = number ]
+"$TRUCE" analyze --thread "$T_DIR" >"$T_DIR/out" 2>"$T_DIR/err"
+check "CLI --thread of a directory exits 1" [ $? -eq 1 ]
+check "and says it is a directory" grep -q "is a directory" "$T_DIR/err"
+"$TRUCE" analyze --thread "$T_DIR/nowhere.json" >"$T_DIR/out" 2>"$T_DIR/err"
+check "CLI --thread of a missing file exits 1" [ $? -eq 1 ]
+check "and says why, without a line number" \
+    grep -qx "truce: cannot open '$T_DIR/nowhere.json': No such file or directory" "$T_DIR/err"
 echo '[{"author":"customer"}]' >"$T_DIR/bad.json"
 "$TRUCE" analyze --thread "$T_DIR/bad.json" >/dev/null 2>"$T_DIR/err"
 check "CLI --thread with a bad item exits 1" [ $? -eq 1 ]

@@ -1,0 +1,46 @@
+/*
+ * The JSON files commands read (a thread for truce analyze and truce coach):
+ * one place that opens them, skips a UTF-8 byte-order mark (Windows editors
+ * write one) and says what is wrong with the file's name and line.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+int cli_read_json(const char *path, json_t **out)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fail(1, "cannot open '%s': %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return fail(1, "'%s' is a directory", path);
+    }
+    /* Only one byte can be given back (a pipe cannot be rewound); a file
+     * that starts with 0xEF and no byte-order mark is not JSON anyway. */
+    int c0 = getc(f);
+    if (c0 == 0xEF) {
+        int c1 = getc(f), c2 = c1 == 0xBB ? getc(f) : EOF;
+        if (c1 != 0xBB || c2 != 0xBF) {
+            fclose(f);
+            return fail(1, "%s:1: not JSON: '[' or '{' expected", path);
+        }
+    } else if (c0 != EOF) {
+        ungetc(c0, f);
+    }
+    json_error_t jerr;
+    json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+    fclose(f);
+    if (!doc) {
+        if (jerr.line > 0)
+            return fail(1, "%s:%d: not JSON: %s", path, jerr.line, jerr.text);
+        return fail(1, "'%s': not JSON: %s", path, jerr.text);
+    }
+    *out = doc;
+    return 0;
+}
