@@ -9,13 +9,16 @@
  *
  * A bad input line does not stop the run: its error goes to stderr as
  * "truce: <source>:<line>: <reason>", and stdout gets {"error": {...}} in its
- * place so output line N still answers input line N.  The exit code is 1 if
- * any line failed.
+ * place so output line N still answers input line N (a blank JSONL line is
+ * such an error).  The exit code is 1 if any line failed.  A UTF-8
+ * byte-order mark before the first line and CR before each LF are dropped.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../domain/ticket_rules.h"
 #include "../service/conflict.h"
@@ -68,7 +71,12 @@ static bool analyze_one(const char *source, size_t line, const char *text, size_
                         const char *field)
 {
     char msg[256];
-    if (strlen(text) != len || !utf8_valid(text, len)) {
+    if (strlen(text) != len) {
+        snprintf(msg, sizeof(msg), "%s holds a NUL byte", field);
+        line_error(source, line, TERR_BAD_UTF8, msg);
+        return false;
+    }
+    if (!utf8_valid(text, len)) {
         snprintf(msg, sizeof(msg), "%s is not valid UTF-8", field);
         line_error(source, line, TERR_BAD_UTF8, msg);
         return false;
@@ -131,16 +139,37 @@ static int run_lines(FILE *f, const char *source, bool jsonl)
             ok = false;
             continue;
         }
+        /* A byte-order mark before the first line and CRLF line ends, as
+         * Windows editors write them, are not part of the text. */
+        char *data = b.data;
+        size_t len = b.len;
+        if (line == 1 && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+            data += 3, len -= 3;
+        if (len && data[len - 1] == '\r')
+            data[--len] = '\0';
         if (!jsonl) {
-            ok &= analyze_one(source, line, b.data, b.len, "the text");
+            ok &= analyze_one(source, line, data, len, "the text");
+            continue;
+        }
+        if (strlen(data) == len && text_blank(data)) {
+            line_error(source, line, TERR_BAD_JSON, "the line is empty, not a JSON object");
+            ok = false;
             continue;
         }
         json_error_t jerr;
-        json_t *o = json_loadb(b.data, b.len, 0, &jerr);
+        json_t *o = json_loadb(data, len, JSON_DECODE_ANY, &jerr);
         const json_t *text = json_object_get(o, "text");
-        if (!o || !json_is_object(o)) {
-            snprintf(msg, sizeof(msg), "not a JSON object: %s", o ? "another value" : jerr.text);
+        if (!o) {
+            snprintf(msg, sizeof(msg), "not JSON: %s", jerr.text);
             line_error(source, line, TERR_BAD_JSON, msg);
+            ok = false;
+        } else if (!json_is_object(o)) {
+            snprintf(msg, sizeof(msg), "the line is a JSON %s, not an object",
+                     json_is_array(o)    ? "array"
+                     : json_is_string(o) ? "string"
+                     : json_is_number(o) ? "number"
+                                         : "literal");
+            line_error(source, line, TERR_WRONG_TYPE, msg);
             ok = false;
         } else if (!json_is_string(text)) {
             line_error(source, line, text ? TERR_WRONG_TYPE : TERR_MISSING_FIELD,
@@ -154,7 +183,7 @@ static int run_lines(FILE *f, const char *source, bool jsonl)
     }
     buf_release(&b);
     if (ferror(f)) {
-        fprintf(stderr, "truce: cannot read %s\n", source);
+        fprintf(stderr, "truce: cannot read '%s': %s\n", source, strerror(errno));
         return 1;
     }
     return ok ? 0 : 1;
@@ -190,6 +219,11 @@ int cmd_analyze(int argc, char **argv)
     FILE *f = NULL;
     if (jsonl && !(f = fopen(jsonl, "r")))
         return fail(1, "cannot open '%s': %m", jsonl);
+    struct stat st;
+    if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return fail(1, "'%s' is a directory", jsonl);
+    }
     struct analysis_data *ad;
     if (cli_load_analysis(data, &ad)) {
         if (f)

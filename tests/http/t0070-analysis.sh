@@ -183,6 +183,22 @@ check "CLI --jsonl: line 3 lacks text" [ "$(sed -n 3p "$T_DIR/out" | jq -r .erro
 check "CLI --jsonl: line 4 is analysed" [ "$(sed -n 4p "$T_DIR/out" | jq -r '.score >= 50')" = true ]
 check "CLI --jsonl: stderr names the lines" grep -q "in.jsonl:3:" "$T_DIR/err"
 
+printf '\357\273\277{"text":"%s"}\r\n\r\n[1,2]\r\n"text"\r\n' "$HOSTILE" >"$T_DIR/win.jsonl"
+"$TRUCE" analyze --jsonl "$T_DIR/win.jsonl" >"$T_DIR/out" 2>"$T_DIR/err"
+check "CLI --jsonl with a byte-order mark and CRLF: line 1 is analysed" \
+    [ "$(sed -n 1p "$T_DIR/out" | jq -r '.score >= 50')" = true ]
+check "CLI --jsonl: a blank line is an error in its place" \
+    [ "$(sed -n 2p "$T_DIR/out" | jq -r .error.line)" = 2 ]
+check "CLI --jsonl: stderr says the line is empty" grep -q "win.jsonl:2: the line is empty" "$T_DIR/err"
+check "CLI --jsonl: an array is named as one" grep -q "win.jsonl:3: the line is a JSON array, not an object" "$T_DIR/err"
+check "CLI --jsonl: a string is named as one" grep -q "win.jsonl:4: the line is a JSON string, not an object" "$T_DIR/err"
+"$TRUCE" analyze --jsonl "$T_DIR" >"$T_DIR/out" 2>"$T_DIR/err"
+check "CLI --jsonl of a directory exits 1" [ $? -eq 1 ]
+check "and says it is a directory" grep -q "is a directory" "$T_DIR/err"
+printf 'caf\303\251 \000 ok\n' | "$TRUCE" analyze >"$T_DIR/out" 2>"$T_DIR/err"
+check "CLI stdin with a NUL byte exits 1" [ $? -eq 1 ]
+check "and says so" grep -q "stdin:1: the text holds a NUL byte" "$T_DIR/err"
+
 cat >"$T_DIR/thread.json" <<JSON
 [{"author":"customer","body":"$HOSTILE","at":"2026-01-01T08:00:00Z"},
  {"author":"agent","body":"We are on it.","at":"2026-01-01T08:30:00Z"},
