@@ -445,6 +445,8 @@ static int run_eval(int argc, char **argv)
     rc = load_lexicon(&z, lexicon, no_lexicon);
     if (!rc)
         rc = read_rows(csv, text, label, score, &r);
+    if (!rc && r.n == 0)
+        rc = fail(1, "'%s': no labelled rows to evaluate", csv);
     if (!rc) {
         struct tally t = {0};
         struct politeness_result pr;

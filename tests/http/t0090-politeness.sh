@@ -39,6 +39,12 @@ printf 'text,label\nhello,nice\n' >"$T_DIR/bad.csv"
     2>"$T_DIR/err"
 check "a bad label exits 1" [ $? -eq 1 ]
 check "the error names the line and the label" grep -q "line 2: label 'nice'" "$T_DIR/err"
+printf 'text,label\nhello,\n' >"$T_DIR/none.csv"
+"$TRUCE" politeness eval --model "$M" --csv "$T_DIR/none.csv" --text text --label label \
+    >"$T_DIR/out" 2>"$T_DIR/err"
+check "eval without a labelled row exits 1" [ $? -eq 1 ]
+check "and says so" grep -q "none.csv': no labelled rows to evaluate" "$T_DIR/err"
+check "and prints no scores" [ ! -s "$T_DIR/out" ]
 "$TRUCE" politeness train --csv "$CSV" --text text 2>"$T_DIR/err"
 check "a missing option exits 2" [ $? -eq 2 ]
 
