@@ -159,6 +159,8 @@ struct csv_in {
     FILE *f;
     struct csv c;
     int text_col, label_col; /* label_col -1 when not asked for */
+    const char *text_name, *label_name;
+    size_t n_header;
 };
 
 /* Lists the header's columns into buf for the "no column" error. */
@@ -192,6 +194,9 @@ static int csv_open(struct csv_in *in, const char *path, const char *text_col,
         return fail(1, "'%s': empty file (a header line is needed)", path);
     char cols[200];
     list_columns(&in->c, cols, sizeof(cols));
+    in->n_header = in->c.n_fields;
+    in->text_name = text_col;
+    in->label_name = label_col;
     in->text_col = csv_column(&in->c, text_col);
     if (in->text_col < 0)
         return fail(1, "'%s': no column '%s' (columns: %s)", path, text_col, cols);
@@ -223,10 +228,10 @@ static int csv_row(struct csv_in *in, const char **text, const char **label)
     }
     if (!got)
         return 0;
-    int need = in->text_col > in->label_col ? in->text_col : in->label_col;
-    if ((size_t)need >= in->c.n_fields) {
-        fail(1, "'%s': line %zu: %zu fields where the header has more", in->path, in->c.line,
-             in->c.n_fields);
+    if (csv_require(&in->c, (size_t)in->text_col, in->text_name, in->n_header) ||
+        (in->label_col >= 0 &&
+         csv_require(&in->c, (size_t)in->label_col, in->label_name, in->n_header))) {
+        fail(1, "'%s': %s", in->path, in->c.err);
         return -1;
     }
     *text = csv_field(&in->c, (size_t)in->text_col);

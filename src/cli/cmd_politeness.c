@@ -165,6 +165,7 @@ static int read_rows(const char *path, const char *text_col, const char *label_c
         rc = fail(1, "'%s': no column '%s'", path, text_col);
     else if ((lc = csv_column(&c, lname)) < 0)
         rc = fail(1, "'%s': no column '%s'", path, lname);
+    size_t n_header = c.n_fields;
     while (!rc) {
         if (csv_next(&c, &got) != TERR_OK) {
             rc = fail(1, "'%s': %s", path, c.err);
@@ -172,10 +173,9 @@ static int read_rows(const char *path, const char *text_col, const char *label_c
         }
         if (!got)
             break;
-        size_t need = (size_t)(tc > lc ? tc : lc);
-        if (need >= c.n_fields) {
-            rc = fail(1, "'%s': line %zu: %zu fields where the header has more", path, c.line,
-                      c.n_fields);
+        if (csv_require(&c, (size_t)tc, text_col, n_header) ||
+            csv_require(&c, (size_t)lc, lname, n_header)) {
+            rc = fail(1, "'%s': %s", path, c.err);
             break;
         }
         const char *v = csv_field(&c, (size_t)lc);

@@ -257,6 +257,16 @@ int csv_column(const struct csv *c, const char *name)
     return -1;
 }
 
+enum terr csv_require(struct csv *c, size_t i, const char *name, size_t n_header)
+{
+    if (i < c->n_fields)
+        return TERR_OK;
+    snprintf(c->err, sizeof(c->err),
+             "line %zu: no '%.40s' field (%zu field%s where the header has %zu)", c->line, name,
+             c->n_fields, c->n_fields == 1 ? "" : "s", n_header);
+    return TERR_INVALID;
+}
+
 void csv_put_field(struct buf *o, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {

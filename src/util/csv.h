@@ -55,6 +55,11 @@ static inline const char *csv_field(const struct csv *c, size_t i)
 /* The index of the header field named name in the current record, or -1. */
 int csv_column(const struct csv *c, const char *name);
 
+/* TERR_OK when the current record has field i, the header's column name
+ * (one of n_header); else TERR_INVALID with c->err saying "line N: no
+ * 'name' field (K fields where the header has n_header)". */
+enum terr csv_require(struct csv *c, size_t i, const char *name, size_t n_header);
+
 struct buf;
 /* Appends s to o as one field: as it is, or in quotes with its quotes
  * doubled when it holds a comma, a quote or a line break. */

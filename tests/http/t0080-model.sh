@@ -44,6 +44,16 @@ check "eval --json is JSON with the accuracy" [ "$(jq .accuracy "$T_DIR/out")" =
 check "a missing column exits 1" [ $? -eq 1 ]
 check "the error names the column and lists the columns" \
     grep -q "no column 'txt' (columns: id, text, topic)" "$T_DIR/err"
+printf 'text,topic\nrefund please,billing\napp crashes\n' >"$T_DIR/short.csv"
+"$TRUCE" model train --csv "$T_DIR/short.csv" --text text --label topic -o "$T_DIR/x.model" \
+    2>"$T_DIR/err"
+check "a row without the label column exits 1" [ $? -eq 1 ]
+check "the error names the line and the column" \
+    grep -q "short.csv': line 3: no 'topic' field (1 field where the header has 2)" "$T_DIR/err"
+"$TRUCE" model eval --model "$M" --csv "$T_DIR/short.csv" --text text --label topic \
+    >"$T_DIR/out" 2>"$T_DIR/err"
+check "eval refuses it too" grep -q "line 3: no 'topic' field" "$T_DIR/err"
+check "and prints no scores" [ ! -s "$T_DIR/out" ]
 "$TRUCE" model train --csv "$DATA/broken.csv" --text text --label topic -o "$T_DIR/x.model" \
     2>"$T_DIR/err"
 check "a broken quote exits 1" [ $? -eq 1 ]

@@ -205,6 +205,26 @@ static void column_by_name(void **state)
     fclose(f);
 }
 
+static void short_record_names_the_missing_field(void **state)
+{
+    (void)state;
+    const char *text = "id,text,label\n1,hello,x\n2,short\n";
+    FILE *f = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+    struct csv c;
+    csv_init(&c, f, ',');
+    int got;
+    assert_int_equal(csv_next(&c, &got), TERR_OK);
+    size_t n_header = c.n_fields;
+    assert_int_equal(csv_next(&c, &got), TERR_OK);
+    assert_int_equal(csv_require(&c, 2, "label", n_header), TERR_OK);
+    assert_int_equal(csv_next(&c, &got), TERR_OK);
+    assert_int_equal(csv_require(&c, 1, "text", n_header), TERR_OK);
+    assert_int_equal(csv_require(&c, 2, "label", n_header), TERR_INVALID);
+    assert_string_equal(c.err, "line 3: no 'label' field (2 fields where the header has 3)");
+    csv_release(&c);
+    fclose(f);
+}
+
 static void written_fields_read_back(void **state)
 {
     (void)state;
@@ -244,6 +264,7 @@ int main(void)
         cmocka_unit_test(huge_record_refused),
         cmocka_unit_test(too_many_fields_refused),
         cmocka_unit_test(column_by_name),
+        cmocka_unit_test(short_record_names_the_missing_field),
         cmocka_unit_test(written_fields_read_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
