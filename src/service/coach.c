@@ -7,6 +7,7 @@
 
 #include "../domain/ticket_rules.h"
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/timeutil.h"
 
 /*
@@ -93,16 +94,9 @@ static enum terr thread_item(const json_t *o, const char *field, size_t i, struc
     snprintf(at, sizeof at, "%s[%zu]", field, i);
     if (!json_is_object(o))
         return terr_set(ei, TERR_WRONG_TYPE, at, "'%s' must be an object", at);
-    const char *key;
-    const json_t *v;
-    json_object_foreach((json_t *)(uintptr_t)o, key, v)
-    {
-        size_t k = 0;
-        while (item_fields[k] && strcmp(item_fields[k], key) != 0)
-            k++;
-        if (!item_fields[k])
-            return item_err(ei, TERR_UNKNOWN_FIELD, at, key, "unknown field '%s'");
-    }
+    const char *bad = json_unknown_key(o, item_fields);
+    if (bad)
+        return item_err(ei, TERR_UNKNOWN_FIELD, at, bad, "unknown field '%s'");
     const json_t *author = json_object_get(o, "author");
     const json_t *body = json_object_get(o, "body");
     const json_t *when = json_object_get(o, "at");

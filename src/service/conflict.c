@@ -2,12 +2,12 @@
 
 #include <jansson.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/alloc.h"
+#include "../util/jsontext.h"
 #include "../util/timeutil.h"
 #include "webhooks.h"
 #include "workflow.h"
@@ -98,17 +98,10 @@ static enum terr thread_item(const json_t *o, size_t i, int64_t now, struct thre
     snprintf(field, sizeof field, "thread[%zu]", i);
     if (!json_is_object(o))
         return terr_set(ei, TERR_WRONG_TYPE, field, "'%s' must be an object", field);
-    const char *key;
-    const json_t *v;
-    json_object_foreach((json_t *)(uintptr_t)o, key, v)
-    {
-        size_t k = 0;
-        while (item_fields[k] && strcmp(item_fields[k], key) != 0)
-            k++;
-        if (!item_fields[k]) {
-            snprintf(field, sizeof field, "thread[%zu].%s", i, key);
-            return terr_set(ei, TERR_UNKNOWN_FIELD, field, "unknown field '%s'", field);
-        }
+    const char *bad = json_unknown_key(o, item_fields);
+    if (bad) {
+        snprintf(field, sizeof field, "thread[%zu].%s", i, bad);
+        return terr_set(ei, TERR_UNKNOWN_FIELD, field, "unknown field '%s'", field);
     }
     const char *author = json_string_value(json_object_get(o, "author"));
     const json_t *body = json_object_get(o, "body");

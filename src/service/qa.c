@@ -8,6 +8,7 @@
 #include "../domain/ticket_rules.h"
 #include "../util/alloc.h"
 #include "../util/csv.h"
+#include "../util/jsontext.h"
 #include "../util/utf8.h"
 #include "coach.h"
 #include "conflict.h"
@@ -95,23 +96,6 @@ static void push_message(struct qa_input *in, struct qa_conversation *c, enum th
 
 /* ---- JSON ---- */
 
-static bool only_fields(const json_t *o, const char *const *names, const char **bad)
-{
-    const char *key;
-    const json_t *v;
-    json_object_foreach((json_t *)(uintptr_t)o, key, v)
-    {
-        size_t k = 0;
-        while (names[k] && strcmp(names[k], key) != 0)
-            k++;
-        if (!names[k]) {
-            *bad = key;
-            return false;
-        }
-    }
-    return true;
-}
-
 static enum terr json_message(struct qa_input *in, struct qa_conversation *c, const json_t *m,
                               const char *at, struct terr_info *ei)
 {
@@ -120,7 +104,7 @@ static enum terr json_message(struct qa_input *in, struct qa_conversation *c, co
     const char *bad;
     if (!json_is_object(m))
         return terr_set(ei, TERR_WRONG_TYPE, at, "'%s' must be an object", at);
-    if (!only_fields(m, fields, &bad)) {
+    if ((bad = json_unknown_key(m, fields))) {
         snprintf(path, sizeof path, "%s.%s", at, bad);
         return terr_set(ei, TERR_UNKNOWN_FIELD, path, "unknown field '%s'", path);
     }
@@ -173,7 +157,7 @@ enum terr svc_qa_add_json(struct qa_input *in, const json_t *conv, const char *f
     const char *bad;
     if (!json_is_object(conv))
         return terr_set(ei, TERR_WRONG_TYPE, field, "'%s' must be an object", field);
-    if (!only_fields(conv, fields, &bad)) {
+    if ((bad = json_unknown_key(conv, fields))) {
         snprintf(path, sizeof path, "%s.%s", field, bad);
         return terr_set(ei, TERR_UNKNOWN_FIELD, path, "unknown field '%s'", path);
     }

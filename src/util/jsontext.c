@@ -1,5 +1,6 @@
 #include "jsontext.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,4 +31,19 @@ char *json_dump_record(json_t *o, const char *what)
     char *copy = xstrdup(text); /* jansson's allocator may not be ours */
     free(text);
     return copy;
+}
+
+const char *json_unknown_key(const json_t *o, const char *const *names)
+{
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)(uintptr_t)o, key, v)
+    {
+        size_t k = 0;
+        while (names[k] && strcmp(names[k], key) != 0)
+            k++;
+        if (!names[k])
+            return key;
+    }
+    return NULL;
 }

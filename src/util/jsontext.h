@@ -15,4 +15,9 @@ json_t *json_text(const char *s);
  * what: "cannot encode <what>". */
 char *json_dump_record(json_t *o, const char *what);
 
+/* The first key of object o that is not in names (a NULL-ended list), or
+ * NULL when every key is: for the checks that refuse an undeclared field by
+ * its name.  The key is borrowed from o. */
+const char *json_unknown_key(const json_t *o, const char *const *names);
+
 #endif
