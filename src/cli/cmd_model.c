@@ -562,6 +562,8 @@ static int model_train_cmd(int argc, char **argv)
     int bad = read_rows(csv, text_col, label_col, mp, &train) ||
               (dev_path && read_rows(dev_path, text_col, label_col, mp, &dev));
     label_map_release(&map);
+    if (!bad && dev_path && dev.n == 0)
+        bad = fail(1, "'%s': no labelled rows to choose the epoch on", dev_path);
     if (bad) {
         rows_release(&train);
         rows_release(&dev);

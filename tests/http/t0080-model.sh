@@ -54,6 +54,11 @@ check "the error names the line and the column" \
     >"$T_DIR/out" 2>"$T_DIR/err"
 check "eval refuses it too" grep -q "line 3: no 'topic' field" "$T_DIR/err"
 check "and prints no scores" [ ! -s "$T_DIR/out" ]
+printf 'text,topic\nno label here,\n' >"$T_DIR/nodev.csv"
+"$TRUCE" model train --csv "$DATA/train.csv" --text text --label topic --dev "$T_DIR/nodev.csv" \
+    -o "$T_DIR/x.model" >/dev/null 2>"$T_DIR/err"
+check "a dev file without a labelled row exits 1" [ $? -eq 1 ]
+check "and says so" grep -q "nodev.csv': no labelled rows to choose the epoch on" "$T_DIR/err"
 "$TRUCE" model train --csv "$DATA/broken.csv" --text text --label topic -o "$T_DIR/x.model" \
     2>"$T_DIR/err"
 check "a broken quote exits 1" [ $? -eq 1 ]
