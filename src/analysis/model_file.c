@@ -130,7 +130,7 @@ enum terr model_save(const struct model *m, const char *path, char *err, size_t 
     enum terr e = TERR_OK;
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        snprintf(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         e = TERR_IO;
     } else {
         int bad = fwrite(p, 1, lo.size, f) != lo.size;

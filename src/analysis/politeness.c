@@ -690,7 +690,7 @@ enum terr politeness_save(const struct politeness_model *m, const char *path, ch
     enum terr e = TERR_OK;
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        snprintf(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         e = TERR_IO;
     } else {
         int bad = fwrite(p, 1, size, f) != size;

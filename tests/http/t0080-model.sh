@@ -17,6 +17,12 @@ check "no progress bar when stderr is not a terminal" [ ! -s "$T_DIR/err" ]
     --epochs 30 >/dev/null
 check "the same training gives the same file" cmp -s "$M" "$T_DIR/again.model"
 
+"$TRUCE" model train --csv "$DATA/train.csv" --text text --label topic \
+    -o "$T_DIR/no-such-dir/x.model" >/dev/null 2>"$T_DIR/err"
+check "a model that cannot be written exits 1" [ $? -eq 1 ]
+check "the error names the file asked for, not a temporary one" \
+    grep -q "cannot write '$T_DIR/no-such-dir/x.model': No such file" "$T_DIR/err"
+
 printf 'refund my card please\n\nthe app crashes\nthanks, great help\n' |
     "$TRUCE" model predict --model "$M" >"$T_DIR/labels"
 check "predict exits 0" [ $? -eq 0 ]
