@@ -483,6 +483,21 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- start and stop ---- */
 
+/* Decodes the %HH escapes of the path and the query as libmicrohttpd does,
+ * except that %00 becomes 0xFF: a NUL would end the C string early, so that
+ * "PATCH /api/v1/tickets/1%00/x" acted on ticket 1.  0xFF is never UTF-8, so
+ * such a path matches no route and such a query value is refused by name. */
+static size_t unescape_no_nul(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    size_t n = MHD_http_unescape(s);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\0')
+            s[i] = (char)0xFF;
+    return n;
+}
+
 static enum terr bind_listen(const char *host, int port, int *out_fd, int *out_port,
                              struct terr_info *ei)
 {
@@ -554,7 +569,8 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->opt.threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
+        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape_no_nul, NULL, MHD_OPTION_END);
     if (!srv->daemon) {
         close(srv->listen_fd);
         ratelimit_free(srv->login_limit);

@@ -82,6 +82,9 @@ STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $A
 expect 400 invalid_utf8 "an encoded surrogate"
 bad 400 invalid_value status "invalid UTF-8 in a query value" GET "/api/v1/tickets?status=%ff"
 bad 400 invalid_value status "a NUL in a query value" GET "/api/v1/tickets?status=%00open"
+# A %00 in the path does not end it early: /tickets/1%00/x is not /tickets/1.
+bad 404 not_found "" "a NUL in the path" PATCH "/api/v1/tickets/$t1%00/x" '{"priority":"urgent"}'
+bad 404 not_found "" "a NUL after an id" GET "/api/v1/tickets/$t1%00"
 
 # Text from the client quoted back in an error, cut at the message limit or not
 # UTF-8 at all, still makes a valid JSON answer (and never stops the server).
