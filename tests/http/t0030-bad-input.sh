@@ -82,6 +82,7 @@ STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $A
 expect 400 invalid_utf8 "an encoded surrogate"
 bad 400 invalid_value status "invalid UTF-8 in a query value" GET "/api/v1/tickets?status=%ff"
 bad 400 invalid_value status "a NUL in a query value" GET "/api/v1/tickets?status=%00open"
+bad 400 invalid_value status "a query parameter given twice" GET "/api/v1/tickets?status=open&status=closed"
 # A %00 in the path does not end it early: /tickets/1%00/x is not /tickets/1.
 bad 404 not_found "" "a NUL in the path" PATCH "/api/v1/tickets/$t1%00/x" '{"priority":"urgent"}'
 bad 404 not_found "" "a NUL after an id" GET "/api/v1/tickets/$t1%00"
