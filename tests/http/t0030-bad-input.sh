@@ -133,6 +133,8 @@ check "405 says what is allowed" sh -c "curl -s -i -X DELETE -H 'Authorization: 
     '$BASE/api/v1/tickets/$t1' | grep -qi '^Allow: GET, PATCH'"
 bad 409 conflict email "a duplicate agent" POST /api/v1/agents \
     '{"email":"agent@test.example","name":"Again","role":"agent"}'
+bad 400 invalid_value name "a blank agent name" POST /api/v1/agents \
+    '{"email":"blank@test.example","name":" \t ","role":"agent"}'
 
 # Text stored before input was checked (an old database, a hand edit) that is
 # not UTF-8 still renders: the bad bytes show as '?', and nothing aborts.
