@@ -416,6 +416,30 @@ static void request_free(struct request *req)
     free(req);
 }
 
+struct header_count {
+    const char *name;
+    int n;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    struct header_count *hc = cls;
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, hc->name) == 0)
+        hc->n++;
+    return MHD_YES;
+}
+
+/* How many times the request gives header `name`. */
+static int header_count(struct MHD_Connection *conn, const char *name)
+{
+    struct header_count hc = {name, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &hc);
+    return hc.n;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -426,6 +450,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!req) {
         req = request_new(srv, conn, method, url);
         *con_cls = req;
+        if (header_count(conn, "Content-Length") > 1) {
+            /* libmicrohttpd reads the first; a proxy in front may have read
+             * the last, and taken the rest of this body for another request. */
+            reply_error(req, TERR_INVALID, "Content-Length",
+                        "Content-Length is given more than once");
+            req->too_large = true; /* the body, if any, is not kept */
+            return queue_reply(req);
+        }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl) {
             char *end;

@@ -136,6 +136,20 @@ bad 409 conflict email "a duplicate agent" POST /api/v1/agents \
 bad 400 invalid_value name "a blank agent name" POST /api/v1/agents \
     '{"email":"blank@test.example","name":" \t ","role":"agent"}'
 
+# Two Content-Lengths: the server reads one, a proxy in front may read the
+# other; the request is refused whole, not read either way.
+body=$(ticket_body 'Two lengths' twice@example.org)
+exec 3<>"/dev/tcp/127.0.0.1/${BASE##*:}"
+printf 'POST /api/v1/tickets HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nContent-Length: 2\r\n\r\n%s' \
+    "$ADMIN" "${#body}" "$body" >&3
+cat <&3 >"$T_DIR/raw"
+exec 3<&-
+STATUS=$(sed -n '1s|^HTTP/1.1 \([0-9]*\).*|\1|p' "$T_DIR/raw")
+sed '1,/^\r$/d' "$T_DIR/raw" >"$T_DIR/body"
+expect 400 invalid_value "two Content-Length headers"
+expect_json .error.field Content-Length "two Content-Length headers names the header"
+unchanged "two Content-Length headers"
+
 # Text stored before input was checked (an old database, a hand edit) that is
 # not UTF-8 still renders: the bad bytes show as '?', and nothing aborts.
 sql "update customers set name = cast(x'52656ee965' as text) where email = 'old@example.org'"
