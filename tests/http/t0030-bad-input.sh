@@ -83,6 +83,12 @@ expect 400 invalid_utf8 "an encoded surrogate"
 bad 400 invalid_value status "invalid UTF-8 in a query value" GET "/api/v1/tickets?status=%ff"
 bad 400 invalid_value status "a NUL in a query value" GET "/api/v1/tickets?status=%00open"
 bad 400 invalid_value status "a query parameter given twice" GET "/api/v1/tickets?status=open&status=closed"
+agent_me=$(sql "select id from agents where email = 'admin@test.example'")
+customer1=$(sql "select customer_id from tickets where id = $t1")
+for path in "/api/v1/tickets/$t1" "/api/v1/customers/$customer1" /api/v1/agents \
+    "/api/v1/agents/$agent_me" /api/v1/session; do
+    bad 400 unknown_field zz "an unknown query parameter on $path" GET "$path?zz=1"
+done
 # A %00 in the path does not end it early: /tickets/1%00/x is not /tickets/1.
 bad 404 not_found "" "a NUL in the path" PATCH "/api/v1/tickets/$t1%00/x" '{"priority":"urgent"}'
 bad 404 not_found "" "a NUL after an id" GET "/api/v1/tickets/$t1%00"
