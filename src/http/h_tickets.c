@@ -277,6 +277,9 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 
 void h_ticket_get(struct request *req)
 {
+    static const char *const params[] = {NULL};
+    if (!query_only(req, params))
+        return;
     struct one_ticket o = {.id = req->params[0]};
     struct read_cache *rc = req->srv->read_cache;
     /* The generation is read before the snapshot: see read_cache.h.  The

@@ -416,6 +416,30 @@ static void request_free(struct request *req)
     free(req);
 }
 
+struct header_count {
+    const char *name;
+    int n;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    struct header_count *hc = cls;
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, hc->name) == 0)
+        hc->n++;
+    return MHD_YES;
+}
+
+/* How many times the request gives header `name`. */
+static int header_count(struct MHD_Connection *conn, const char *name)
+{
+    struct header_count hc = {name, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &hc);
+    return hc.n;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -426,6 +450,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!req) {
         req = request_new(srv, conn, method, url);
         *con_cls = req;
+        if (header_count(conn, "Content-Length") > 1) {
+            /* libmicrohttpd reads the first; a proxy in front may have read
+             * the last, and taken the rest of this body for another request. */
+            reply_error(req, TERR_INVALID, "Content-Length",
+                        "Content-Length is given more than once");
+            req->too_large = true; /* the body, if any, is not kept */
+            return queue_reply(req);
+        }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl) {
             char *end;
@@ -482,6 +514,21 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 /* ---- start and stop ---- */
+
+/* Decodes the %HH escapes of the path and the query as libmicrohttpd does,
+ * except that %00 becomes 0xFF: a NUL would end the C string early, so that
+ * "PATCH /api/v1/tickets/1%00/x" acted on ticket 1.  0xFF is never UTF-8, so
+ * such a path matches no route and such a query value is refused by name. */
+static size_t unescape_no_nul(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    size_t n = MHD_http_unescape(s);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\0')
+            s[i] = (char)0xFF;
+    return n;
+}
 
 static enum terr bind_listen(const char *host, int port, int *out_fd, int *out_port,
                              struct terr_info *ei)
@@ -554,7 +601,8 @@ enum terr http_server_start(const struct http_options *opt, struct store *st,
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->opt.threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
+        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape_no_nul, NULL, MHD_OPTION_END);
     if (!srv->daemon) {
         close(srv->listen_fd);
         ratelimit_free(srv->login_limit);

@@ -16,8 +16,9 @@ enum terr svc_agent_create(struct store_tx *tx, const struct actor *who, struct 
 {
     if (!email_plausible(a->email))
         return terr_set(ei, TERR_INVALID, "email", "'%s' is not an email address", a->email);
-    if (!*a->name)
-        return terr_set(ei, TERR_INVALID, "name", "the name is empty");
+    /* Blank as PATCH refuses it: an agent shown as "   " cannot be told apart. */
+    if (text_blank(a->name))
+        return terr_set(ei, TERR_INVALID, "name", "the name is empty or blank");
     a->created_at = time_now_ms();
     enum terr e = store_agent_insert(tx, a, password_hash);
     if (e == TERR_CONFLICT)

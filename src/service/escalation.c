@@ -639,10 +639,37 @@ static enum terr find_named(struct store_tx *tx, const char *name, struct rule_r
     return TERR_OK;
 }
 
+/* TERR_OK when every assign_agent of r names an agent who exists; otherwise
+ * invalid_value naming the action (`field`: "then[i].assign_agent", or the
+ * given field when the rule came as text).  A rule that outlives its agent
+ * is handled where it fires (apply_step); a new one is refused. */
+static enum terr check_agents(struct store_tx *tx, const struct rule *r, const char *field,
+                              struct terr_info *ei)
+{
+    for (size_t i = 0; i < r->n_then; i++) {
+        if (r->then[i].kind != RULE_DO_ASSIGN_AGENT)
+            continue;
+        struct agent ag = {0};
+        enum terr e = store_agent_get(tx, r->then[i].agent_id, &ag);
+        agent_release(&ag);
+        if (e == TERR_NOT_FOUND) {
+            char at[48];
+            snprintf(at, sizeof(at), "then[%zu].assign_agent", i);
+            return terr_set(ei, TERR_INVALID, field ? field : at, "rule '%s': no agent has id %lld",
+                            r->name, (long long)r->then[i].agent_id);
+        }
+        if (e)
+            return terr_set(ei, e, NULL, NULL);
+    }
+    return TERR_OK;
+}
+
 enum terr svc_rule_create(struct store_tx *tx, const struct actor *who, const struct rule *r,
                           int position, struct rule_row *out, struct terr_info *ei)
 {
     enum terr e = rule_check(r, ei);
+    if (!e)
+        e = check_agents(tx, r, NULL, ei);
     if (e)
         return e;
     int64_t now = time_now_ms();
@@ -686,6 +713,8 @@ enum terr svc_rule_update(struct store_tx *tx, const struct actor *who, int64_t 
                           struct terr_info *ei)
 {
     enum terr e = rule_check(r, ei);
+    if (!e)
+        e = check_agents(tx, r, NULL, ei);
     if (e)
         return e;
     int64_t now = time_now_ms();
@@ -771,13 +800,17 @@ static json_t *names_json(const struct rule_row *v, size_t n)
     return a;
 }
 
-enum terr svc_rules_replace(struct store_tx *tx, const struct actor *who, const struct rule_set *s,
-                            struct terr_info *ei)
+/* svc_rules_replace; `known_agents` also refuses an assign_agent to an
+ * agent who does not exist (a new desk's seed comes before its agents). */
+static enum terr replace_set(struct store_tx *tx, const struct actor *who, const struct rule_set *s,
+                             bool known_agents, struct terr_info *ei)
 {
     if (s->n > RULES_MAX)
         return terr_set(ei, TERR_INVALID, "rules", "a desk has at most %d rules", RULES_MAX);
     for (size_t i = 0; i < s->n; i++) {
         enum terr e = rule_check(&s->v[i], ei);
+        if (!e && known_agents)
+            e = check_agents(tx, &s->v[i], "rules", ei);
         if (e)
             return e;
         for (size_t k = 0; k < i; k++)
@@ -808,6 +841,12 @@ enum terr svc_rules_replace(struct store_tx *tx, const struct actor *who, const 
     return e ? terr_set(ei, e, NULL, NULL) : TERR_OK;
 }
 
+enum terr svc_rules_replace(struct store_tx *tx, const struct actor *who, const struct rule_set *s,
+                            struct terr_info *ei)
+{
+    return replace_set(tx, who, s, true, ei);
+}
+
 enum terr svc_rules_seed(struct store_tx *tx, const struct rule_set *s, bool *out_loaded,
                          struct terr_info *ei)
 {
@@ -817,7 +856,7 @@ enum terr svc_rules_seed(struct store_tx *tx, const struct rule_set *s, bool *ou
         return terr_set(ei, e, NULL, NULL);
     bool load = version == 0 && s->n > 0; /* never written: a new database */
     if (load)
-        e = svc_rules_replace(tx, &system_actor, s, ei);
+        e = replace_set(tx, &system_actor, s, false, ei);
     if (!e && out_loaded)
         *out_loaded = load;
     return e;

@@ -50,7 +50,9 @@ enum terr svc_rules_run(struct store_tx *tx, struct ticket *t, int64_t now, bool
 enum terr svc_rules_current(struct store_tx *tx, struct rule_set *out);
 
 /* Adds rule r (checked here) at position (1-based; 0 or past the end: last),
- * audited "rule.create".  TERR_CONFLICT (field "name") for a name in use.
+ * audited "rule.create".  TERR_CONFLICT (field "name") for a name in use;
+ * TERR_INVALID for an assign_agent to an agent who does not exist (as for
+ * svc_rule_update and svc_rules_replace; svc_rules_seed does not ask).
  * *out (may be NULL) is the stored row (release with rule_row_release). */
 enum terr svc_rule_create(struct store_tx *tx, const struct actor *who, const struct rule *r,
                           int position, struct rule_row *out, struct terr_info *ei);

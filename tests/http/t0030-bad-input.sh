@@ -82,6 +82,16 @@ STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $A
 expect 400 invalid_utf8 "an encoded surrogate"
 bad 400 invalid_value status "invalid UTF-8 in a query value" GET "/api/v1/tickets?status=%ff"
 bad 400 invalid_value status "a NUL in a query value" GET "/api/v1/tickets?status=%00open"
+bad 400 invalid_value status "a query parameter given twice" GET "/api/v1/tickets?status=open&status=closed"
+agent_me=$(sql "select id from agents where email = 'admin@test.example'")
+customer1=$(sql "select customer_id from tickets where id = $t1")
+for path in "/api/v1/tickets/$t1" "/api/v1/customers/$customer1" /api/v1/agents \
+    "/api/v1/agents/$agent_me" /api/v1/session; do
+    bad 400 unknown_field zz "an unknown query parameter on $path" GET "$path?zz=1"
+done
+# A %00 in the path does not end it early: /tickets/1%00/x is not /tickets/1.
+bad 404 not_found "" "a NUL in the path" PATCH "/api/v1/tickets/$t1%00/x" '{"priority":"urgent"}'
+bad 404 not_found "" "a NUL after an id" GET "/api/v1/tickets/$t1%00"
 
 # Text from the client quoted back in an error, cut at the message limit or not
 # UTF-8 at all, still makes a valid JSON answer (and never stops the server).
@@ -129,6 +139,22 @@ check "405 says what is allowed" sh -c "curl -s -i -X DELETE -H 'Authorization: 
     '$BASE/api/v1/tickets/$t1' | grep -qi '^Allow: GET, PATCH'"
 bad 409 conflict email "a duplicate agent" POST /api/v1/agents \
     '{"email":"agent@test.example","name":"Again","role":"agent"}'
+bad 400 invalid_value name "a blank agent name" POST /api/v1/agents \
+    '{"email":"blank@test.example","name":" \t ","role":"agent"}'
+
+# Two Content-Lengths: the server reads one, a proxy in front may read the
+# other; the request is refused whole, not read either way.
+body=$(ticket_body 'Two lengths' twice@example.org)
+exec 3<>"/dev/tcp/127.0.0.1/${BASE##*:}"
+printf 'POST /api/v1/tickets HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nContent-Length: 2\r\n\r\n%s' \
+    "$ADMIN" "${#body}" "$body" >&3
+cat <&3 >"$T_DIR/raw"
+exec 3<&-
+STATUS=$(sed -n '1s|^HTTP/1.1 \([0-9]*\).*|\1|p' "$T_DIR/raw")
+sed '1,/^\r$/d' "$T_DIR/raw" >"$T_DIR/body"
+expect 400 invalid_value "two Content-Length headers"
+expect_json .error.field Content-Length "two Content-Length headers names the header"
+unchanged "two Content-Length headers"
 
 # Text stored before input was checked (an old database, a hand edit) that is
 # not UTF-8 still renders: the bad bytes show as '?', and nothing aborts.

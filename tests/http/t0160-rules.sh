@@ -93,6 +93,10 @@ req POST /api/v1/rules '{"spec":"rule x\n when level >= heated\n then notify_lea
 expect 400 unknown_field "spec and fields together"
 req POST /api/v1/rules '{"name":"x","when":[{"level":"heated"}],"then":[{"notify_lead":true}],"position":0}'
 expect 400 invalid_value "position 0"
+req POST /api/v1/rules '{"name":"x","when":[{"level":"heated"}],"then":[{"notify_lead":true},{"assign_agent":99999}]}'
+expect 400 invalid_value "an agent who does not exist"
+expect_json .error.field 'then[1].assign_agent' "the action is named"
+check "the message names the id" grep -q "no agent has id 99999" "$T_DIR/body"
 unchanged "every bad rule above"
 check "no rule event for bad input (only the seed's rules.replace)" [ "$(sql "select count(*) from events where action like 'rule%'")" = 1 ]
 
@@ -121,6 +125,11 @@ req PUT "/api/v1/rules/$vip" '{"name":"safety","when":[{"level":"hostile"}],"the
 expect 409 conflict "renaming onto another rule's name"
 req PUT /api/v1/rules/99999 '{"name":"nope","when":[{"level":"hostile"}],"then":[{"add_tag":"vip"}]}'
 expect 404 not_found "updating an unknown rule"
+req PUT "/api/v1/rules/$vip" '{"name":"vip-upset","when":[{"level":"hostile"}],"then":[{"assign_agent":99999}]}'
+expect 400 invalid_value "updating a rule to assign an agent who does not exist"
+expect_json .error.field 'then[0].assign_agent' "the update's action is named"
+TOKEN=$LEAD req GET "/api/v1/rules/$vip"
+expect_json '.then[0].add_tag' vip "the refused update left the rule"
 TOKEN=$LEAD req GET "/api/v1/rules/$vip"
 expect_json .name vip-upset "read one rule"
 req DELETE "/api/v1/rules/$vip"
@@ -249,6 +258,10 @@ req PUT /api/v1/rules "$(jq -nc '{spec:"rule a\n  when level >= hostile\n  then 
 expect 400 invalid_value "a set with a bad rule"
 check "the error names the line" grep -q 'spec:6: a csat score is 1..5' "$T_DIR/body"
 unchanged "a bad set"
+req PUT /api/v1/rules "$(jq -nc '{spec:"rule a\n  when level >= hostile\n  then assign_agent 99999\n"}')"
+expect 400 invalid_value "a set assigning an agent who does not exist"
+check "the message names the rule and the id" grep -q "rule 'a': no agent has id 99999" "$T_DIR/body"
+unchanged "a set with an unknown agent"
 TOKEN=$LEAD req PUT /api/v1/rules '{"spec":"rule a\n when level >= hostile\n then notify_lead\n"}'
 expect 403 forbidden "a lead may not replace the set"
 req PUT /api/v1/rules '{"spec":"rule a\n when level >= hostile\n then notify_lead\n","x":1}'

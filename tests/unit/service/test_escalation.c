@@ -60,6 +60,29 @@ static void load_rules(struct store *st, const char *text)
         fail_msg("cannot load rules: %s", j.ei.message);
 }
 
+/* As a new desk's seed: the rules' agents need not exist (yet). */
+static enum terr seed_tx(struct store_tx *tx, void *arg)
+{
+    struct load_job *j = arg;
+    struct rule_set s;
+    rule_set_init(&s);
+    enum terr e = rules_parse(j->text, strlen(j->text), "test", &s, &j->ei);
+    bool loaded = false;
+    if (!e)
+        e = svc_rules_seed(tx, &s, &loaded, &j->ei);
+    if (!e && !loaded)
+        e = terr_set(&j->ei, TERR_INVALID, NULL, "the seed did not load");
+    rule_set_release(&s);
+    return e;
+}
+
+static void seed_rules(struct store *st, const char *text)
+{
+    struct load_job j = {.text = text};
+    if (store_write(st, seed_tx, &j))
+        fail_msg("cannot seed rules: %s", j.ei.message);
+}
+
 static int64_t seed_ticket(struct store *st, enum priority p, enum level lv)
 {
     int64_t cid = seed_customer(st, "Cy", NULL);
@@ -632,7 +655,7 @@ static void a_notification_text_is_stored_as_valid_utf8(void **state)
 static void an_assignment_to_a_missing_agent_is_audited_and_skipped(void **state)
 {
     struct store *st = ST(state);
-    load_rules(st, "rule to-ghost\n"
+    seed_rules(st, "rule to-ghost\n"
                    "  when level >= heated\n"
                    "  then assign_agent 4242\n"
                    "  then add_tag seen\n");
@@ -642,6 +665,23 @@ static void an_assignment_to_a_missing_agent_is_audited_and_skipped(void **state
     assert_int_equal(r.ticket.assignee_id, 0);
     assert_true(has_tag(&r.ticket, "seen"));
     assert_int_equal(count_events(&r, "rule.assign_failed", "to-ghost"), 1);
+    reads_release(&r);
+}
+
+static void a_set_assigning_a_missing_agent_is_refused(void **state)
+{
+    struct store *st = ST(state);
+    load_rules(st, "rule first\n  when level >= heated\n  then add_tag first\n");
+    struct load_job j = {.text = "rule to-ghost\n"
+                                 "  when level >= heated\n"
+                                 "  then assign_agent 4242\n"};
+    assert_int_equal(store_write(st, load_tx, &j), TERR_INVALID);
+    assert_string_equal(j.ei.field, "rules");
+    assert_non_null(strstr(j.ei.message, "no agent has id 4242"));
+    int64_t id = seed_ticket(st, PRIORITY_NORMAL, LEVEL_HEATED);
+    run(st, id, NOW);
+    struct reads r = read_all(st, id);
+    assert_true(has_tag(&r.ticket, "first")); /* the old set still runs */
     reads_release(&r);
 }
 
@@ -741,6 +781,7 @@ int main(void)
         T(a_notification_to_one_agent_is_theirs_alone),
         T(a_notification_text_is_stored_as_valid_utf8),
         T(an_assignment_to_a_missing_agent_is_audited_and_skipped),
+        T(a_set_assigning_a_missing_agent_is_refused),
         T(a_team_assignment_unassigns_an_agent_outside_the_team),
         T(a_change_through_another_handle_is_seen),
         T(a_rule_set_replace_keeps_records_by_name),
