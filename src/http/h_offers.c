@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../service/case_link.h"
 #include "../service/offers.h"
@@ -262,8 +261,7 @@ static bool decision_body(struct request *req, const char **note)
     *note = NULL;
     if (req->body.len == 0)
         return true;
-    const char *ct = req_header(req, "Content-Type");
-    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+    if (!req_content_type_is(req, "application/json")) {
         reply_error(req, TERR_MEDIA_TYPE, NULL, "the body must be sent as application/json");
         return false;
     }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../service/surveys.h"
 #include "../util/alloc.h"
@@ -161,8 +160,7 @@ static bool wants_json(struct request *req)
         return true;
     if (accept && strstr(accept, "text/html"))
         return false;
-    const char *ct = req_header(req, "Content-Type");
-    return ct && strncasecmp(ct, "application/json", 16) == 0;
+    return req_content_type_is(req, "application/json");
 }
 
 static const char *page_title(enum terr code)
@@ -457,9 +455,8 @@ void h_survey_answer(struct request *req)
         return;
     struct answer_job *j = xcalloc(1, sizeof(*j));
     j->in = (struct survey_answer){SURVEY_NO_SCORE, SURVEY_NO_SCORE, SURVEY_NO_SCORE, NULL};
-    const char *ct = req_header(req, "Content-Type");
     enum terr e;
-    if (ct && strncasecmp(ct, "application/json", 16) == 0) {
+    if (req_content_type_is(req, "application/json")) {
         if ((e = json_parse_body(req->body.data ? req->body.data : "", req->body.len, &req->json,
                                  &req->err)) ||
             (e = json_check(req->json, body_survey_answer, &req->err))) {
@@ -472,7 +469,7 @@ void h_survey_answer(struct request *req)
         j->in.ces = (int)json_int(req->json, "ces", SURVEY_NO_SCORE);
         const char *c = json_str(req->json, "comment", NULL);
         j->comment = c && *c ? xstrdup(c) : NULL;
-    } else if (ct && strncasecmp(ct, FORM_TYPE, sizeof(FORM_TYPE) - 1) == 0) {
+    } else if (req_content_type_is(req, FORM_TYPE)) {
         if (!parse_form(req, j)) {
             answer_job_free(j);
             return;

@@ -133,5 +133,9 @@ void reply_not_found(struct request *req);
 const char *req_query(struct request *req, const char *name);
 /* A header, or NULL. */
 const char *req_header(struct request *req, const char *name);
+/* True when the body's Content-Type is the media type `type` (any case),
+ * alone or followed by parameters ("application/json; charset=utf-8"), not
+ * a longer name that starts with it. */
+bool req_content_type_is(struct request *req, const char *type);
 
 #endif

@@ -310,12 +310,13 @@ void http_write(struct request *req, write_fn fn, void *arg, void (*free_arg)(vo
 
 /* ---- dispatch ---- */
 
-static bool is_json_type(const char *ct)
+bool req_content_type_is(struct request *req, const char *type)
 {
-    static const char json[] = "application/json";
-    if (!ct || strncasecmp(ct, json, sizeof(json) - 1) != 0)
+    const char *ct = req_header(req, "Content-Type");
+    size_t n = strlen(type);
+    if (!ct || strncasecmp(ct, type, n) != 0)
         return false;
-    ct += sizeof(json) - 1;
+    ct += n;
     while (*ct == ' ')
         ct++;
     return *ct == '\0' || *ct == ';';
@@ -355,7 +356,7 @@ static void dispatch(struct request *req)
     if (!(req->route->flags & ROUTE_PUBLIC) && auth_request(req))
         return;
     if (req->route->flags & ROUTE_BODY) {
-        if (!is_json_type(req_header(req, "Content-Type"))) {
+        if (!req_content_type_is(req, "application/json")) {
             reply_error(req, TERR_MEDIA_TYPE, NULL, "the body must be sent as application/json");
             return;
         }

@@ -189,6 +189,10 @@ answer_json "$good" "{\"csat\":4,\"comment\":\"$long\"}"
 expect 400 too_long "a comment of 2001 characters"
 pub POST "/s/$good" -H 'Content-Type: text/plain' --data-binary 'csat=5'
 expect 415 "an answer in another format"
+pub POST "/s/$good" -H 'Content-Type: application/jsonx' --data-binary '{"csat":5}'
+expect 415 "an answer whose type only starts with application/json"
+pub POST "/s/$good" -H 'Content-Type: application/x-www-form-urlencodedx' --data-binary 'csat=5'
+expect 415 "an answer whose type only starts with the form type"
 check "nothing stored after the refusals" \
     [ "$(sql "select count(*) from surveys where ticket_id = $t3 and answered_at is null")" = 1 ]
 check "no answer event after the refusals" [ "$(events_of "$t3" survey.answered)" = 0 ]

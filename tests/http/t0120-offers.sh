@@ -235,6 +235,8 @@ TOKEN=$LEAD req POST "/api/v1/offers/$o1/approve" '{"note":"ok","why":1}'
 expect 400 unknown_field "a decision with an undeclared field"
 TOKEN=$LEAD req POST "/api/v1/offers/$o1/approve" 'note=ok' -H 'Content-Type: text/plain'
 expect 415 unsupported_media_type "a decision that is not JSON"
+TOKEN=$LEAD req POST "/api/v1/offers/$o1/approve" '{"note":"ok"}' -H 'Content-Type: application/jsonx'
+expect 415 unsupported_media_type "a decision whose type only starts with application/json"
 TOKEN=$LEAD req GET "/api/v1/offers?state=maybe"
 expect 400 invalid_value "an unknown state"
 check "bad requests write nothing" [ "$(writes)" = "$before" ]
