@@ -71,9 +71,12 @@ static enum terr read_cond(json_t *item, size_t i, struct rule_cond *c, struct t
         if (!json_is_integer(v))
             return terr_set(ei, TERR_WRONG_TYPE, sub, "'%s' must be an integer (a score)", sub);
         json_int_t n = json_integer_value(v);
+        if (n < survey_min(sk) || n > survey_max(sk))
+            return terr_set(ei, TERR_INVALID, sub, "a %s score is %d..%d, not %lld",
+                            survey_name(sk), survey_min(sk), survey_max(sk), (long long)n);
         c->kind = RULE_WHEN_SURVEY;
         c->survey = sk;
-        c->score = n < -1000 ? -1000 : n > 1000 ? 1000 : (int)n; /* rule_check says why */
+        c->score = (int)n;
         return TERR_OK;
     }
     if (!rule_cond_parse(key, &c->kind) || c->kind == RULE_WHEN_SURVEY)

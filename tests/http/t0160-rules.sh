@@ -68,6 +68,9 @@ unchanged "bad JSON"
 req POST /api/v1/rules '{"name":"x","when":[{"csat":9}],"then":[{"notify_lead":true}]}'
 expect 400 invalid_value "a CSAT out of range"
 expect_json .error.field 'when[0].csat' "the score's field"
+req POST /api/v1/rules '{"name":"x","when":[{"nps":100000}],"then":[{"notify_lead":true}]}'
+expect 400 invalid_value "an NPS score far out of range"
+expect_json .error.message 'a nps score is 0..10, not 100000' "the message quotes the score given"
 req POST /api/v1/rules '{"name":"x","when":[{"level":"heated"}]}'
 expect 400 missing_field "a rule without actions"
 expect_json .error.field then "then is missing"
