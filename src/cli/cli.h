@@ -7,6 +7,7 @@
 #define TRUCE_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "../store/store.h"
 #include "../util/alloc.h"
@@ -82,6 +83,9 @@ void cli_unload_coach(struct coach_data *d);
 /* Prints "truce: <message>" on stderr and returns code (for "return fail(...)"). */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Opens the file at path for reading, or prints why not (a directory is
+ * named as one) and returns NULL. */
+FILE *cli_open_input(const char *path);
 struct json_t;
 /* Reads the JSON file at path (a UTF-8 byte-order mark skipped) into *out,
  * which the caller frees with json_decref(); 0, or 1 after printing why not

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../domain/ticket_rules.h"
 #include "../service/conflict.h"
@@ -217,13 +216,8 @@ int cmd_analyze(int argc, char **argv)
     if ((text != NULL) + (jsonl != NULL) + (thread != NULL) > 1)
         return fail(EXIT_USAGE, "give one of --text, --jsonl and --thread");
     FILE *f = NULL;
-    if (jsonl && !(f = fopen(jsonl, "r")))
-        return fail(1, "cannot open '%s': %m", jsonl);
-    struct stat st;
-    if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return fail(1, "'%s' is a directory", jsonl);
-    }
+    if (jsonl && !(f = cli_open_input(jsonl)))
+        return 1;
     struct analysis_data *ad;
     if (cli_load_analysis(data, &ad)) {
         if (f)

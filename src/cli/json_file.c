@@ -1,6 +1,8 @@
 /*
- * The JSON files commands read (a thread for truce analyze and truce coach):
- * one place that opens them, skips a UTF-8 byte-order mark (Windows editors
+ * The input files commands read: one place that opens them and names a
+ * directory as one (fopen opens it, and the first read fails with a less
+ * helpful error); for JSON files (a thread for truce analyze and truce
+ * coach) one reader that skips a UTF-8 byte-order mark (Windows editors
  * write one) and says what is wrong with the file's name and line.
  */
 #include <errno.h>
@@ -11,16 +13,27 @@
 
 #include "cli.h"
 
-int cli_read_json(const char *path, json_t **out)
+FILE *cli_open_input(const char *path)
 {
     FILE *f = fopen(path, "r");
-    if (!f)
-        return fail(1, "cannot open '%s': %s", path, strerror(errno));
+    if (!f) {
+        fail(1, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
-        return fail(1, "'%s' is a directory", path);
+        fail(1, "'%s' is a directory", path);
+        return NULL;
     }
+    return f;
+}
+
+int cli_read_json(const char *path, json_t **out)
+{
+    FILE *f = cli_open_input(path);
+    if (!f)
+        return 1;
     /* Only one byte can be given back (a pipe cannot be rewound); a file
      * that starts with 0xEF and no byte-order mark is not JSON anyway. */
     int c0 = getc(f);

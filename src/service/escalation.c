@@ -664,12 +664,21 @@ static enum terr check_agents(struct store_tx *tx, const struct rule *r, const c
     return TERR_OK;
 }
 
+/* rule_check, then (when known_agents) check_agents: what every write of a
+ * rule asks. */
+static enum terr rule_valid(struct store_tx *tx, const struct rule *r, bool known_agents,
+                            const char *field, struct terr_info *ei)
+{
+    enum terr e = rule_check(r, ei);
+    if (!e && known_agents)
+        e = check_agents(tx, r, field, ei);
+    return e;
+}
+
 enum terr svc_rule_create(struct store_tx *tx, const struct actor *who, const struct rule *r,
                           int position, struct rule_row *out, struct terr_info *ei)
 {
-    enum terr e = rule_check(r, ei);
-    if (!e)
-        e = check_agents(tx, r, NULL, ei);
+    enum terr e = rule_valid(tx, r, true, NULL, ei);
     if (e)
         return e;
     int64_t now = time_now_ms();
@@ -712,9 +721,7 @@ enum terr svc_rule_update(struct store_tx *tx, const struct actor *who, int64_t 
                           const struct rule *r, int position, struct rule_row *out,
                           struct terr_info *ei)
 {
-    enum terr e = rule_check(r, ei);
-    if (!e)
-        e = check_agents(tx, r, NULL, ei);
+    enum terr e = rule_valid(tx, r, true, NULL, ei);
     if (e)
         return e;
     int64_t now = time_now_ms();
@@ -808,9 +815,7 @@ static enum terr replace_set(struct store_tx *tx, const struct actor *who, const
     if (s->n > RULES_MAX)
         return terr_set(ei, TERR_INVALID, "rules", "a desk has at most %d rules", RULES_MAX);
     for (size_t i = 0; i < s->n; i++) {
-        enum terr e = rule_check(&s->v[i], ei);
-        if (!e && known_agents)
-            e = check_agents(tx, &s->v[i], "rules", ei);
+        enum terr e = rule_valid(tx, &s->v[i], known_agents, "rules", ei);
         if (e)
             return e;
         for (size_t k = 0; k < i; k++)
