@@ -91,6 +91,12 @@ struct json_t;
  * which the caller frees with json_decref(); 0, or 1 after printing why not
  * with the file's name and line. */
 int cli_read_json(const char *path, struct json_t **out);
+struct buf;
+/* Reads one line of f, its '\n' dropped, into b (made with no limit of its
+ * own): the first max bytes of it, NUL bytes included (b->len counts them);
+ * the rest of a longer line is read past and *cut set.  False at the end of
+ * f with nothing read. */
+bool cli_read_line(FILE *f, struct buf *b, size_t max, bool *cut);
 /* Opens (creating and migrating) the database, or prints why not. */
 int cli_open_store(const char *path, struct store **out);
 /* Opens the database at path, runs fn in one read (cli_read) or write

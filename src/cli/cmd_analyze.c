@@ -102,35 +102,14 @@ static bool analyze_one(const char *source, size_t line, const char *text, size_
     return true;
 }
 
-/* Reads one line (without its '\n') into b, at most b->max bytes; the rest of
- * a longer line is skipped and *too_long set.  False at end of file. */
-static bool read_line(FILE *f, struct buf *b, bool *too_long)
-{
-    buf_reset(b);
-    *too_long = false;
-    int c;
-    bool any = false;
-    while ((c = getc(f)) != EOF) {
-        any = true;
-        if (c == '\n')
-            break;
-        char ch = (char)c;
-        if (!*too_long && buf_add(b, &ch, 1))
-            *too_long = true;
-    }
-    if (!b->data)
-        buf_add(b, "", 0);
-    return any;
-}
-
 static int run_lines(FILE *f, const char *source, bool jsonl)
 {
     struct buf b;
-    buf_init(&b, LINE_MAX_BYTES);
+    buf_init(&b, BUF_NO_LIMIT);
     bool too_long, ok = true;
     size_t line = 0;
     char msg[256];
-    while (read_line(f, &b, &too_long)) {
+    while (cli_read_line(f, &b, LINE_MAX_BYTES, &too_long)) {
         line++;
         if (too_long) {
             snprintf(msg, sizeof(msg), "the line is over %u bytes", (unsigned)LINE_MAX_BYTES);

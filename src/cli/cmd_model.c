@@ -23,6 +23,7 @@
 #include "../analysis/lexicon.h"
 #include "../analysis/model.h"
 #include "../text/tokenize.h"
+#include "../util/buf.h"
 #include "../util/csv.h"
 #include "../util/utf8.h"
 #include "cli.h"
@@ -727,22 +728,27 @@ static int model_predict_cmd(int argc, char **argv)
         }
         csv_close(&in);
     } else {
-        char *line = NULL;
-        size_t cap = 0, n = 0;
-        ssize_t len;
-        while ((len = getline(&line, &cap, stdin)) >= 0) {
+        /* Features read the first TOKENIZE_MAX_BYTES of a text: a longer
+         * line is held only that far (and still gets its label). */
+        struct buf line;
+        buf_init(&line, BUF_NO_LIMIT);
+        size_t n = 0;
+        bool cut;
+        while (cli_read_line(stdin, &line, TOKENIZE_MAX_BYTES + 1, &cut)) {
             n++;
-            while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-                line[--len] = '\0';
+            char *text = line.data;
+            size_t len = line.len;
+            if (len > 0 && text[len - 1] == '\r')
+                text[--len] = '\0';
             /* A NUL inside a line would end the text early: read it as a space. */
-            for (char *p = memchr(line, '\0', (size_t)len); p;
-                 p = memchr(p, '\0', (size_t)(line + len - p)))
+            for (char *p = memchr(text, '\0', len); p;
+                 p = memchr(p, '\0', (size_t)(text + len - p)))
                 *p = ' ';
-            featurize(&z, line, n);
+            featurize(&z, text, n);
             size_t best = model_predict_features(m, &z.fv, probs);
             print_prediction(m, best, probs, jsonl);
         }
-        free(line);
+        buf_release(&line);
         if (ferror(stdin))
             rc = fail(1, "reading standard input: %s", strerror(errno));
     }

@@ -21,6 +21,7 @@
 #include "../analysis/lexicon.h"
 #include "../analysis/politeness.h"
 #include "../text/tokenize.h"
+#include "../util/buf.h"
 #include "../util/csv.h"
 #include "../util/utf8.h"
 #include "cli.h"
@@ -493,18 +494,27 @@ static int run_predict(int argc, char **argv)
     struct reader z = {0};
     tokens_init(&z.toks);
     rc = load_lexicon(&z, lexicon, no_lexicon);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while (!rc && (n = getline(&line, &cap, stdin)) >= 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        read_text(&z, line);
+    /* Only the first TOKENIZE_MAX_BYTES of a text are read: a longer line
+     * is held only that far (and still gets its score). */
+    struct buf line;
+    buf_init(&line, BUF_NO_LIMIT);
+    bool cut;
+    while (!rc && cli_read_line(stdin, &line, TOKENIZE_MAX_BYTES + 1, &cut)) {
+        size_t n = line.len;
+        if (n > 0 && line.data[n - 1] == '\r')
+            line.data[--n] = '\0';
+        /* A NUL inside a line would end the text early: read it as a space. */
+        for (char *p = memchr(line.data, '\0', n); p;
+             p = memchr(p, '\0', (size_t)(line.data + n - p)))
+            *p = ' ';
+        read_text(&z, line.data);
         struct politeness_result pr;
-        politeness_predict(m, &z.toks, line, (size_t)n, z.lx, &pr);
+        politeness_predict(m, &z.toks, line.data, n, z.lx, &pr);
         printf("%.4f\n", pr.probability);
     }
-    free(line);
+    buf_release(&line);
+    if (ferror(stdin) && !rc)
+        rc = fail(1, "reading standard input: %s", strerror(errno));
     warn_bad_utf8(&z);
     reader_release(&z);
     politeness_free(m);

@@ -30,6 +30,16 @@ check "predict prints one label per input line, empty ones too" [ "$(wc -l <"$T_
 check "predict keeps the order" \
     [ "$(sed -n 1p "$T_DIR/labels") $(sed -n 3p "$T_DIR/labels") $(sed -n 4p "$T_DIR/labels")" = "billing bug praise" ]
 
+# A line of 128 MiB on standard input is held only as far as the features
+# read (1 MiB): it still gets its label, and so does the line after it.
+{ head -c 134217728 /dev/zero | tr '\0' a; printf '\nthe app crashes\n'; } |
+    /usr/bin/time -f %M -o "$T_DIR/rss" "$TRUCE" model predict --model "$M" >"$T_DIR/labels"
+check "a 128 MiB line gets one label, the line after it its own" \
+    [ "$(wc -l <"$T_DIR/labels") $(sed -n 2p "$T_DIR/labels")" = "2 bug" ]
+echo short | /usr/bin/time -f %M -o "$T_DIR/rss0" "$TRUCE" model predict --model "$M" >/dev/null
+check "the 128 MiB line costs far less memory than its size ($(cat "$T_DIR/rss0") KiB for a short line, $(cat "$T_DIR/rss") KiB)" \
+    [ $(($(cat "$T_DIR/rss") - $(cat "$T_DIR/rss0"))) -lt 32768 ]
+
 "$TRUCE" model predict --model "$M" --csv "$DATA/test.csv" --text text >"$T_DIR/labels"
 check "predict --csv labels each row" [ "$(tr '\n' ' ' <"$T_DIR/labels")" = "billing bug praise billing " ]
 echo "the app crashes" | "$TRUCE" model predict --model "$M" --format jsonl >"$T_DIR/jsonl"

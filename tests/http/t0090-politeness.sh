@@ -24,6 +24,16 @@ check "predict prints one probability per line, empty ones too" [ "$(wc -l <"$T_
 check "the polite line scores high and the rude one low" \
     awk 'NR == 1 && $1 < 0.8 { exit 1 } NR == 3 && $1 > 0.2 { exit 1 }' "$T_DIR/p"
 
+# A line of 128 MiB is held only as far as the tokenizer reads (1 MiB).
+{ head -c 134217728 /dev/zero | tr '\0' a; printf '\nThank you so much!\n'; } |
+    /usr/bin/time -f %M -o "$T_DIR/rss" "$TRUCE" politeness predict --model "$M" \
+        --lexicon "$ROOT/data/lexicons/vader_lexicon.txt" >"$T_DIR/p"
+check "a 128 MiB line gets one score, the line after it its own" [ "$(wc -l <"$T_DIR/p")" -eq 2 ]
+echo short | /usr/bin/time -f %M -o "$T_DIR/rss0" "$TRUCE" politeness predict --model "$M" \
+    --lexicon "$ROOT/data/lexicons/vader_lexicon.txt" >/dev/null
+check "the 128 MiB line costs far less memory than its size ($(cat "$T_DIR/rss0") KiB for a short line, $(cat "$T_DIR/rss") KiB)" \
+    [ $(($(cat "$T_DIR/rss") - $(cat "$T_DIR/rss0"))) -lt 32768 ]
+
 "$TRUCE" politeness eval --model "$M" --csv "$CSV" --text text --label label --json \
     --lexicon "$ROOT/data/lexicons/vader_lexicon.txt" >"$T_DIR/out"
 check "eval --json counts the rows" [ "$(jq -r '.n' "$T_DIR/out")" = 494 ]

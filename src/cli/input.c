@@ -1,9 +1,11 @@
 /*
- * The input files commands read: one place that opens them and names a
+ * The input commands read: one place that opens a file and names a
  * directory as one (fopen opens it, and the first read fails with a less
  * helpful error); for JSON files (a thread for truce analyze and truce
  * coach) one reader that skips a UTF-8 byte-order mark (Windows editors
- * write one) and says what is wrong with the file's name and line.
+ * write one) and says what is wrong with the file's name and line; and one
+ * reader of text lines that holds at most a bounded prefix of each, so a
+ * line of gigabytes on standard input costs no more memory than a short one.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../util/buf.h"
 #include "cli.h"
 
 FILE *cli_open_input(const char *path)
@@ -56,4 +59,30 @@ int cli_read_json(const char *path, json_t **out)
     }
     *out = doc;
     return 0;
+}
+
+bool cli_read_line(FILE *f, struct buf *b, size_t max, bool *cut)
+{
+    char chunk[4096];
+    size_t n = 0;
+    bool any = false;
+    int c;
+    buf_reset(b);
+    *cut = false;
+    while ((c = getc_unlocked(f)) != EOF) {
+        any = true;
+        if (c == '\n')
+            break;
+        if (b->len + n >= max) {
+            *cut = true;
+            continue;
+        }
+        chunk[n++] = (char)c;
+        if (n == sizeof(chunk)) {
+            buf_add(b, chunk, n);
+            n = 0;
+        }
+    }
+    buf_add(b, chunk, n); /* also makes data "" for an empty line */
+    return any;
 }
