@@ -6,18 +6,50 @@
 
 #include "../util/utf8.h"
 
+static const char *json_kind(const json_t *v)
+{
+    return json_is_array(v)     ? "an array"
+           : json_is_string(v)  ? "a string"
+           : json_is_number(v)  ? "a number"
+           : json_is_boolean(v) ? "true or false"
+                                : "null";
+}
+
 enum terr json_parse_body(const char *data, size_t len, json_t **out, struct terr_info *ei)
 {
+    /* A byte-order mark is not JSON, but RFC 8259 lets a parser ignore one
+     * (and the editors that write it are common); truce analyze does too. */
+    const char *body = data;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        data += 3, len -= 3;
+    const char *nul = memchr(data, '\0', len);
+    if (nul) /* bytes counted from 1, as editors count columns */
+        return terr_set(ei, TERR_BAD_JSON, NULL,
+                        "the body has a NUL byte at byte %zu: JSON text cannot hold one",
+                        (size_t)(nul - body) + 1);
     if (!utf8_valid(data, len))
         return terr_set(ei, TERR_BAD_UTF8, NULL, "the body is not valid UTF-8");
+    size_t i = 0;
+    while (i < len && strchr(" \t\r\n", data[i]))
+        i++;
+    if (i == len)
+        return terr_set(ei, TERR_BAD_JSON, NULL, "the body is empty: a JSON object is expected");
     json_error_t jerr;
-    json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!v)
+    json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    if (!v) {
+        /* jansson names its flag; say what the text holds instead. */
+        if (strstr(jerr.text, "\\u0000"))
+            return terr_set(ei, TERR_BAD_JSON, NULL,
+                            "a string holds \\u0000 (line %d column %d): text cannot contain "
+                            "NUL characters",
+                            jerr.line, jerr.column);
         return terr_set(ei, TERR_BAD_JSON, NULL, "malformed JSON at line %d column %d: %s",
                         jerr.line, jerr.column, jerr.text);
+    }
     if (!json_is_object(v)) {
+        terr_set(ei, TERR_BAD_JSON, NULL, "the body is %s: it must be a JSON object", json_kind(v));
         json_decref(v);
-        return terr_set(ei, TERR_BAD_JSON, NULL, "the body must be a JSON object");
+        return TERR_BAD_JSON;
     }
     *out = v;
     return TERR_OK;

@@ -219,4 +219,10 @@ req POST /api/v1/agents '{"email":"p@test.example","name":"P","role":"agent","pa
 expect 400 invalid_value "a short password"
 TOKEN= req POST /api/v1/session '{"email":"new@test.example","password":"long enough password"}'
 expect 200 "the new agent can log in"
+
+# A byte-order mark before the JSON (some editors and Windows tools write one)
+# is ignored, as RFC 8259 allows.
+req POST /api/v1/tickets "$(printf '\357\273\277')$(ticket_body 'With a BOM' bom@example.org)"
+expect 201 "a body that starts with a byte-order mark is read"
+expect_json .subject "With a BOM" "the subject after the byte-order mark"
 finish

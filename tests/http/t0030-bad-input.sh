@@ -35,6 +35,19 @@ bad 400 malformed_json "" "duplicate keys" POST /api/v1/tickets \
 bad 400 malformed_json "" "a NUL escape" POST /api/v1/tickets \
     '{"subject":"a\u0000b","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
 bad 400 malformed_json "" "an empty body" POST /api/v1/tickets "" -H 'Content-Type: application/json'
+expect_json .error.message "the body is empty: a JSON object is expected" "an empty body is named"
+bad 400 malformed_json "" "a body of blanks" POST /api/v1/tickets "$(printf ' \r\n\t')"
+expect_json .error.message "the body is empty: a JSON object is expected" "a body of blanks is empty"
+req POST /api/v1/tickets '[1,2]'
+expect_json .error.message "the body is an array: it must be a JSON object" "an array body is named"
+req POST /api/v1/tickets '{"subject":"a\u0000b","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+check "a \\u0000 escape is named as a NUL character, not by jansson's flag" \
+    grep -q 'a string holds \\\\u0000 (line 1 column [0-9]*): text cannot contain NUL' "$T_DIR/body"
+printf '{"subject":"a\0b","customer":{"email":"a@b.co"},"message":{"body":"x"}}' >"$T_DIR/nul.json"
+bad 400 malformed_json "" "a raw NUL byte" POST /api/v1/tickets "" \
+    -H 'Content-Type: application/json' --data-binary @"$T_DIR/nul.json"
+expect_json .error.message "the body has a NUL byte at byte 14: JSON text cannot hold one" \
+    "a raw NUL byte is named with its place"
 bad 400 wrong_type subject "a number for a string" POST /api/v1/tickets \
     '{"subject":42,"customer":{"email":"a@b.co"},"message":{"body":"x"}}'
 bad 400 wrong_type customer "a string for an object" POST /api/v1/tickets \

@@ -63,7 +63,21 @@ static void parse_rejects_raw_nul_byte(void **state)
 {
     (void)state;
     struct terr_info ei = {0};
-    assert_int_equal(PARSE("{\"a\": \"x\0y\"}", &ei), TERR_BAD_UTF8);
+    /* U+0000 is valid UTF-8, but JSON text cannot hold it: say where it is. */
+    assert_int_equal(PARSE("{\"a\": \"x\0y\"}", &ei), TERR_BAD_JSON);
+    assert_string_equal(ei.message, "the body has a NUL byte at byte 9: JSON text cannot hold one");
+}
+
+static void parse_skips_a_byte_order_mark(void **state)
+{
+    (void)state;
+    struct terr_info ei = {0};
+    assert_int_equal(PARSE("\xEF\xBB\xBF{\"a\": 1}", &ei), TERR_OK);
+    /* Only one, and only at the start. */
+    assert_int_equal(PARSE("\xEF\xBB\xBF\xEF\xBB\xBF{}", &ei), TERR_BAD_JSON);
+    assert_int_equal(PARSE("{}\xEF\xBB\xBF", &ei), TERR_BAD_JSON);
+    assert_int_equal(PARSE("\xEF\xBB\xBF", &ei), TERR_BAD_JSON);
+    assert_string_equal(ei.message, "the body is empty: a JSON object is expected");
 }
 
 static void parse_rejects_malformed_json(void **state)
@@ -107,6 +121,11 @@ static void parse_rejects_non_object(void **state)
         if (e != TERR_BAD_JSON)
             fail_msg("'%s' gave %s", bad[i], terr_code(e));
     }
+    struct terr_info ei = {0};
+    PARSE("[1, 2]", &ei);
+    assert_string_equal(ei.message, "the body is an array: it must be a JSON object");
+    PARSE(" 42 ", &ei);
+    assert_string_equal(ei.message, "the body is a number: it must be a JSON object");
 }
 
 static void parse_rejects_duplicate_keys(void **state)
@@ -123,6 +142,8 @@ static void parse_rejects_escaped_nul(void **state)
     struct terr_info ei = {0};
     assert_int_equal(PARSE("{\"a\": \"x\\u0000y\"}", &ei), TERR_BAD_JSON);
     assert_int_equal(PARSE("{\"a\\u0000\": 1}", &ei), TERR_BAD_JSON);
+    assert_non_null(strstr(ei.message, "holds \\u0000 (line 1 column"));
+    assert_null(strstr(ei.message, "JSON_ALLOW_NUL"));
     /* Other escapes are fine. */
     assert_int_equal(PARSE("{\"a\": \"\\u00e9\\n\\\"\"}", &ei), TERR_OK);
 }
@@ -369,6 +390,7 @@ int main(void)
         cmocka_unit_test(parse_reads_only_len_bytes),
         cmocka_unit_test(parse_rejects_invalid_utf8),
         cmocka_unit_test(parse_rejects_raw_nul_byte),
+        cmocka_unit_test(parse_skips_a_byte_order_mark),
         cmocka_unit_test(parse_rejects_malformed_json),
         cmocka_unit_test(parse_rejects_non_object),
         cmocka_unit_test(parse_rejects_duplicate_keys),
