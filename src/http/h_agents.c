@@ -144,9 +144,6 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
 
 void h_agents_list(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct team t = {0};
     enum terr e = store_read(req_store(req), list_tx, &t);
     if (e)
@@ -157,9 +154,6 @@ void h_agents_list(struct request *req)
 
 void h_agent_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     int64_t id = req->params[0];
     if (req->actor.role < ROLE_LEAD && id != req->actor.id) {
         reply_error(req, TERR_FORBIDDEN, NULL, "an agent may read only their own record");

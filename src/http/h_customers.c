@@ -92,9 +92,6 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 
 void h_customer_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct one_customer o = {.id = req->params[0]};
     enum terr e = store_read(req_store(req), get_tx, &o);
     if (e == TERR_NOT_FOUND)

@@ -149,10 +149,8 @@ static void reply_page(struct request *req, struct articles_page *p)
 
 void h_articles_list(struct request *req)
 {
-    static const char *const params[] = {"status", "audience", "tag", "limit", "cursor", NULL};
     struct articles_page p = {0};
-    if (!query_only(req, params) ||
-        !query_limit(req, ARTICLE_PAGE_DEFAULT, ARTICLE_PAGE_MAX, &p.q.limit) ||
+    if (!query_limit(req, ARTICLE_PAGE_DEFAULT, ARTICLE_PAGE_MAX, &p.q.limit) ||
         !query_id_cursor(req, &p.q.after_id))
         return;
     const char *v = req_query(req, "status");
@@ -171,10 +169,8 @@ void h_articles_list(struct request *req)
 
 void h_public_articles_list(struct request *req)
 {
-    static const char *const params[] = {"tag", "limit", "cursor", NULL};
     struct articles_page p = {.public_view = true};
-    if (!query_only(req, params) ||
-        !query_limit(req, ARTICLE_PAGE_DEFAULT, ARTICLE_PAGE_MAX, &p.q.limit) ||
+    if (!query_limit(req, ARTICLE_PAGE_DEFAULT, ARTICLE_PAGE_MAX, &p.q.limit) ||
         !query_id_cursor(req, &p.q.after_id))
         return;
     p.q.has_status = true;
@@ -270,18 +266,14 @@ static void reply_article(struct request *req, struct one_article *o)
 
 void h_article_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
     struct one_article o = {.id = req->params[0]};
-    if (query_only(req, params))
-        reply_article(req, &o);
+    reply_article(req, &o);
 }
 
 void h_article_versions(struct request *req)
 {
-    static const char *const params[] = {NULL};
     struct one_article o = {.id = req->params[0], .versions = true};
-    if (query_only(req, params))
-        reply_article(req, &o);
+    reply_article(req, &o);
 }
 
 /* POST /api/v1/articles/preview: {"body"} as an article's body_html would
@@ -303,9 +295,6 @@ void h_article_preview(struct request *req)
 
 void h_public_article_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     /* {token}: an id when all digits (slugs never are), else a slug. */
     const char *key = req->path + strlen(PUBLIC_ARTICLES_PREFIX);
     struct one_article o = {.public_view = true, .slug = key};

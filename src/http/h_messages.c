@@ -111,10 +111,8 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
 
 void h_messages_list(struct request *req)
 {
-    static const char *const params[] = {"limit", "cursor", NULL};
     struct thread t = {.id = req->params[0]};
-    if (!query_only(req, params) ||
-        !query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &t.limit) ||
+    if (!query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &t.limit) ||
         !query_id_cursor(req, &t.after_id))
         return;
     enum terr e = store_read(req_store(req), list_tx, &t);

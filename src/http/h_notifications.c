@@ -57,11 +57,9 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
 
 void h_notifications_list(struct request *req)
 {
-    static const char *const params[] = {"unread", "limit", "cursor", NULL};
     struct page p = {.q = {.agent_id = req->actor.id, .role = req->actor.role}};
     /* The cursor is the last id shown; the next page holds older ones. */
-    if (!query_only(req, params) ||
-        !query_limit(req, NOTIFICATIONS_DEFAULT, NOTIFICATIONS_MAX, &p.q.limit) ||
+    if (!query_limit(req, NOTIFICATIONS_DEFAULT, NOTIFICATIONS_MAX, &p.q.limit) ||
         !query_id_cursor(req, &p.q.before_id))
         return;
     const char *unread = req_query(req, "unread");

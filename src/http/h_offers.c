@@ -164,11 +164,9 @@ static void reply_page(struct request *req, struct offer_page *p)
 
 void h_ticket_offers(struct request *req)
 {
-    static const char *const params[] = {"state", "limit", "cursor", NULL};
     struct offer_page p = {.ticket_id = req->params[0]};
     p.q.ticket_id = p.ticket_id;
-    if (!query_only(req, params) ||
-        !query_limit(req, OFFER_PAGE_DEFAULT, OFFER_PAGE_MAX, &p.q.limit) ||
+    if (!query_limit(req, OFFER_PAGE_DEFAULT, OFFER_PAGE_MAX, &p.q.limit) ||
         !query_id_cursor(req, &p.q.after_id) || !query_state(req, &p))
         return;
     reply_page(req, &p);
@@ -176,11 +174,9 @@ void h_ticket_offers(struct request *req)
 
 void h_offers_list(struct request *req)
 {
-    static const char *const params[] = {"state", "limit", "cursor", NULL};
     /* The approval queue unless another state is asked for. */
     struct offer_page p = {.q = {.has_state = true, .state = OFFER_STATE_PENDING}};
-    if (!query_only(req, params) ||
-        !query_limit(req, OFFER_PAGE_DEFAULT, OFFER_PAGE_MAX, &p.q.limit) ||
+    if (!query_limit(req, OFFER_PAGE_DEFAULT, OFFER_PAGE_MAX, &p.q.limit) ||
         !query_id_cursor(req, &p.q.after_id) || !query_state(req, &p))
         return;
     reply_page(req, &p);
@@ -201,9 +197,6 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 
 void h_offer_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct one_offer o = {.id = req->params[0]};
     enum terr e = store_read(req_store(req), get_tx, &o);
     if (e == TERR_NOT_FOUND) {
@@ -350,9 +343,6 @@ static enum terr case_link_write(struct store_tx *tx, struct request *req)
 
 void h_case_link(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct case_link c = {.ticket_id = req->params[0]};
     enum terr e = store_read(req_store(req), case_link_read, &c);
     if (e == TERR_NOT_FOUND) {
@@ -403,9 +393,6 @@ static enum terr case_show_tx(struct store_tx *tx, void *arg)
 
 void h_case_show(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct case_show s = {.token = req->path + strlen(CASE_LINK_PREFIX)};
     enum terr e = store_read(req_store(req), case_show_tx, &s);
     if (e == TERR_NOT_FOUND) {

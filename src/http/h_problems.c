@@ -114,10 +114,8 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
 
 void h_problems_list(struct request *req)
 {
-    static const char *const params[] = {"status", "limit", "cursor", NULL};
     struct problems_page p = {0};
-    if (!query_only(req, params) ||
-        !query_limit(req, PROBLEM_PAGE_DEFAULT, PROBLEM_PAGE_MAX, &p.limit) ||
+    if (!query_limit(req, PROBLEM_PAGE_DEFAULT, PROBLEM_PAGE_MAX, &p.limit) ||
         !query_id_cursor(req, &p.after_id))
         return;
     const char *v = req_query(req, "status");
@@ -191,9 +189,7 @@ static void reply_problem(struct request *req, int64_t id)
 
 void h_problem_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (query_only(req, params))
-        reply_problem(req, req->params[0]);
+    reply_problem(req, req->params[0]);
 }
 
 /* ---- patch ---- */

@@ -43,19 +43,6 @@ static enum terr report_tx(struct store_tx *tx, void *arg)
     return svc_report(tx, &r->q, &r->out);
 }
 
-/* The query parameters each report takes; any other is 400 unknown_field. */
-static const char *const *report_params(enum report_kind kind)
-{
-    static const char *const trends[] = {"from", "to", "bucket", "format", NULL};
-    static const char *const overview[] = {"from", "to", "by", "bucket", "format", NULL};
-    static const char *const emerging[] = {"from", "to", "ticket", "format", NULL};
-    static const char *const range[] = {"from", "to", "format", NULL};
-    return kind == REPORT_TRENDS     ? trends
-           : kind == REPORT_OVERVIEW ? overview
-           : kind == REPORT_EMERGING ? emerging
-                                     : range;
-}
-
 static void report(struct request *req, enum report_kind kind)
 {
     struct report_read r = {
@@ -64,9 +51,9 @@ static void report(struct request *req, enum report_kind kind)
     const char *field;
     char why[128];
     bool csv;
-    if (!query_only(req, report_params(kind)) || !wants_csv(req, &csv))
+    if (!wants_csv(req, &csv))
         return;
-    /* bucket and by get here only for the reports that take them (query_only) */
+    /* bucket and by get here only for the reports that take them (the route table) */
     if (bucket && !report_bucket_parse(bucket, &r.q.bucket_ms)) {
         reply_error(req, TERR_INVALID, "bucket", "bucket must be 'day' or 'week'");
         return;
@@ -77,7 +64,7 @@ static void report(struct request *req, enum report_kind kind)
         return;
     }
     const char *ticket = req_query(req, "ticket");
-    if (ticket) { /* emerging only (query_only) */
+    if (ticket) { /* emerging only (the route table) */
         char *end;
         long long id = strtoll(ticket, &end, 10);
         if (!*ticket || *end || id <= 0) {

@@ -108,9 +108,6 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
 
 void h_rules_list(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct rules_view v = {0};
     enum terr e = store_read(req_store(req), list_tx, &v);
     if (e)
@@ -121,9 +118,6 @@ void h_rules_list(struct request *req)
 
 void h_rule_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct rules_view v = {.id = req->params[0]};
     enum terr e = store_read(req_store(req), list_tx, &v);
     if (e == TERR_NOT_FOUND)
@@ -293,9 +287,6 @@ static enum terr ticket_rules_tx(struct store_tx *tx, void *arg)
 
 void h_ticket_rules(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct ticket_rules v = {.id = req->params[0]};
     enum terr e = store_read(req_store(req), ticket_rules_tx, &v);
     if (e == TERR_NOT_FOUND)

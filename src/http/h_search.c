@@ -120,7 +120,7 @@ static bool query_text(struct request *req, enum fts_join join, size_t max_len, 
         return false;
     }
     /* Tab and line ends are a message's; other controls are no search text
-     * (query_only refused NUL and what is not UTF-8 the same way). */
+     * (the server's query check refused NUL and what is not UTF-8 the same way). */
     for (const unsigned char *c = (const unsigned char *)q; *c; c++)
         if ((*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r') || *c == 0x7F) {
             reply_error(req, TERR_INVALID, "q",
@@ -162,12 +162,10 @@ static void reply_search(struct request *req, struct search_read *r, char *match
 
 void h_search(struct request *req)
 {
-    static const char *const params[] = {"q", "type", "limit", "cursor", NULL};
     struct search_read r = {.q = {.articles = true, .tickets = true, .internal = true}};
     int64_t offset;
     char *match;
-    if (!query_only(req, params) ||
-        !query_limit(req, SEARCH_PAGE_DEFAULT, SEARCH_MAX_LIMIT, &r.q.limit) ||
+    if (!query_limit(req, SEARCH_PAGE_DEFAULT, SEARCH_MAX_LIMIT, &r.q.limit) ||
         !query_id_cursor(req, &offset))
         return;
     if (offset > SEARCH_MAX_OFFSET) {
@@ -192,11 +190,10 @@ void h_search(struct request *req)
 
 void h_public_search(struct request *req)
 {
-    static const char *const params[] = {"q", "limit", "cursor", NULL};
     struct search_read r = {.q = {.articles = true, .public_only = true}};
     int64_t offset;
     char *match;
-    if (!search_rate_ok(req, req->srv->search_limit) || !query_only(req, params) ||
+    if (!search_rate_ok(req, req->srv->search_limit) ||
         !query_limit(req, SEARCH_PAGE_DEFAULT, SEARCH_MAX_LIMIT, &r.q.limit) ||
         !query_id_cursor(req, &offset))
         return;
@@ -213,14 +210,12 @@ void h_public_search(struct request *req)
 
 void h_public_suggest(struct request *req)
 {
-    static const char *const params[] = {"q", NULL};
     struct search_read r = {
         .q = {.articles = true, .public_only = true, .limit = SUGGEST_ARTICLES}};
     char *match;
     /* q is a whole message: its first FTS_QUERY_MAX_TEXT bytes are read (cut
      * on a character boundary), so a long one is no error. */
-    if (!search_rate_ok(req, req->srv->search_limit) || !query_only(req, params) ||
-        !query_text(req, FTS_ANY, 0, &match))
+    if (!search_rate_ok(req, req->srv->search_limit) || !query_text(req, FTS_ANY, 0, &match))
         return;
     reply_search(req, &r, match);
 }
@@ -300,9 +295,6 @@ static json_t *resolution_json(const struct resolution *r)
 
 void h_ticket_suggestions(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct suggest_read s = {.ticket_id = req->params[0]};
     enum terr e = store_read(req_store(req), suggest_tx, &s);
     if (e) {

@@ -95,9 +95,6 @@ void h_session_create(struct request *req)
 
 void h_session_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     json_t *o = json_pack("{s:o, s:s}", "agent", render_agent(&req->agent), "via",
                           req->via_cookie ? "session" : "token");
     if (req->via_cookie)

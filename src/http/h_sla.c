@@ -52,9 +52,6 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 
 void h_sla_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct sla_config *c = xcalloc(1, sizeof(*c));
     enum terr e = store_read(req_store(req), get_tx, c);
     if (e)

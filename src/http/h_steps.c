@@ -64,9 +64,6 @@ static enum terr steps_tx(struct store_tx *tx, void *arg)
 
 void h_ticket_steps_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct steps_read *s = xcalloc(1, sizeof(*s));
     s->id = req->params[0];
     enum terr e = store_read(req_store(req), steps_tx, s);
@@ -232,10 +229,8 @@ static void reply_lessons(struct request *req, struct lessons_page *p)
 
 void h_ticket_lessons_list(struct request *req)
 {
-    static const char *const params[] = {"limit", "cursor", NULL};
     struct lessons_page p = {.ticket_id = req->params[0], .ticket_must_exist = true};
-    if (!query_only(req, params) ||
-        !query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
+    if (!query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
         !query_id_cursor(req, &p.after_id))
         return;
     reply_lessons(req, &p);
@@ -243,10 +238,8 @@ void h_ticket_lessons_list(struct request *req)
 
 void h_lessons_list(struct request *req)
 {
-    static const char *const params[] = {"ticket", "limit", "cursor", NULL};
     struct lessons_page p = {0};
-    if (!query_only(req, params) ||
-        !query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
+    if (!query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
         !query_id_cursor(req, &p.after_id))
         return;
     const char *v = req_query(req, "ticket");

@@ -523,10 +523,7 @@ static enum terr surveys_tx(struct store_tx *tx, void *arg)
 
 void h_ticket_surveys(struct request *req)
 {
-    static const char *const params[] = {NULL};
     struct ticket_surveys ts = {.id = req->params[0]};
-    if (!query_only(req, params))
-        return;
     enum terr e = store_read(req_store(req), surveys_tx, &ts);
     if (e == TERR_NOT_FOUND)
         reply_error(req, e, NULL, "ticket %lld not found", (long long)ts.id);

@@ -151,15 +151,12 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
     return e;
 }
 
-static const char *const list_params[] = {"status", "assignee", "customer", "level",  "channel",
-                                          "q",      "sort",     "limit",    "cursor", NULL};
-
 #define SEARCH_MAX 200 /* bytes of q */
 
 void h_tickets_list(struct request *req)
 {
     struct list_page p = {.q = {.sort = SORT_RISK, .limit = PAGE_DEFAULT}};
-    if (!query_only(req, list_params) || !query_limit(req, PAGE_DEFAULT, PAGE_MAX, &p.q.limit))
+    if (!query_limit(req, PAGE_DEFAULT, PAGE_MAX, &p.q.limit))
         return;
     const char *v;
     if ((v = req_query(req, "status"))) {
@@ -277,9 +274,6 @@ static enum terr get_tx(struct store_tx *tx, void *arg)
 
 void h_ticket_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct one_ticket o = {.id = req->params[0]};
     struct read_cache *rc = req->srv->read_cache;
     /* The generation is read before the snapshot: see read_cache.h.  The
@@ -435,10 +429,8 @@ static enum terr events_tx(struct store_tx *tx, void *arg)
 
 void h_ticket_events(struct request *req)
 {
-    static const char *const params[] = {"limit", "cursor", NULL};
     struct events_page p = {.id = req->params[0]};
-    if (!query_only(req, params) ||
-        !query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
+    if (!query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
         !query_id_cursor(req, &p.after_id))
         return;
     enum terr e = store_read(req_store(req), events_tx, &p);

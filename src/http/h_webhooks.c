@@ -127,9 +127,6 @@ static enum terr list_tx(struct store_tx *tx, void *arg)
 
 void h_webhooks_list(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct hooks h = {0};
     enum terr e = store_read(req_store(req), list_tx, &h);
     if (e)
@@ -140,9 +137,6 @@ void h_webhooks_list(struct request *req)
 
 void h_webhook_get(struct request *req)
 {
-    static const char *const params[] = {NULL};
-    if (!query_only(req, params))
-        return;
     struct hooks h = {.id = req->params[0]};
     enum terr e = store_read(req_store(req), list_tx, &h);
     if (e == TERR_NOT_FOUND)
@@ -202,10 +196,8 @@ static enum terr deliveries_tx(struct store_tx *tx, void *arg)
 
 void h_webhook_deliveries(struct request *req)
 {
-    static const char *const params[] = {"limit", "cursor", NULL};
     struct deliveries_page p = {.id = req->params[0]};
-    if (!query_only(req, params) ||
-        !query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
+    if (!query_limit(req, THREAD_PAGE_DEFAULT, THREAD_PAGE_MAX, &p.limit) ||
         !query_id_cursor(req, &p.after_id))
         return;
     enum terr e = store_read(req_store(req), deliveries_tx, &p);

@@ -22,13 +22,15 @@ enum terr json_parse_body(const char *data, size_t len, json_t **out, struct ter
     const char *body = data;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         data += 3, len -= 3;
+    /* The first fault is named: bytes that are not UTF-8, or a NUL (which
+     * utf8_valid() refuses too, but which is UTF-8: JSON cannot hold it). */
     const char *nul = memchr(data, '\0', len);
+    if (!utf8_valid(data, nul ? (size_t)(nul - data) : len))
+        return terr_set(ei, TERR_BAD_UTF8, NULL, "the body is not valid UTF-8");
     if (nul) /* bytes counted from 1, as editors count columns */
         return terr_set(ei, TERR_BAD_JSON, NULL,
                         "the body has a NUL byte at byte %zu: JSON text cannot hold one",
                         (size_t)(nul - body) + 1);
-    if (!utf8_valid(data, len))
-        return terr_set(ei, TERR_BAD_UTF8, NULL, "the body is not valid UTF-8");
     size_t i = 0;
     while (i < len && strchr(" \t\r\n", data[i]))
         i++;

@@ -23,6 +23,7 @@
 #include "../util/timeutil.h"
 #include "../util/utf8.h"
 #include "json_in.h"
+#include "paging.h"
 #include "render.h"
 
 struct store *req_store(struct request *req)
@@ -366,6 +367,12 @@ static void dispatch(struct request *req)
             return;
         }
     }
+    /* Every route says which query parameters it takes: a typo, or a
+     * parameter sent to a route that reads none, is refused, not ignored. */
+    static const char *const none[] = {NULL};
+    const char *const *query = req->route->query ? req->route->query : none;
+    if (query != QUERY_ANY && !query_only(req, query))
+        return;
     const char *key = req_header(req, "Idempotency-Key");
     if (key && strcmp(req->method, "POST") == 0) {
         if (!idem_key_valid(key)) {

@@ -41,7 +41,13 @@ struct route {
     handler_fn handler;
     enum role min_role;
     unsigned flags;
+    /* The query parameters it takes, NULL-ended; the server refuses any
+     * other before the handler runs.  NULL: none.  QUERY_ANY: any, unread
+     * (pages people open from links that may carry tracking tags). */
+    const char *const *query;
 };
+extern const char *const route_query_any[];
+#define QUERY_ANY route_query_any
 
 /* Finds the route for method and path: TERR_OK (params filled),
  * TERR_NOT_FOUND, or TERR_METHOD with *allow listing the methods that fit. */

@@ -102,6 +102,24 @@ for path in "/api/v1/tickets/$t1" "/api/v1/customers/$customer1" /api/v1/agents 
     "/api/v1/agents/$agent_me" /api/v1/session; do
     bad 400 unknown_field zz "an unknown query parameter on $path" GET "$path?zz=1"
 done
+# Routes that read no query parameters refuse them too, writes included: a
+# typo such as ?internal=true on a reply must not be silently dropped.
+bad 400 unknown_field internal "a query parameter on a message post" \
+    POST "/api/v1/tickets/$t1/messages?internal=true" '{"body":"x"}'
+bad 400 unknown_field zz "a query parameter on a ticket patch" \
+    PATCH "/api/v1/tickets/$t1?zz=1" '{"priority":"urgent"}'
+bad 400 unknown_field zz "a query parameter on a ticket post" POST "/api/v1/tickets?zz=1" \
+    '{"subject":"s","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+bad 400 unknown_field zz "a query parameter on the analysis API" POST "/api/v1/analyze?zz=1" \
+    '{"text":"x"}'
+bad 400 unknown_field zz "a query parameter on a health check" GET "/healthz?zz=1"
+bad 400 unknown_field q "a list parameter on another list" GET "/api/v1/offers?q=x"
+bad 400 unknown_field format "a report parameter on another route" GET "/api/v1/agents?format=csv"
+# Pages people open from links (which may carry tracking tags) take any.
+for path in "/help/?utm_source=mail" "/app/?v=2" "/?utm_source=x"; do
+    STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path")
+    check "the page $path is served ($STATUS)" [ "$STATUS" = 200 ]
+done
 # A %00 in the path does not end it early: /tickets/1%00/x is not /tickets/1.
 bad 404 not_found "" "a NUL in the path" PATCH "/api/v1/tickets/$t1%00/x" '{"priority":"urgent"}'
 bad 404 not_found "" "a NUL after an id" GET "/api/v1/tickets/$t1%00"

@@ -74,6 +74,8 @@ check "asking for CSAT" grep -q 'name="csat" value="5"' "$T_DIR/body"
 check "the subject is escaped" grep -q '&lt;b&gt;&quot;widget&quot;&lt;/b&gt; &amp; more' "$T_DIR/body"
 check "no raw markup from the subject" bash -c "! grep -q '<b>\"widget' '$T_DIR/body'"
 check "the page may run no script" grep -qi "^content-security-policy: default-src 'none'" "$T_DIR/headers"
+pub GET "/s/$LINK?utm_source=newsletter&utm_medium=email"
+expect 200 "a link a mail tool tagged for tracking still opens"
 pub GET "/s/$LINK" -H 'Accept: application/json'
 expect 200 "the link as JSON"
 expect_json .state pending "not answered yet"
@@ -86,7 +88,8 @@ check "opened three times, nothing recorded" \
 check "no answer event from a GET" [ "$(events_of "$t1" survey.answered)" = 0 ]
 
 # ---- one answer, then 409 ----
-form "$LINK" 'csat=5&nps=9&ces=6&comment=Quick+and+kind%21'
+# The form posts to the page's own address, tracking tags and all.
+form "$LINK?utm_source=newsletter" 'csat=5&nps=9&ces=6&comment=Quick+and+kind%21'
 expect 200 "a good answer is recorded"
 check "the thank-you page is HTML" grep -q 'Thank you' "$T_DIR/body"
 req GET "/api/v1/tickets/$t1"

@@ -66,6 +66,9 @@ static void parse_rejects_raw_nul_byte(void **state)
     /* U+0000 is valid UTF-8, but JSON text cannot hold it: say where it is. */
     assert_int_equal(PARSE("{\"a\": \"x\0y\"}", &ei), TERR_BAD_JSON);
     assert_string_equal(ei.message, "the body has a NUL byte at byte 9: JSON text cannot hold one");
+    /* Bytes that are not UTF-8 before it are the first fault. */
+    assert_int_equal(PARSE("{\"a\": \"\xff\0\"}", &ei), TERR_BAD_UTF8);
+    assert_int_equal(PARSE("{\"a\": \"\0\xff\"}", &ei), TERR_BAD_JSON);
 }
 
 static void parse_skips_a_byte_order_mark(void **state)
