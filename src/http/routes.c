@@ -1,4 +1,5 @@
-/* The route table: every endpoint, its handler and the least role it needs. */
+/* The route table: every endpoint, its handler, the least role it needs and
+ * the query parameters it takes. */
 #include <stdio.h>
 #include <string.h>
 
