@@ -97,6 +97,9 @@ struct buf;
  * the rest of a longer line is read past and *cut set.  False at the end of
  * f with nothing read. */
 bool cli_read_line(FILE *f, struct buf *b, size_t max, bool *cut);
+/* Makes the line in b one text: a CRLF's '\r' dropped, and each NUL byte (which
+ * would end the text early) read as a space.  Returns its length. */
+size_t cli_line_text(struct buf *b);
 /* Opens (creating and migrating) the database, or prints why not. */
 int cli_open_store(const char *path, struct store **out);
 /* Opens the database at path, runs fn in one read (cli_read) or write

@@ -736,15 +736,8 @@ static int model_predict_cmd(int argc, char **argv)
         bool cut;
         while (cli_read_line(stdin, &line, TOKENIZE_MAX_BYTES + 1, &cut)) {
             n++;
-            char *text = line.data;
-            size_t len = line.len;
-            if (len > 0 && text[len - 1] == '\r')
-                text[--len] = '\0';
-            /* A NUL inside a line would end the text early: read it as a space. */
-            for (char *p = memchr(text, '\0', len); p;
-                 p = memchr(p, '\0', (size_t)(text + len - p)))
-                *p = ' ';
-            featurize(&z, text, n);
+            cli_line_text(&line);
+            featurize(&z, line.data, n);
             size_t best = model_predict_features(m, &z.fv, probs);
             print_prediction(m, best, probs, jsonl);
         }

@@ -500,13 +500,7 @@ static int run_predict(int argc, char **argv)
     buf_init(&line, BUF_NO_LIMIT);
     bool cut;
     while (!rc && cli_read_line(stdin, &line, TOKENIZE_MAX_BYTES + 1, &cut)) {
-        size_t n = line.len;
-        if (n > 0 && line.data[n - 1] == '\r')
-            line.data[--n] = '\0';
-        /* A NUL inside a line would end the text early: read it as a space. */
-        for (char *p = memchr(line.data, '\0', n); p;
-             p = memchr(p, '\0', (size_t)(line.data + n - p)))
-            *p = ' ';
+        size_t n = cli_line_text(&line);
         read_text(&z, line.data);
         struct politeness_result pr;
         politeness_predict(m, &z.toks, line.data, n, z.lx, &pr);

@@ -86,3 +86,13 @@ bool cli_read_line(FILE *f, struct buf *b, size_t max, bool *cut)
     buf_add(b, chunk, n); /* also makes data "" for an empty line */
     return any;
 }
+
+size_t cli_line_text(struct buf *b)
+{
+    if (b->len > 0 && b->data[b->len - 1] == '\r')
+        b->data[--b->len] = '\0';
+    for (char *p = memchr(b->data, '\0', b->len); p;
+         p = memchr(p, '\0', (size_t)(b->data + b->len - p)))
+        *p = ' ';
+    return b->len;
+}

@@ -30,6 +30,13 @@ check "predict prints one label per input line, empty ones too" [ "$(wc -l <"$T_
 check "predict keeps the order" \
     [ "$(sed -n 1p "$T_DIR/labels") $(sed -n 3p "$T_DIR/labels") $(sed -n 4p "$T_DIR/labels")" = "billing bug praise" ]
 
+# A NUL byte in a line is read as a space (it would otherwise end the text
+# at "thanks"), and a CRLF line end is no part of the text.
+printf 'thanks\0the app crashes\r\nthanks, great help\r\n' |
+    "$TRUCE" model predict --model "$M" >"$T_DIR/labels"
+check "a NUL inside a line does not cut its text, CRLF is a line end" \
+    [ "$(tr '\n' ' ' <"$T_DIR/labels")" = "bug praise " ]
+
 # A line of 128 MiB on standard input is held only as far as the features
 # read (1 MiB): it still gets its label, and so does the line after it.
 { head -c 134217728 /dev/zero | tr '\0' a; printf '\nthe app crashes\n'; } |
