@@ -1,60 +1,10 @@
 #include "paging.h"
 
-#include <microhttpd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/utf8.h"
 #include "cursor.h"
-
-struct param_check {
-    const char *const *allowed;
-    const char *bad;
-    bool bad_value; /* bad is known, its value is not text */
-    bool twice;     /* bad is known and given again */
-    uint64_t seen;  /* bit i: allowed[i] was given (the lists are short) */
-};
-
-static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   size_t key_size, const char *value, size_t value_size)
-{
-    struct param_check *pc = cls;
-    (void)kind;
-    (void)key_size;
-    for (size_t i = 0; pc->allowed[i]; i++) {
-        if (strcmp(pc->allowed[i], key) != 0)
-            continue;
-        /* The handler reads the first of "?status=open&status=closed";
-         * taking one silently would answer a question not asked. */
-        uint64_t bit = i < 64 ? UINT64_C(1) << i : 0;
-        if (pc->seen & bit) {
-            pc->twice = true;
-            break;
-        }
-        pc->seen |= bit;
-        /* A %00 would silently end the value where the handler reads it. */
-        if (!value || (strlen(value) == value_size && utf8_valid(value, value_size)))
-            return MHD_YES;
-        pc->bad_value = true;
-        break;
-    }
-    pc->bad = key;
-    return MHD_NO;
-}
-
-bool query_only(struct request *req, const char *const allowed[])
-{
-    struct param_check pc = {allowed, NULL, false, false, 0};
-    MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
-    if (pc.twice)
-        reply_error(req, TERR_INVALID, pc.bad, "'%s' is given more than once", pc.bad);
-    else if (pc.bad_value)
-        reply_error(req, TERR_INVALID, pc.bad, "'%s' must be UTF-8 text", pc.bad);
-    else if (pc.bad)
-        reply_error(req, TERR_UNKNOWN_FIELD, pc.bad, "unknown query parameter '%s'", pc.bad);
-    return !pc.bad;
-}
 
 bool query_limit(struct request *req, size_t dflt, size_t max, size_t *limit)
 {

@@ -1,4 +1,4 @@
-/* Query strings of the list routes: known parameters only, limits, cursors. */
+/* Query strings of the list routes: limits and cursors. */
 #ifndef TRUCE_PAGING_H
 #define TRUCE_PAGING_H
 
@@ -12,12 +12,6 @@
 /* Threads and audit trails: a page's default and largest size. */
 #define THREAD_PAGE_DEFAULT 100
 #define THREAD_PAGE_MAX     500
-
-/* True when every query parameter is one of `allowed` (NULL-ended), given
- * once, and its value UTF-8 without NUL; otherwise replies 400 naming it,
- * unknown_field (not allowed) or invalid_value (not text, or given twice),
- * and returns false. */
-bool query_only(struct request *req, const char *const allowed[]);
 
 /* Reads "limit" (1..max, default dflt) into *limit; replies 400 and returns
  * false when it is not a number in range. */

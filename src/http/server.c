@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,6 @@
 #include "../util/timeutil.h"
 #include "../util/utf8.h"
 #include "json_in.h"
-#include "paging.h"
 #include "render.h"
 
 struct store *req_store(struct request *req)
@@ -323,6 +323,58 @@ bool req_content_type_is(struct request *req, const char *type)
     return *ct == '\0' || *ct == ';';
 }
 
+struct param_check {
+    const char *const *allowed;
+    const char *bad;
+    bool bad_value; /* bad is known, its value is not text */
+    bool twice;     /* bad is known and given again */
+    uint64_t seen;  /* bit i: allowed[i] was given (the lists are short) */
+};
+
+static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    struct param_check *pc = cls;
+    (void)kind;
+    (void)key_size;
+    for (size_t i = 0; pc->allowed && pc->allowed[i]; i++) {
+        if (strcmp(pc->allowed[i], key) != 0)
+            continue;
+        /* The handler reads the first of "?status=open&status=closed";
+         * taking one silently would answer a question not asked. */
+        uint64_t bit = i < 64 ? UINT64_C(1) << i : 0;
+        if (pc->seen & bit) {
+            pc->twice = true;
+            break;
+        }
+        pc->seen |= bit;
+        /* A %00 would silently end the value where the handler reads it. */
+        if (!value || (strlen(value) == value_size && utf8_valid(value, value_size)))
+            return MHD_YES;
+        pc->bad_value = true;
+        break;
+    }
+    pc->bad = key;
+    return MHD_NO;
+}
+
+/* True when every query parameter is one of `allowed` (NULL-ended; NULL for
+ * none), given once, and its value UTF-8 without NUL; otherwise replies 400
+ * naming it, unknown_field (not allowed) or invalid_value (not text, or given
+ * twice), and returns false. */
+static bool query_only(struct request *req, const char *const allowed[])
+{
+    struct param_check pc = {allowed, NULL, false, false, 0};
+    MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
+    if (pc.twice)
+        reply_error(req, TERR_INVALID, pc.bad, "'%s' is given more than once", pc.bad);
+    else if (pc.bad_value)
+        reply_error(req, TERR_INVALID, pc.bad, "'%s' must be UTF-8 text", pc.bad);
+    else if (pc.bad)
+        reply_error(req, TERR_UNKNOWN_FIELD, pc.bad, "unknown query parameter '%s'", pc.bad);
+    return !pc.bad;
+}
+
 static bool idem_key_valid(const char *k)
 {
     size_t n = strlen(k);
@@ -369,9 +421,7 @@ static void dispatch(struct request *req)
     }
     /* Every route says which query parameters it takes: a typo, or a
      * parameter sent to a route that reads none, is refused, not ignored. */
-    static const char *const none[] = {NULL};
-    const char *const *query = req->route->query ? req->route->query : none;
-    if (query != QUERY_ANY && !query_only(req, query))
+    if (req->route->query != QUERY_ANY && !query_only(req, req->route->query))
         return;
     const char *key = req_header(req, "Idempotency-Key");
     if (key && strcmp(req->method, "POST") == 0) {
