@@ -75,6 +75,13 @@ static int agent_add(int argc, char **argv)
         return fail(EXIT_USAGE, "--name, --email and --skills must be UTF-8 text");
     if (strlen(name) > LIMIT_NAME || text_blank(name))
         return fail(EXIT_USAGE, "--name must be 1 to %d bytes", LIMIT_NAME);
+    unsigned cp;
+    const char *kind;
+    size_t at = utf8_line_fault(name, strlen(name), &cp, &kind);
+    if (at)
+        return fail(EXIT_USAGE,
+                    "--name must be one line of text: it has %s (U+%04X) at character %zu", kind,
+                    cp, at);
     if (strlen(email) > LIMIT_EMAIL || !email_plausible(email))
         return fail(EXIT_USAGE, "'%s' is not an email address", email);
     for (const char *p = skills; p && *p;) {

@@ -15,8 +15,8 @@
 #include "../service/steps.h"
 
 static const struct jfield ticket_customer[] = {
-    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
-    {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
+    {"email", JT_LINE, true, 0, LIMIT_EMAIL, 0, NULL},
+    {"name", JT_LINE, false, 0, LIMIT_NAME, 0, NULL},
     {0}, /* end */
 };
 
@@ -25,7 +25,7 @@ static const struct jfield ticket_first_message[] = {
 };
 
 const struct jfield body_ticket_create[] = {
-    {"subject", JT_STRING, true, 0, LIMIT_SUBJECT, 0, NULL},
+    {"subject", JT_LINE, true, 0, LIMIT_SUBJECT, 0, NULL},
     {"channel", JT_STRING, false, 0, 16, 0, NULL},
     {"priority", JT_STRING, false, 0, 16, 0, NULL},
     {"customer", JT_OBJECT, true, 0, 0, 0, ticket_customer},
@@ -38,7 +38,7 @@ const struct jfield body_ticket_patch[] = {
     {"priority", JT_STRING, false, 0, 16, 0, NULL},
     {"assignee", JT_INT_NULL, false, 1, INT64_MAX, 0, NULL},
     {"tags", JT_STRINGS, false, 0, LIMIT_TAGS, LIMIT_TAG, NULL},
-    {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
+    {"category", JT_LINE_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
     {"conflict", JT_BOOL, false, 0, 0, 0, NULL},
     {"lesson", JT_OBJECT, false, 0, 0, 0, body_lesson_create},
     {0}, /* end */
@@ -52,9 +52,9 @@ const struct jfield body_message_create[] = {
 };
 
 const struct jfield body_public_contact[] = {
-    {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
-    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
-    {"subject", JT_STRING, true, 0, LIMIT_SUBJECT, 0, NULL},
+    {"name", JT_LINE, false, 0, LIMIT_NAME, 0, NULL},
+    {"email", JT_LINE, true, 0, LIMIT_EMAIL, 0, NULL},
+    {"subject", JT_LINE, true, 0, LIMIT_SUBJECT, 0, NULL},
     {"message", JT_STRING, true, 0, LIMIT_BODY, 0, NULL},
     {0}, /* end */
 };
@@ -82,6 +82,8 @@ const struct jfield body_analyze[] = {
     {0}, /* end */
 };
 
+/* Any email and password are only ever a failed login (401), never a 400 that
+ * would tell a guesser more. */
 const struct jfield body_login[] = {
     {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
     {"password", JT_STRING, true, 0, LIMIT_PASSWORD, 0, NULL},
@@ -89,8 +91,8 @@ const struct jfield body_login[] = {
 };
 
 const struct jfield body_agent_create[] = {
-    {"email", JT_STRING, true, 0, LIMIT_EMAIL, 0, NULL},
-    {"name", JT_STRING, true, 0, LIMIT_NAME, 0, NULL},
+    {"email", JT_LINE, true, 0, LIMIT_EMAIL, 0, NULL},
+    {"name", JT_LINE, true, 0, LIMIT_NAME, 0, NULL},
     {"role", JT_STRING, true, 0, 16, 0, NULL},
     {"password", JT_STRING, false, 0, LIMIT_PASSWORD, 0, NULL},
     {"skills", JT_STRINGS, false, 0, LIMIT_SKILLS, LIMIT_SKILL, NULL},
@@ -98,7 +100,7 @@ const struct jfield body_agent_create[] = {
 };
 
 const struct jfield body_agent_patch[] = {
-    {"name", JT_STRING, false, 0, LIMIT_NAME, 0, NULL},
+    {"name", JT_LINE, false, 0, LIMIT_NAME, 0, NULL},
     {"role", JT_STRING, false, 0, 16, 0, NULL},
     {"skills", JT_STRINGS, false, 0, LIMIT_SKILLS, LIMIT_SKILL, NULL},
     {"languages", JT_STRINGS, false, 0, LIMIT_LANGUAGES, LIMIT_LANGUAGE, NULL},
@@ -114,7 +116,7 @@ const struct jfield body_coach[] = {
     {"draft", JT_STRING, true, 0, 64 * 1024, 0, NULL},
     {"ticket_id", JT_INT, false, 1, INT64_MAX, 0, NULL},
     {"thread", JT_OBJECTS, false, 0, 200, 0, analyze_thread_item},
-    {"customer_name", JT_STRING_NULL, false, 0, LIMIT_NAME, 0, NULL},
+    {"customer_name", JT_LINE_NULL, false, 0, LIMIT_NAME, 0, NULL},
     {0}, /* end */
 };
 
@@ -128,7 +130,7 @@ const struct jfield body_qa[] = {
 
 /* The URL and event names are checked by the use case (service/webhooks.h). */
 const struct jfield body_webhook_create[] = {
-    {"url", JT_STRING, true, 0, 2000, 0, NULL},
+    {"url", JT_LINE, true, 0, 2000, 0, NULL},
     {"events", JT_STRINGS, true, 0, 32, 64, NULL},
     {"active", JT_BOOL, false, 0, 0, 0, NULL},
     {0}, /* end */
@@ -149,7 +151,7 @@ const struct jfield body_survey_answer[] = {
 const struct jfield body_offer_create[] = {
     {"kind", JT_STRING, true, 0, 32, 0, NULL},
     {"amount", JT_DECIMAL, false, 0, 40, 0, NULL},
-    {"currency", JT_STRING_NULL, false, 0, 8, 0, NULL},
+    {"currency", JT_LINE_NULL, false, 0, 8, 0, NULL},
     {"note", JT_STRING_NULL, false, 0, OFFER_NOTE_MAX, 0, NULL},
     {0}, /* end */
 };
@@ -165,17 +167,17 @@ const struct jfield body_step_mark[] = {
 };
 
 const struct jfield body_problem_create[] = {
-    {"title", JT_STRING, true, 0, PROBLEM_TITLE_MAX, 0, NULL},
+    {"title", JT_LINE, true, 0, PROBLEM_TITLE_MAX, 0, NULL},
     {"description", JT_STRING, false, 0, PROBLEM_DESCRIPTION_MAX, 0, NULL},
-    {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
+    {"category", JT_LINE_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
     {"ticket_id", JT_INT_NULL, false, 1, INT64_MAX, 0, NULL},
     {0}, /* end */
 };
 
 const struct jfield body_problem_patch[] = {
-    {"title", JT_STRING, false, 0, PROBLEM_TITLE_MAX, 0, NULL},
+    {"title", JT_LINE, false, 0, PROBLEM_TITLE_MAX, 0, NULL},
     {"description", JT_STRING, false, 0, PROBLEM_DESCRIPTION_MAX, 0, NULL},
-    {"category", JT_STRING_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
+    {"category", JT_LINE_NULL, false, 0, LIMIT_CATEGORY, 0, NULL},
     {"status", JT_STRING, false, 0, 16, 0, NULL},
     {0}, /* end */
 };
@@ -194,8 +196,8 @@ const struct jfield body_lesson_create[] = {
 /* POST /api/v1/articles and PATCH /api/v1/articles/{id} (service/kb.h):
  * the service checks the values; these tables the types and rough sizes. */
 const struct jfield body_article_create[] = {
-    {"title", JT_STRING, true, 0, ARTICLE_TITLE_MAX, 0, NULL},
-    {"slug", JT_STRING_NULL, false, 0, ARTICLE_SLUG_MAX, 0, NULL},
+    {"title", JT_LINE, true, 0, ARTICLE_TITLE_MAX, 0, NULL},
+    {"slug", JT_LINE_NULL, false, 0, ARTICLE_SLUG_MAX, 0, NULL},
     {"body", JT_STRING, true, 0, ARTICLE_BODY_MAX, 0, NULL},
     {"tags", JT_STRINGS, false, 0, ARTICLE_TAGS_MAX, ARTICLE_TAG_MAX, NULL},
     {"audience", JT_STRING, false, 0, 16, 0, NULL},
@@ -209,8 +211,8 @@ const struct jfield body_article_preview[] = {
 };
 
 const struct jfield body_article_patch[] = {
-    {"title", JT_STRING, false, 0, ARTICLE_TITLE_MAX, 0, NULL},
-    {"slug", JT_STRING, false, 0, ARTICLE_SLUG_MAX, 0, NULL},
+    {"title", JT_LINE, false, 0, ARTICLE_TITLE_MAX, 0, NULL},
+    {"slug", JT_LINE, false, 0, ARTICLE_SLUG_MAX, 0, NULL},
     {"body", JT_STRING, false, 0, ARTICLE_BODY_MAX, 0, NULL},
     {"tags", JT_STRINGS, false, 0, ARTICLE_TAGS_MAX, ARTICLE_TAG_MAX, NULL},
     {"audience", JT_STRING, false, 0, 16, 0, NULL},

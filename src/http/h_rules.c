@@ -322,7 +322,7 @@ static enum terr rearm_tx(struct store_tx *tx, struct request *req)
 void h_ticket_rules_rearm(struct request *req)
 {
     static const struct jfield body[] = {
-        {"rule", JT_STRING, true, 1, RULE_NAME_MAX, 0, NULL}, {0}, /* end */
+        {"rule", JT_LINE, true, 1, RULE_NAME_MAX, 0, NULL}, {0}, /* end */
     };
     enum terr e = json_check(req->json, body, &req->err);
     if (e) {

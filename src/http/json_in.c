@@ -63,7 +63,10 @@ static const char *type_name(enum jtype t)
     case JT_STRING:
         return "a string";
     case JT_STRING_NULL:
+    case JT_LINE_NULL:
         return "a string or null";
+    case JT_LINE:
+        return "a string";
     case JT_INT:
         return "an integer";
     case JT_INT_NULL:
@@ -85,6 +88,22 @@ static const char *type_name(enum jtype t)
 static enum terr check_obj(const json_t *obj, const struct jfield *fields, const char *prefix,
                            struct terr_info *ei);
 
+/* A name or a subject is shown on one line, in lists and in mail headers:
+ * a line break, a control character or a direction override has no place
+ * in it.  what names the value: "'name'" or "an item of 'tags'". */
+static enum terr check_line(const json_t *v, const char *path, const char *what,
+                            struct terr_info *ei)
+{
+    unsigned cp;
+    const char *kind;
+    size_t at = utf8_line_fault(json_string_value(v), json_string_length(v), &cp, &kind);
+    if (!at)
+        return TERR_OK;
+    return terr_set(ei, TERR_INVALID, path,
+                    "%s must be one line of text: it has %s (U+%04X) at character %zu", what, kind,
+                    cp, at);
+}
+
 static enum terr check_value(const json_t *v, const struct jfield *f, const char *path,
                              struct terr_info *ei)
 {
@@ -100,6 +119,19 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
         if (f->max && json_string_length(v) > (size_t)f->max)
             return terr_set(ei, TERR_TOO_LONG, path, "'%s' is over %lld bytes", path, f->max);
         return TERR_OK;
+    case JT_LINE_NULL:
+        if (json_is_null(v))
+            return TERR_OK;
+        /* fall through */
+    case JT_LINE: {
+        if (!json_is_string(v))
+            break;
+        if (f->max && json_string_length(v) > (size_t)f->max)
+            return terr_set(ei, TERR_TOO_LONG, path, "'%s' is over %lld bytes", path, f->max);
+        char what[160];
+        snprintf(what, sizeof(what), "'%s'", path);
+        return check_line(v, path, what, ei);
+    }
     case JT_INT_NULL:
         if (json_is_null(v))
             return TERR_OK;
@@ -132,6 +164,11 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
             if (f->item_max && json_string_length(item) > f->item_max)
                 return terr_set(ei, TERR_TOO_LONG, path, "an item of '%s' is over %zu bytes", path,
                                 f->item_max);
+            char what[160];
+            snprintf(what, sizeof(what), "an item of '%s'", path);
+            enum terr e = check_line(item, path, what, ei);
+            if (e)
+                return e;
         }
         if (!ok)
             break;

@@ -17,10 +17,12 @@
 enum jtype {
     JT_STRING,      /* max: bytes */
     JT_STRING_NULL, /* a string or null */
+    JT_LINE,        /* one line of text (utf8_line_fault): a name, a subject; max: bytes */
+    JT_LINE_NULL,   /* one line of text or null */
     JT_INT,         /* min..max */
     JT_INT_NULL,    /* an integer or null */
     JT_BOOL,
-    JT_STRINGS, /* array of strings; max: items, item_max: bytes per item */
+    JT_STRINGS, /* array of one-line strings; max: items, item_max: bytes per item */
     JT_OBJECT,  /* described by sub */
     JT_OBJECTS, /* array of objects described by sub (NULL: the handler checks them); max: items */
     JT_DECIMAL, /* a number, or a string (max: bytes) holding one: money ("80.00") */

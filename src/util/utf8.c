@@ -73,3 +73,33 @@ size_t utf8_length(const char *p, size_t n)
             count++;
     return count;
 }
+
+size_t utf8_line_fault(const char *p, size_t n, unsigned *cp_out, const char **what)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t chars = 0;
+    while (n > 0) {
+        size_t len = seq_len(s, n);
+        if (!len)
+            len = 1; /* not UTF-8: the caller checked; step over it */
+        unsigned cp = len == 1 ? s[0] : s[0] & (0xFF >> (len + 1));
+        for (size_t i = 1; i < len; i++)
+            cp = (cp << 6) | (s[i] & 0x3F);
+        chars++;
+        const char *bad = NULL;
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+            bad = "a control character";
+        else if (cp == 0x2028 || cp == 0x2029)
+            bad = "a line separator";
+        else if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+            bad = "a bidirectional control";
+        if (bad) {
+            *cp_out = cp;
+            *what = bad;
+            return chars;
+        }
+        s += len;
+        n -= len;
+    }
+    return 0;
+}

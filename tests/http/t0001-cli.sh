@@ -46,6 +46,14 @@ check "bad role exits 2" [ $? -eq 2 ]
 echo short | "$TRUCE" agent add --db "$DB" --email d@test.example --name D --role agent \
     --password-stdin 2>/dev/null
 check "short password refused" [ $? -eq 2 ]
+"$TRUCE" agent add --db "$DB" --email e@test.example --name "$(printf 'Ann\nLee')" --role agent \
+    2>"$T_DIR/err"
+check "a name of two lines exits 2" [ $? -eq 2 ]
+check "the line break is named with its place" \
+    grep -q "name must be one line of text: it has a control character (U+000A) at character 4" "$T_DIR/err"
+"$TRUCE" agent add --db "$DB" --email f@test.example --name "$(printf '\342\200\256nimda')" \
+    --role agent 2>/dev/null
+check "a name behind a direction override exits 2" [ $? -eq 2 ]
 check "refused agents are not written" [ "$(sql 'select count(*) from agents')" = 1 ]
 
 "$TRUCE" token create --db "$DB" --agent a@test.example >"$T_DIR/out"

@@ -83,6 +83,29 @@ bad 400 invalid_value subject "a blank subject" POST /api/v1/tickets \
 bad 400 invalid_value body "a blank message" POST "/api/v1/tickets/$t1/messages" '{"body":"\n \n"}'
 bad 400 invalid_value tags "a tag with spaces" PATCH "/api/v1/tickets/$t1" '{"tags":["two words"]}'
 
+# Names, subjects and titles are one line: no line break (which would forge a
+# mail header or a second row), no control character, no direction override
+# (which makes "\u202enimda" show as "admin").  Bodies keep their lines.
+bad 400 invalid_value subject "a line break in a subject" POST /api/v1/tickets \
+    '{"subject":"Refund\nBcc: all@example.org","customer":{"email":"a@b.co"},"message":{"body":"x"}}'
+expect_json .error.message "'subject' must be one line of text: it has a control character (U+000A) at character 7" \
+    "the line break is named with its place"
+bad 400 invalid_value customer.name "a direction override in a customer name" POST /api/v1/tickets \
+    '{"subject":"s","customer":{"email":"a@b.co","name":"\u202enimda"},"message":{"body":"x"}}'
+expect_json .error.message "'customer.name' must be one line of text: it has a bidirectional control (U+202E) at character 1" \
+    "the override is named"
+bad 400 invalid_value category "a C1 control in a category" PATCH "/api/v1/tickets/$t1" '{"category":"billing\u0085"}'
+bad 400 invalid_value name "a tab in an agent's name" POST /api/v1/agents \
+    '{"email":"tab@test.example","name":"Ann\tLee","role":"agent"}'
+bad 400 invalid_value name "a line separator in an agent's new name" PATCH "/api/v1/agents/$(sql "select id from agents where email = 'admin@test.example'")" \
+    '{"name":"Ann\u2028Lee"}'
+req POST /api/v1/tickets '{"subject":"Caf\u00e9 \u05e9\u05dc\u05d5\u05dd \u200f\ud83d\ude00","customer":{"email":"rtl@b.co","name":"\u05d3\u05e0\u05d4"},"message":{"body":"line one\n\tline two"}}'
+expect 201 "" "a subject and a name in any script, and a body of several lines, are taken"
+t_rtl=$(json .id)
+check "the body keeps its line break and tab" \
+    [ "$(sql "select body from messages where ticket_id = $t_rtl")" = "$(printf 'line one\n\tline two')" ]
+base=$(snapshot)
+
 # Invalid UTF-8, raw and in a query.
 printf '{"subject":"caf\xe9","customer":{"email":"a@b.co"},"message":{"body":"x"}}' >"$T_DIR/latin1"
 STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \

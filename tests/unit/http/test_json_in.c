@@ -162,6 +162,8 @@ static const struct jfield customer_fields[] = {
 static const struct jfield ticket_fields[] = {
     {"subject", JT_STRING, true, 0, 10, 0, NULL},
     {"note", JT_STRING_NULL, false, 0, 10, 0, NULL},
+    {"title", JT_LINE, false, 0, 10, 0, NULL},
+    {"label", JT_LINE_NULL, false, 0, 10, 0, NULL},
     {"priority", JT_INT, false, 1, 5, 0, NULL},
     {"assignee", JT_INT_NULL, false, 1, 1000, 0, NULL},
     {"urgent", JT_BOOL, false, 0, 0, 0, NULL},
@@ -325,6 +327,34 @@ static void check_rejects_non_string_array_items(void **state)
     expect("{\"subject\": \"s\", \"tags\": [[\"a\"]]}", TERR_WRONG_TYPE, "tags");
 }
 
+static void check_lines_refuse_breaks_controls_and_overrides(void **state)
+{
+    (void)state;
+    struct terr_info ei;
+    /* A text field keeps its line breaks; a line field may not hold one. */
+    assert_int_equal(check("{\"subject\": \"s\", \"note\": \"a\\nb\\tc\"}", &ei), TERR_OK);
+    assert_int_equal(check("{\"subject\": \"s\", \"title\": \"\u00e9 \u05e9\u200f\"}", &ei),
+                     TERR_OK);
+    expect("{\"subject\": \"s\", \"title\": \"a\\nb\"}", TERR_INVALID, "title");
+    struct terr_info got;
+    assert_int_equal(check("{\"subject\": \"s\", \"title\": \"\u00e9\\u202eab\"}", &got),
+                     TERR_INVALID);
+    assert_string_equal(got.message, "'title' must be one line of text: it has a bidirectional "
+                                     "control (U+202E) at character 2");
+    expect("{\"subject\": \"s\", \"label\": \"x\\u0085\"}", TERR_INVALID, "label");
+    expect("{\"subject\": \"s\", \"label\": \"x\\u2028\"}", TERR_INVALID, "label");
+    assert_int_equal(check("{\"subject\": \"s\", \"label\": null}", &ei), TERR_OK);
+    /* Items of a string array are one-line too. */
+    assert_int_equal(check("{\"subject\": \"s\", \"tags\": [\"a\", \"b\\rc\"]}", &got),
+                     TERR_INVALID);
+    assert_string_equal(got.field, "tags");
+    assert_string_equal(got.message, "an item of 'tags' must be one line of text: it has a "
+                                     "control character (U+000D) at character 2");
+    /* Over-long is still named first, as for any string. */
+    expect("{\"subject\": \"s\", \"title\": \"\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\"}", TERR_TOO_LONG,
+           "title");
+}
+
 static void check_null_types_accept_null(void **state)
 {
     (void)state;
@@ -390,6 +420,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_accepts_an_object),
+        cmocka_unit_test(check_lines_refuse_breaks_controls_and_overrides),
         cmocka_unit_test(parse_reads_only_len_bytes),
         cmocka_unit_test(parse_rejects_invalid_utf8),
         cmocka_unit_test(parse_rejects_raw_nul_byte),

@@ -176,6 +176,73 @@ static void length_counts_code_points(void **state)
     assert_int_equal(utf8_length("abcdef", 2), 2);
 }
 
+/* Expects the first fault of s at character pos, code point cp, of kind. */
+static void expect_fault(const char *s, size_t pos, unsigned cp, const char *kind)
+{
+    unsigned got_cp = 0;
+    const char *got_kind = NULL;
+    size_t at = utf8_line_fault(s, strlen(s), &got_cp, &got_kind);
+    if (at != pos || got_cp != cp || !got_kind || strcmp(got_kind, kind) != 0)
+        fail_msg("'%s': got %zu U+%04X %s, want %zu U+%04X %s", s, at, got_cp,
+                 got_kind ? got_kind : "(none)", pos, cp, kind);
+}
+
+static void line_fault_accepts_names_of_any_script(void **state)
+{
+    (void)state;
+    unsigned cp;
+    const char *kind;
+    static const char *const ok[] =
+        {
+            "",
+            "Ana Mar\xc3\xad"
+            "a O'Neil-Smith",
+            "\xe5\xb1\xb1\xe7\x94\xb0 \xe5\xa4\xaa\xe9\x83\x8e", /* 山田 太郎 */
+            "\xd7\xa9\xd7\xa8\xd7\x94 \xe2\x80\x8f(\xd7\x9c\xd7\xa7\xd7\x95\xd7\x97)", /* Hebrew
+                                                                                          with RLM
+                                                                                        */
+            "Refund \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7 "
+            "family", /* ZWJ emoji */
+            "caf\xc3\xa9 \xc2\xa0no-break space",
+        };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (utf8_line_fault(ok[i], strlen(ok[i]), &cp, &kind))
+            fail_msg("sample %zu: refused as %s U+%04X", i, kind, cp);
+}
+
+static void line_fault_names_the_first_bad_character(void **state)
+{
+    (void)state;
+    expect_fault("Order 42\nBcc: x@example.com", 9, 0x0A, "a control character");
+    expect_fault("a\tb", 2, 0x09, "a control character");
+    expect_fault("\r", 1, 0x0D, "a control character");
+    expect_fault("bell\x07", 5, 0x07, "a control character");
+    expect_fault("del\x7f", 4, 0x7F, "a control character");
+    expect_fault("\xc3\xa9\xc2\x85", 2, 0x85, "a control character"); /* é then NEL (C1) */
+    expect_fault("x\xe2\x80\xa8y", 2, 0x2028, "a line separator");
+    expect_fault("x\xe2\x80\xa9", 2, 0x2029, "a line separator");
+    /* "admin" spelt backwards behind a right-to-left override */
+    expect_fault("\xe2\x80\xaenimda", 1, 0x202E, "a bidirectional control");
+    expect_fault("\xe2\x80\xaa"
+                 "embed",
+                 1, 0x202A, "a bidirectional control");
+    expect_fault("\xe5\xb1\xb1\xe2\x81\xa6x", 2, 0x2066, "a bidirectional control");
+    expect_fault("x\xe2\x81\xa9", 2, 0x2069, "a bidirectional control");
+    /* The first of two faults is the one named. */
+    expect_fault("ab\xe2\x80\xae\n", 3, 0x202E, "a bidirectional control");
+}
+
+static void line_fault_counts_only_the_first_n_bytes(void **state)
+{
+    (void)state;
+    unsigned cp;
+    const char *kind;
+    assert_int_equal(utf8_line_fault("abc\n", 3, &cp, &kind), 0);
+    assert_int_equal(utf8_line_fault("abc\n", 4, &cp, &kind), 4);
+    assert_int_equal(utf8_line_fault("\0", 1, &cp, &kind), 1); /* a NUL is a control too */
+    assert_int_equal(cp, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +257,9 @@ int main(void)
         cmocka_unit_test(rejects_stray_continuation_bytes),
         cmocka_unit_test(rejects_nul_byte),
         cmocka_unit_test(length_counts_code_points),
+        cmocka_unit_test(line_fault_accepts_names_of_any_script),
+        cmocka_unit_test(line_fault_names_the_first_bad_character),
+        cmocka_unit_test(line_fault_counts_only_the_first_n_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
