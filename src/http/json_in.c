@@ -110,24 +110,18 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
     bool ok;
     switch (f->type) {
     case JT_STRING_NULL:
-        if (json_is_null(v))
-            return TERR_OK;
-        /* fall through */
-    case JT_STRING:
-        if (!json_is_string(v))
-            break;
-        if (f->max && json_string_length(v) > (size_t)f->max)
-            return terr_set(ei, TERR_TOO_LONG, path, "'%s' is over %lld bytes", path, f->max);
-        return TERR_OK;
     case JT_LINE_NULL:
         if (json_is_null(v))
             return TERR_OK;
         /* fall through */
+    case JT_STRING:
     case JT_LINE: {
         if (!json_is_string(v))
             break;
         if (f->max && json_string_length(v) > (size_t)f->max)
             return terr_set(ei, TERR_TOO_LONG, path, "'%s' is over %lld bytes", path, f->max);
+        if (f->type == JT_STRING || f->type == JT_STRING_NULL)
+            return TERR_OK;
         char what[160];
         snprintf(what, sizeof(what), "'%s'", path);
         return check_line(v, path, what, ei);
