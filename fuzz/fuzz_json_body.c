@@ -55,6 +55,8 @@ static void assert_conforms(const json_t *obj, const struct jfield *fields)
             f++;
         FUZZ_ASSERT(f->name != NULL);
     }
+    unsigned cp;
+    const char *kind;
     for (const struct jfield *f = fields; f->name; f++) {
         v = json_object_get(obj, f->name);
         FUZZ_ASSERT(v || !f->required);
@@ -63,15 +65,19 @@ static void assert_conforms(const json_t *obj, const struct jfield *fields)
             continue;
         switch (f->type) {
         case JT_STRING_NULL:
+        case JT_LINE_NULL:
             if (json_is_null(v)) {
                 FUZZ_ASSERT(json_str(obj, f->name, "dflt")[0] == 'd');
                 break;
             }
             /* fall through */
         case JT_STRING:
+        case JT_LINE:
             FUZZ_ASSERT(json_is_string(v));
             FUZZ_ASSERT(!f->max || json_string_length(v) <= (size_t)f->max);
             FUZZ_ASSERT(json_str(obj, f->name, NULL) == json_string_value(v));
+            FUZZ_ASSERT(f->type == JT_STRING || f->type == JT_STRING_NULL ||
+                        !utf8_line_fault(json_string_value(v), json_string_length(v), &cp, &kind));
             break;
         case JT_INT_NULL:
             if (json_is_null(v)) {
@@ -98,6 +104,8 @@ static void assert_conforms(const json_t *obj, const struct jfield *fields)
             {
                 FUZZ_ASSERT(json_is_string(item));
                 FUZZ_ASSERT(!f->item_max || json_string_length(item) <= f->item_max);
+                FUZZ_ASSERT(!utf8_line_fault(json_string_value(item), json_string_length(item), &cp,
+                                             &kind));
             }
             break;
         }

@@ -88,11 +88,10 @@ static const char *type_name(enum jtype t)
 static enum terr check_obj(const json_t *obj, const struct jfield *fields, const char *prefix,
                            struct terr_info *ei);
 
-/* A name or a subject is shown on one line, in lists and in mail headers:
- * a line break, a control character or a direction override has no place
- * in it.  what names the value: "'name'" or "an item of 'tags'". */
-static enum terr check_line(const json_t *v, const char *path, const char *what,
-                            struct terr_info *ei)
+/* A name or a subject is shown on one line (a list row, a mail header): a
+ * line break, a control character or a direction override has no place in
+ * it.  item: v is an item of the array at path. */
+static enum terr check_line(const json_t *v, const char *path, bool item, struct terr_info *ei)
 {
     unsigned cp;
     const char *kind;
@@ -100,8 +99,8 @@ static enum terr check_line(const json_t *v, const char *path, const char *what,
     if (!at)
         return TERR_OK;
     return terr_set(ei, TERR_INVALID, path,
-                    "%s must be one line of text: it has %s (U+%04X) at character %zu", what, kind,
-                    cp, at);
+                    "%s'%s' must be one line of text: it has %s (U+%04X) at character %zu",
+                    item ? "an item of " : "", path, kind, cp, at);
 }
 
 static enum terr check_value(const json_t *v, const struct jfield *f, const char *path,
@@ -115,17 +114,14 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
             return TERR_OK;
         /* fall through */
     case JT_STRING:
-    case JT_LINE: {
+    case JT_LINE:
         if (!json_is_string(v))
             break;
         if (f->max && json_string_length(v) > (size_t)f->max)
             return terr_set(ei, TERR_TOO_LONG, path, "'%s' is over %lld bytes", path, f->max);
         if (f->type == JT_STRING || f->type == JT_STRING_NULL)
             return TERR_OK;
-        char what[160];
-        snprintf(what, sizeof(what), "'%s'", path);
-        return check_line(v, path, what, ei);
-    }
+        return check_line(v, path, false, ei);
     case JT_INT_NULL:
         if (json_is_null(v))
             return TERR_OK;
@@ -158,9 +154,7 @@ static enum terr check_value(const json_t *v, const struct jfield *f, const char
             if (f->item_max && json_string_length(item) > f->item_max)
                 return terr_set(ei, TERR_TOO_LONG, path, "an item of '%s' is over %zu bytes", path,
                                 f->item_max);
-            char what[160];
-            snprintf(what, sizeof(what), "an item of '%s'", path);
-            enum terr e = check_line(item, path, what, ei);
+            enum terr e = check_line(item, path, true, ei);
             if (e)
                 return e;
         }
