@@ -2,14 +2,17 @@
 
 #include <string.h>
 
-/* Length of the well-formed sequence at s (at most n bytes), or 0. */
-static size_t seq_len(const unsigned char *s, size_t n)
+/* Length of the well-formed sequence at s (at most n bytes), or 0; its code
+ * point in *out. */
+static size_t seq_len(const unsigned char *s, size_t n, unsigned *out)
 {
     unsigned c = s[0];
     if (c == 0)
         return 0;
-    if (c < 0x80)
+    if (c < 0x80) {
+        *out = c;
         return 1;
+    }
     size_t len;
     unsigned min, cp;
     if ((c & 0xE0) == 0xC0)
@@ -29,6 +32,7 @@ static size_t seq_len(const unsigned char *s, size_t n)
     }
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
+    *out = cp;
     return len;
 }
 
@@ -39,7 +43,8 @@ void utf8_sanitize(const char *in, char *out, size_t outlen)
     if (outlen == 0)
         return;
     while (*s) {
-        size_t len = seq_len(s, n);
+        unsigned cp;
+        size_t len = seq_len(s, n, &cp);
         const unsigned char *src = len ? s : (const unsigned char *)"?";
         size_t take = len ? len : 1;
         if (o + take >= outlen)
@@ -56,7 +61,8 @@ bool utf8_valid(const char *p, size_t n)
 {
     const unsigned char *s = (const unsigned char *)p;
     while (n > 0) {
-        size_t len = seq_len(s, n);
+        unsigned cp;
+        size_t len = seq_len(s, n, &cp);
         if (!len)
             return false;
         s += len;
@@ -79,12 +85,12 @@ size_t utf8_line_fault(const char *p, size_t n, unsigned *cp_out, const char **w
     const unsigned char *s = (const unsigned char *)p;
     size_t chars = 0;
     while (n > 0) {
-        size_t len = seq_len(s, n);
-        if (!len)
-            len = 1; /* not UTF-8: the caller checked; step over it */
-        unsigned cp = len == 1 ? s[0] : s[0] & (0xFF >> (len + 1));
-        for (size_t i = 1; i < len; i++)
-            cp = (cp << 6) | (s[i] & 0x3F);
+        unsigned cp;
+        size_t len = seq_len(s, n, &cp);
+        if (!len) { /* not UTF-8 (the caller checked) or a NUL: one byte, read as such */
+            len = 1;
+            cp = s[0];
+        }
         chars++;
         const char *bad = NULL;
         if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
