@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "../util/utf8.h"
+
 enum terr ticket_set_status(struct ticket *t, enum ticket_status to, int64_t now,
                             struct terr_info *ei)
 {
@@ -103,4 +105,22 @@ bool text_blank(const char *s)
         if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
             return false;
     return true;
+}
+
+enum terr text_check(const char *s, const char *field, size_t max, unsigned how,
+                     struct terr_info *ei)
+{
+    if (!s) {
+        if (how & TEXT_REQUIRED)
+            return terr_set(ei, TERR_MISSING_FIELD, field, "'%s' is required", field);
+        return TERR_OK;
+    }
+    size_t len = strlen(s);
+    if (!utf8_valid(s, len))
+        return terr_set(ei, TERR_BAD_UTF8, field, "'%s' is not valid UTF-8", field);
+    if ((how & TEXT_NOT_BLANK) && text_blank(s))
+        return terr_set(ei, TERR_INVALID, field, "'%s' is empty", field);
+    if (len > max)
+        return terr_set(ei, TERR_TOO_LONG, field, "'%s' is over %zu bytes", field, max);
+    return TERR_OK;
 }

@@ -49,6 +49,15 @@ bool email_plausible(const char *s);
 /* True when s has nothing but spaces, tabs and line breaks. */
 bool text_blank(const char *s);
 
+/* How text_check judges a text field. */
+#define TEXT_REQUIRED  0x1u /* NULL is "'field' is required" (else NULL passes) */
+#define TEXT_NOT_BLANK 0x2u /* nothing but spaces and line breaks is "'field' is empty" */
+
+/* A text field of a service's input: valid UTF-8, at most max bytes, and
+ * what `how` asks; the error names field. */
+enum terr text_check(const char *s, const char *field, size_t max, unsigned how,
+                     struct terr_info *ei);
+
 /* Tags and skills: 1..limit bytes of letters, digits, '-', '_', ':' or '.';
  * letters of any script, but no invisible or direction-changing characters.
  * s must be valid UTF-8. */

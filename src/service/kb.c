@@ -14,19 +14,6 @@
 /* Most "-N" suffixes tried for a slug made from a title before giving up. */
 #define SLUG_TRIES 100
 
-static enum terr check_text(const char *s, const char *field, size_t max, bool not_blank,
-                            struct terr_info *ei)
-{
-    size_t len = strlen(s);
-    if (!utf8_valid(s, len))
-        return terr_set(ei, TERR_BAD_UTF8, field, "'%s' is not valid UTF-8", field);
-    if (not_blank && text_blank(s))
-        return terr_set(ei, TERR_INVALID, field, "'%s' is empty", field);
-    if (len > max)
-        return terr_set(ei, TERR_TOO_LONG, field, "'%s' is over %zu bytes", field, max);
-    return TERR_OK;
-}
-
 enum terr svc_article_check(const struct article_input *in, bool create, struct terr_info *ei)
 {
     if (create) {
@@ -36,9 +23,10 @@ enum terr svc_article_check(const struct article_input *in, bool create, struct 
             return terr_set(ei, TERR_MISSING_FIELD, "body", "'body' is required");
     }
     enum terr e = TERR_OK;
-    if (in->has_title && (e = check_text(in->title, "title", ARTICLE_TITLE_MAX, true, ei)))
+    if (in->has_title &&
+        (e = text_check(in->title, "title", ARTICLE_TITLE_MAX, TEXT_REQUIRED | TEXT_NOT_BLANK, ei)))
         return e;
-    if (in->has_body && (e = check_text(in->body, "body", ARTICLE_BODY_MAX, false, ei)))
+    if (in->has_body && (e = text_check(in->body, "body", ARTICLE_BODY_MAX, TEXT_REQUIRED, ei)))
         return e;
     if (in->has_slug && in->slug && !kb_slug_valid(in->slug))
         return terr_set(ei, TERR_INVALID, "slug", "'slug' must be " KB_SLUG_RULE);

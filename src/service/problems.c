@@ -9,34 +9,15 @@
 #include "../util/alloc.h"
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
-#include "../util/utf8.h"
-
-/* A text field: optional unless required, not blank when given, UTF-8, at most max bytes. */
-static enum terr check_text(const char *s, const char *field, bool required, size_t max,
-                            struct terr_info *ei)
-{
-    if (!s) {
-        if (required)
-            return terr_set(ei, TERR_MISSING_FIELD, field, "'%s' is required", field);
-        return TERR_OK;
-    }
-    size_t len = strlen(s);
-    if (!utf8_valid(s, len))
-        return terr_set(ei, TERR_BAD_UTF8, field, "'%s' is not valid UTF-8", field);
-    if (required && text_blank(s))
-        return terr_set(ei, TERR_INVALID, field, "'%s' is empty", field);
-    if (len > max)
-        return terr_set(ei, TERR_TOO_LONG, field, "'%s' is over %zu bytes", field, max);
-    return TERR_OK;
-}
 
 enum terr svc_problem_check(const struct problem_new *in, struct terr_info *ei)
 {
-    enum terr e = check_text(in->title, "title", true, PROBLEM_TITLE_MAX, ei);
+    enum terr e =
+        text_check(in->title, "title", PROBLEM_TITLE_MAX, TEXT_REQUIRED | TEXT_NOT_BLANK, ei);
     if (!e)
-        e = check_text(in->description, "description", false, PROBLEM_DESCRIPTION_MAX, ei);
+        e = text_check(in->description, "description", PROBLEM_DESCRIPTION_MAX, 0, ei);
     if (!e)
-        e = check_text(in->category, "category", false, LIMIT_CATEGORY, ei);
+        e = text_check(in->category, "category", LIMIT_CATEGORY, 0, ei);
     return e;
 }
 

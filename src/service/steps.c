@@ -12,7 +12,6 @@
 #include "../util/alloc.h"
 #include "../util/jsontext.h"
 #include "../util/timeutil.h"
-#include "../util/utf8.h"
 
 /* ---- facts ---- */
 
@@ -206,21 +205,13 @@ enum terr svc_step_mark(struct store_tx *tx, const struct actor *who, int64_t ti
 
 /* ---- lessons ---- */
 
+/* A lesson's text field, named under prefix ("lesson.cause") when there is one. */
 static enum terr check_text(const char *s, const char *prefix, const char *name,
                             struct terr_info *ei)
 {
     char field[64];
     snprintf(field, sizeof(field), "%s%s%s", prefix ? prefix : "", prefix ? "." : "", name);
-    if (!s)
-        return terr_set(ei, TERR_MISSING_FIELD, field, "'%s' is required", field);
-    size_t len = strlen(s);
-    if (!utf8_valid(s, len))
-        return terr_set(ei, TERR_BAD_UTF8, field, "'%s' is not valid UTF-8", field);
-    if (text_blank(s))
-        return terr_set(ei, TERR_INVALID, field, "'%s' is empty", field);
-    if (len > LESSON_TEXT_MAX)
-        return terr_set(ei, TERR_TOO_LONG, field, "'%s' is over %d bytes", field, LESSON_TEXT_MAX);
-    return TERR_OK;
+    return text_check(s, field, LESSON_TEXT_MAX, TEXT_REQUIRED | TEXT_NOT_BLANK, ei);
 }
 
 enum terr svc_lesson_check(const struct lesson_new *in, const char *prefix, struct terr_info *ei)

@@ -338,6 +338,24 @@ static void label_length_limit_is_inclusive(void **state)
     assert_false(label_valid("abcd", 3));
 }
 
+static void text_check_names_the_first_fault(void **state)
+{
+    (void)state;
+    struct terr_info ei;
+    assert_int_equal(text_check(NULL, "title", 10, TEXT_REQUIRED, &ei), TERR_MISSING_FIELD);
+    assert_string_equal(ei.message, "'title' is required");
+    assert_int_equal(text_check(NULL, "note", 10, 0, &ei), TERR_OK);
+    assert_int_equal(text_check("ab\xff", "title", 10, TEXT_NOT_BLANK, &ei), TERR_BAD_UTF8);
+    assert_string_equal(ei.message, "'title' is not valid UTF-8");
+    assert_int_equal(text_check(" \n\t", "title", 10, TEXT_NOT_BLANK, &ei), TERR_INVALID);
+    assert_string_equal(ei.message, "'title' is empty");
+    assert_int_equal(text_check(" \n\t", "note", 10, 0, &ei), TERR_OK);
+    assert_int_equal(text_check("0123456789", "title", 10, TEXT_NOT_BLANK, &ei), TERR_OK);
+    assert_int_equal(text_check("01234567890", "title", 10, TEXT_NOT_BLANK, &ei), TERR_TOO_LONG);
+    assert_string_equal(ei.message, "'title' is over 10 bytes");
+    assert_string_equal(ei.field, "title");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +384,7 @@ int main(void)
         cmocka_unit_test(labels_with_other_characters_fail),
         cmocka_unit_test(labels_of_other_scripts_pass_but_invisible_ones_fail),
         cmocka_unit_test(label_length_limit_is_inclusive),
+        cmocka_unit_test(text_check_names_the_first_fault),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
